@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { argvSchema, envNameSchema } from './common.js';
+
+const forgeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('git'),
+    remote: z.string().default('origin'),
+  }),
+  z.strictObject({
+    kind: z.literal('github'),
+    owner: z.string(),
+    remote: z.string().default('origin'),
+    /** GitHub REST base URL (tests point this at a local server). */
+    api_url: z.string().url().default('https://api.github.com'),
+    token_env: envNameSchema.default('GITHUB_TOKEN'),
+    merge_method: z.enum(['squash', 'merge', 'rebase']).default('squash'),
+    checks_timeout_minutes: z.number().positive().default(30),
+  }),
+]);
+
+export const releaseSchema = z.strictObject({
+  tag: z.string().default('{name}/v{version}'),
+  branch: z.string().default('release/{run_id}/{repo}'),
+  commit_message: z.string().default('release: {repo} v{version}'),
+  main_branch: z.string().default('main'),
+  forge: forgeSchema.default({ kind: 'git', remote: 'origin' }),
+  /** Lint command run in each worktree; omit to skip LINT. */
+  lint: argvSchema.optional(),
+  lock: z
+    .strictObject({ python: argvSchema.optional(), npm: argvSchema.optional() })
+    .default({}),
+  /** Build command for Python distributions (must not download: --no-isolation). */
+  build: z
+    .strictObject({ python: argvSchema.default(['python3', '-m', 'build', '--no-isolation', '--outdir', '{dist}']) })
+    .prefault({}),
+  changelog: z.string().default('CHANGELOG.md'),
+  /** Conventional-commit types beyond feat/fix that cause a release, and at which level. */
+  bump_types: z.record(z.string(), z.enum(['major', 'minor', 'patch', 'none'])).default({}),
+  publish: z
+    .strictObject({ mode: z.enum(['direct', 'workflow']).default('direct'), workflow: z.string().optional() })
+    .prefault({}),
+  gate: z
+    .strictObject({
+      channels: z.array(z.enum(['tty', 'slack', 'dashboard'])).default(['tty']),
+      timeout_minutes: z.number().positive().default(60),
+      /** Slack user ids allowed to approve; empty = anyone in the channel. */
+      approvers: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  registry_wait: z
+    .strictObject({ timeout_minutes: z.number().positive().default(10), skip: z.boolean().default(false) })
+    .prefault({}),
+});
+export type ReleaseConfig = z.infer<typeof releaseSchema>;

@@ -1,0 +1,6 @@
+// Public library API.
+export { FerryError, ErrorCode, isFerryError } from './errors.js';
+export type { ErrorCode as ErrorCodeType } from './errors.js';
+export { configSchema } from './config/schema.js';
+export type { FerryConfig } from './config/schema.js';
+export type * from './engine/types.js';

@@ -1,0 +1,105 @@
+// The one way ferry runs a process: argv arrays only (never a shell string built from input),
+// output captured and redacted, optional timeout, the command echoed under --verbose.
+
+import { execa } from 'execa';
+import { ErrorCode, FerryError } from '../errors.js';
+import { redact } from '../engine/redact.js';
+
+export interface ExecOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Replace the inherited environment instead of extending it. */
+  extendEnv?: boolean;
+  timeoutMs?: number;
+  input?: string;
+  signal?: AbortSignal;
+  /** Throw a FerryError(COMMAND_FAILED) on non-zero exit. Default true. */
+  reject?: boolean;
+  /** Error code used when reject is on and the command fails. */
+  failCode?: ErrorCode;
+  /** The fix/resume hint attached to the thrown error. */
+  fix?: string;
+}
+
+/** Flat, serialisable outcome (execa's result shape, redacted). */
+export interface ExecResult {
+  command: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved. */
+  all: string;
+  durationMs: number;
+  failed: boolean;
+  timedOut: boolean;
+  shortMessage: string;
+}
+
+export type Exec = (file: string, args: readonly string[], opts?: ExecOptions) => Promise<ExecResult>;
+
+export interface ExecHooks {
+  /** Called before each command (used for --verbose echo and the run log). */
+  onCommand?(command: string, cwd: string | undefined): void;
+  /** Called with each finished result (run log). */
+  onResult?(result: ExecResult): void;
+}
+
+/** Quote one argv element for display only (never executed through a shell). */
+export function quoteArg(a: string): string {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+export function formatCommand(file: string, args: readonly string[]): string {
+  return [file, ...args].map(quoteArg).join(' ');
+}
+
+/** Last `n` lines of output, for error messages (LINT_FAILED with the output tail…). */
+export function tail(text: string, n = 20): string {
+  const lines = text.trimEnd().split('\n');
+  return lines.slice(-n).join('\n');
+}
+
+export function createExec(hooks: ExecHooks = {}): Exec {
+  return async (file, args, opts = {}) => {
+    const command = redact(formatCommand(file, args));
+    hooks.onCommand?.(command, opts.cwd);
+    const started = Date.now();
+    const r = await execa(file, [...args], {
+      cwd: opts.cwd,
+      env: opts.env,
+      extendEnv: opts.extendEnv ?? true,
+      timeout: opts.timeoutMs,
+      input: opts.input,
+      cancelSignal: opts.signal,
+      reject: false,
+      all: true,
+      stripFinalNewline: true,
+      windowsHide: true,
+    });
+    const result: ExecResult = {
+      command,
+      exitCode: typeof r.exitCode === 'number' ? r.exitCode : -1,
+      stdout: redact(String(r.stdout ?? '')),
+      stderr: redact(String(r.stderr ?? '')),
+      all: redact(String(r.all ?? '')),
+      durationMs: Date.now() - started,
+      failed: Boolean(r.failed),
+      timedOut: Boolean(r.timedOut),
+      shortMessage: redact(String(r.shortMessage ?? '')),
+    };
+    hooks.onResult?.(result);
+    if (result.failed && opts.reject !== false) {
+      const code = result.timedOut ? ErrorCode.COMMAND_TIMEOUT : (opts.failCode ?? ErrorCode.COMMAND_FAILED);
+      const why = result.timedOut ? `timed out after ${opts.timeoutMs} ms` : `exited ${result.exitCode}`;
+      const out = tail(result.all || result.shortMessage, 12);
+      throw new FerryError(code, `${command} ${why}${out ? `:\n${out}` : ''}`, {
+        fix: opts.fix,
+        details: { command, exitCode: result.exitCode, timedOut: result.timedOut },
+      });
+    }
+    return result;
+  };
+}
+
+/** Default runner without hooks, for code outside a run (init, config check, tests). */
+export const exec: Exec = createExec();
