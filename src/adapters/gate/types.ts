@@ -1,0 +1,28 @@
+// A HIGH_RISK gate: silence is never consent. Approval is bound to a plan hash.
+
+export interface GateRequest {
+  runId: string;
+  planHash: string;
+  /** Full human text of the request (seed's Slack gate message format). */
+  message: string;
+  timeoutMs: number;
+}
+
+export interface GateDecision {
+  approved: boolean;
+  /** Token recorded as the run's gate_token: `<ts>:<run_id>` (Slack ts, or a local timestamp for tty). */
+  token: string;
+  channel: string;
+  by?: string;
+}
+
+export interface Gate {
+  readonly channel: string;
+  /**
+   * Ask and wait. @throws GATE_REJECTED, GATE_TIMEOUT, GATE_UNAVAILABLE (no TTY etc.).
+   */
+  request(req: GateRequest, signal?: AbortSignal): Promise<GateDecision>;
+}
+
+/** `<slack_ts>:<run_id>`, e.g. 1740312612.000100:release-20260225-a3f7b2 */
+export const GATE_TOKEN_PATTERN = /^(\d{9,11}\.\d{6}):([a-z]+-\d{8}-[0-9a-f]{6}|[A-Za-z0-9._-]+)$/;
