@@ -4,3 +4,6 @@ export type { ErrorCode as ErrorCodeType } from './errors.js';
 export { configSchema } from './config/schema.js';
 export type { FerryConfig } from './config/schema.js';
 export type * from './engine/types.js';
+export { FILE_SCHEMAS, runStateSchema, eventSchema, resultBaseSchema } from './engine/schemas.js';
+export { openRun, writeResult } from './engine/run.js';
+export type { EngineOptions, PipelineSpec } from './engine/run.js';

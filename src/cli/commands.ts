@@ -1,0 +1,8 @@
+// Every command ferry lists. Each module is tiny; heavy code is imported inside its action.
+import type { Register } from './context.js';
+
+import { register as config } from './config.js';
+import { register as runs } from './runs.js';
+import { register as selftest } from './selftest.js';
+
+export const COMMANDS: Register[] = [config, runs, selftest];

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('init')
+    .description('discover the git repos under this directory (pyproject.toml / package.json), compute tiers, write a commented ferry.yaml')
+    .option('--force', 'overwrite an existing ferry.yaml')
+    .option('--dir <dir>', 'workspace directory', '.')
+    .action(async (o: { force?: boolean; dir: string }) => {
+      const { resolve } = await import('node:path');
+      const { initWorkspace } = await import('../config/init.js');
+      const r = await initWorkspace({ dir: resolve(ctx.cwd, o.dir), force: Boolean(o.force) });
+      ctx.result(r);
+      ctx.print(`wrote ${r.configPath}`);
+      ctx.print('next: ferry config check && ferry release --dry-run');
+    });
+}

@@ -1,0 +1,21 @@
+import type { Renderer } from '../../engine/events.js';
+import { JsonRenderer } from './json.js';
+import { LiveRenderer } from './live.js';
+import { PlainRenderer } from './plain.js';
+import { makeStyle } from './style.js';
+
+export interface RendererChoice {
+  json: boolean;
+  verbose: boolean;
+  color: boolean;
+  /** stderr is an interactive terminal and we are not in CI. */
+  tty: boolean;
+}
+
+export type FlushableRenderer = Renderer & { flush?(): Promise<void> };
+
+export function pickRenderer(c: RendererChoice): FlushableRenderer {
+  if (c.json) return new JsonRenderer();
+  const style = makeStyle(c.color);
+  return c.tty ? new LiveRenderer(style, c.verbose) : new PlainRenderer(style, c.verbose);
+}

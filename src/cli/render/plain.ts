@@ -1,0 +1,76 @@
+// Plain lines for logs, pipes and CI: one line per step transition, no cursor movement.
+import type { Renderer } from '../../engine/events.js';
+import type { FerryEvent, Intent } from '../../engine/types.js';
+import type { Style } from './style.js';
+
+export class PlainRenderer implements Renderer {
+  constructor(
+    private readonly style: Style,
+    private readonly verbose: boolean,
+    private readonly write: (s: string) => void = (s) => process.stderr.write(s),
+  ) {}
+
+  event(e: FerryEvent): void {
+    const line = this.format(e);
+    if (line !== null) this.write(line + '\n');
+  }
+
+  private finished(e: FerryEvent): string | null {
+    const s = this.style;
+    if (e.status === 'dry_run') return s.dim('dry run: nothing was changed');
+    const err = e.data?.error as { code: string; message: string; fix: string | null } | undefined;
+    if (!err) return s.ok(`✓ ${e.pipeline} ${e.run_id} ${e.status ?? 'completed'}`);
+    const lines = [s.bad(`✗ ${e.pipeline} ${e.run_id} ${e.status ?? 'failed'}: [${err.code}] ${err.message.split('\n')[0]}`)];
+    if (err.fix) lines.push(`  fix:    ${err.fix}`);
+    if (typeof e.data?.resume === 'string') lines.push(`  resume: ${e.data.resume}`);
+    return lines.join('\n');
+  }
+
+  format(e: FerryEvent): string | null {
+    const s = this.style;
+    const name = e.step ?? '';
+    switch (e.type) {
+      case 'run.started':
+      case 'run.resumed':
+        return s.bold(`${e.type === 'run.resumed' ? 'Resuming' : 'Starting'} ${e.pipeline} ${e.run_id}`);
+      case 'step.started':
+        return `${s.dim('▶')} ${name}  ${s.dim(e.title ?? '')}`;
+      case 'step.completed':
+        return `${s.ok('✓')} ${name}${e.message ? s.dim(` (${e.message})`) : ''}${durationOf(e, s)}`;
+      case 'step.skipped':
+        if (e.status === 'dry_run') return formatIntents(e, s);
+        return `${s.dim('↷')} ${name} ${s.dim(e.message ?? e.status ?? 'skipped')}`;
+      case 'step.failed':
+        return `${s.bad('✗')} ${name}: ${e.message ?? 'failed'}`;
+      case 'step.blocked':
+        return `${s.warn('■')} ${name} ${s.dim('blocked')}`;
+      case 'gate.requested':
+        return s.warn(`⏸ gate: ${e.message ?? 'approval requested'}`);
+      case 'gate.approved':
+        return s.ok(`✓ gate approved${e.message ? `: ${e.message}` : ''}`);
+      case 'gate.rejected':
+        return s.bad(`✗ gate rejected${e.message ? `: ${e.message}` : ''}`);
+      case 'log':
+        if (e.level === 'debug' && !this.verbose) return null;
+        if (e.level === 'warn') return s.warn(`! ${e.message ?? ''}`);
+        return e.level === 'debug' ? s.dim(`  ${e.message ?? ''}`) : `  ${e.message ?? ''}`;
+      case 'run.finished':
+        return this.finished(e);
+    }
+  }
+}
+
+function durationOf(e: FerryEvent, s: Style): string {
+  const ms = e.data?.durationMs;
+  return typeof ms === 'number' ? s.dim(` ${formatMs(ms)}`) : '';
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+function formatIntents(e: FerryEvent, s: Style): string {
+  const intents = (e.data?.intents ?? []) as Intent[];
+  const head = `${s.dim('[dry-run]')} ${e.step ?? ''}${e.title ? s.dim(`  ${e.title}`) : ''}`;
+  return [head, ...intents.map((i) => `    ${i.kind === 'exec' ? '$ ' : ''}${i.text}`)].join('\n');
+}

@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+
+export function register(program: Command, ctx: CliContext): void {
+  const runs = program.command('runs').description('history of runs across pipelines: list, show one, or print its events');
+  runs
+    .command('list', { isDefault: true })
+    .description('every run, newest first, with status and duration')
+    .action(async () => {
+      const { listRuns } = await import('../engine/history.js');
+      const { renderTable } = await import('../util/table.js');
+      const { formatMs } = await import('./render/plain.js');
+      const list = await listRuns(await ctx.home());
+      ctx.result({ runs: list });
+      if (list.length === 0) return ctx.print('No runs yet. Try: ferry release --dry-run');
+      ctx.print(
+        renderTable(
+          ['run id', 'pipeline', 'status', 'started', 'duration', 'steps'],
+          list.map((r) => [r.run_id, r.pipeline, r.status, r.started_at.replace('T', ' ').slice(0, 19), r.duration_ms === null ? 'running' : formatMs(r.duration_ms), `${r.steps_done}/${r.steps_total}`]),
+        ),
+      );
+    });
+  runs
+    .command('show <run_id>')
+    .description('one run: its status and every step with its status, attempts and error')
+    .action(async (runId: string) => {
+      const { findRun, summarize } = await import('../engine/history.js');
+      const { renderTable } = await import('../util/table.js');
+      const { state, archived } = await findRun(await ctx.home(), runId);
+      ctx.result({ summary: summarize(state, archived), state });
+      const s = summarize(state, archived);
+      ctx.print(`${s.pipeline} ${s.run_id}: ${s.status}${archived ? ' (archived)' : ''}, started ${s.started_at}`);
+      ctx.print(
+        renderTable(
+          ['step', 'status', 'attempts', 'error'],
+          state.step_order.map((id) => {
+            const r = state.steps[id]!;
+            return [id, r.detail ?? r.status, r.attempts, r.error ? `${r.error.code}: ${r.error.message.split('\n')[0]}` : ''];
+          }),
+        ),
+      );
+    });
+  runs
+    .command('events <run_id>')
+    .description('the run\'s NDJSON event log (one JSON object per line)')
+    .action(async (runId: string) => {
+      const { readEvents } = await import('../engine/history.js');
+      for (const e of await readEvents(await ctx.home(), runId)) process.stdout.write(JSON.stringify(e) + '\n');
+    });
+}

@@ -1,0 +1,34 @@
+// NDJSON event log per run (.ferry/runs/<run_id>/events.jsonl), fanned out to a renderer.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { redact, redactDeep } from './redact.js';
+import { eventsFile } from './paths.js';
+import type { EventSink, FerryEvent } from './types.js';
+
+export interface Renderer {
+  event(e: FerryEvent): void;
+}
+
+export class EventLog implements EventSink {
+  private readonly path: string | null;
+
+  constructor(
+    home: string,
+    private readonly runId: string,
+    private readonly pipeline: string,
+    private readonly renderer: Renderer | undefined,
+    /** Dry runs write nothing to disk. */
+    persist: boolean,
+  ) {
+    this.path = persist ? eventsFile(home, runId) : null;
+    if (this.path) mkdirSync(dirname(this.path), { recursive: true });
+  }
+
+  emit(partial: Omit<FerryEvent, 'ts' | 'run_id' | 'pipeline'>): void {
+    const e: FerryEvent = redactDeep({ ts: new Date().toISOString(), run_id: this.runId, pipeline: this.pipeline, ...partial });
+    if (e.message) e.message = redact(e.message);
+    // Synchronous append: the event is on disk before the next side effect starts.
+    if (this.path) appendFileSync(this.path, JSON.stringify(e) + '\n');
+    this.renderer?.event(e);
+  }
+}

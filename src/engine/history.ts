@@ -1,0 +1,67 @@
+// Run history across pipelines, read from state files (active and archived).
+import { readFile } from 'node:fs/promises';
+import { ErrorCode, FerryError } from '../errors.js';
+import { eventsFile } from './paths.js';
+import { listStates, loadState } from './state-store.js';
+import type { FerryEvent, RunState } from './types.js';
+
+export interface RunSummary {
+  run_id: string;
+  pipeline: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  steps_total: number;
+  steps_done: number;
+  archived: boolean;
+}
+
+export function summarize(s: RunState<unknown>, archived: boolean): RunSummary {
+  const records = Object.values(s.steps);
+  const end = s.finished_at ?? (s.status === 'in_progress' ? null : s.updated_at);
+  return {
+    run_id: s.run_id,
+    pipeline: s.pipeline,
+    status: s.status,
+    started_at: s.started_at,
+    finished_at: s.finished_at ?? null,
+    duration_ms: end ? Date.parse(end) - Date.parse(s.started_at) : null,
+    steps_total: records.length,
+    steps_done: records.filter((r) => r.status === 'completed' || r.status === 'skipped').length,
+    archived,
+  };
+}
+
+/** Newest first. Unreadable state files are listed as corrupt rather than hiding the rest. */
+export async function listRuns(home: string): Promise<RunSummary[]> {
+  const out: RunSummary[] = [];
+  for (const l of await listStates(home)) {
+    try {
+      out.push(summarize((await loadState(home, l.pipeline, l.runId)).state, l.archived));
+    } catch {
+      out.push({ run_id: l.runId, pipeline: l.pipeline, status: 'corrupt', started_at: new Date(l.mtimeMs).toISOString(), finished_at: null, duration_ms: null, steps_total: 0, steps_done: 0, archived: l.archived });
+    }
+  }
+  return out.sort((a, b) => b.started_at.localeCompare(a.started_at));
+}
+
+/** Finds a run by id in any pipeline. @throws STATE_NOT_FOUND */
+export async function findRun(home: string, runId: string): Promise<{ state: RunState<unknown>; archived: boolean }> {
+  const hit = (await listStates(home)).find((l) => l.runId === runId);
+  if (!hit) throw new FerryError(ErrorCode.STATE_NOT_FOUND, `no run ${runId} under ${home}`, { fix: 'ferry runs list' });
+  return loadState(home, hit.pipeline, runId);
+}
+
+export async function readEvents(home: string, runId: string): Promise<FerryEvent[]> {
+  let text: string;
+  try {
+    text = await readFile(eventsFile(home, runId), 'utf8');
+  } catch {
+    throw new FerryError(ErrorCode.STATE_NOT_FOUND, `no events for run ${runId} under ${home}`, { fix: 'ferry runs list' });
+  }
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as FerryEvent);
+}

@@ -1,0 +1,95 @@
+// One live run per state file. proper-lockfile gives the atomic primitive (mkdir); beside it we keep
+// a record of who holds it (pid, host, when, version, why) so a second holder fails fast with the pid
+// and a lock left by a dead process (kill -9) is taken over at once instead of after a stale timeout.
+import { hostname } from 'node:os';
+import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import lockfile from 'proper-lockfile';
+import writeFileAtomic from 'write-file-atomic';
+import { ErrorCode, FerryError } from '../errors.js';
+
+export interface LockHolder {
+  pid: number;
+  host: string;
+  since: string;
+  version: string;
+  why: string;
+}
+
+export interface RunLock {
+  release(): Promise<void>;
+}
+
+const STALE_MS = 30_000;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readHolder(path: string): Promise<LockHolder | null> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as LockHolder;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @throws LOCKED with the holder's pid when another live process holds the run.
+ */
+export async function acquireRunLock(target: string, why: string, version = '0'): Promise<RunLock> {
+  const lockDir = `${target}.lock`;
+  const holderPath = `${target}.lock.owner.json`;
+  await mkdir(dirname(target), { recursive: true });
+  const opts = {
+    realpath: false,
+    lockfilePath: lockDir,
+    stale: STALE_MS,
+    update: STALE_MS / 3,
+    retries: 0,
+    // NOTE: proper-lockfile throws from a timer when the lock is compromised; a run keeps going and
+    // the state file's atomic writes stay safe, so we only note it.
+    onCompromised: () => undefined,
+  };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const release = await lockfile.lock(target, opts);
+      const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), version, why };
+      await writeFileAtomic(holderPath, JSON.stringify(me) + '\n');
+      return {
+        async release() {
+          await rm(holderPath, { force: true });
+          await release().catch(() => undefined);
+        },
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
+      const holder = await readHolder(holderPath);
+      const dead = holder ? holder.host === hostname() && !alive(holder.pid) : await olderThan(lockDir, 5_000);
+      if (dead && attempt === 0) {
+        await rm(holderPath, { force: true });
+        await rmdir(lockDir).catch(() => undefined);
+        continue;
+      }
+      const who = holder ? `pid ${holder.pid} on ${holder.host} since ${holder.since}` : 'another process';
+      throw new FerryError(ErrorCode.LOCKED, `run is locked by ${who} (${holder?.why ?? 'unknown'})`, {
+        fix: holder ? `wait for pid ${holder.pid} to finish, or stop it: kill ${holder.pid}` : `rm -r ${lockDir}`,
+        details: { pid: holder?.pid ?? null, host: holder?.host ?? null },
+      });
+    }
+  }
+  throw new FerryError(ErrorCode.LOCKED, `could not take over the lock at ${lockDir}`, { fix: `rm -r ${lockDir}` });
+}
+
+async function olderThan(path: string, ms: number): Promise<boolean> {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs > ms;
+  } catch {
+    return true;
+  }
+}

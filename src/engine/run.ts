@@ -1,0 +1,263 @@
+// The step runner shared by every pipeline: lock, load or create state, run steps from the first
+// one not done, persist after every step, emit events, stop at the first failure.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ErrorCode, FerryError, serializeError } from '../errors.js';
+import { createExec, type Exec } from '../util/process.js';
+import { EventLog, type Renderer } from './events.js';
+import { acquireRunLock, type RunLock } from './lock.js';
+import { resultFile, runLogFile, stateFile } from './paths.js';
+import { loadState, saveState, writeJsonAtomic } from './state-store.js';
+import type { Logger, RunState, RunStatus, Step, StepContext, StepOutcome, StepRecord } from './types.js';
+
+export interface EngineOptions {
+  /** The ferry home: `.ferry/` beside ferry.yaml, or FERRY_STATE_DIR / --state-dir. */
+  stateDir: string;
+  dryRun: boolean;
+  verbose: boolean;
+  renderer?: Renderer;
+  version?: string;
+}
+
+export interface PipelineSpec<D> {
+  pipeline: string;
+  runId: string;
+  /** Resume an existing state file (STATE_NOT_FOUND / STATE_CORRUPT otherwise). */
+  resume: boolean;
+  /** Initial data for a new run; ignored on resume (the persisted data wins). */
+  data: D;
+  /** Built from the (possibly persisted) data, so a resumed run replays the persisted plan. */
+  buildSteps(data: D): Step<D>[];
+  /** Derive seed-shaped fields (phases, repos…) from step records before each save. */
+  project?(state: RunState<D>): void;
+  /** Final status once steps stop: default completed, or failed on error. */
+  finalStatus?(state: RunState<D>, failed: boolean): RunStatus;
+  /** Printed on failure, e.g. `ferry release --resume release-20260225-a3f7b2`. */
+  resumeCommand: string;
+}
+
+const DONE: ReadonlySet<string> = new Set(['completed', 'skipped']);
+
+export class Run<D> {
+  readonly events: EventLog;
+  readonly log: Logger;
+  readonly exec: Exec;
+  private readonly steps: Step<D>[];
+  private readonly controller = new AbortController();
+
+  constructor(
+    readonly spec: PipelineSpec<D>,
+    readonly opts: EngineOptions,
+    readonly state: RunState<D>,
+    readonly resumed: boolean,
+    private readonly lock: RunLock | null,
+  ) {
+    const persist = !opts.dryRun;
+    this.events = new EventLog(opts.stateDir, spec.runId, spec.pipeline, opts.renderer, persist);
+    this.log = {
+      info: (message) => this.events.emit({ type: 'log', level: 'info', message }),
+      warn: (message) => this.events.emit({ type: 'log', level: 'warn', message }),
+      debug: (message) => this.events.emit({ type: 'log', level: 'debug', message }),
+    };
+    const logPath = runLogFile(opts.stateDir, spec.runId);
+    if (persist) mkdirSync(dirname(logPath), { recursive: true });
+    this.exec = createExec({
+      onCommand: (command, cwd) => {
+        this.log.debug(`$ ${command}${cwd ? `   (in ${cwd})` : ''}`);
+        if (persist) appendFileSync(logPath, `$ ${command}\n`);
+      },
+      onResult: (r) => {
+        if (persist) appendFileSync(logPath, `${r.all ? r.all + '\n' : ''}[exit ${r.exitCode}, ${r.durationMs} ms]\n`);
+      },
+    });
+    this.steps = spec.buildSteps(state.data);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  abort(reason?: string): void {
+    this.controller.abort(new FerryError(ErrorCode.STEP_FAILED, reason ?? 'interrupted', { fix: this.spec.resumeCommand }));
+  }
+
+  emit: EventLog['emit'] = (e) => this.events.emit(e);
+
+  async save(): Promise<void> {
+    this.spec.project?.(this.state);
+    if (!this.opts.dryRun) await saveState(this.opts.stateDir, this.state);
+  }
+
+  private context(step: Step<D>, rec: StepRecord): StepContext<D> {
+    return {
+      runId: this.state.run_id,
+      attempt: rec.attempts,
+      checkpoint: rec.checkpoint,
+      saveCheckpoint: async (value) => {
+        rec.checkpoint = value;
+        await this.save();
+      },
+      signal: this.controller.signal,
+      log: this.log,
+      exec: this.exec,
+      data: this.state.data,
+      records: this.state.steps,
+    };
+  }
+
+  /** Dry run: describe every step that is not done, change nothing. */
+  private describeAll(): RunState<D> {
+    for (const step of this.steps) {
+      const rec = this.state.steps[step.id]!;
+      if (DONE.has(rec.status)) continue;
+      const intents = step.describe(this.context(step, rec));
+      this.emit({ type: 'step.skipped', step: step.id, title: step.title, group: step.group, status: 'dry_run', data: { intents } });
+    }
+    this.state.status = 'dry_run';
+    this.emit({ type: 'run.finished', status: 'dry_run' });
+    return this.state;
+  }
+
+  /** Runs every step not yet completed/skipped, in order; stops at the first failure. */
+  async execute(): Promise<RunState<D>> {
+    const steps = this.steps.map((s) => ({ id: s.id, title: s.title, group: s.group ?? null, status: this.state.steps[s.id]?.status ?? 'pending' }));
+    this.emit({ type: this.resumed ? 'run.resumed' : 'run.started', status: this.state.status, data: { steps, dry_run: this.opts.dryRun } });
+    if (this.opts.dryRun) return this.describeAll();
+
+    this.state.status = 'in_progress';
+    delete this.state.finished_at;
+    await this.save();
+    let failure: unknown = null;
+    for (const step of this.steps) {
+      const rec = this.state.steps[step.id]!;
+      if (failure) {
+        rec.status = 'blocked';
+        this.emit({ type: 'step.blocked', step: step.id, title: step.title, group: step.group, status: 'blocked' });
+        continue;
+      }
+      if (DONE.has(rec.status)) {
+        this.emit({ type: 'step.skipped', step: step.id, title: step.title, group: step.group, status: rec.status, message: `already ${rec.detail ?? rec.status}` });
+        continue;
+      }
+      failure = await this.runOne(step, rec);
+    }
+    this.state.status = this.spec.finalStatus?.(this.state, failure !== null) ?? (failure ? 'failed' : 'completed');
+    this.state.finished_at = new Date().toISOString();
+    await this.save();
+    this.emit({
+      type: 'run.finished',
+      status: this.state.status,
+      data: failure ? { error: serializeError(failure), resume: this.spec.resumeCommand } : {},
+    });
+    return this.state;
+  }
+
+  private async runOne(step: Step<D>, rec: StepRecord): Promise<unknown> {
+    rec.status = 'running';
+    rec.attempts += 1;
+    rec.ts = new Date().toISOString();
+    rec.error = null;
+    await this.save();
+    const ctx = this.context(step, rec);
+    if (this.opts.verbose) for (const i of step.describe(ctx)) this.log.debug(`${step.id}: ${i.text}`);
+    this.emit({ type: 'step.started', step: step.id, title: step.title, group: step.group, data: { attempt: rec.attempts } });
+    faultPoint('BEFORE', step.id);
+    const started = Date.now();
+    try {
+      this.controller.signal.throwIfAborted();
+      let outcome: StepOutcome | void = await step.check?.(ctx);
+      const reused = outcome !== undefined;
+      if (!outcome) outcome = await step.run(ctx);
+      rec.status = outcome?.status ?? 'completed';
+      rec.detail = outcome?.detail;
+      if (outcome?.output) rec.output = outcome.output;
+      rec.durationMs = Date.now() - started;
+      rec.ts = new Date().toISOString();
+      await this.save();
+      this.emit({
+        type: rec.status === 'skipped' ? 'step.skipped' : 'step.completed',
+        step: step.id,
+        title: step.title,
+        group: step.group,
+        status: rec.detail ?? rec.status,
+        message: reused ? 'already done (idempotency check)' : undefined,
+        data: { durationMs: rec.durationMs, ...(rec.output ? { output: rec.output } : {}) },
+      });
+      faultPoint('AFTER', step.id);
+      return null;
+    } catch (e) {
+      const err = this.controller.signal.aborted && !(e instanceof FerryError) ? this.controller.signal.reason : e;
+      rec.status = 'failed';
+      rec.error = serializeError(err);
+      rec.durationMs = Date.now() - started;
+      rec.ts = new Date().toISOString();
+      await this.save();
+      this.emit({ type: 'step.failed', step: step.id, title: step.title, group: step.group, status: 'failed', message: rec.error.message, data: { error: rec.error } });
+      return err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.lock?.release();
+  }
+}
+
+/**
+ * Fault injection for crash tests: FERRY_TEST_CRASH=<BEFORE|AFTER>:<step id> kills this process
+ * with SIGKILL at that point, exactly like `kill -9`.
+ */
+function faultPoint(when: 'BEFORE' | 'AFTER', stepId: string): void {
+  const f = process.env.FERRY_TEST_CRASH;
+  if (f && f === `${when}:${stepId}`) process.kill(process.pid, 'SIGKILL');
+}
+
+function freshState<D>(spec: PipelineSpec<D>, steps: Step<D>[]): RunState<D> {
+  const now = new Date().toISOString();
+  return {
+    schema_version: 1,
+    run_id: spec.runId,
+    pipeline: spec.pipeline,
+    status: 'in_progress',
+    started_at: now,
+    updated_at: now,
+    step_order: steps.map((s) => s.id),
+    steps: Object.fromEntries(steps.map((s) => [s.id, { status: 'pending', attempts: 0 } satisfies StepRecord])),
+    data: spec.data,
+  };
+}
+
+/**
+ * Lock, then load (resume) or create the run's state. Dry runs take no lock and write nothing.
+ * @throws LOCKED, STATE_NOT_FOUND, STATE_CORRUPT
+ */
+export async function openRun<D>(spec: PipelineSpec<D>, opts: EngineOptions): Promise<Run<D>> {
+  const target = stateFile(opts.stateDir, spec.pipeline, spec.runId);
+  const lock = opts.dryRun ? null : await acquireRunLock(target, `${spec.pipeline} ${spec.runId}`, opts.version);
+  try {
+    let state: RunState<D>;
+    if (spec.resume) {
+      state = (await loadState<D>(opts.stateDir, spec.pipeline, spec.runId)).state;
+      // Steps added by a newer plan get records; the persisted order stays authoritative.
+      for (const s of spec.buildSteps(state.data)) {
+        if (!state.steps[s.id]) {
+          state.steps[s.id] = { status: 'pending', attempts: 0 };
+          state.step_order.push(s.id);
+        }
+      }
+    } else {
+      state = freshState(spec, spec.buildSteps(spec.data));
+    }
+    return new Run(spec, opts, state, spec.resume, lock);
+  } catch (e) {
+    await lock?.release();
+    throw e;
+  }
+}
+
+/** .ferry/results/<run_id>/<pipeline>.json — the seeds' ModelSkillResult files. */
+export async function writeResult(opts: Pick<EngineOptions, 'stateDir'>, runId: string, pipeline: string, result: unknown): Promise<string> {
+  const path = resultFile(opts.stateDir, runId, pipeline);
+  await writeJsonAtomic(path, result);
+  return path;
+}
+

@@ -1,0 +1,46 @@
+// Run the built CLI (dist/, built by `npm test` before vitest) as a real child process.
+import { execa, type ResultPromise } from 'execa';
+import { fileURLToPath } from 'node:url';
+
+export const FERRY_BIN = fileURLToPath(new URL('../../bin/ferry.js', import.meta.url));
+
+export interface FerryRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface FerryRunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  input?: string;
+  timeoutMs?: number;
+}
+
+function envFor(o: FerryRunOptions): Record<string, string | undefined> {
+  return { FERRY_TEST_COMMANDS: '1', NO_COLOR: '1', CI: 'true', ...o.env };
+}
+
+export async function ferry(args: string[], o: FerryRunOptions = {}): Promise<FerryRun> {
+  const r = await execa('node', [FERRY_BIN, ...args], {
+    cwd: o.cwd,
+    env: envFor(o),
+    input: o.input ?? '',
+    reject: false,
+    timeout: o.timeoutMs ?? 110_000,
+  });
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** Start ferry in the background (for kill -9 and concurrency tests). */
+export function ferrySpawn(args: string[], o: FerryRunOptions = {}): ResultPromise {
+  return execa('node', [FERRY_BIN, ...args], { cwd: o.cwd, env: envFor(o), reject: false, stdin: 'ignore', buffer: true });
+}
+
+/** Every stdout line parsed as JSON (throws on the first line that is not JSON). */
+export function jsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
