@@ -1,0 +1,121 @@
+// Crash-safe container replacement. Order: create the replacement under `<name>-ferry-next`
+// (not started), stop the old one, rename it to `<name>-ferry-prev`, rename next → name, start,
+// then remove prev. At every instant either `name` or `prev` holds a complete template, so a
+// resume after kill -9 anywhere (decideRecovery) finishes with exactly one `name` on the new image.
+
+import type Docker from 'dockerode';
+import { ErrorCode, FerryError } from '../../errors.js';
+import type { ContainerInfo } from './types.js';
+import type { DockerRuntime } from './docker.js';
+import { dockerError, toContainerInfo } from './docker-util.js';
+import { RECREATE_OF_LABEL, decideRecovery, nextName, planReplacement, prevName } from './docker-recreate-plan.js';
+
+async function imageConfig(rt: DockerRuntime, id: string): Promise<Docker.ImageInspectInfo['Config'] | undefined> {
+  try {
+    return (await rt.docker.getImage(id).inspect()).Config;
+  } catch {
+    // The old image may have been pruned; then every container setting counts as explicit.
+    return undefined;
+  }
+}
+
+async function rename(rt: DockerRuntime, from: string, to: string): Promise<void> {
+  try {
+    await rt.docker.getContainer(from).rename({ name: to });
+  } catch (e) {
+    throw dockerError(e, ErrorCode.DEPLOY_FAILED, `rename ${from} → ${to}`);
+  }
+}
+
+async function createFrom(rt: DockerRuntime, template: Docker.ContainerInspectInfo, image: string, name: string, temp: string, labels: Record<string, string>): Promise<void> {
+  const plan = planReplacement(template, await imageConfig(rt, template.Image), image, temp, { ...labels, [RECREATE_OF_LABEL]: name });
+  let created: Docker.Container;
+  try {
+    created = await rt.docker.createContainer(plan.options);
+  } catch (e) {
+    throw dockerError(e, ErrorCode.DEPLOY_FAILED, `create ${temp} from ${image}`);
+  }
+  for (const net of plan.extraNetworks) {
+    try {
+      await rt.docker.getNetwork(net.name).connect({ Container: created.id, EndpointConfig: net.config });
+    } catch (e) {
+      throw dockerError(e, ErrorCode.DEPLOY_FAILED, `connect ${temp} to network ${net.name}`);
+    }
+  }
+}
+
+/** Rename next → name, start it; if it will not start, put the previous container back. */
+async function promote(rt: DockerRuntime, name: string): Promise<void> {
+  await rename(rt, nextName(name), name);
+  try {
+    await rt.start(name);
+  } catch (e) {
+    const prev = await rt.inspectRaw(prevName(name));
+    if (prev) {
+      await rt.remove(name);
+      await rename(rt, prevName(name), name);
+      await rt.start(name).catch(() => undefined);
+    }
+    throw new FerryError(ErrorCode.DEPLOY_FAILED, `new container ${name} failed to start${prev ? '; previous container restored' : ''}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+export async function recreateContainer(
+  rt: DockerRuntime,
+  name: string,
+  image: string,
+  labels: Record<string, string>,
+): Promise<{ container: ContainerInfo; changed: boolean }> {
+  const target = await rt.inspectImage(image);
+  if (!target) throw new FerryError(ErrorCode.NOT_FOUND, `image ${image} not found`, { fix: `docker image inspect ${image}` });
+  const current = await rt.inspectRaw(name);
+  const prev = await rt.inspectRaw(prevName(name));
+  const next = await rt.inspectRaw(nextName(name));
+  const action = decideRecovery(
+    {
+      current: current ? { imageId: current.Image, running: current.State.Running } : null,
+      prev: prev !== null,
+      next: next ? { imageId: next.Image } : null,
+    },
+    target.id,
+  );
+
+  let changed = true;
+  switch (action.kind) {
+    case 'missing':
+      throw new FerryError(ErrorCode.NOT_FOUND, `container ${name} not found; create it once (docker run --name ${name} …) so ferry can recreate it`, {
+        fix: `docker ps -a --filter name=${name}`,
+      });
+    case 'done':
+      changed = false;
+      if (action.start) await rt.start(name);
+      break;
+    case 'swap': {
+      if (!current) throw new FerryError(ErrorCode.INTERNAL, 'swap without a current container');
+      // Leftovers from an earlier attempt are stale: `name` is the live template.
+      await rt.remove(nextName(name));
+      await rt.remove(prevName(name));
+      await createFrom(rt, current, image, name, nextName(name), labels);
+      await rt.stop(name);
+      await rename(rt, name, prevName(name));
+      await promote(rt, name);
+      break;
+    }
+    case 'promote-next':
+      await promote(rt, name);
+      break;
+    case 'finish-from-prev': {
+      if (!prev) throw new FerryError(ErrorCode.INTERNAL, 'finish-from-prev without prev');
+      await rt.remove(nextName(name));
+      await createFrom(rt, prev, image, name, nextName(name), labels);
+      await rt.stop(prevName(name)).catch(() => undefined);
+      await promote(rt, name);
+      break;
+    }
+  }
+  await rt.remove(prevName(name));
+  await rt.remove(nextName(name));
+  const final = await rt.inspectRaw(name);
+  if (!final) throw new FerryError(ErrorCode.DEPLOY_FAILED, `container ${name} vanished after recreate`);
+  return { container: toContainerInfo(final), changed };
+}

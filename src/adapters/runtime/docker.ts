@@ -1,0 +1,219 @@
+// ContainerRuntime over the Docker Engine API (dockerode). Translates engine failures into ferry
+// codes: unreachable engine → RUNTIME_UNAVAILABLE, build/create/start failures → DEPLOY_FAILED.
+
+import { readdirSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import Docker from 'dockerode';
+import { ErrorCode, FerryError } from '../../errors.js';
+import type { BuildInput, ContainerInfo, ContainerRuntime, ExecInContainerResult, ImageInfo } from './types.js';
+import { recreateContainer } from './docker-recreate.js';
+import { dockerError, messageOf, statusOf, toContainerInfo, toImageInfo } from './docker-util.js';
+
+export { dockerError, toContainerInfo } from './docker-util.js';
+
+export interface DockerRuntimeOptions {
+  /** Unix socket path; default: DOCKER_HOST or /var/run/docker.sock (dockerode's defaults). */
+  socket?: string;
+}
+
+/** Build-stream lines are JSON objects; this pulls out the text and any error. */
+interface BuildEvent {
+  stream?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+  aux?: { ID?: string };
+}
+
+export class DockerRuntime implements ContainerRuntime {
+  readonly docker: Docker;
+
+  constructor(opts: DockerRuntimeOptions = {}) {
+    this.docker = opts.socket ? new Docker({ socketPath: opts.socket }) : new Docker();
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (e) {
+      throw new FerryError(ErrorCode.RUNTIME_UNAVAILABLE, `Docker engine unreachable (${messageOf(e)})`, { fix: 'docker info', cause: e, retryable: true });
+    }
+  }
+
+  async build(input: BuildInput): Promise<ImageInfo> {
+    const [tag, ...moreTags] = input.tags;
+    // The context is every top-level entry (tar-fs recurses); .dockerignore is honoured by dockerode.
+    const src = readdirSync(input.contextDir).filter((n) => n !== '.git');
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.buildImage(
+        { context: input.contextDir, src },
+        { t: tag, dockerfile: input.dockerfile, labels: input.labels ?? {}, rm: true, forcerm: true },
+      );
+    } catch (e) {
+      throw dockerError(e, ErrorCode.DEPLOY_FAILED, `docker build of ${input.contextDir} failed`);
+    }
+    let buildError: string | undefined;
+    let imageId: string | undefined;
+    let partial = '';
+    const emit = (text: string): void => {
+      partial += text;
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) if (l.trim()) input.onLog?.(l);
+    };
+    await new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(
+        stream,
+        (err) => (err ? reject(dockerError(err, ErrorCode.DEPLOY_FAILED, 'docker build stream failed')) : resolve()),
+        (ev: BuildEvent) => {
+          if (ev.stream) emit(ev.stream);
+          else if (ev.status) emit(`${ev.status}\n`);
+          if (ev.error) buildError = ev.errorDetail?.message ?? ev.error;
+          if (ev.aux?.ID) imageId = ev.aux.ID;
+        },
+      );
+    });
+    if (partial.trim()) input.onLog?.(partial);
+    if (buildError) {
+      throw new FerryError(ErrorCode.DEPLOY_FAILED, `docker build failed: ${buildError.trim()}`, {
+        details: { context: input.contextDir, dockerfile: input.dockerfile },
+      });
+    }
+    const ref = tag ?? imageId;
+    if (!ref) throw new FerryError(ErrorCode.DEPLOY_FAILED, 'docker build produced no image id');
+    for (const t of moreTags) await this.tag(ref, t);
+    const info = await this.inspectImage(ref);
+    if (!info) throw new FerryError(ErrorCode.DEPLOY_FAILED, `built image ${ref} not found after build`);
+    return info;
+  }
+
+  async inspectImage(ref: string): Promise<ImageInfo | null> {
+    try {
+      return toImageInfo(await this.docker.getImage(ref).inspect());
+    } catch (e) {
+      if (statusOf(e) === 404) return null;
+      throw dockerError(e, ErrorCode.DEPLOY_FAILED, `inspect image ${ref}`);
+    }
+  }
+
+  async tag(source: string, target: string): Promise<void> {
+    const at = target.lastIndexOf(':');
+    const hasTag = at > target.lastIndexOf('/');
+    const repo = hasTag ? target.slice(0, at) : target;
+    const tag = hasTag ? target.slice(at + 1) : 'latest';
+    try {
+      await this.docker.getImage(source).tag({ repo, tag });
+    } catch (e) {
+      if (statusOf(e) === 404) throw new FerryError(ErrorCode.NOT_FOUND, `image ${source} not found`, { cause: e });
+      throw dockerError(e, ErrorCode.DEPLOY_FAILED, `tag ${source} as ${target}`);
+    }
+  }
+
+  async inspectContainer(name: string): Promise<ContainerInfo | null> {
+    const raw = await this.inspectRaw(name);
+    return raw ? toContainerInfo(raw) : null;
+  }
+
+  /** Full inspect data, or null when there is no such container. */
+  async inspectRaw(name: string): Promise<Docker.ContainerInspectInfo | null> {
+    try {
+      return await this.docker.getContainer(name).inspect();
+    } catch (e) {
+      if (statusOf(e) === 404) return null;
+      throw dockerError(e, ErrorCode.DEPLOY_FAILED, `inspect container ${name}`);
+    }
+  }
+
+  recreate(name: string, image: string, opts: { labels?: Record<string, string> } = {}): Promise<{ container: ContainerInfo; changed: boolean }> {
+    return recreateContainer(this, name, image, opts.labels ?? {});
+  }
+
+  async start(name: string): Promise<void> {
+    try {
+      await this.docker.getContainer(name).start();
+    } catch (e) {
+      if (statusOf(e) === 304) return; // already started
+      if (statusOf(e) === 404) throw new FerryError(ErrorCode.NOT_FOUND, `container ${name} not found`, { cause: e });
+      throw dockerError(e, ErrorCode.DEPLOY_FAILED, `start ${name}`);
+    }
+  }
+
+  async stop(name: string): Promise<void> {
+    try {
+      await this.docker.getContainer(name).stop({ t: 10 });
+    } catch (e) {
+      if (statusOf(e) === 304) return; // already stopped
+      if (statusOf(e) === 404) throw new FerryError(ErrorCode.NOT_FOUND, `container ${name} not found`, { cause: e });
+      throw dockerError(e, ErrorCode.DEPLOY_FAILED, `stop ${name}`);
+    }
+  }
+
+  async restart(name: string): Promise<void> {
+    try {
+      await this.docker.getContainer(name).restart({ t: 10 });
+    } catch (e) {
+      if (statusOf(e) === 404) throw new FerryError(ErrorCode.NOT_FOUND, `container ${name} not found`, { cause: e });
+      throw dockerError(e, ErrorCode.DEPLOY_FAILED, `restart ${name}`);
+    }
+  }
+
+  /** Remove a container (force); a missing one is fine. */
+  async remove(name: string): Promise<void> {
+    try {
+      await this.docker.getContainer(name).remove({ force: true, v: false });
+    } catch (e) {
+      if (statusOf(e) === 404) return;
+      throw dockerError(e, ErrorCode.DEPLOY_FAILED, `remove ${name}`);
+    }
+  }
+
+  async exec(name: string, argv: string[], opts: { timeoutMs?: number } = {}): Promise<ExecInContainerResult> {
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    try {
+      const ex = await this.docker.getContainer(name).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, Tty: false });
+      const stream = await ex.start({ hijack: true, stdin: false });
+      const out = new PassThrough();
+      const err = new PassThrough();
+      const chunks: { out: Buffer[]; err: Buffer[] } = { out: [], err: [] };
+      out.on('data', (b: Buffer) => chunks.out.push(b));
+      err.on('data', (b: Buffer) => chunks.err.push(b));
+      this.docker.modem.demuxStream(stream, out, err);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          (stream as unknown as { destroy?: () => void }).destroy?.();
+          reject(new FerryError(ErrorCode.COMMAND_TIMEOUT, `docker exec ${name} ${argv.join(' ')} timed out after ${timeoutMs} ms`));
+        }, timeoutMs);
+        const done = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        stream.on('end', done);
+        stream.on('close', done);
+        stream.on('error', (e: unknown) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+      });
+      // The exit code lands slightly after the stream ends; poll briefly.
+      let info = await ex.inspect();
+      for (let i = 0; info.Running && i < 50; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        info = await ex.inspect();
+      }
+      return {
+        exitCode: info.ExitCode ?? -1,
+        stdout: Buffer.concat(chunks.out).toString('utf8'),
+        stderr: Buffer.concat(chunks.err).toString('utf8'),
+      };
+    } catch (e) {
+      if (statusOf(e) === 404) throw new FerryError(ErrorCode.NOT_FOUND, `container ${name} not found`, { cause: e });
+      if (statusOf(e) === 409) throw new FerryError(ErrorCode.DEPLOY_FAILED, `container ${name} is not running`, { cause: e });
+      throw dockerError(e, ErrorCode.COMMAND_FAILED, `docker exec ${name}`);
+    }
+  }
+}
+
+export function createDockerRuntime(opts: DockerRuntimeOptions = {}): DockerRuntime {
+  return new DockerRuntime(opts);
+}
