@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { EngineOptions } from '../engine/run.js';
 import type { LoadedConfig } from '../config/load.js';
-import { pickRenderer, type FlushableRenderer } from './render/index.js';
+import type { FlushableRenderer } from './render/index.js';
 import { makeStyle, type Style } from './render/style.js';
 
 export interface GlobalOptions {
@@ -69,6 +69,7 @@ export class CliContext {
 
   async engine(opts: { dryRun: boolean }): Promise<EngineContext> {
     const g = this.globals();
+    const { pickRenderer } = await import('./render/index.js');
     return {
       stateDir: await this.home(),
       dryRun: opts.dryRun,
