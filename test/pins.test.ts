@@ -1,0 +1,109 @@
+// Dockerfile pin editor: exact rewrites, PEP 503 matching, strict --versions parsing.
+import { describe, expect, it } from 'vitest';
+import { argNameFor, formatPinLines, normalizeName, parseVersions, rewriteDockerfilePins } from '../src/manifest/dockerfile-pins.js';
+import { isFerryError } from '../src/errors.js';
+
+const DOCKERFILE = `FROM python:3.12-slim
+# omniintelligence==0.1.0 in a comment is not a pin
+ARG OMNIBASE_CORE_VERSION=1.2.0
+ARG UNRELATED_VERSION="9.9"
+RUN pip install --no-cache-dir omnibase-core==\${OMNIBASE_CORE_VERSION}
+RUN uv pip install --system \\
+    omniintelligence==0.7.0 \\
+    # a comment line inside the continuation
+    "omninode-claude[memory]==0.3.0" \\
+    requests==2.31.0
+RUN pip install Omninode_Memory==0.5.0 && echo done
+RUN echo omninode-memory==0.5.0
+COPY . /app
+`;
+
+describe('rewriteDockerfilePins', () => {
+  it('rewrites RUN pip/uv pins (continuations, extras, quotes) and ARG pins, nothing else', () => {
+    const r = rewriteDockerfilePins(DOCKERFILE, { omniintelligence: '0.8.0', 'omninode-claude': '0.4.0', 'omninode.memory': '0.6.1', omnibase_core: '1.3.0' });
+    expect(r.content).toBe(`FROM python:3.12-slim
+# omniintelligence==0.1.0 in a comment is not a pin
+ARG OMNIBASE_CORE_VERSION=1.3.0
+ARG UNRELATED_VERSION="9.9"
+RUN pip install --no-cache-dir omnibase-core==\${OMNIBASE_CORE_VERSION}
+RUN uv pip install --system \\
+    omniintelligence==0.8.0 \\
+    # a comment line inside the continuation
+    "omninode-claude[memory]==0.4.0" \\
+    requests==2.31.0
+RUN pip install Omninode_Memory==0.6.1 && echo done
+RUN echo omninode-memory==0.5.0
+COPY . /app
+`);
+    expect(r.changed).toBe(true);
+    expect(r.pins).toEqual({
+      omniintelligence: { from: '0.7.0', to: '0.8.0', matched: true },
+      'omninode-claude': { from: '0.3.0', to: '0.4.0', matched: true },
+      'omninode.memory': { from: '0.5.0', to: '0.6.1', matched: true },
+      omnibase_core: { from: '1.2.0', to: '1.3.0', matched: true },
+    });
+    expect(formatPinLines(r.pins)).toEqual([
+      '  omniintelligence: 0.7.0 -> 0.8.0',
+      '  omninode-claude: 0.3.0 -> 0.4.0',
+      '  omninode.memory: 0.5.0 -> 0.6.1',
+      '  omnibase_core: 1.2.0 -> 1.3.0',
+    ]);
+  });
+
+  it('is idempotent: already at target → unchanged content, from === to', () => {
+    const once = rewriteDockerfilePins(DOCKERFILE, { omniintelligence: '0.8.0' }).content;
+    const twice = rewriteDockerfilePins(once, { omniintelligence: '0.8.0' });
+    expect(twice.changed).toBe(false);
+    expect(twice.pins.omniintelligence).toEqual({ from: '0.8.0', to: '0.8.0', matched: true });
+  });
+
+  it('keeps quoted ARG values quoted and CRLF line endings intact', () => {
+    const r = rewriteDockerfilePins('ARG FOO_BAR_VERSION="1.0"\r\nRUN pip install \\\r\n  foo-bar==1.0\r\n', { 'foo.bar': '2.0' });
+    expect(r.content).toBe('ARG FOO_BAR_VERSION="2.0"\r\nRUN pip install \\\r\n  foo-bar==2.0\r\n');
+  });
+
+  it('unmatched package → PIN_UNMATCHED naming it; allowUnmatched reports matched:false', () => {
+    let err: unknown;
+    try {
+      rewriteDockerfilePins(DOCKERFILE, { omniintelligence: '0.8.0', ghost: '1.0.0' }, { file: 'docker/Dockerfile.runtime' });
+    } catch (e) {
+      err = e;
+    }
+    expect(isFerryError(err) && err.code).toBe('PIN_UNMATCHED');
+    expect((err as Error).message).toContain('no pin for ghost in docker/Dockerfile.runtime');
+    const r = rewriteDockerfilePins(DOCKERFILE, { ghost: '1.0.0' }, { allowUnmatched: true });
+    expect(r).toEqual({ content: DOCKERFILE, changed: false, pins: { ghost: { from: null, to: '1.0.0', matched: false } } });
+    expect(formatPinLines(r.pins)).toEqual(['  ghost: not pinned (unmatched) -> 1.0.0']);
+  });
+});
+
+describe('names', () => {
+  it('normalises per PEP 503 and derives ARG names', () => {
+    expect(normalizeName('Omninode__Claude.x')).toBe('omninode-claude-x');
+    expect(argNameFor('omninode-claude')).toBe('OMNINODE_CLAUDE_VERSION');
+    expect(argNameFor('zope.interface')).toBe('ZOPE_INTERFACE_VERSION');
+  });
+});
+
+describe('parseVersions', () => {
+  it('parses pkg=version pairs in order', () => {
+    expect(parseVersions('omniintelligence=0.8.0,omninode-claude=0.4.0,x.y_z=1.0rc1,e=1!2.0.post1.dev3+local.7')).toEqual({
+      omniintelligence: '0.8.0',
+      'omninode-claude': '0.4.0',
+      'x.y_z': '1.0rc1',
+      e: '1!2.0.post1.dev3+local.7',
+    });
+  });
+  const bad = ['', 'a', 'a=', '=1.0', 'a=1.0,', 'a=1.0, b=2.0', 'a b=1.0', 'a=1.0;rm -rf /', 'a=$(id)', 'a=`id`', 'a=1.0|x', '-a=1.0', 'a=latest', 'a=1.0,A=2.0', 'a=1.0\nb=2'];
+  for (const spec of bad) {
+    it(`rejects ${JSON.stringify(spec)} with USAGE`, () => {
+      let err: unknown;
+      try {
+        parseVersions(spec);
+      } catch (e) {
+        err = e;
+      }
+      expect(isFerryError(err) && err.code).toBe('USAGE');
+    });
+  }
+});
