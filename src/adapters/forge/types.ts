@@ -43,4 +43,27 @@ export interface Forge {
    * @throws MERGE_FAILED naming the conflict, failing check or protection rule.
    */
   merge(input: MergeInput, log: (m: string) => void): Promise<{ mergeSha: string; alreadyMerged: boolean }>;
+  /**
+   * PUBLISH mode `workflow` (kind github only): dispatch a workflow on a ref and wait for its run.
+   * @throws PUBLISH_FAILED when the dispatch is refused or the run does not succeed.
+   */
+  runWorkflow?(input: WorkflowInput, log: (m: string) => void): Promise<WorkflowRunResult>;
+}
+
+export interface WorkflowInput {
+  repo: string;
+  /** Workflow file name or id, e.g. release.yml. */
+  workflow: string;
+  /** Branch or tag (e.g. "omnibase_spi/v1.2.1" or "refs/tags/…"). */
+  ref: string;
+  inputs?: Record<string, string>;
+  /** false: dispatch and return as soon as the run is found. Default true. */
+  wait?: boolean;
+}
+
+export interface WorkflowRunResult {
+  runId: number;
+  runUrl: string;
+  status: string;
+  conclusion: string | null;
 }

@@ -15,6 +15,12 @@ const forgeSchema = z.discriminatedUnion('kind', [
     token_env: envNameSchema.default('GITHUB_TOKEN'),
     merge_method: z.enum(['squash', 'merge', 'rebase']).default('squash'),
     checks_timeout_minutes: z.number().positive().default(30),
+    /** How often to re-read required checks while waiting. */
+    checks_poll_seconds: z.number().positive().default(10),
+    /** Minimum spacing of write calls; unset = octokit's defaults (1 s, 3 s for PR create/merge). */
+    write_interval_ms: z.number().int().nonnegative().optional(),
+    /** PUBLISH mode workflow: how long to wait for the dispatched run to finish. */
+    workflow_timeout_minutes: z.number().positive().default(30),
   }),
 ]);
 
