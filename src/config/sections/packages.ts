@@ -13,5 +13,7 @@ export const packageSchema = z.strictObject({
   publish: z.union([z.string(), z.literal(false)]).default(false),
   /** Seed tier graph; computed from declared dependencies when omitted. */
   tier: z.number().int().positive().optional(),
+  /** Internal dependencies (configured package names) in addition to those read from the manifest. */
+  depends_on: z.array(safeNameSchema).optional(),
 });
 export type PackageConfig = z.infer<typeof packageSchema>;

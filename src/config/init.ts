@@ -1,0 +1,166 @@
+// `ferry init`: discover the workspace's packages, compute their tiers, write a commented
+// ferry.yaml and ignore `.ferry/`. The text is produced by a pure function and validated with the
+// same parser `ferry config check` uses before anything is written.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ErrorCode, FerryError } from '../errors.js';
+import { discoverPackages } from './discover.js';
+import type { DiscoveredPackage } from './discover.js';
+import { buildGraph } from './graph.js';
+import { parseConfig } from './load.js';
+
+export interface InitPackage {
+  name: string;
+  ecosystem: 'python' | 'npm';
+  repo: string;
+  path: string;
+  tier: number;
+  version: string | null;
+  deps: string[];
+}
+
+export interface InitResult {
+  configPath: string;
+  /** Whether an existing ferry.yaml was replaced (--force). */
+  overwritten: boolean;
+  packages: InitPackage[];
+  /** tiers[0] is tier 1. */
+  tiers: string[][];
+  gitignore: { path: string; created: boolean; added: boolean };
+  warnings: string[];
+}
+
+const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9._/-]*$/;
+/** A YAML scalar: plain when safe, else a JSON (= YAML double-quoted) string. */
+const scalar = (s: string): string => (PLAIN.test(s) && !/^(true|false|null|yes|no|on|off|~)$/i.test(s) ? s : JSON.stringify(s));
+
+function packageLine(p: InitPackage): string {
+  const fields = [`name: ${scalar(p.name)}`, `repo: ${scalar(p.repo)}`];
+  if (p.path !== '.') fields.push(`path: ${scalar(p.path)}`);
+  fields.push(`ecosystem: ${p.ecosystem}`, `tier: ${p.tier}`);
+  const deps = p.deps.length > 0 ? `  # needs ${p.deps.join(', ')}` : '';
+  return `  - { ${fields.join(', ')} }${deps}`;
+}
+
+/** The commented starter config for these packages (pure). */
+export function renderInitConfig(packages: readonly InitPackage[], tiers: readonly string[][]): string {
+  const byName = new Map(packages.map((p) => [p.name, p]));
+  const out: string[] = [
+    '# ferry.yaml — release and deploy configuration, written by `ferry init`.',
+    '# Validate with `ferry config check`; preview a release with `ferry release --dry-run`.',
+    '# Secrets never go in this file: only names of environment variables, or env files to load.',
+    'version: 1',
+    '',
+    '# Directory holding the repos, relative to this file.',
+    'workspace: .',
+    '',
+    '# Env files loaded before a run (dotenv syntax; read as data, never executed). Values of',
+    '# variables whose names look secret (TOKEN, SECRET, PASSWORD, ...) are redacted everywhere.',
+    '# env_files: [~/.config/ferry/.env]',
+    '',
+    '# Packages, released in tier order: tier 1 has no internal dependencies, and each package comes',
+    '# after everything it depends on. Tiers were computed from the manifests; a release refuses to',
+    '# run (GRAPH_DRIFT) if they no longer match. Per package:',
+    '#   repo:       directory under `workspace` (or a git URL)',
+    '#   path:       package directory inside the repo (monorepos), default "."',
+    '#   publish:    a key under `registries:` to publish to; omitted = tag only',
+    '#   depends_on: extra internal dependencies the manifest does not declare',
+  ];
+  if (packages.length === 0) {
+    out.push('# No packages were found (git repos with pyproject.toml or package.json). Example:', '#   - { name: my_lib, repo: my_lib, ecosystem: python, publish: pypi }', 'packages: []');
+  } else {
+    out.push('packages:');
+    tiers.forEach((names, i) => {
+      if (names.length === 0) return;
+      out.push(`  # tier ${i + 1}`);
+      for (const n of names) {
+        const p = byName.get(n);
+        if (p) out.push(packageLine(p));
+      }
+    });
+  }
+  out.push(
+    '',
+    '# How a release runs. Every key has a default; uncomment to change.',
+    '# release:',
+    '#   tag: "{name}/v{version}"',
+    '#   branch: "release/{run_id}/{repo}"',
+    '#   commit_message: "release: {repo} v{version}"',
+    '#   main_branch: main',
+    '#   # Where release branches land: `kind: git` merges locally and pushes main (the default);',
+    '#   # `kind: github` opens a pull request, waits for checks and merges through the API.',
+    '#   forge: { kind: git }',
+    '#   # forge: { kind: github, owner: your-org, token_env: GITHUB_TOKEN }',
+    '#   lint: [pre-commit, run, --all-files]',
+    '#   lock: { python: [uv, lock], npm: [npm, install, --package-lock-only] }',
+    '#   gate: { channels: [tty], timeout_minutes: 60 }',
+    '',
+    '# Registries that `publish:` refers to. Tokens are read from the named environment variables.',
+    '# registries:',
+    '#   pypi: { kind: pypi, url: https://upload.pypi.org/legacy/, index: https://pypi.org, token_env: PYPI_TOKEN }',
+    '#   npm: { kind: npm, url: https://registry.npmjs.org/, token_env: NPM_TOKEN }',
+    '',
+    '# Notifications (release summaries, approval requests).',
+    '# notify:',
+    '#   slack: { token_env: SLACK_BOT_TOKEN, channel_env: SLACK_CHANNEL_ID }',
+    '',
+  );
+  return out.join('\n');
+}
+
+const IGNORE_LINES = new Set(['.ferry', '.ferry/', '/.ferry', '/.ferry/', '.ferry/*', '/.ferry/*', '.ferry/**']);
+
+/** The .gitignore text with `.ferry/` added, or null when it is already ignored (pure). */
+export function addFerryIgnore(existing: string | null): string | null {
+  if (existing !== null && existing.split(/\r?\n/).some((l) => IGNORE_LINES.has(l.trim()))) return null;
+  if (existing === null || existing === '') return '# ferry run state, events and results\n.ferry/\n';
+  const sep = existing.endsWith('\n') ? '' : '\n';
+  return `${existing}${sep}\n# ferry run state, events and results\n.ferry/\n`;
+}
+
+/** Discovered packages with computed tiers, in release order. @throws FerryError DEPENDENCY_CYCLE */
+export function planInit(discovered: readonly DiscoveredPackage[]): { packages: InitPackage[]; tiers: string[][] } {
+  const graph = buildGraph(discovered.map((d) => ({ name: d.name, deps: d.deps })));
+  const byName = new Map(discovered.map((d) => [d.name, d]));
+  const packages = graph.tiers.flat().map((n): InitPackage => {
+    const d = byName.get(n) as DiscoveredPackage;
+    return { name: d.name, ecosystem: d.ecosystem, repo: d.repo, path: d.path, tier: graph.tierOf[n] ?? 1, version: d.version, deps: graph.deps[n] ?? [] };
+  });
+  return { packages, tiers: graph.tiers };
+}
+
+/**
+ * Write `<dir>/ferry.yaml` for the packages discovered under `dir`, and add `.ferry/` to `<dir>/.gitignore`.
+ * @throws FerryError USAGE when ferry.yaml exists and `force` is not set (nothing written).
+ * @throws FerryError DEPENDENCY_CYCLE when discovered dependencies form a cycle (nothing written).
+ */
+export async function initWorkspace(opts: { dir: string; force?: boolean }): Promise<InitResult> {
+  const configPath = join(opts.dir, 'ferry.yaml');
+  const exists = existsSync(configPath);
+  if (exists && !opts.force) {
+    throw new FerryError(ErrorCode.USAGE, `${configPath} already exists; not overwriting it`, {
+      fix: 'ferry init --force',
+      details: { file: configPath },
+    });
+  }
+  const discovery = discoverPackages(opts.dir);
+  const { packages, tiers } = planInit(discovery.packages);
+  const text = renderInitConfig(packages, tiers);
+  // Guard against writing a config ferry itself would reject.
+  parseConfig(text, configPath);
+  writeFileSync(configPath, text, { flag: opts.force ? 'w' : 'wx' });
+
+  const gitignorePath = join(opts.dir, '.gitignore');
+  const before = existsSync(gitignorePath) ? readFileSync(gitignorePath, 'utf8') : null;
+  const after = addFerryIgnore(before);
+  if (after !== null) writeFileSync(gitignorePath, after);
+  return {
+    configPath,
+    overwritten: exists,
+    packages,
+    tiers,
+    gitignore: { path: gitignorePath, created: before === null, added: after !== null },
+    warnings: discovery.warnings,
+  };
+}
