@@ -6,12 +6,21 @@ export interface Artifact {
   filename: string;
   /** sha256 hex of the file. */
   sha256: string;
+  /** npm only: the tarball's SRI sha512 (`sha512-<base64>`), what a packument's dist.integrity holds. */
+  integrity?: string;
+  /** npm only: the tarball's sha1 hex, what a packument's dist.shasum holds. */
+  shasum?: string;
 }
 
 export interface PublishedVersion {
   exists: boolean;
   /** sha256 per filename as the registry reports it (Python: per file; npm: the tarball's shasum/integrity). */
   files: Record<string, string>;
+}
+
+export interface WaitOptions {
+  /** The exact command that resumes the run, put in PYPI_TIMEOUT's `fix`. */
+  fix?: string;
 }
 
 export interface PublishInput {
@@ -29,6 +38,8 @@ export interface Registry {
   readonly kind: 'npm' | 'pypi';
   /** What the registry already has for this exact version. */
   lookup(name: string, version: string): Promise<PublishedVersion>;
+  /** Pure: the commands and requests build + publish + wait would make, for --dry-run and step intents. */
+  describe?(input: PublishInput): string[];
   /** Build the artifacts (without uploading). */
   build(input: PublishInput): Promise<Artifact[]>;
   /**
@@ -41,5 +52,12 @@ export interface Registry {
    * Poll the endpoint installers read (npm packument; PEP 691 simple index) until the version shows.
    * @throws PYPI_TIMEOUT (both ecosystems) after timeoutMs.
    */
-  waitVisible(name: string, version: string, timeoutMs: number, log: (m: string) => void, signal?: AbortSignal): Promise<void>;
+  waitVisible(
+    name: string,
+    version: string,
+    timeoutMs: number,
+    log: (m: string) => void,
+    signal?: AbortSignal,
+    opts?: WaitOptions,
+  ): Promise<void>;
 }
