@@ -4,5 +4,6 @@ import type { Register } from './context.js';
 import { register as config } from './config.js';
 import { register as runs } from './runs.js';
 import { register as selftest } from './selftest.js';
+import { register as mcp } from './mcp.js';
 
-export const COMMANDS: Register[] = [config, runs, selftest];
+export const COMMANDS: Register[] = [config, runs, mcp, selftest];
