@@ -1,9 +1,10 @@
 // Every command ferry lists. Each module is tiny; heavy code is imported inside its action.
 import type { Register } from './context.js';
 
+import { register as init } from './init.js';
 import { register as config } from './config.js';
 import { register as runs } from './runs.js';
 import { register as selftest } from './selftest.js';
 import { register as mcp } from './mcp.js';
 
-export const COMMANDS: Register[] = [config, runs, mcp, selftest];
+export const COMMANDS: Register[] = [init, config, runs, mcp, selftest];
