@@ -6,5 +6,6 @@ import { register as config } from './config.js';
 import { register as runs } from './runs.js';
 import { register as selftest } from './selftest.js';
 import { register as mcp } from './mcp.js';
+import { register as dashboard } from './dashboard.js';
 
-export const COMMANDS: Register[] = [init, config, runs, mcp, selftest];
+export const COMMANDS: Register[] = [init, config, runs, dashboard, mcp, selftest];

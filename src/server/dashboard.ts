@@ -1,0 +1,66 @@
+// `ferry dashboard`: a read-only view of runs on loopback. HTML pages, a JSON API, and live events
+// over Server-Sent Events (tailing .ferry/runs/<run_id>/events.jsonl).
+import { open, stat } from 'node:fs/promises';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { serve } from '@hono/node-server';
+import { findRun, listRuns } from '../engine/history.js';
+import { eventsFile, SAFE_ID } from '../engine/paths.js';
+import { isFerryError } from '../errors.js';
+import { runPage, runsPage } from './dashboard-html.js';
+
+export function dashboardApp(home: string): Hono {
+  const app = new Hono();
+  app.onError((e, c) => (isFerryError(e) ? c.json({ error: e.toJSON() }, 404) : c.json({ error: { message: 'internal error' } }, 500)));
+  app.use('/runs/:id/*', async (c, next) => (SAFE_ID.test(c.req.param('id') ?? '') ? next() : c.text('bad run id', 400)));
+  app.get('/', async (c) => c.html(runsPage(await listRuns(home))));
+  app.get('/api/runs', async (c) => c.json({ runs: await listRuns(home) }));
+  app.get('/api/runs/:id', async (c) => c.json((await findRun(home, c.req.param('id'))).state));
+  app.get('/runs/:id', async (c) => c.html(runPage((await findRun(home, c.req.param('id'))).state)));
+  app.get('/runs/:id/events', (c) =>
+    streamSSE(c, async (stream) => {
+      const path = eventsFile(home, c.req.param('id'));
+      let offset = 0;
+      let buffered = '';
+      let aborted = false;
+      stream.onAbort(() => {
+        aborted = true;
+      });
+      // Tail the NDJSON log: send what is there, then what gets appended, until the run finishes.
+      while (!aborted) {
+        const size = await stat(path).then((s) => s.size, () => 0);
+        if (size > offset) {
+          const fh = await open(path, 'r');
+          const { buffer, bytesRead } = await fh.read(Buffer.alloc(size - offset), 0, size - offset, offset);
+          await fh.close();
+          offset += bytesRead;
+          buffered += buffer.subarray(0, bytesRead).toString('utf8');
+          const lines = buffered.split('\n');
+          buffered = lines.pop() ?? '';
+          for (const line of lines.filter(Boolean)) {
+            await stream.writeSSE({ event: 'ferry', data: line });
+            if (line.includes('"type":"run.finished"')) aborted = c.req.query('follow') !== 'always';
+          }
+        }
+        if (!aborted) await stream.sleep(300);
+      }
+    }),
+  );
+  return app;
+}
+
+export interface DashboardHandle {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function startDashboard(home: string, port: number, host = '127.0.0.1'): Promise<DashboardHandle> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: dashboardApp(home).fetch, port, hostname: host }, (info) => {
+      resolve({
+        url: `http://${host}:${info.port}`,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      });
+    });
+  });
+}
