@@ -1,0 +1,93 @@
+// Remote config repos: `git ls-remote` says where the ref is now; the commit subjects since the
+// last deployed commit come from a cache bare repo under .ferry/cache fetched with
+// `--filter=blob:none` (history without file contents; servers that do not support filters send
+// everything, which is still correct).
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Exec } from '../util/process.js';
+import type { CommitLine, RemoteRepoStatus } from './types.js';
+
+export interface ConfigRepo {
+  name: string;
+  url: string;
+  ref: string;
+}
+
+/** How many commits to list at most (reasons list subjects, so keep them readable). */
+const MAX_COMMITS = 200;
+const LATEST_WHEN_UNKNOWN = 5;
+
+/** Pure: pick the sha for `ref` from `git ls-remote <url> <ref>` output (exact branch, then peeled tag, then first). */
+export function parseLsRemote(out: string, ref: string): string | null {
+  const rows = out
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((r): r is [string, string] => r.length >= 2 && /^[0-9a-f]{40,64}$/.test(r[0]!));
+  const want = [ref, `refs/heads/${ref}`, `refs/tags/${ref}^{}`, `refs/tags/${ref}`];
+  for (const w of want) {
+    const hit = rows.find((r) => r[1] === w);
+    if (hit) return hit[0];
+  }
+  return rows[0]?.[0] ?? null;
+}
+
+/** Pure: `git log --format=%H%x1f%h%x1f%s` output → commit lines. */
+export function parseLog(out: string): CommitLine[] {
+  return out
+    .split('\n')
+    .filter((l) => l.includes('\x1f'))
+    .map((l) => {
+      const [sha, sh, ...rest] = l.split('\x1f');
+      return { sha: sha!, short: sh!, subject: rest.join('\x1f') };
+    });
+}
+
+export function cacheDirFor(stateDir: string, name: string): string {
+  return join(stateDir, 'cache', 'config-repos', `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.git`);
+}
+
+async function commitsSince(exec: Exec, cache: string, repo: ConfigRepo, recorded: string | null, current: string): Promise<{ commits: CommitLine[]; note?: string; error?: string }> {
+  const git = (args: string[]) => exec('git', ['--git-dir', cache, ...args], { reject: false });
+  if (!existsSync(join(cache, 'HEAD'))) {
+    await mkdir(cache, { recursive: true });
+    await exec('git', ['init', '--bare', '-q', cache]);
+  }
+  await git(['config', 'remote.origin.url', repo.url]);
+  // A sha we already have needs no fetch; otherwise fetch the ref's history without blobs.
+  if ((await git(['cat-file', '-e', `${current}^{commit}`])).exitCode !== 0) {
+    const f = await git(['fetch', '-q', '--filter=blob:none', '--no-tags', 'origin', `+${repo.ref}:refs/ferry/head`]);
+    if (f.exitCode !== 0) return { commits: [], error: `could not fetch commit subjects: ${f.stderr.split('\n').pop() ?? f.shortMessage}` };
+  }
+  const fmt = '--format=%H%x1f%h%x1f%s';
+  if (recorded && (await git(['cat-file', '-e', `${recorded}^{commit}`])).exitCode === 0) {
+    const log = await git(['log', fmt, '-n', String(MAX_COMMITS + 1), `${recorded}..${current}`]);
+    const commits = parseLog(log.stdout);
+    if (commits.length > MAX_COMMITS) return { commits: commits.slice(0, MAX_COMMITS), note: `more than ${MAX_COMMITS} commits; showing the newest` };
+    if (commits.length === 0) return { commits, note: `${current.slice(0, 7)} is behind the deployed ${recorded.slice(0, 7)} (the ref moved back)` };
+    return { commits };
+  }
+  const log = await git(['log', fmt, '-n', String(LATEST_WHEN_UNKNOWN), current]);
+  const note = recorded
+    ? `deployed commit ${recorded.slice(0, 7)} is no longer in the remote history (force-push?); latest commits shown`
+    : 'no deployed commit recorded; latest commits shown';
+  return { commits: parseLog(log.stdout), note };
+}
+
+/** One config repo: where its ref is now vs the last deploy, and what changed in between. */
+export async function analyseConfigRepo(exec: Exec, stateDir: string, repo: ConfigRepo, recorded: string | null): Promise<RemoteRepoStatus> {
+  const base = { name: repo.name, url: repo.url, ref: repo.ref, recorded, commits: [] as CommitLine[] };
+  const ls = await exec('git', ['ls-remote', repo.url, repo.ref], { reject: false, timeoutMs: 60_000 });
+  const current = ls.exitCode === 0 ? parseLsRemote(ls.stdout, repo.ref) : null;
+  if (!current) {
+    const why = ls.exitCode === 0 ? `ref ${repo.ref} not found` : (ls.stderr.trim().split('\n').pop() ?? ls.shortMessage);
+    return { ...base, current: null, changed: false, error: `git ls-remote failed: ${why}` };
+  }
+  if (current === recorded) return { ...base, current, changed: false };
+  const more = await commitsSince(exec, cacheDirFor(stateDir, repo.name), repo, recorded, current);
+  return { ...base, current, changed: true, commits: more.commits, ...(more.note ? { note: more.note } : {}), ...(more.error ? { note: more.error } : {}) };
+}
+
+export async function analyseRemote(exec: Exec, stateDir: string, repos: readonly ConfigRepo[], recorded: Record<string, string>): Promise<RemoteRepoStatus[]> {
+  return Promise.all(repos.map((r) => analyseConfigRepo(exec, stateDir, r, recorded[r.name] ?? null)));
+}

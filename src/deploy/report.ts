@@ -1,0 +1,178 @@
+// Human reports (the seed's phase log, confirmation prompt, success and failure templates),
+// rendered from the same DeployResult that --json prints. Pure.
+import { short } from './decide.js';
+import type { ConfigChange, DeployResult } from './result.js';
+import type { DeployAction, ServiceStatus } from './types.js';
+
+export const ACTION_LABEL: Readonly<Record<DeployAction, string>> = {
+  rebuild: 'Rebuild image + redeploy + restart services',
+  full_restart: 'Full restart',
+  redeploy: 'Redeploy code',
+  start: 'Start services',
+  status: 'Status check only',
+};
+
+const bullet = (s: string, indent = 2): string => `${' '.repeat(indent)}• ${s}`;
+
+function serviceLine(s: ServiceStatus): string {
+  if (!s.exists) return `${s.name} (container ${s.container}): missing ✗`;
+  return `${s.name} (container ${s.container}): ${s.running ? 'running ✓' : `${s.status} ✗`}${s.imageId ? `  image ${short(s.imageId)}…` : ''}`;
+}
+
+function configLine(c: ConfigChange): string {
+  if (c.error) return `${c.name}: unknown (${c.error})`;
+  if (!c.changed) return `${c.name}: ${short(c.to)} (no change)`;
+  const from = c.from ? `${short(c.from)} → ` : '';
+  return `${c.name}: ${from}${short(c.to)}${c.commits.length ? ` (+${c.commits.length} commit${c.commits.length === 1 ? '' : 's'})` : ''}`;
+}
+
+function configBlock(changes: readonly ConfigChange[]): string[] {
+  const out: string[] = [];
+  for (const c of changes) {
+    out.push(`  - ${configLine(c)}`);
+    if (c.changed && c.commits.length) {
+      out.push('    Latest changes:');
+      for (const k of c.commits.slice(0, 10)) out.push(bullet(`${k.short} - ${k.subject}`, 4));
+      if (c.commits.length > 10) out.push(`      … and ${c.commits.length - 10} older`);
+    }
+    if (c.note) out.push(`    (${c.note})`);
+  }
+  return out;
+}
+
+export function renderAnalysis(r: DeployResult): string {
+  const a = r.analysis;
+  const lines = ['[Phase 1: Analysis]'];
+  lines.push(a.local_changes.length ? `✓ Local changes:` : '✓ Local changes: none');
+  for (const f of a.local_changes) lines.push(bullet(`${f.path} (${f.class}, ${f.change})`));
+  if (r.config_changes.length) {
+    lines.push('✓ Remote config repos:');
+    lines.push(...configBlock(r.config_changes));
+  }
+  if (a.services.length || a.checks.length) {
+    lines.push('✓ Current state:');
+    for (const s of a.services) lines.push(`  - ${serviceLine(s)}`);
+    for (const c of a.checks) lines.push(`  - ${c.name} ${c.url}: ${c.status === null ? `${c.error ?? 'no response'} ✗` : `HTTP ${c.status} ${c.ok ? '✓' : '✗'}`}`);
+  }
+  for (const w of a.digest_warnings) lines.push(`⚠ ${w.message}`, `  fix: ${w.fix}`);
+  return lines.join('\n');
+}
+
+export function renderDecision(r: DeployResult): string {
+  const lines = ['[Phase 2: Decision]', `Decision: ${ACTION_LABEL[r.action]} (scenario: ${r.scenario.replace(/_/g, ' ')})`];
+  if (r.scenarios.length > 1) lines.push(`  Also triggered: ${r.scenarios.slice(1).map((s) => s.replace(/_/g, ' ')).join(', ')} (the strongest action covers them)`);
+  lines.push('Reasons:');
+  for (const reason of r.reasons) {
+    lines.push(`  - ${reason.summary}`);
+    for (const d of reason.details) lines.push(bullet(d, 4));
+  }
+  lines.push(r.needs_confirmation ? 'Approval: needs confirmation (slow or disruptive)' : 'Approval: auto-approved (safe)');
+  return lines.join('\n');
+}
+
+export function renderPlan(r: DeployResult): string {
+  const lines = ['[Phase 3: Execution plan]'];
+  if (!r.plan.steps.length) lines.push('  (nothing to run)');
+  r.plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s.title}${s.title !== s.text ? `\n     $ ${s.text}` : ''}`));
+  if (r.plan.updates_state) lines.push(`  then: update ${r.state_file}`);
+  if (r.plan.verifies) lines.push('  then: verify containers run the expected image and health checks answer');
+  return lines.join('\n');
+}
+
+/** The seed's "Ask for Rebuild Confirmation" message: why, what is there now, what will happen. */
+export function renderConfirmation(r: DeployResult): string {
+  const head = r.action === 'rebuild' ? '🔍 Docker image rebuild required' : r.action === 'full_restart' ? '🔍 Full restart required' : `🔍 ${ACTION_LABEL[r.action]} needs confirmation`;
+  const lines = [head, ''];
+  for (const reason of r.reasons) {
+    lines.push(reason.summary);
+    for (const d of reason.details) lines.push(bullet(d));
+  }
+  const unchanged = r.config_changes.filter((c) => !c.changed && !c.error);
+  for (const c of unchanged) lines.push(`- ${c.name}: up to date (no changes)`);
+  const last = r.last_deploy;
+  if (last?.docker_image_tag || last?.docker_image_digest) {
+    lines.push('', `Current image: ${last.docker_image_tag ?? '(untagged)'}`, `  Built: ${last.build_timestamp ?? 'unknown'}`, `  Digest: ${last.docker_image_digest ?? 'unknown'}`);
+  }
+  lines.push('', `${ACTION_LABEL[r.action]} will:`);
+  r.plan.steps.forEach((s, i) => lines.push(`${i + 1}. ${s.title}${s.title !== s.text ? ` ($ ${s.text})` : ''}`));
+  let n = r.plan.steps.length;
+  if (r.plan.updates_state) lines.push(`${++n}. Record the deployed state in ${r.state_file}`);
+  if (r.plan.verifies) lines.push(`${++n}. Verify services run the new image and answer health checks`);
+  if (r.action === 'rebuild' && r.config_changes.length) {
+    lines.push('', 'New image will contain:');
+    for (const c of r.config_changes) lines.push(`- ${configLine(c)}`);
+    lines.push(`- Base code: ${short(r.analysis.head)}`);
+  }
+  return lines.join('\n');
+}
+
+function imageBlock(r: DeployResult): string[] {
+  const img = r.image;
+  if (!img) return [];
+  const tag = img.image_tag ?? '';
+  const at = tag.lastIndexOf(':');
+  const hasTag = at > tag.lastIndexOf('/');
+  return [
+    '',
+    'Docker Image (rebuilt):',
+    `  Repository: ${hasTag ? tag.slice(0, at) : tag || 'unknown'}`,
+    `  Tag: ${hasTag ? tag.slice(at + 1) : 'latest'}`,
+    `  Digest: ${img.image_id ?? 'not reported'}`,
+    ...(img.image_size ? [`  Size: ${img.image_size}`] : []),
+    `  Built: ${img.build_timestamp}`,
+    `  Verified in services: ${img.verified === null ? 'not checked' : img.verified ? '✓ (matching digest confirmed)' : '✗ (digest mismatch)'}`,
+  ];
+}
+
+function currentState(r: DeployResult): string[] {
+  const v = r.verification;
+  const services = v
+    ? v.containers.map((c) => `${c.name} (container ${c.container}): ${c.running ? 'running ✓' : 'not running ✗'}${c.imageId ? `  image ${short(c.imageId)}…${c.matches === true ? ' ✓' : c.matches === false ? ` ✗ expected ${short(c.expected)}…` : ''}` : ''}`)
+    : r.analysis.services.map(serviceLine);
+  const checks = (v?.checks ?? r.analysis.checks).map((c) => `${c.name} ${c.url}: ${c.status === null ? `${c.error ?? 'no response'} ✗` : `HTTP ${c.status} ${c.ok ? '✓' : '✗'}`}`);
+  if (!services.length && !checks.length) return [];
+  return ['', 'Current State:', ...services.map((s) => `  - ${s}`), ...checks.map((c) => `  - ${c}`)];
+}
+
+function warningsBlock(r: DeployResult): string[] {
+  const fixes = [...r.analysis.digest_warnings, ...(r.verification?.digestWarnings ?? [])];
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const w of fixes) {
+    if (seen.has(w.message)) continue;
+    seen.add(w.message);
+    out.push(`  ⚠ ${w.message}`, `    fix: ${w.fix}`);
+  }
+  for (const w of r.warnings) if (!seen.has(w)) out.push(`  ⚠ ${w}`);
+  return out.length ? ['', 'Warnings:', ...out] : [];
+}
+
+export function renderSuccess(r: DeployResult): string {
+  const title = r.action === 'status' ? '✅ Status check complete: nothing to deploy' : '✅ Deployment Successful';
+  const lines = [title, '', `Decision: ${ACTION_LABEL[r.action]}: ${r.reasons.map((x) => x.summary).join('; ')}`];
+  if (r.actions_taken.length) {
+    lines.push('', 'Actions Taken:');
+    for (const a of r.actions_taken) lines.push(bullet(`${a.title} (${(a.durationMs / 1000).toFixed(1)} s)`));
+    if (r.verification) lines.push(bullet('Verified services and health checks'));
+  }
+  lines.push(...imageBlock(r), ...currentState(r));
+  if (r.plan.updates_state && r.last_deploy) {
+    lines.push('', 'Updated Deployment State:', ...configBlock(r.config_changes), `  - Code: ${short(r.last_deploy.code_commit)}`);
+    if (r.last_deploy.docker_image_digest) lines.push(`  - Image Digest: ${r.last_deploy.docker_image_digest}`);
+  }
+  lines.push(...warningsBlock(r));
+  const url = [...(r.verification?.checks ?? r.analysis.checks)].find((c) => c.ok)?.url;
+  if (r.action === 'status') lines.push('', 'Next: edit code or config and run `ferry deploy` again; `ferry deploy --dry-run` shows what it would do.');
+  else if (url) lines.push('', `You can now test your changes at ${url}`);
+  return lines.join('\n');
+}
+
+export function renderFailure(r: DeployResult): string {
+  const e = r.error;
+  const lines = ['❌ Deployment Failed', '', `Phase: ${e?.phase ?? 'unknown'}`, `Error: ${e ? `[${e.code}] ${e.message}` : 'unknown'}`];
+  lines.push(...currentState(r));
+  if (r.troubleshooting.length) lines.push('', 'Troubleshooting:', ...r.troubleshooting.map((t) => `  - ${t}`));
+  if (r.manual_recovery.length) lines.push('', 'Manual recovery:', ...r.manual_recovery.map((t) => `  - ${t}`));
+  lines.push(...warningsBlock(r));
+  return lines.join('\n');
+}

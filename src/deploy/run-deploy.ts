@@ -1,0 +1,185 @@
+// `ferry deploy`: analyse → decide → (confirm) → execute on the engine → record → verify → report.
+import { resolve } from 'node:path';
+import { createRuntime } from '../adapters/runtime/index.js';
+import type { ContainerRuntime } from '../adapters/runtime/types.js';
+import type { DeployConfig } from '../config/sections/deploy.js';
+import { openRun, writeResult, type EngineOptions } from '../engine/run.js';
+import { runLogFile } from '../engine/paths.js';
+import { timestampRunId } from '../engine/run-id.js';
+import { ErrorCode, FerryError, serializeError } from '../errors.js';
+import { exec as defaultExec, type Exec } from '../util/process.js';
+import { analyseLocal } from './analyse-local.js';
+import { analyseRemote } from './analyse-remote.js';
+import { analyseSystem, type HttpCheck, type ServiceRef } from './analyse-system.js';
+import { promptYesNo } from './confirm.js';
+import { decide } from './decide.js';
+import { readLastDeploy } from './last-deploy.js';
+import { planDeploy, type DeployPlan } from './plan.js';
+import { ACTION_LABEL, renderAnalysis, renderConfirmation, renderDecision, renderFailure, renderPlan, renderSuccess } from './report.js';
+import { buildResult, type DeployResult } from './result.js';
+import { buildDeploySteps, type DeployData, type DeployEnv } from './steps.js';
+import { troubleshooting } from './troubleshoot.js';
+import type { Analysis, Decision } from './types.js';
+
+export interface RunDeployOptions {
+  config: DeployConfig;
+  /** Directory of ferry.yaml; deploy.repo and deploy.state_file are relative to it. */
+  configDir: string;
+  engine: EngineOptions;
+  /** --yes: accept rebuild / full restart without asking. */
+  yes: boolean;
+  /** May we prompt (stdin and stderr are terminals, not CI)? */
+  interactive: boolean;
+  confirm?: (question: string) => Promise<boolean>;
+  /** Injected runtime (tests); default: from deploy.runtime, or none. */
+  runtime?: ContainerRuntime | null;
+  exec?: Exec;
+  now?: () => Date;
+  runId?: string;
+  /** Human output; the CLI passes ctx.print (silent under --json). */
+  print?: (text: string) => void;
+}
+
+export interface RunDeployOutcome {
+  result: DeployResult;
+  exitCode: 0 | 1;
+  resultFile: string | null;
+}
+
+export interface Analysed {
+  analysis: Analysis;
+  decision: Decision;
+  plan: DeployPlan;
+  services: ServiceRef[];
+  checks: HttpCheck[];
+  runtime: ContainerRuntime | null;
+  root: string;
+  stateFile: string;
+}
+
+/** Phases 1 and 2, plus the plan: reads only (the config-repo cache under .ferry/cache aside). */
+export async function analyseDeploy(o: Pick<RunDeployOptions, 'config' | 'configDir' | 'engine' | 'runtime' | 'exec'>): Promise<Analysed> {
+  const cfg = o.config;
+  const exec = o.exec ?? defaultExec;
+  const root = resolve(o.configDir, cfg.repo ?? '.');
+  const stateFile = resolve(o.configDir, cfg.state_file);
+  const runtime = o.runtime !== undefined ? o.runtime : cfg.runtime ? createRuntime({ kind: 'docker', socket: cfg.runtime.socket }) : null;
+  if (runtime) await runtime.ping();
+  const services: ServiceRef[] = (cfg.runtime?.services ?? []).map((s) => ({ name: s.name, container: s.container ?? s.name }));
+  const checks: HttpCheck[] = [
+    ...Object.entries(cfg.checks).map(([name, url]) => ({ name, url })),
+    ...(cfg.runtime?.services ?? []).filter((s) => s.health).map((s) => ({ name: `${s.name} health`, url: s.health! })),
+  ];
+  const last = await readLastDeploy(stateFile);
+  const [local, remote, system] = await Promise.all([
+    analyseLocal(exec, root, last, cfg.paths),
+    analyseRemote(exec, o.engine.stateDir, cfg.config_repos, last?.config_commits ?? {}),
+    analyseSystem(runtime, services, checks, last, cfg.verify.timeout_seconds * 1000),
+  ]);
+  const analysis: Analysis = { local, remote, system, lastDeploy: last };
+  const decision = decide(analysis);
+  const planRuntime = cfg.runtime
+    ? { image: cfg.runtime.image, contextDir: cfg.runtime.context, dockerfile: cfg.runtime.dockerfile, containers: services.map((s) => s.container) }
+    : null;
+  const plan = planDeploy({ decision, actions: cfg.actions, runtime: planRuntime, services: system.services });
+  return { analysis, decision, plan, services, checks, runtime, root, stateFile };
+}
+
+function statusCommands(cfg: DeployConfig): string[] {
+  return (cfg.actions.status ?? []).flatMap((a) => ('command' in a ? [a.command.join(' ')] : []));
+}
+
+export async function runDeploy(o: RunDeployOptions): Promise<RunDeployOutcome> {
+  const print = o.print ?? (() => undefined);
+  const now = o.now ?? (() => new Date());
+  const a = await analyseDeploy(o);
+  const base = { analysis: a.analysis, decision: a.decision, plan: a.plan, stateFile: a.stateFile };
+  const preview = buildResult({ ...base, status: 'dry_run', runId: null });
+  print([renderAnalysis(preview), '', renderDecision(preview), '', renderPlan(preview)].join('\n'));
+
+  if (o.engine.dryRun) {
+    print('\nDry run: nothing was changed.');
+    return { result: preview, exitCode: 0, resultFile: null };
+  }
+
+  if (a.plan.needsConfirmation && !o.yes) {
+    const question = `Proceed with ${ACTION_LABEL[a.decision.action].toLowerCase()}?`;
+    if (!o.interactive) {
+      const message = `${ACTION_LABEL[a.decision.action]} needs confirmation and this is not an interactive terminal; nothing was changed.\n${a.decision.reasons.map((r) => [`- ${r.summary}`, ...r.details.map((d) => `    ${d}`)].join('\n')).join('\n')}\nRe-run with --yes to proceed.`;
+      const error = new FerryError(ErrorCode.CONFIRMATION_REQUIRED, message, { fix: 'ferry deploy --yes' });
+      print('\n' + renderConfirmation(preview) + '\n\n' + message.split('\n')[0] + '\nRe-run with --yes to proceed.');
+      const t = troubleshooting({ code: error.code, phase: 'approval', fix: error.fix ?? null, plan: a.plan, containers: [], checks: [], statusCommands: [], runLog: null, buildRecorded: false, stateFile: a.stateFile });
+      const result = buildResult({ ...base, status: 'confirmation_required', runId: null, error: { ...serializeError(error), phase: 'approval' }, troubleshooting: t.troubleshooting, manualRecovery: ['ferry deploy --yes'] });
+      return { result, exitCode: 1, resultFile: null };
+    }
+    print('\n' + renderConfirmation(preview) + '\n');
+    const ok = await (o.confirm ?? promptYesNo)(question);
+    if (!ok) {
+      const error = new FerryError(ErrorCode.GATE_REJECTED, `${ACTION_LABEL[a.decision.action]} was not confirmed; nothing was changed`, { fix: 'ferry deploy --yes' });
+      print('Not confirmed: nothing was changed.');
+      return { result: buildResult({ ...base, status: 'rejected', runId: null, error: { ...serializeError(error), phase: 'approval' } }), exitCode: 1, resultFile: null };
+    }
+  }
+
+  const runId = o.runId ?? timestampRunId('deploy', now());
+  const data: DeployData = {
+    skill: 'deploy',
+    root: a.root,
+    state_file: a.stateFile,
+    head: a.analysis.local.head,
+    decision: a.decision,
+    plan: a.plan,
+    config_commits: Object.fromEntries(a.analysis.remote.filter((r) => r.current).map((r) => [r.name, r.current!])),
+    file_hashes: a.analysis.local.hashes,
+    last_deploy_before: a.analysis.lastDeploy,
+    last_deploy: a.analysis.lastDeploy,
+    built: null,
+    actions_taken: [],
+    verification: null,
+  };
+  const cfg = o.config;
+  const env: DeployEnv = {
+    runtime: a.runtime,
+    services: a.services,
+    checks: a.checks,
+    contextDir: cfg.runtime ? resolve(a.root, cfg.runtime.context) : null,
+    dockerfile: cfg.runtime?.dockerfile ?? null,
+    verify: { retries: cfg.verify.retries, intervalMs: cfg.verify.interval_seconds * 1000, timeoutMs: cfg.verify.timeout_seconds * 1000 },
+    now,
+  };
+  const engine = { ...o.engine, dryRun: false };
+  const run = await openRun<DeployData>({ pipeline: 'deploy', runId, resume: false, data, buildSteps: buildDeploySteps(env), resumeCommand: 'ferry deploy' }, engine);
+  let final;
+  try {
+    final = await run.execute();
+  } finally {
+    await run.close();
+  }
+  const d = final.data;
+  const failedId = final.step_order.find((id) => final.steps[id]?.status === 'failed');
+  const failed = failedId ? final.steps[failedId]! : null;
+  let result: DeployResult;
+  const common = { ...base, runId, actionsTaken: d.actions_taken, built: d.built, verification: d.verification, lastDeploy: d.last_deploy };
+  if (failed && failedId) {
+    const err = failed.error ?? serializeError(new Error('step failed'));
+    const stepTitle = failedId === 'STATE' ? 'state update' : failedId === 'VERIFY' ? 'validation' : `execution (${failedId})`;
+    const t = troubleshooting({
+      code: err.code,
+      phase: failedId,
+      fix: err.fix,
+      plan: a.plan,
+      containers: a.services.map((s) => s.container),
+      checks: a.checks,
+      statusCommands: statusCommands(cfg),
+      runLog: runLogFile(o.engine.stateDir, runId),
+      buildRecorded: d.built !== null,
+      stateFile: a.stateFile,
+    });
+    result = buildResult({ ...common, status: 'failed', error: { ...err, phase: stepTitle }, troubleshooting: t.troubleshooting, manualRecovery: t.manualRecovery });
+  } else {
+    result = buildResult({ ...common, status: 'success' });
+  }
+  const resultFile = await writeResult(o.engine, runId, 'deploy', result);
+  print('\n' + (result.status === 'success' ? renderSuccess(result) : renderFailure(result)));
+  return { result, exitCode: result.status === 'success' ? 0 : 1, resultFile };
+}

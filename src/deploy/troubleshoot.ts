@@ -1,0 +1,58 @@
+// Failure-report hints: specific troubleshooting and manual recovery per error code and phase. Pure.
+import type { DeployPlan } from './plan.js';
+
+export interface TroubleInput {
+  code: string;
+  /** Failed step id (ACTION-n, STATE, VERIFY) or 'analysis' / 'plan'. */
+  phase: string;
+  fix: string | null;
+  plan: DeployPlan | null;
+  containers: string[];
+  checks: Array<{ name: string; url: string }>;
+  statusCommands: string[];
+  runLog: string | null;
+  /** A build was recorded in the last-deploy state before the failure. */
+  buildRecorded: boolean;
+  stateFile: string;
+}
+
+export function troubleshooting(t: TroubleInput): { troubleshooting: string[]; manualRecovery: string[] } {
+  const tips: string[] = [];
+  const recovery: string[] = [];
+  const idx = /^ACTION-(\d+)$/.exec(t.phase);
+  const step = idx && t.plan ? t.plan.steps[Number(idx[1]) - 1] : undefined;
+  switch (t.code) {
+    case 'RUNTIME_UNAVAILABLE':
+      tips.push('Is Docker running and reachable? Check: docker info');
+      break;
+    case 'NOT_FOUND':
+      tips.push(`A service container does not exist; ferry starts, restarts and recreates existing containers only. Check: docker ps -a --filter name=${t.containers[0] ?? '<container>'}`);
+      recovery.push('Create the container once (docker run … / docker compose up -d), then re-run: ferry deploy');
+      break;
+    case 'HEALTH_FAILED':
+      for (const c of t.containers) tips.push(`Check the logs: docker logs --tail 50 ${c}`);
+      for (const c of t.checks) tips.push(`Check ${c.name}: curl -s -o /dev/null -w "%{http_code}" ${c.url}`);
+      break;
+    case 'DIGEST_MISMATCH':
+      tips.push('A container still runs an older image: a restart keeps the image a container was created from; only a recreate switches it.');
+      if (t.fix) recovery.push(t.fix);
+      break;
+    case 'CONFIRMATION_REQUIRED':
+    case 'GATE_REJECTED':
+      tips.push('Nothing was changed.');
+      break;
+    default:
+      if (step?.kind === 'builtin' && step.op === 'build') tips.push(`Check the Dockerfile and build context by hand: ${step.text}`);
+      else if (step?.kind === 'command') tips.push(`Run the failed command by hand to see its full output: ${step.text}`);
+      if (t.fix) tips.push(`Suggested fix: ${t.fix}`);
+  }
+  for (const s of t.statusCommands) tips.push(`Check status: ${s}`);
+  if (t.containers.length) tips.push(`Check containers: docker ps -a --filter name=${t.containers.join(' --filter name=')}`);
+  if (t.runLog) tips.push(`Every command and its output: ${t.runLog}`);
+  if (t.buildRecorded) recovery.push(`The new image was built and recorded in ${t.stateFile}; services may still run the previous image until they are recreated.`);
+  if (t.code !== 'CONFIRMATION_REQUIRED' && t.code !== 'GATE_REJECTED') {
+    if (step?.kind === 'builtin' && (step.op === 'restart' || step.op === 'start' || step.op === 'recreate')) recovery.push(`Bring services back by hand if needed: docker start ${step.containers.join(' ')}`);
+    recovery.push('Fix the cause above, then re-run `ferry deploy` (it analyses again and only does what is still needed).');
+  }
+  return { troubleshooting: tips, manualRecovery: recovery };
+}

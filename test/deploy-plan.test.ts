@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { planDeploy } from '../src/deploy/plan.js';
+import type { Decision, ServiceStatus } from '../src/deploy/types.js';
+import { isFerryError } from '../src/errors.js';
+
+const rt = { image: 'app:latest', contextDir: '.', dockerfile: 'Dockerfile', containers: ['web-1', 'worker-1'] };
+const services: ServiceStatus[] = [
+  { name: 'web', container: 'web-1', exists: true, running: true, status: 'running', imageId: 'sha256:1', image: 'app:latest' },
+  { name: 'worker', container: 'worker-1', exists: true, running: false, status: 'exited', imageId: 'sha256:1', image: 'app:latest' },
+];
+const decision = (action: Decision['action'], scenarios: Decision['scenarios'], needsConfirmation = false): Decision => ({
+  action,
+  scenario: scenarios[0]!,
+  scenarios,
+  reasons: [],
+  needsConfirmation,
+  warnings: [],
+});
+
+describe('planDeploy', () => {
+  it('rebuild defaults to build + recreate with the runtime', () => {
+    const p = planDeploy({ decision: decision('rebuild', ['remote_config_changed'], true), actions: {}, runtime: rt, services });
+    expect(p).toEqual({
+      action: 'rebuild',
+      needsConfirmation: true,
+      deploys: true,
+      builds: true,
+      steps: [
+        { kind: 'builtin', op: 'build', containers: [], image: 'app:latest', confirm: false, title: 'Build image app:latest', text: 'docker build -f Dockerfile -t app:latest .' },
+        {
+          kind: 'builtin',
+          op: 'recreate',
+          containers: ['web-1', 'worker-1'],
+          image: 'app:latest',
+          confirm: false,
+          title: 'Recreate web-1, worker-1 from app:latest',
+          text: 'recreate containers web-1, worker-1 from app:latest (same name, ports, env, volumes)',
+        },
+      ],
+    });
+  });
+
+  it('start targets only containers that are down', () => {
+    const p = planDeploy({ decision: decision('start', ['services_down']), actions: {}, runtime: rt, services });
+    expect(p.steps).toEqual([{ kind: 'builtin', op: 'start', containers: ['worker-1'], image: null, confirm: false, title: 'Start worker-1', text: 'docker start worker-1' }]);
+    expect(p).toMatchObject({ deploys: false, builds: false, needsConfirmation: false });
+  });
+
+  it('configured commands become argv steps, and redeploy starts down services first', () => {
+    const p = planDeploy({
+      decision: decision('redeploy', ['code_changed', 'services_down']),
+      actions: { redeploy: [{ command: ['just', 'orb-deploy'], title: 'Sync code to VM + deploy to Ray' }], start: [{ command: ['just', 'orb-start'] }] },
+      runtime: null,
+      services: [],
+    });
+    expect(p.steps).toEqual([
+      { kind: 'command', argv: ['just', 'orb-start'], title: 'just orb-start', text: 'just orb-start', confirm: false },
+      { kind: 'command', argv: ['just', 'orb-deploy'], title: 'Sync code to VM + deploy to Ray', text: 'just orb-deploy', confirm: false },
+    ]);
+    expect(p).toMatchObject({ deploys: true, needsConfirmation: false });
+  });
+
+  it('a command marked confirm makes a safe action ask', () => {
+    const p = planDeploy({ decision: decision('start', ['services_down']), actions: { start: [{ command: ['just', 'orb-up'], confirm: true }] }, runtime: null, services: [] });
+    expect(p.needsConfirmation).toBe(true);
+  });
+
+  it('status runs configured read-only commands, or nothing', () => {
+    expect(planDeploy({ decision: decision('status', ['nothing_changed']), actions: {}, runtime: null, services: [] }).steps).toEqual([]);
+    const p = planDeploy({ decision: decision('status', ['nothing_changed']), actions: { status: [{ command: ['just', 'orb-status'] }] }, runtime: null, services: [] });
+    expect(p.steps.map((s) => s.text)).toEqual(['just orb-status']);
+    expect(p).toMatchObject({ deploys: false, builds: false });
+  });
+
+  it('quotes arguments for display only', () => {
+    const p = planDeploy({ decision: decision('redeploy', ['code_changed']), actions: { redeploy: [{ command: ['sh', '-c', 'echo hi there'] }] }, runtime: null, services: [] });
+    expect(p.steps[0]).toMatchObject({ argv: ['sh', '-c', 'echo hi there'], text: "sh -c 'echo hi there'" });
+  });
+
+  it('fails with CONFIG_INVALID when the action has nothing to run', () => {
+    let err: unknown;
+    try {
+      planDeploy({ decision: decision('redeploy', ['code_changed']), actions: {}, runtime: null, services: [] });
+    } catch (e) {
+      err = e;
+    }
+    expect(isFerryError(err) && err.code).toBe('CONFIG_INVALID');
+    expect(isFerryError(err) && err.fix).toContain('deploy.actions.redeploy');
+  });
+
+  it('a built-in without a runtime is a config error naming the key', () => {
+    expect(() => planDeploy({ decision: decision('rebuild', ['local_config_changed']), actions: { rebuild: [{ builtin: 'build' }] }, runtime: null, services: [] })).toThrow(/deploy.actions.rebuild uses the built-in 'build'/);
+  });
+});
