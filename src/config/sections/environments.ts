@@ -1,20 +1,46 @@
 import { z } from 'zod';
-import { argvSchema } from './common.js';
+import { argvSchema, safeNameSchema } from './common.js';
+
+/** An image reference (repo[:tag]): no spaces or shell characters. */
+const imageRefSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/, { error: 'expected an image reference such as app:prod' });
+
+/** Swarm rolling-update knobs (docker service update --update-order/--update-monitor…). */
+const swarmUpdateSchema = z.strictObject({
+  order: z.enum(['start-first', 'stop-first']).default('start-first'),
+  monitor_seconds: z.number().positive().default(5),
+  parallelism: z.number().int().min(0).default(1),
+  /** Converge deadline for one update (including an automatic rollback). */
+  timeout_seconds: z.number().positive().default(120),
+});
+
+/** Container health probe run inside the task (busybox wget), used as the Swarm HealthCheck. */
+const healthcheckSchema = z.strictObject({
+  test: argvSchema,
+  interval_seconds: z.number().positive().default(1),
+  timeout_seconds: z.number().positive().default(2),
+  retries: z.number().int().positive().default(3),
+  start_period_seconds: z.number().min(0).default(1),
+});
 
 const envServiceSchema = z.strictObject({
   runtime: z.enum(['docker', 'swarm']).default('docker'),
   /** Container (docker) or service (swarm) name. */
-  container: z.string(),
-  image: z.string(),
+  container: safeNameSchema,
+  image: imageRefSchema,
   health: z.string().url().optional(),
   base_url: z.string().optional(),
-  /** Staging check run inside the staging container (docker exec). */
+  /** Staging check run inside the staging container (docker exec). `{base_url}` is filled in. */
   check: argvSchema.optional(),
-  /** Host for the detached self-deploy hook (ssh); local when omitted. */
-  host: z.string().optional(),
+  check_timeout_seconds: z.number().positive().default(300),
+  /** Host for the detached self-deploy hook and synchronous non-self deploys (ssh); local when omitted. */
+  host: safeNameSchema.optional(),
   health_timeout_seconds: z.number().positive().default(60),
   /** The service that runs ferry itself (self-deploy path). */
   self: z.boolean().default(false),
+  /** Swarm only: rolling update settings. */
+  update: swarmUpdateSchema.prefault({}),
+  /** Swarm only: HealthCheck for the service spec when the image has none. */
+  healthcheck: healthcheckSchema.optional(),
 });
 
 export const environmentsSchema = z.record(
@@ -23,6 +49,9 @@ export const environmentsSchema = z.record(
     services: z.record(z.string(), envServiceSchema),
     /** Where verdict markdown files are written. */
     verdict_dir: z.string().default('.ferry/verdicts'),
+    /** The environment whose SUCCESS staging verdict a promote into this one requires. */
+    promote_from: z.string().default('staging'),
   }),
 );
 export type EnvironmentsConfig = z.infer<typeof environmentsSchema>;
+export type EnvServiceConfig = z.infer<typeof envServiceSchema>;

@@ -1,0 +1,20 @@
+// The promote precondition: the latest staging verdict is SUCCESS and it tested this exact image.
+
+import { ErrorCode, FerryError } from '../errors.js';
+import type { Verdict } from './verdict.js';
+
+/** @throws STAGING_FAILED (no verdict, or FAILED), STAGING_STALE (SUCCESS for another image id) */
+export function assertStagingPassed(verdict: (Verdict & { path: string }) | null, imageId: string, service: string, stagingEnv: string): void {
+  const fix = `ferry stage ${service} --env ${stagingEnv}`;
+  if (!verdict) throw new FerryError(ErrorCode.STAGING_FAILED, `no staging verdict for ${service}: run the staging check first`, { fix });
+  if (verdict.status !== 'SUCCESS') {
+    throw new FerryError(ErrorCode.STAGING_FAILED, `latest staging verdict for ${service} is FAILED (${verdict.path})`, { fix, details: { verdict: verdict.path } });
+  }
+  const tested = verdict.frontmatter.image_id;
+  if (tested !== imageId) {
+    throw new FerryError(ErrorCode.STAGING_STALE, `staging verdict for ${service} is SUCCESS for image ${String(tested)}, not ${imageId}`, {
+      fix,
+      details: { verdict: verdict.path, tested_image_id: tested ?? null, image_id: imageId },
+    });
+  }
+}
