@@ -4,8 +4,10 @@ import type { Register } from './context.js';
 import { register as init } from './init.js';
 import { register as config } from './config.js';
 import { register as runs } from './runs.js';
+import { register as release } from './release.js';
 import { register as selftest } from './selftest.js';
 import { register as mcp } from './mcp.js';
 import { register as dashboard } from './dashboard.js';
+import { register as deploy } from './deploy.js';
 
-export const COMMANDS: Register[] = [init, config, runs, dashboard, mcp, selftest];
+export const COMMANDS: Register[] = [init, config, release, runs, deploy, dashboard, mcp, selftest];

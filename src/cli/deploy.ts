@@ -1,0 +1,62 @@
+// `ferry deploy`: change-aware deploy (seed deployment-agent.md). Parses flags, calls
+// src/deploy/run-deploy.ts, renders; no logic here.
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+
+interface DeployFlags {
+  dryRun?: boolean;
+  yes?: boolean;
+  runId?: string;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('deploy')
+    .description('change-aware deploy: analyse local changes, config repos and running services, then run the one action they need')
+    .option('--dry-run', 'print the analysis, the decision and every command; change nothing')
+    .option('-y, --yes', 'accept a rebuild or full restart without asking (needed when not on a terminal)')
+    .option('--run-id <id>', 'use this run id instead of deploy-YYYYMMDD-<hex>')
+    .addHelpText(
+      'after',
+      `
+Decides exactly one action from what changed since the last deploy (.ferry/last-deploy.json):
+  remote config repo changed / local config dir, Dockerfile, requirements changed → rebuild   (asks)
+  .env changed                                                                   → full restart (asks)
+  code changed                                                                   → redeploy   (auto)
+  services down                                                                  → start      (auto)
+  nothing changed                                                                → status only
+When several apply, the strongest wins. Safe actions run at once; rebuild and full restart ask on a
+terminal, need --yes otherwise (exit 1, nothing changed).
+
+Examples:
+  ferry deploy --dry-run     what changed, the decision and its reasons, the commands; change nothing
+  ferry deploy               deploy; asks before a rebuild or full restart
+  ferry deploy --yes --json  non-interactive (CI, agents): the result object as the last line`,
+    )
+    .action(async (flags: DeployFlags) => {
+      const loaded = await ctx.config();
+      const { ErrorCode, FerryError } = await import('../errors.js');
+      const deploy = loaded.config.deploy;
+      if (!deploy) {
+        throw new FerryError(ErrorCode.CONFIG_INVALID, `${loaded.path} has no deploy: section`, {
+          fix: 'add a deploy: section to ferry.yaml (see examples/seed-deploy/ferry.yaml)',
+        });
+      }
+      const { validateRunId } = await import('../engine/run-id.js');
+      const runId = flags.runId ? validateRunId(flags.runId) : undefined;
+      const engine = await ctx.engine({ dryRun: Boolean(flags.dryRun) });
+      const { runDeploy } = await import('../deploy/run-deploy.js');
+      const out = await runDeploy({
+        config: deploy,
+        configDir: loaded.dir,
+        engine,
+        yes: Boolean(flags.yes),
+        interactive: ctx.interactive() && !ctx.globals().json,
+        runId,
+        print: (text) => ctx.print(text),
+      });
+      await engine.renderer.flush?.();
+      ctx.result(out.result);
+      if (out.exitCode !== 0) process.exitCode = out.exitCode;
+    });
+}
