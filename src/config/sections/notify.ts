@@ -11,5 +11,7 @@ export const slackSchema = z.strictObject({
 export const notifySchema = z.strictObject({
   slack: slackSchema.optional(),
   webhook: z.strictObject({ url_env: envNameSchema }).optional(),
+  /** Also print notices (release summary…) to stdout. */
+  stdout: z.boolean().default(false),
 });
 export type NotifyConfig = z.infer<typeof notifySchema>;
