@@ -228,7 +228,10 @@ export function zodIssueLines(
     }
     const present = hasPath(ctx.data, path);
     let expected: string;
-    if (issue.code === 'invalid_type') expected = `expected ${issue.expected}`;
+    // A schema's own message (`expected \`version: 1\``) beats the generic one.
+    const custom = !/^(Invalid|Too (small|big)|Unrecognized)/.test(issue.message);
+    if (custom) expected = issue.message;
+    else if (issue.code === 'invalid_type') expected = `expected ${issue.expected}`;
     else if (issue.code === 'invalid_value') expected = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     else if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options)) {
       expected = `expected one of ${(issue.options as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
@@ -236,7 +239,7 @@ export function zodIssueLines(
     else expected = issue.message.replace(/^(Invalid input|Too small|Too big|Invalid option): /, '');
     if (!present) {
       at(path, `missing required key (${expected})`);
-    } else if (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union') {
+    } else if (issue.code === 'invalid_type' || issue.code === 'invalid_value' || (issue.code === 'invalid_union' && !custom)) {
       at(path, `${expected}, got ${describeValue(valueAt(ctx.data, path))}`);
     } else {
       at(path, expected);

@@ -1,19 +1,32 @@
 import { z } from 'zod';
-import { safeNameSchema } from './common.js';
+
+/**
+ * A distribution name: PyPI (letters, digits, . _ -) or npm (the same, with an optional `@scope/`).
+ * No spaces or shell characters, and never a leading `-` (it would read as an option in argv).
+ */
+export const packageNameSchema = z.string().regex(/^(@[A-Za-z0-9][A-Za-z0-9._-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+  error: 'expected a package name: letters, digits and . _ - with an optional npm @scope/ (no spaces or shell characters)',
+});
 
 export const packageSchema = z.strictObject({
   /** Distribution name as published (pyproject `name` / package.json `name`). */
-  name: safeNameSchema,
+  name: packageNameSchema,
   /** Repo: a directory under `workspace`, or a git URL. Defaults to the package name. */
-  repo: z.string().optional(),
+  repo: z
+    .string()
+    .regex(/^[^\s-][^\s]*$/, { error: 'expected a directory under workspace or a git URL (no spaces, no leading -)' })
+    .optional(),
   /** Package directory inside the repo (monorepos). Default: repo root. */
-  path: z.string().default('.'),
+  path: z
+    .string()
+    .regex(/^(?!\/)(?!-)(?!.*(^|\/)\.\.(\/|$))[^\s]+$/, { error: 'expected a relative path inside the repo (no spaces, no .., no leading / or -)' })
+    .default('.'),
   ecosystem: z.enum(['python', 'npm']),
   /** Registry key under `registries:` to publish to, or false for no publish. */
   publish: z.union([z.string(), z.literal(false)]).default(false),
   /** Seed tier graph; computed from declared dependencies when omitted. */
   tier: z.number().int().positive().optional(),
   /** Internal dependencies (configured package names) in addition to those read from the manifest. */
-  depends_on: z.array(safeNameSchema).optional(),
+  depends_on: z.array(packageNameSchema).optional(),
 });
 export type PackageConfig = z.infer<typeof packageSchema>;
