@@ -2,8 +2,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlackGate } from '../src/adapters/gate/slack.js';
-import { checkGateAttestation, parseGateToken, verifyAttestation } from '../src/adapters/gate/attestation.js';
+import { SlackGate, slackGateFromConfig } from '../src/adapters/gate/slack.js';
+import { checkGateAttestation, checkGateAttestationFromConfig, parseGateToken, verifyAttestation } from '../src/adapters/gate/attestation.js';
 import { renderGateMessage, type GatePlan } from '../src/adapters/gate/slack-message.js';
 import { slackSettings, type SlackSettings } from '../src/adapters/gate/slack-client.js';
 import { GATE_TOKEN_PATTERN } from '../src/adapters/gate/types.js';
@@ -199,5 +199,29 @@ describe('--gate-attestation', () => {
     expect(errors.length).toBeGreaterThan(5);
     expect(all).not.toContain(TOKEN);
     expect(all).not.toContain(wrong);
+  });
+});
+
+describe('from config', () => {
+  it('builds the gate only when notify.slack is configured and its env is set', async () => {
+    const notify = notifySchema.parse({ slack: { token_env: 'T_SLACK', channel_env: 'T_CHAN', api_url: slack.url } });
+    const missing: string[] = [];
+    expect(slackGateFromConfig(notifySchema.parse({}), { approvers: [] })).toBeNull();
+    expect(slackGateFromConfig(notify, { approvers: [] }, { env: {}, log: (m) => missing.push(m) })).toBeNull();
+    expect(missing[0]).toContain('T_SLACK');
+    const gate = slackGateFromConfig(notify, { approvers: ['U0LEAD'] }, { env: { T_SLACK: TOKEN, T_CHAN: CHANNEL }, pollMs: 20 });
+    expect(gate?.channel).toBe('slack');
+    const n = gateCount();
+    const pending = gate?.request(req());
+    const ts = await gatePosted(n);
+    const approval = slack.reply(ts, 'U0LEAD', 'approve');
+    const d = await pending;
+    expect(d?.token).toBe(`${approval}:${RUN}`);
+    // Attestation: Slack configured → looked up; not configured → format only.
+    const env = { T_SLACK: TOKEN, T_CHAN: CHANNEL };
+    expect((await checkGateAttestationFromConfig(`${approval}:${RUN}`, RUN, notify, { approvers: [] }, { env })).by).toBe('U0LEAD');
+    const e = await catchErr(checkGateAttestationFromConfig(`1740312612.000100:${RUN}`, RUN, notify, { approvers: [] }, { env }));
+    expect(isFerryError(e) && e.code).toBe('INVALID_GATE_TOKEN');
+    expect(await checkGateAttestationFromConfig(`1740312612.000100:${RUN}`, RUN, notifySchema.parse({}), { approvers: [] })).toEqual({ ts: '1740312612.000100', runId: RUN });
   });
 });

@@ -6,7 +6,8 @@
 import type { WebClient } from '@slack/web-api';
 import { ErrorCode, FerryError } from '../../errors.js';
 import { GATE_TOKEN_PATTERN } from './types.js';
-import { createSlackClient, slackReason, type SlackSettings } from './slack-client.js';
+import type { NotifyConfig } from '../../config/sections/notify.js';
+import { createSlackClient, slackReason, slackSettings, type SlackSettings } from './slack-client.js';
 import { parseGateMessage, replyDecision } from './slack-message.js';
 
 export interface GateToken {
@@ -110,4 +111,25 @@ export async function verifyAttestation(token: string, runId: string, opts: Veri
 export async function checkGateAttestation(token: string, runId: string, opts: Omit<VerifyOptions, 'settings'> & { settings?: SlackSettings }): Promise<VerifiedAttestation> {
   if (!opts.settings) return parseGateToken(token, runId);
   return verifyAttestation(token, runId, { ...opts, settings: opts.settings });
+}
+
+/**
+ * `--gate-attestation` as configured: with `notify.slack` set the message is looked up in Slack
+ * (its env vars must then be set: ENV_MISSING otherwise); without it only format and run id count.
+ */
+export function checkGateAttestationFromConfig(
+  token: string,
+  runId: string,
+  notify: NotifyConfig,
+  gate: { approvers: readonly string[] },
+  opts: { env?: NodeJS.ProcessEnv; planHash?: string; log?: (m: string) => void } = {},
+): Promise<VerifiedAttestation> {
+  const t = parseGateToken(token, runId);
+  if (!notify.slack) return Promise.resolve(t);
+  return verifyAttestation(token, runId, {
+    settings: slackSettings(notify.slack, opts.env),
+    approvers: gate.approvers,
+    ...(opts.planHash ? { planHash: opts.planHash } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
 }

@@ -5,7 +5,8 @@
 import type { WebClient } from '@slack/web-api';
 import { ErrorCode, FerryError } from '../../errors.js';
 import type { Gate, GateDecision, GateRequest } from './types.js';
-import { createSlackClient, slackReason, type SlackSettings } from './slack-client.js';
+import type { NotifyConfig } from '../../config/sections/notify.js';
+import { createSlackClient, slackReason, slackSettings, type SlackSettings } from './slack-client.js';
 import { replyDecision } from './slack-message.js';
 
 export interface SlackGateOptions {
@@ -125,4 +126,24 @@ export class SlackGate implements Gate {
 
 export function createSlackGate(opts: SlackGateOptions): SlackGate {
   return new SlackGate(opts);
+}
+
+/**
+ * The Slack gate as configured (`notify.slack` + `release.gate.approvers`), or null when Slack is
+ * not configured or its env vars are unset (the next gate channel is tried; none → GATE_UNAVAILABLE).
+ */
+export function slackGateFromConfig(
+  notify: NotifyConfig,
+  gate: { approvers: readonly string[] },
+  opts: { env?: NodeJS.ProcessEnv; log?: (m: string) => void; pollMs?: number } = {},
+): SlackGate | null {
+  if (!notify.slack) return null;
+  let settings: SlackSettings;
+  try {
+    settings = slackSettings(notify.slack, opts.env);
+  } catch (e) {
+    opts.log?.(`Slack gate unavailable: ${(e as Error).message}`);
+    return null;
+  }
+  return new SlackGate({ settings, approvers: gate.approvers, ...(opts.log ? { log: opts.log } : {}), ...(opts.pollMs ? { pollMs: opts.pollMs } : {}) });
 }
