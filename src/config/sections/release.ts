@@ -26,6 +26,8 @@ const forgeSchema = z.discriminatedUnion('kind', [
 
 export const releaseSchema = z.strictObject({
   tag: z.string().default('{name}/v{version}'),
+  /** Annotated tags (`git tag -a`, message `release <tag>`); false for lightweight tags. */
+  tag_annotated: z.boolean().default(true),
   branch: z.string().default('release/{run_id}/{repo}'),
   commit_message: z.string().default('release: {repo} v{version}'),
   main_branch: z.string().default('main'),

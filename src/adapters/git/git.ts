@@ -1,0 +1,171 @@
+// Git over the exec helper: the read and write operations the release pipeline needs.
+// Every method is argv-only; failures come back as FerryError(COMMAND_FAILED) unless the method
+// documents a translation (push → PUSH_FAILED, merge conflict → MERGE_FAILED).
+
+import { ErrorCode, FerryError } from '../../errors.js';
+import type { Exec, ExecResult } from '../../util/process.js';
+
+export interface GitCommit {
+  sha: string;
+  /** Full message (subject + body). */
+  message: string;
+}
+
+export interface WorktreeInfo {
+  path: string;
+  head: string | null;
+  /** Short branch name, null when detached. */
+  branch: string | null;
+}
+
+const FS = '\x1f';
+const RS = '\x1e';
+
+export class Git {
+  constructor(private readonly exec: Exec) {}
+
+  run(cwd: string, args: readonly string[], reject = true): Promise<ExecResult> {
+    return this.exec('git', args, { cwd, reject, env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
+  }
+
+  private async out(cwd: string, args: readonly string[]): Promise<string> {
+    return (await this.run(cwd, args)).stdout;
+  }
+
+  /** Commit sha a ref resolves to, or null when it does not exist. */
+  async revParse(cwd: string, ref: string): Promise<string | null> {
+    const r = await this.run(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], false);
+    return r.exitCode === 0 ? r.stdout.trim() : null;
+  }
+
+  async tags(cwd: string, glob: string): Promise<string[]> {
+    const out = await this.out(cwd, ['tag', '--list', glob]);
+    return out.split('\n').map((t) => t.trim()).filter(Boolean);
+  }
+
+  /** Commits in `range` (oldest first), optionally only those touching `paths`. */
+  async log(cwd: string, range: string, paths: readonly string[] = []): Promise<GitCommit[]> {
+    const args = ['log', '--reverse', `--format=%H${FS}%B${RS}`, range];
+    if (paths.length) args.push('--', ...paths);
+    const out = await this.out(cwd, args);
+    return out
+      .split(RS)
+      .map((rec) => rec.replace(/^\n+/, ''))
+      .filter((rec) => rec.includes(FS))
+      .map((rec) => {
+        const [sha = '', message = ''] = rec.split(FS);
+        return { sha: sha.trim(), message: message.trim() };
+      });
+  }
+
+  /** File content at a ref, or null when absent. */
+  async show(cwd: string, ref: string, path: string): Promise<string | null> {
+    const p = path.replace(/^\.\//, '');
+    const r = await this.run(cwd, ['show', `${ref}:${p}`], false);
+    return r.exitCode === 0 ? r.stdout + '\n' : null;
+  }
+
+  async fetch(cwd: string, remote: string): Promise<void> {
+    await this.run(cwd, ['fetch', '--quiet', '--tags', '--prune', remote]);
+  }
+
+  async hasRemote(cwd: string, remote: string): Promise<boolean> {
+    return (await this.run(cwd, ['remote', 'get-url', remote], false)).exitCode === 0;
+  }
+
+  async remoteUrl(cwd: string, remote: string): Promise<string> {
+    return (await this.out(cwd, ['remote', 'get-url', remote])).trim();
+  }
+
+  /** `git status --porcelain` lines (untracked included). */
+  async status(cwd: string): Promise<string[]> {
+    const out = await this.out(cwd, ['status', '--porcelain', '--untracked-files=all']);
+    return out.split('\n').filter(Boolean);
+  }
+
+  async currentBranch(cwd: string): Promise<string | null> {
+    const r = await this.run(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD'], false);
+    return r.exitCode === 0 ? r.stdout.trim() : null;
+  }
+
+  async headSubject(cwd: string): Promise<string> {
+    return (await this.out(cwd, ['log', '-1', '--format=%s'])).trim();
+  }
+
+  async commitAll(cwd: string, message: string): Promise<string> {
+    await this.run(cwd, ['add', '--all']);
+    await this.run(cwd, ['commit', '--quiet', '--no-verify', '-m', message]);
+    return (await this.revParse(cwd, 'HEAD')) ?? '';
+  }
+
+  /** @throws PUSH_FAILED with git's reason (rejected, no access…). */
+  async push(cwd: string, remote: string, refspecs: readonly string[], fix?: string): Promise<void> {
+    const r = await this.run(cwd, ['push', '--quiet', '--porcelain', remote, ...refspecs], false);
+    if (r.exitCode !== 0) {
+      throw new FerryError(ErrorCode.PUSH_FAILED, `git push ${remote} ${refspecs.join(' ')} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`, {
+        fix,
+        retryable: true,
+        details: { remote, refspecs },
+      });
+    }
+  }
+
+  /** Sha of a remote ref (peeled for annotated tags), or null when the remote lacks it. */
+  async lsRemote(cwd: string, remote: string, ref: string): Promise<string | null> {
+    const out = await this.out(cwd, ['ls-remote', remote, ref, `${ref}^{}`]);
+    const rows = out.split('\n').filter(Boolean).map((l) => l.split('\t'));
+    const peeled = rows.find((r) => r[1] === `${ref}^{}`);
+    const direct = rows.find((r) => r[1] === ref);
+    return (peeled ?? direct)?.[0] ?? null;
+  }
+
+  /** Create a tag on `sha`: annotated when `message` is given, else lightweight. */
+  async createTag(cwd: string, name: string, sha: string, message: string | null): Promise<void> {
+    const args = message === null ? ['tag', name, sha] : ['tag', '-a', name, '-m', message, sha];
+    await this.run(cwd, args);
+  }
+
+  async worktrees(cwd: string): Promise<WorktreeInfo[]> {
+    const out = await this.out(cwd, ['worktree', 'list', '--porcelain']);
+    const list: WorktreeInfo[] = [];
+    for (const block of out.split('\n\n')) {
+      const lines = block.split('\n');
+      const path = lines.find((l) => l.startsWith('worktree '))?.slice(9);
+      if (!path) continue;
+      const head = lines.find((l) => l.startsWith('HEAD '))?.slice(5) ?? null;
+      const branch = lines.find((l) => l.startsWith('branch '))?.slice(7).replace(/^refs\/heads\//, '') ?? null;
+      list.push({ path, head, branch });
+    }
+    return list;
+  }
+
+  /** New worktree at `path` on new branch `branch` from `startPoint` (or detached when branch is null). */
+  async addWorktree(cwd: string, path: string, branch: string | null, startPoint: string): Promise<ExecResult> {
+    const args = branch === null ? ['worktree', 'add', '--detach', path, startPoint] : ['worktree', 'add', '-b', branch, path, startPoint];
+    return this.run(cwd, args, false);
+  }
+
+  /** Worktree on an existing local branch. */
+  async addWorktreeExisting(cwd: string, path: string, branch: string): Promise<ExecResult> {
+    return this.run(cwd, ['worktree', 'add', path, branch], false);
+  }
+
+  async removeWorktree(cwd: string, path: string): Promise<void> {
+    await this.run(cwd, ['worktree', 'remove', '--force', path], false);
+    await this.run(cwd, ['worktree', 'prune'], false);
+  }
+
+  async branchExists(cwd: string, branch: string): Promise<boolean> {
+    return (await this.revParse(cwd, `refs/heads/${branch}`)) !== null;
+  }
+
+  /** Commits on `ref` whose subject equals `subject` exactly (newest first). */
+  async findCommitBySubject(cwd: string, ref: string, subject: string): Promise<string | null> {
+    const out = await this.out(cwd, ['log', `--format=%H${FS}%s`, ref]);
+    for (const line of out.split('\n')) {
+      const [sha, s] = line.split(FS);
+      if (sha && s === subject) return sha;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,80 @@
+// `ferry release`: parses flags (seed aliases included), calls src/release/pipeline.ts, renders.
+import { Option, type Command } from 'commander';
+import type { CliContext } from './context.js';
+
+interface ReleaseFlags {
+  all?: boolean;
+  bump?: string;
+  dryRun?: boolean;
+  resume?: string;
+  runId?: string;
+  gateAttestation?: string;
+  skipRegistryWait?: boolean;
+  skipPypiWait?: boolean;
+  registryTimeoutMinutes?: string;
+  pypiTimeoutMinutes?: string;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('release')
+    .description('release packages with unreleased commits in dependency-tier order: bump, pin, changelog, merge, tag, publish')
+    .argument('[packages...]', 'packages (or repos) to release; default: all configured')
+    .option('--all', 'release every configured package (same as naming none)')
+    .addOption(new Option('--bump <level>', 'override the inferred bump for every package').choices(['major', 'minor', 'patch']))
+    .option('--dry-run', 'print the plan table, plan hash and every command; change nothing')
+    .option('--resume <run_id>', 'continue a stopped or failed run from its state file')
+    .option('--run-id <id>', 'use this run id instead of release-YYYYMMDD-<hex>')
+    .option('--gate-attestation <ts:run_id>', 'pre-issued approval token <slack_ts>:<run_id> instead of asking')
+    .option('--skip-registry-wait', 'do not wait for the registry to serve each published version')
+    .addOption(new Option('--skip-pypi-wait', 'alias of --skip-registry-wait').hideHelp())
+    .option('--registry-timeout-minutes <n>', 'max minutes to wait per package for the registry (default 10)')
+    .addOption(new Option('--pypi-timeout-minutes <n>', 'alias of --registry-timeout-minutes').hideHelp())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ferry release --dry-run                       plan table + plan hash; nothing changes
+  ferry release omnibase_core --bump minor      one package, forced minor bump
+  ferry release --resume release-20260225-a3f7b2
+  ferry release --gate-attestation 1740312612.000100:release-20260225-a3f7b2`,
+    )
+    .action(async (packages: string[], flags: ReleaseFlags) => {
+      const loaded = await ctx.config();
+      const { ErrorCode, FerryError } = await import('../errors.js');
+      const timeout = flags.registryTimeoutMinutes ?? flags.pypiTimeoutMinutes;
+      const minutes = timeout === undefined ? undefined : Number(timeout);
+      if (minutes !== undefined && !(minutes > 0)) {
+        throw new FerryError(ErrorCode.USAGE, `--registry-timeout-minutes ${JSON.stringify(timeout)}: expected a positive number`, { fix: 'ferry release --registry-timeout-minutes 10' });
+      }
+      if (flags.resume && flags.runId && flags.resume !== flags.runId) {
+        throw new FerryError(ErrorCode.USAGE, '--resume and --run-id name different runs', { fix: `ferry release --resume ${flags.resume}` });
+      }
+      const engine = await ctx.engine({ dryRun: Boolean(flags.dryRun) });
+      const { runRelease } = await import('../release/pipeline.js');
+      const skip = flags.skipRegistryWait || flags.skipPypiWait ? true : undefined;
+      const out = await runRelease(
+        {
+          packages,
+          all: Boolean(flags.all),
+          dryRun: Boolean(flags.dryRun),
+          ...(flags.bump ? { bump: flags.bump } : {}),
+          ...(flags.resume ? { resume: flags.resume } : {}),
+          ...(flags.runId ? { runId: flags.runId } : {}),
+          ...(flags.gateAttestation !== undefined ? { gateAttestation: flags.gateAttestation } : {}),
+          ...(skip ? { skipRegistryWait: true } : {}),
+          ...(minutes !== undefined ? { registryTimeoutMinutes: minutes } : {}),
+        },
+        {
+          loaded,
+          engine,
+          print: (t) => ctx.print(t),
+          note: (t) => ctx.note(t),
+          gate: { tty: { isTTY: ctx.interactive() && !ctx.globals().json } },
+        },
+      );
+      await engine.renderer.flush?.();
+      ctx.result(out.result);
+      if (out.exitCode !== 0) process.exitCode = out.exitCode;
+    });
+}

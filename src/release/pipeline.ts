@@ -1,0 +1,242 @@
+// `ferry release`: validate → scan → drift guard → plan table + hash → gate → steps → summary.
+// The thin orchestration over the pure parts (scan, plan, prepare, result) and the engine.
+
+import { releaseRunId, validateRunId } from '../engine/run-id.js';
+import { archiveState } from '../engine/state-store.js';
+import { openRun, writeResult, type EngineOptions, type Run } from '../engine/run.js';
+import type { LoadedConfig } from '../config/load.js';
+import { createForge } from '../adapters/forge/index.js';
+import { createRegistry } from '../adapters/registry/index.js';
+import type { Registry } from '../adapters/registry/types.js';
+import { selectGate, type GateFactory } from '../adapters/gate/index.js';
+import type { TtyGateOptions } from '../adapters/gate/tty.js';
+import { Git } from '../adapters/git/git.js';
+import { ErrorCode, FerryError, serializeError } from '../errors.js';
+import { exec as defaultExec, type Exec } from '../util/process.js';
+import type { Bump, ClassifiedCommit } from './conventional.js';
+import { parseGateAttestation } from './gate-token.js';
+import { planHash, renderGateMessage, renderPlanTable, sortRows } from './plan.js';
+import { driftGuard, initialData, releasePackages } from './prepare.js';
+import { projectRelease, releaseFinalStatus } from './project.js';
+import { buildResult, renderSummary, type ReleaseResult } from './result.js';
+import { scanPackage } from './scan.js';
+import { checkStale, cleanupWorktrees, rescanForResume } from './run-support.js';
+import { buildReleaseSteps } from './steps/index.js';
+import { resumeCommand, type ReleaseDeps } from './steps/deps.js';
+import type { PlanRow, ReleaseData, ReleasePackage } from './types.js';
+
+export interface ReleaseRequest {
+  packages: string[];
+  all?: boolean;
+  bump?: string;
+  dryRun: boolean;
+  resume?: string;
+  runId?: string;
+  gateAttestation?: string;
+  skipRegistryWait?: boolean;
+  registryTimeoutMinutes?: number;
+}
+
+export interface ReleaseIo {
+  loaded: LoadedConfig;
+  engine: EngineOptions;
+  /** Human text (stdout). */
+  print(text: string): void;
+  /** Human notes and warnings (stderr). */
+  note(text: string): void;
+  exec?: Exec;
+  gate?: { tty?: TtyGateOptions; factories?: Partial<Record<'slack' | 'dashboard', GateFactory>> };
+  now?: () => Date;
+}
+
+export interface ReleaseOutcome {
+  result: ReleaseResult;
+  exitCode: 0 | 1 | 2;
+  resultPath: string | null;
+}
+
+const BUMPS = ['major', 'minor', 'patch'];
+
+function validate(req: ReleaseRequest, known: readonly ReleasePackage[]): { bump: Bump | null } {
+  if (req.bump !== undefined && !BUMPS.includes(req.bump)) {
+    throw new FerryError(ErrorCode.USAGE, `--bump ${JSON.stringify(req.bump)}: expected major, minor or patch`, { fix: 'ferry release --bump minor' });
+  }
+  if (req.registryTimeoutMinutes !== undefined && !(req.registryTimeoutMinutes > 0)) {
+    throw new FerryError(ErrorCode.USAGE, '--registry-timeout-minutes must be a positive number', { fix: 'ferry release --registry-timeout-minutes 10' });
+  }
+  if (req.all && req.packages.length) throw new FerryError(ErrorCode.USAGE, '--all and package names are mutually exclusive', { fix: 'ferry release --all' });
+  const names = new Set(known.flatMap((p) => [p.name, p.repo]));
+  for (const n of req.packages) {
+    if (!names.has(n)) throw new FerryError(ErrorCode.USAGE, `unknown package or repo ${JSON.stringify(n)}`, { fix: `ferry release ${[...names].sort()[0] ?? ''}   # configured: ${[...names].sort().join(', ')}` });
+  }
+  return { bump: (req.bump as Bump | undefined) ?? null };
+}
+
+async function scanAll(git: Git, pkgs: readonly ReleasePackage[], io: ReleaseIo, bump: Bump | null, fetch: boolean): Promise<{ rows: PlanRow[]; commits: Record<string, ClassifiedCommit[]> }> {
+  const cfg = io.loaded.config.release;
+  const remote = cfg.forge.remote;
+  const refs = new Map<string, string>();
+  for (const dir of new Set(pkgs.map((p) => p.repoDir))) {
+    const hasRemote = await git.hasRemote(dir, remote);
+    if (fetch && hasRemote) await git.fetch(dir, remote);
+    const tracking = `refs/remotes/${remote}/${cfg.main_branch}`;
+    refs.set(dir, hasRemote && (await git.revParse(dir, tracking)) ? tracking : 'HEAD');
+  }
+  const results = await Promise.all(
+    pkgs.map((p) => scanPackage(git, p, { ref: refs.get(p.repoDir) ?? 'HEAD', tagPattern: cfg.tag, bumpTypes: cfg.bump_types, bumpOverride: bump })),
+  );
+  return { rows: sortRows(results.map((r) => r.row)), commits: Object.fromEntries(results.map((r) => [r.row.package, r.commits])) };
+}
+
+/** Run `ferry release`. Throws FerryError for usage/config problems (exit 2) and pre-run failures. */
+export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<ReleaseOutcome> {
+  const now = io.now?.() ?? new Date();
+  const exec = io.exec ?? defaultExec;
+  const git = new Git(exec);
+  const home = io.engine.stateDir;
+  // 1. VALIDATE — the attestation's format before anything else is read or scanned.
+  if (req.gateAttestation !== undefined) parseGateAttestation(req.gateAttestation);
+  const all = releasePackages(io.loaded);
+  const { bump } = validate(req, all);
+  const selected = req.packages.length ? all.filter((p) => req.packages.includes(p.name) || req.packages.includes(p.repo)) : all;
+  let runId = req.resume ?? req.runId ?? releaseRunId(selected.map((p) => p.name), now);
+  validateRunId(runId, req.resume ? '--resume' : '--run-id');
+  if (req.gateAttestation !== undefined) parseGateAttestation(req.gateAttestation, runId);
+  if (!req.resume && !io.engine.dryRun) runId = await checkStale(home, runId, Boolean(req.runId), io.note, now);
+
+  // 2-3. SCAN and DRIFT GUARD.
+  driftGuard(io.loaded);
+  const options = {
+    skip_registry_wait: req.skipRegistryWait ?? io.loaded.config.release.registry_wait.skip,
+    registry_timeout_minutes: req.registryTimeoutMinutes ?? io.loaded.config.release.registry_wait.timeout_minutes,
+    bump_override: bump,
+  };
+  const deps = releaseDeps(io, exec);
+  const spec = {
+    pipeline: 'release',
+    runId,
+    buildSteps: (d: ReleaseData) => buildReleaseSteps(d, deps),
+    project: projectRelease,
+    finalStatus: releaseFinalStatus,
+    resumeCommand: resumeCommand(runId),
+  };
+  let run: Run<ReleaseData>;
+  let rows: PlanRow[];
+  let hash: string;
+  if (req.resume) {
+    run = await openRun({ ...spec, resume: true, data: undefined as unknown as ReleaseData }, io.engine);
+    try {
+      const scanned = await scanAll(git, selectedFor(all, run.state.data), io, run.state.data.options.bump_override, !io.engine.dryRun);
+      rows = rescanForResume(run.state, scanned.rows, scanned.commits, io.loaded.config.release.commit_message);
+      hash = planHash(rows);
+      run.state.data.options = { ...run.state.data.options, ...(req.skipRegistryWait !== undefined ? { skip_registry_wait: req.skipRegistryWait } : {}), ...(req.registryTimeoutMinutes !== undefined ? { registry_timeout_minutes: req.registryTimeoutMinutes } : {}) };
+      run.state.data.plan_hash = hash;
+    } catch (e) {
+      await run.close();
+      throw e;
+    }
+  } else {
+    const scanned = await scanAll(git, selected, io, bump, !io.engine.dryRun);
+    rows = scanned.rows;
+    hash = planHash(rows);
+    if (!rows.some((r) => r.status === 'PLANNED')) {
+      io.print(`${renderPlanTable(rows)}\n\nplan_hash: ${hash}\nNothing to release: no package has unreleased commits (NOTHING_TO_RELEASE).`);
+      const result = buildResult({ runId, planHash: hash, rows, data: null, dryRun: io.engine.dryRun });
+      return { result, exitCode: 0, resultPath: null };
+    }
+    const data = initialData({ runId, date: now.toISOString().slice(0, 10), now: now.toISOString(), home, cfg: io.loaded.config.release, rows, packages: all, commits: scanned.commits, planHash: hash, options });
+    run = await openRun({ ...spec, resume: false, data }, io.engine);
+  }
+
+  // 4. PLAN DISPLAY.
+  const data = run.state.data;
+  const statusOf = (r: PlanRow): string => (r.status === 'PLANNED' ? (data.repos[r.package]?.phase ?? r.status) : r.status);
+  io.print(`Release ${runId}\n\n${renderPlanTable(rows, statusOf)}\n\nplan_hash: ${hash}`);
+  try {
+    // 5. DRY RUN: describe every step, change nothing.
+    if (io.engine.dryRun) {
+      await run.execute();
+      return { result: buildResult({ runId, planHash: hash, rows, data, dryRun: true }), exitCode: 0, resultPath: null };
+    }
+    // 6. GATE — bound to the plan hash; a resumed run with an unchanged, approved plan is not asked again.
+    try {
+      await gate(run, req, io, rows, hash);
+    } catch (e) {
+      run.state.status = 'failed';
+      data.status = 'failed';
+      await run.save();
+      const result = buildResult({ runId, planHash: hash, rows, data, dryRun: false, error: serializeError(e) });
+      const resultPath = await writeResult(io.engine, runId, 'release', result);
+      const err = e as FerryError;
+      io.note(`error[${err.code ?? 'INTERNAL'}]: ${err.message}${err.fix ? `\n  fix: ${err.fix}` : ''}`);
+      return { result, exitCode: 1, resultPath };
+    }
+    // 7. EXECUTE.
+    const final = await run.execute();
+    const result = buildResult({ runId, planHash: hash, rows, data: final.data, dryRun: false });
+    io.print(`\n${renderSummary(result)}`);
+    // 8. CLEANUP on success: worktrees removed, state archived.
+    if (final.status === 'completed') {
+      await cleanupWorktrees(git, home, runId, final.data);
+    } else {
+      const failed = Object.values(final.data.repos).find((r) => r.error && r.phase !== 'BLOCKED');
+      io.note(`\nrelease ${runId} ${final.status}: ${failed ? `${failed.package} failed at ${failed.phase}: ${failed.error?.split('\n')[0]}` : 'stopped'}`);
+      io.note(`resume with: ${resumeCommand(runId)}`);
+    }
+    const resultPath = await writeResult(io.engine, runId, 'release', result);
+    return { result, exitCode: final.status === 'completed' ? 0 : 1, resultPath };
+  } finally {
+    await run.close();
+    if (!io.engine.dryRun && run.state.status === 'completed') await archiveState(home, 'release', runId);
+  }
+}
+
+function selectedFor(all: readonly ReleasePackage[], data: ReleaseData): ReleasePackage[] {
+  const names = new Set(data.plan.map((r) => r.package));
+  return all.filter((p) => names.has(p.name));
+}
+
+async function gate(run: Run<ReleaseData>, req: ReleaseRequest, io: ReleaseIo, rows: PlanRow[], hash: string): Promise<void> {
+  const data = run.state.data;
+  const cfg = io.loaded.config.release.gate;
+  if (req.gateAttestation !== undefined) {
+    data.gate_token = req.gateAttestation;
+    data.gate_plan_hash = hash;
+    run.emit({ type: 'gate.approved', status: 'attestation', data: { token: req.gateAttestation, plan_hash: hash, channel: 'attestation' } });
+  } else if (data.gate_token && data.gate_plan_hash === hash) {
+    run.emit({ type: 'gate.approved', status: 'already_approved', message: 'plan unchanged since approval', data: { token: data.gate_token, plan_hash: hash } });
+  } else {
+    const message = renderGateMessage(run.state.run_id, hash, rows);
+    run.emit({ type: 'gate.requested', message, data: { plan_hash: hash, channels: cfg.channels } });
+    try {
+      const g = await selectGate(cfg.channels, { runId: run.state.run_id, ...(io.gate?.tty ? { tty: io.gate.tty } : {}), ...(io.gate?.factories ? { factories: io.gate.factories } : {}) });
+      const decision = await g.request({ runId: run.state.run_id, planHash: hash, message, timeoutMs: cfg.timeout_minutes * 60_000 }, run.signal);
+      data.gate_token = decision.token;
+      data.gate_plan_hash = hash;
+      run.emit({ type: 'gate.approved', status: decision.channel, data: { token: decision.token, plan_hash: hash, by: decision.by ?? null } });
+    } catch (e) {
+      run.emit({ type: 'gate.rejected', status: (e as FerryError).code ?? 'error', message: (e as Error).message });
+      throw e;
+    }
+  }
+  await run.save();
+}
+
+function releaseDeps(io: ReleaseIo, fallbackExec: Exec): ReleaseDeps {
+  const cfg = io.loaded.config.release;
+  const cache = new Map<string, Registry>();
+  return {
+    cfg,
+    home: io.engine.stateDir,
+    forge: (exec) => createForge(cfg.forge, { exec: exec ?? fallbackExec, env: io.loaded.env }),
+    registry: async (key, exec) => {
+      const hit = cache.get(key);
+      if (hit) return hit;
+      const rc = io.loaded.config.registries[key];
+      if (!rc) throw new FerryError(ErrorCode.CONFIG_INVALID, `publish: ${key} names no entry under registries: in ${io.loaded.path}`, { fix: `add registries.${key} to ${io.loaded.path}` });
+      const r = createRegistry(rc, io.loaded.env, { exec });
+      cache.set(key, r);
+      return r;
+    },
+  };
+}

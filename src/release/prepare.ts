@@ -1,0 +1,171 @@
+// From ferry.yaml to release packages (with tiers and internal deps), the drift guard, and the
+// persisted data a run starts from (plan rows → units, repos, commits).
+
+import { join, resolve } from 'node:path';
+import { checkTiers, type TierCheck } from '../config/graph.js';
+import { configuredGraph, discoverPackages } from '../config/discover.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { ReleaseConfig } from '../config/sections/release.js';
+import { ErrorCode, FerryError } from '../errors.js';
+import type { ChangelogCommit } from '../manifest/changelog.js';
+import { fillTemplate } from './scan.js';
+import { slug } from './steps/deps.js';
+import type { PlanRow, ReleaseData, ReleaseOptions, ReleasePackage, RepoState, UnitState } from './types.js';
+
+const IS_URL = /^[a-z+]+:\/\/|^git@/;
+
+/** Configured packages with tiers (configured tiers as minimums) and internal deps. */
+export function releasePackages(loaded: Pick<LoadedConfig, 'config' | 'workspaceDir' | 'path'>): ReleasePackage[] {
+  const { graph } = configuredGraph(loaded);
+  return loaded.config.packages.map((p) => {
+    const repo = p.repo ?? p.name;
+    if (IS_URL.test(repo)) {
+      throw new FerryError(ErrorCode.CONFIG_INVALID, `${p.name}: release needs a local clone, but repo is a URL (${repo})`, { fix: `clone it under the workspace and set repo: <dir> for ${p.name}` });
+    }
+    return {
+      name: p.name,
+      repo,
+      repoDir: resolve(loaded.workspaceDir, repo),
+      path: p.path,
+      ecosystem: p.ecosystem,
+      publish: p.publish,
+      tier: graph.tierOf[p.name] ?? 1,
+      deps: graph.deps[p.name] ?? [],
+    };
+  });
+}
+
+export interface DriftReport {
+  expected: string[];
+  actual: string[];
+  problems: string[];
+}
+
+/** Pure: the drift guard's verdict from a tier check, or null when the graph matches the workspace. */
+export function driftReport(configured: readonly string[], check: TierCheck): DriftReport | null {
+  const problems = [
+    ...check.unconfigured.map((n) => `${n} depends on (or is depended on by) ecosystem packages but is not in ferry.yaml`),
+    ...check.undiscovered.map((n) => `${n} is in ferry.yaml but no manifest for it was found in the workspace`),
+    ...check.contradictions.map((c) => `${c.package} is configured in tier ${c.tier} but depends on ${c.dependency} (tier ${c.dependencyTier})`),
+  ];
+  if (!problems.length) return null;
+  const expected = [...configured].sort();
+  const actual = [...new Set([...configured.filter((n) => !check.undiscovered.includes(n)), ...check.unconfigured])].sort();
+  return { expected, actual, problems };
+}
+
+/** @throws GRAPH_DRIFT printing expected vs actual. */
+export function driftGuard(loaded: Pick<LoadedConfig, 'config' | 'workspaceDir' | 'path'>): void {
+  const discovery = discoverPackages(loaded.workspaceDir);
+  const check = checkTiers({ packages: loaded.config.packages }, discovery.packages);
+  const report = driftReport(loaded.config.packages.map((p) => p.name), check);
+  if (!report) return;
+  throw new FerryError(
+    ErrorCode.GRAPH_DRIFT,
+    `the tier graph in ${loaded.path} does not match the workspace:\n  ${report.problems.join('\n  ')}\n  expected: ${report.expected.join(', ')}\n  actual:   ${report.actual.join(', ')}`,
+    { fix: `edit packages: in ${loaded.path} (add the missing package or fix its tier), then: ferry release --dry-run`, details: { ...report } },
+  );
+}
+
+/** Pure: unit name per (repo, tier): the repo, or `<repo>-t<tier>` when the repo releases in several tiers. */
+export function unitNames(rows: readonly PlanRow[]): Map<string, string> {
+  const tiersOf = new Map<string, Set<number>>();
+  for (const r of rows) tiersOf.set(r.repo, (tiersOf.get(r.repo) ?? new Set()).add(r.tier));
+  const out = new Map<string, string>();
+  for (const r of rows) out.set(`${r.repo}\0${r.tier}`, (tiersOf.get(r.repo)?.size ?? 1) > 1 ? `${r.repo}-t${r.tier}` : r.repo);
+  return out;
+}
+
+/**
+ * Pure: the release commit message of a unit. A package that is its repo: the template as is;
+ * otherwise every package name and version, so two packages of one repo never share a message
+ * (the git forge recognises a finished merge by it).
+ */
+export function unitCommitMessage(template: string, repo: string, pkgs: readonly { name: string; version: string }[]): string {
+  const [only] = pkgs;
+  if (pkgs.length === 1 && only && only.name === repo) return fillTemplate(template, { repo, name: only.name, version: only.version });
+  const list = pkgs.map((p) => `${p.name} v${p.version}`).join(', ');
+  const t = template.includes('v{version}') ? template.replace('v{version}', list) : template.replace('{version}', list);
+  return fillTemplate(t, { repo, name: repo });
+}
+
+export interface DataInput {
+  runId: string;
+  date: string;
+  now: string;
+  home: string;
+  cfg: ReleaseConfig;
+  rows: PlanRow[];
+  packages: readonly ReleasePackage[];
+  commits: Record<string, ChangelogCommit[]>;
+  planHash: string;
+  options: ReleaseOptions;
+}
+
+/** Pure: the persisted data of a new run. */
+export function initialData(input: DataInput): ReleaseData {
+  const planned = input.rows.filter((r) => r.status === 'PLANNED');
+  const byName = new Map(input.packages.map((p) => [p.name, p]));
+  const names = unitNames(planned);
+  const units: Record<string, UnitState> = {};
+  const repos: Record<string, RepoState> = {};
+  for (const row of planned) {
+    const pkg = byName.get(row.package);
+    if (!pkg || !row.new || !row.bump) continue;
+    const unit = names.get(`${row.repo}\0${row.tier}`) ?? row.repo;
+    const u = (units[unit] ??= {
+      unit,
+      repo: row.repo,
+      repoDir: pkg.repoDir,
+      tier: row.tier,
+      packages: [],
+      worktree_path: join(input.home, 'worktrees', input.runId, slug(unit)),
+      branch: fillTemplate(input.cfg.branch, { run_id: input.runId, repo: unit }),
+      commit_message: '',
+      head_sha: null,
+      pr_url: null,
+      pr_number: null,
+      merge_sha: null,
+    });
+    u.packages.push(row.package);
+    repos[row.package] = {
+      repo: row.repo,
+      package: row.package,
+      tier: row.tier,
+      ecosystem: pkg.ecosystem,
+      path: pkg.path,
+      deps: pkg.deps,
+      publish: pkg.publish,
+      old_version: row.current,
+      new_version: row.new,
+      bump: row.bump,
+      commits_since_tag: row.commits,
+      phase: 'PLANNED',
+      phase_history: [{ phase: 'PLANNED', at: input.now }],
+      worktree_path: u.worktree_path,
+      branch: u.branch,
+      pr_url: null,
+      pr_number: null,
+      tag: null,
+      pypi_status: null,
+      error: null,
+      unit,
+    };
+  }
+  for (const u of Object.values(units)) {
+    u.packages.sort();
+    u.commit_message = unitCommitMessage(input.cfg.commit_message, u.repo, u.packages.map((p) => ({ name: p, version: repos[p]?.new_version ?? '' })));
+  }
+  return {
+    plan_hash: input.planHash,
+    gate_token: null,
+    gate_plan_hash: null,
+    status: 'in_progress',
+    date: input.date,
+    options: input.options,
+    plan: input.rows,
+    units,
+    repos,
+    commits: Object.fromEntries(Object.entries(input.commits).filter(([k]) => repos[k])),
+  };
+}

@@ -1,0 +1,104 @@
+// The seed's ModelSkillResult and the closing summary table.
+
+import { z } from 'zod';
+import type { SerializedError } from '../errors.js';
+import type { PlanRow, ReleaseData } from './types.js';
+
+export const releaseDetailSchema = z.strictObject({
+  repo: z.string(),
+  tier: z.number().int(),
+  old_version: z.string(),
+  new_version: z.string().nullable(),
+  bump: z.enum(['major', 'minor', 'patch']).nullable(),
+  commits_since_tag: z.number().int().nonnegative(),
+  pr_url: z.string().nullable(),
+  pr_number: z.number().int().nullable(),
+  tag: z.string().nullable(),
+  pypi_status: z.enum(['available', 'pending', 'skipped', 'failed']).nullable(),
+  phase: z.string(),
+  error: z.string().nullable(),
+});
+
+export const releaseResultSchema = z.strictObject({
+  skill: z.literal('release'),
+  status: z.enum(['SUCCESS', 'PARTIAL', 'FAILED', 'DRY_RUN']),
+  run_id: z.string(),
+  gate_token: z.string().nullable(),
+  plan_hash: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  repos_attempted: z.number().int().nonnegative(),
+  repos_succeeded: z.number().int().nonnegative(),
+  repos_failed: z.number().int().nonnegative(),
+  repos_skipped: z.number().int().nonnegative(),
+  details: z.array(releaseDetailSchema),
+  /** Not in the seed: the run-level error (gate rejected, drift…) when there is one. */
+  error: z.custom<SerializedError>().nullable().optional(),
+});
+export type ReleaseResult = z.infer<typeof releaseResultSchema>;
+export type ReleaseDetail = z.infer<typeof releaseDetailSchema>;
+
+function skippedDetail(r: PlanRow): ReleaseDetail {
+  return {
+    repo: r.package, tier: r.tier, old_version: r.current, new_version: null, bump: null, commits_since_tag: r.commits,
+    pr_url: null, pr_number: null, tag: null, pypi_status: null, phase: 'NOTHING_TO_RELEASE', error: null,
+  };
+}
+
+/**
+ * Counts: attempted = planned packages = succeeded (DONE) + failed (failed or blocked);
+ * skipped = NOTHING_TO_RELEASE. `repo` in details is the package name (the repo's, in a polyrepo).
+ */
+export function buildResult(input: {
+  runId: string;
+  planHash: string;
+  rows: readonly PlanRow[];
+  data: ReleaseData | null;
+  dryRun: boolean;
+  error?: SerializedError | null;
+}): ReleaseResult {
+  const details: ReleaseDetail[] = [];
+  let ok = 0;
+  let failed = 0;
+  for (const row of input.rows) {
+    const r = input.data?.repos[row.package];
+    if (row.status !== 'PLANNED' || !r) {
+      if (row.status !== 'PLANNED') details.push(skippedDetail(row));
+      continue;
+    }
+    if (r.phase === 'DONE') ok++;
+    else if (!input.dryRun) failed++;
+    details.push({
+      repo: r.package, tier: r.tier, old_version: r.old_version, new_version: r.new_version, bump: r.bump, commits_since_tag: r.commits_since_tag,
+      pr_url: r.pr_url, pr_number: r.pr_number, tag: r.tag, pypi_status: r.pypi_status, phase: r.phase, error: r.error,
+    });
+  }
+  const attempted = input.rows.filter((r) => r.status === 'PLANNED').length;
+  const status = input.dryRun ? 'DRY_RUN' : failed === 0 && !input.error ? 'SUCCESS' : ok > 0 ? 'PARTIAL' : 'FAILED';
+  return {
+    skill: 'release',
+    status,
+    run_id: input.runId,
+    gate_token: input.data?.gate_token ?? null,
+    plan_hash: input.planHash,
+    repos_attempted: attempted,
+    repos_succeeded: ok,
+    repos_failed: failed,
+    repos_skipped: input.rows.length - attempted,
+    details,
+    ...(input.error ? { error: input.error } : {}),
+  };
+}
+
+/** `repo | old → new | PR | tag | registry`. */
+export function renderSummary(result: ReleaseResult): string {
+  const rows = result.details.map((d) => [
+    d.repo,
+    d.new_version ? `${d.old_version} → ${d.new_version}` : `${d.old_version} (nothing to release)`,
+    d.pr_number !== null ? `#${d.pr_number}` : '-',
+    d.tag ?? '-',
+    d.pypi_status ?? (d.phase === 'BLOCKED' ? 'blocked' : '-'),
+  ]);
+  const header = ['repo', 'old → new', 'PR', 'tag', 'registry'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (c: string[]): string => c.map((x, i) => x.padEnd(widths[i] ?? 0)).join(' | ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,112 @@
+// BUMP, PIN, CHANGELOG: format-preserving file edits inside the unit's worktree. Each computes
+// the new text purely and writes only when it differs (the edit is its own idempotency check).
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Step } from '../../engine/types.js';
+import { insertChangelogSection, renderChangelogSection } from '../../manifest/changelog.js';
+import { pinPackageJsonDeps, setPackageJsonVersion } from '../../manifest/package-json.js';
+import { pinPyprojectDeps, setPyprojectVersion, type PinChange } from '../../manifest/pyproject.js';
+import { manifestFile } from '../scan.js';
+import type { ReleaseData, RepoState } from '../types.js';
+import { packageDir, repoOf, unitOf, type Ctx, type ReleaseDeps } from './deps.js';
+
+async function readOrNull(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+function manifestPath(ctx: Ctx, pkg: string): string {
+  const r = repoOf(ctx, pkg);
+  return join(unitOf(ctx, r.unit).worktree_path, manifestFile(r));
+}
+
+/** Pure: the manifest with its version set. */
+export function bumpedManifest(r: Pick<RepoState, 'ecosystem'>, text: string, version: string, file: string): string {
+  return r.ecosystem === 'python' ? setPyprojectVersion(text, version, file) : setPackageJsonVersion(text, version, file);
+}
+
+/** Same-run dependencies already released (earlier tiers): name → new version. */
+export function sameRunPins(data: ReleaseData, pkg: string): Record<string, string> {
+  const r = data.repos[pkg];
+  const pins: Record<string, string> = {};
+  for (const d of r?.deps ?? []) {
+    const dep = data.repos[d];
+    if (dep && dep.tier < (r?.tier ?? 0)) pins[d] = dep.new_version;
+  }
+  return pins;
+}
+
+/** Pure: the manifest with exact pins. */
+export function pinnedManifest(r: Pick<RepoState, 'ecosystem'>, text: string, pins: Record<string, string>, file: string): { text: string; changes: PinChange[] } {
+  return r.ecosystem === 'python' ? pinPyprojectDeps(text, pins) : pinPackageJsonDeps(text, pins, file);
+}
+
+export function bumpStep(pkg: string): Step<ReleaseData> {
+  return {
+    id: `${pkg}/BUMP`,
+    title: `${pkg}: bump version`,
+    group: pkg,
+    describe: (ctx) => {
+      const r = repoOf(ctx, pkg);
+      return [{ kind: 'edit', text: `${manifestPath(ctx, pkg)}: version ${r.old_version} → ${r.new_version}` }];
+    },
+    run: async (ctx) => {
+      const r = repoOf(ctx, pkg);
+      const file = manifestPath(ctx, pkg);
+      const before = await readFile(file, 'utf8');
+      const after = bumpedManifest(r, before, r.new_version, file);
+      if (after === before) return { status: 'skipped', detail: 'already_bumped', output: { version: r.new_version } };
+      await writeFile(file, after);
+      return { output: { file, from: r.old_version, to: r.new_version } };
+    },
+  };
+}
+
+export function pinStep(pkg: string): Step<ReleaseData> {
+  return {
+    id: `${pkg}/PIN`,
+    title: `${pkg}: pin same-run dependencies`,
+    group: pkg,
+    describe: (ctx) => {
+      const pins = sameRunPins(ctx.data, pkg);
+      const list = Object.entries(pins).map(([n, v]) => `${n}==${v}`);
+      return [{ kind: 'edit', text: list.length ? `${manifestPath(ctx, pkg)}: pin ${list.join(', ')}` : 'no same-run dependencies to pin' }];
+    },
+    run: async (ctx) => {
+      const r = repoOf(ctx, pkg);
+      const pins = sameRunPins(ctx.data, pkg);
+      if (Object.keys(pins).length === 0) return { status: 'skipped', detail: 'no_same_run_deps', output: { pins_applied: [] } };
+      const file = manifestPath(ctx, pkg);
+      const before = await readFile(file, 'utf8');
+      const { text, changes } = pinnedManifest(r, before, pins, file);
+      if (text === before) return { status: 'skipped', detail: 'already_pinned', output: { pins: Object.entries(pins).map(([n, v]) => `${n}==${v}`) } };
+      await writeFile(file, text);
+      return { output: { pins_applied: changes } };
+    },
+  };
+}
+
+export function changelogStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
+  const path = (ctx: Ctx): string => join(packageDir(ctx, pkg), deps.cfg.changelog);
+  return {
+    id: `${pkg}/CHANGELOG`,
+    title: `${pkg}: changelog`,
+    group: pkg,
+    describe: (ctx) => [{ kind: 'edit', text: `${path(ctx)}: add "## ${repoOf(ctx, pkg).new_version} (${ctx.data.date})" from ${ctx.data.commits[pkg]?.length ?? 0} commits` }],
+    run: async (ctx) => {
+      const r = repoOf(ctx, pkg);
+      const file = path(ctx);
+      const before = await readOrNull(file);
+      const section = renderChangelogSection(r.new_version, ctx.data.date, ctx.data.commits[pkg] ?? []);
+      const after = insertChangelogSection(before, r.new_version, section);
+      if (after === before) return { status: 'skipped', detail: 'already_has_version' };
+      await writeFile(file, after);
+      return { output: { file } };
+    },
+  };
+}

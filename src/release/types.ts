@@ -1,0 +1,106 @@
+// The release pipeline's persisted data: the seed's state-file fields (plan_hash, gate_token,
+// status, repos{…phase, phase_history…}) plus what the steps need to resume without rescanning.
+
+import type { Bump } from './conventional.js';
+import type { ChangelogCommit } from '../manifest/changelog.js';
+
+/** Seed phase machine, forward-only. BLOCKED marks repos halted by an earlier failure (TIER_BLOCKED). */
+export const PHASES = [
+  'PLANNED', 'WORKTREE', 'BUMPED', 'PINNED', 'CHANGELOG', 'LOCKED', 'LINT', 'COMMITTED',
+  'PUSHED', 'PR_CREATED', 'MERGED', 'TAGGED', 'PUBLISHED', 'DONE',
+] as const;
+export type Phase = (typeof PHASES)[number] | 'BLOCKED';
+
+export type Ecosystem = 'python' | 'npm';
+export type RowStatus = 'PLANNED' | 'NOTHING_TO_RELEASE' | Phase;
+
+/** One row of the plan table: repo | tier | current | new | bump | commits | status. */
+export interface PlanRow {
+  repo: string;
+  package: string;
+  tier: number;
+  current: string;
+  new: string | null;
+  bump: Bump | null;
+  commits: number;
+  status: 'PLANNED' | 'NOTHING_TO_RELEASE';
+}
+
+/** A package as the pipeline sees it: config + what was read from its manifest. */
+export interface ReleasePackage {
+  name: string;
+  repo: string;
+  /** Absolute path of the repo's local clone. */
+  repoDir: string;
+  /** Package dir inside the repo ('.' for polyrepos). */
+  path: string;
+  ecosystem: Ecosystem;
+  /** Registry key, or false for no publish. */
+  publish: string | false;
+  tier: number;
+  /** Names of ecosystem packages it declares as dependencies. */
+  deps: string[];
+}
+
+/** Per-package record (seed `repos.<name>`), keyed by package name. */
+export interface RepoState {
+  repo: string;
+  package: string;
+  tier: number;
+  ecosystem: Ecosystem;
+  path: string;
+  deps: string[];
+  publish: string | false;
+  old_version: string;
+  new_version: string;
+  bump: Bump;
+  commits_since_tag: number;
+  phase: Phase;
+  phase_history: { phase: Phase; at: string }[];
+  worktree_path: string | null;
+  branch: string | null;
+  pr_url: string | null;
+  pr_number: number | null;
+  tag: string | null;
+  pypi_status: 'available' | 'pending' | 'skipped' | 'failed' | null;
+  error: string | null;
+  /** Release unit (one branch/commit/merge) this package belongs to. */
+  unit: string;
+}
+
+/** One WORKTREE..MERGE sequence: the packages of one repo in one tier. */
+export interface UnitState {
+  unit: string;
+  repo: string;
+  repoDir: string;
+  tier: number;
+  packages: string[];
+  worktree_path: string;
+  branch: string;
+  commit_message: string;
+  head_sha: string | null;
+  pr_url: string | null;
+  pr_number: number | null;
+  merge_sha: string | null;
+}
+
+export interface ReleaseOptions {
+  skip_registry_wait: boolean;
+  registry_timeout_minutes: number;
+  bump_override: Bump | null;
+}
+
+export interface ReleaseData {
+  plan_hash: string;
+  gate_token: string | null;
+  /** The plan hash the recorded gate_token approved. */
+  gate_plan_hash: string | null;
+  status: 'in_progress' | 'completed' | 'failed' | 'partial';
+  /** YYYY-MM-DD of the run (changelog dates; stable across resume). */
+  date: string;
+  options: ReleaseOptions;
+  plan: PlanRow[];
+  units: Record<string, UnitState>;
+  repos: Record<string, RepoState>;
+  commits: Record<string, ChangelogCommit[]>;
+}
