@@ -17,7 +17,7 @@ import { parseVerdict } from '../src/promote/verdict.js';
 import { writeVerdict } from '../src/promote/verdict-store.js';
 import { backendFor, resolvePair, sourceImageIdFn, targetIdentityFn, type Runtimes } from '../src/promote/wiring.js';
 import { cleanupSuite, freePort, runService, uniqueName } from './fixtures/docker-images.js';
-import { buildMarkedImage, environments, sleep } from './promote-helpers.js';
+import { buildMarkedImage, environments } from './promote-helpers.js';
 
 const docker = new DockerRuntime();
 const rt: Runtimes = { docker, swarm: new SwarmRuntime({ docker: docker.docker }) };
