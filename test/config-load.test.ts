@@ -121,6 +121,11 @@ release:
     expect(err.message).toContain(':3:12 release.forge.kind: expected one of "git", "github", got string "gitlab"');
   });
 
+  it('wrong type for a union says what each branch accepts', () => {
+    const err = loadBroken('version: 1\npackages:\n  - { name: a, ecosystem: npm, publish: 3 }\n');
+    expect(err.message).toContain(':3:32 packages[0].publish: expected string or false, got number 3');
+  });
+
   it('YAML syntax error', () => {
     const err = loadBroken(`version: 1
 packages:
@@ -263,6 +268,12 @@ release:
     expect(readdirSync(dir)).not.toContain('pwned');
     expect(redact('token ghp_abcdef123456 and pa ss\nword')).toBe('token *** and ***');
     expect(redact('$(touch pwned)')).toBe('$(touch pwned)');
+  });
+
+  it('registers values of variables the config names (token_env…) from the process environment', () => {
+    const { file } = writeConfig('version: 1\nrelease:\n  forge: { kind: github, owner: acme, token_env: MY_PAT }\n');
+    loadConfig(file, { env: { MY_PAT: 'pat-value-123', GIT_AUTHOR_NAME: 'Jane Doe' } });
+    expect(redact('pat-value-123 by Jane Doe')).toBe('*** by Jane Doe');
   });
 
   it('the process environment wins over env files', () => {

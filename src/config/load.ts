@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { ErrorCode, FerryError } from '../errors.js';
-import { addSecretsFromEnv } from '../engine/redact.js';
+import { addSecret, addSecretsFromEnv } from '../engine/redact.js';
 import { configSchema } from './schema.js';
 import type { FerryConfig } from './schema.js';
 import { readDotenvFile } from './dotenv.js';
@@ -195,8 +195,10 @@ export function loadConfig(path: string, opts: LoadOptions = {}): LoadedConfig {
   }
   const env: Record<string, string> = { ...envFromFiles };
   for (const [k, v] of Object.entries(processEnv)) if (v !== undefined) env[k] = v;
+  // Env-file values with secret-looking names, and whatever variables the config names as secrets.
+  // (Secret-looking names in the process environment are registered by the CLI at start-up.)
   addSecretsFromEnv(envFromFiles);
-  addSecretsFromEnv(env, referencedEnvNames(config));
+  for (const name of referencedEnvNames(config)) addSecret(env[name]);
   return { path: file, dir, workspaceDir: resolvePath(dir, config.workspace), config, envFromFiles, env, warnings };
 }
 

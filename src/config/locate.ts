@@ -204,6 +204,18 @@ export function allowedKeys(schema: unknown, path: KeyPath, data: unknown): stri
 
 type Issue = z.core.$ZodIssue;
 
+/** `string or false` from the first issue of each union branch. */
+function unionExpectations(branches: readonly (readonly Issue[])[]): string {
+  const parts = new Set<string>();
+  for (const b of branches) {
+    const first = b[0];
+    if (first?.code === 'invalid_type') parts.add(first.expected);
+    else if (first?.code === 'invalid_value') for (const v of first.values) parts.add(JSON.stringify(v));
+    else parts.add('a valid value');
+  }
+  return [...parts].join(' or ') || 'a valid value';
+}
+
 /** One human line per zod issue (unknown keys give one line each). */
 export function zodIssueLines(
   issues: readonly Issue[],
@@ -235,7 +247,8 @@ export function zodIssueLines(
     else if (issue.code === 'invalid_value') expected = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     else if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options)) {
       expected = `expected one of ${(issue.options as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    } else if (issue.code === 'invalid_format' && issue.format === 'url') expected = 'expected a URL';
+    } else if (issue.code === 'invalid_union') expected = `expected ${unionExpectations(issue.errors)}`;
+    else if (issue.code === 'invalid_format' && issue.format === 'url') expected = 'expected a URL';
     else expected = issue.message.replace(/^(Invalid input|Too small|Too big|Invalid option): /, '');
     if (!present) {
       at(path, `missing required key (${expected})`);
