@@ -9,5 +9,7 @@ import { register as selftest } from './selftest.js';
 import { register as mcp } from './mcp.js';
 import { register as dashboard } from './dashboard.js';
 import { register as deploy } from './deploy.js';
+import { register as redeploy } from './redeploy.js';
+import { register as pins } from './pins.js';
 
-export const COMMANDS: Register[] = [init, config, release, runs, deploy, dashboard, mcp, selftest];
+export const COMMANDS: Register[] = [init, config, release, redeploy, pins, runs, deploy, dashboard, mcp, selftest];

@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+
+interface RedeployFlags {
+  versions?: string;
+  versionsFrom?: string;
+  skipSync?: boolean;
+  skipDockerfileUpdate?: boolean;
+  skipSecrets?: boolean;
+  skipInfisical?: boolean;
+  worktreeTicket?: string;
+  verifyOnly?: boolean;
+  dryRun?: boolean;
+  resume?: string;
+  runId?: string;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('redeploy')
+    .description('post-release runtime redeploy: SYNC ENV_CHECK WORKTREE PIN_UPDATE DEPLOY INFISICAL VERIFY NOTIFY')
+    .option('--versions <list>', 'comma-separated pkg=version pins, e.g. omniintelligence=0.8.0,omninode-claude=0.4.0 (required unless --versions-from or --resume)')
+    .option('--versions-from <release_run_id>', 'take the versions a release run produced (its result file)')
+    .option('--skip-sync', 'skip SYNC (repos already current)')
+    .option('--skip-dockerfile-update', 'skip PIN_UPDATE')
+    .option('--skip-secrets', 'skip the INFISICAL/SECRETS phase unconditionally')
+    .option('--skip-infisical', 'alias of --skip-secrets')
+    .option('--worktree-ticket <name>', 'worktree/branch name (default: the run id)')
+    .option('--verify-only', 'only VERIFY the running containers against --versions; change nothing')
+    .option('--dry-run', 'print each phase\'s commands; write no state, touch no container')
+    .option('--resume <run_id>', 'continue a failed or interrupted run from its first phase not completed')
+    .option('--run-id <id>', 'use this run id instead of redeploy-YYYYMMDD-<hash>')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ferry redeploy --versions "omniintelligence=0.8.0,omninode-claude=0.4.0"
+  ferry redeploy --versions "omniintelligence=0.8.0" --skip-sync --dry-run
+  ferry redeploy --verify-only --versions "omniintelligence=0.8.0"
+  ferry redeploy --resume redeploy-20260301-abc123 --versions "omniintelligence=0.8.0"
+  ferry redeploy --versions-from release-20260225-a3f7b2`,
+    )
+    .action(async (f: RedeployFlags) => {
+      const { runRedeploy } = await import('../redeploy/index.js');
+      const { createDockerRuntime } = await import('../adapters/runtime/docker.js');
+      const { InfisicalStore } = await import('../adapters/secrets/infisical.js');
+      const loaded = await ctx.config();
+      const engine = await ctx.engine({ dryRun: Boolean(f.dryRun) });
+      const rt = loaded.config.redeploy?.runtime;
+      let runtime: ReturnType<typeof createDockerRuntime> | null = null;
+      const outcome = await runRedeploy(
+        {
+          versions: f.versions,
+          versionsFrom: f.versionsFrom,
+          skipSync: f.skipSync,
+          skipDockerfileUpdate: f.skipDockerfileUpdate,
+          skipSecrets: f.skipSecrets || f.skipInfisical,
+          worktreeTicket: f.worktreeTicket,
+          verifyOnly: f.verifyOnly,
+          resume: f.resume,
+          runId: f.runId,
+        },
+        loaded,
+        engine,
+        {
+          runtime: () => (runtime ??= createDockerRuntime({ socket: rt?.kind === 'docker' ? rt.socket : undefined })),
+          secrets: (o) => new InfisicalStore(o),
+          // NOTE: Slack NOTIFY is wired here once src/adapters/notify/index.ts exists; stdout until then.
+          notifier: undefined,
+          print: (line) => ctx.print(line),
+        },
+      );
+      await engine.renderer.flush?.();
+      for (const l of outcome.errorLines) ctx.note(l);
+      if (outcome.resultPath) ctx.note(`result: ${outcome.resultPath}`);
+      ctx.result(outcome.result);
+      process.exitCode = outcome.exitCode;
+    });
+}

@@ -1,0 +1,106 @@
+// Phases 5–6: DEPLOY (docker: build from the worktree + recreate each service; command: the
+// user's script) and INFISICAL/SECRETS (built-in Universal Auth sync, or the configured script).
+
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { ErrorCode, FerryError } from '../errors.js';
+import type { Step, StepContext } from '../engine/types.js';
+import { formatSyncLine, syncSecrets } from '../adapters/secrets/types.js';
+import { imageTag, secretsMode, serviceContainers } from './plan.js';
+import type { RedeployData, RedeployDeps, RedeployEnvContext } from './types.js';
+
+type Ctx = StepContext<RedeployData>;
+
+interface DeployCheckpoint {
+  image_id?: string;
+  services?: RedeployData['services'];
+}
+
+export function deployStep(env: RedeployEnvContext, deps: RedeployDeps, describe: Step<RedeployData>['describe']): Step<RedeployData> {
+  return {
+    id: 'DEPLOY',
+    title: 'DEPLOY: rebuild and recreate',
+    describe,
+    async run(ctx: Ctx) {
+      if (ctx.data.flags.verify_only) return { status: 'skipped', detail: 'skipped_by_flag' };
+      const wt = ctx.data.worktree_path;
+      if (!wt) throw new FerryError(ErrorCode.STEP_FAILED, 'no worktree path recorded; WORKTREE must run first');
+      const rt = env.config.runtime;
+      if (rt.kind === 'command') {
+        const r = await ctx.exec(rt.command[0] as string, rt.command.slice(1), { cwd: wt, env: env.env, failCode: ErrorCode.DEPLOY_FAILED, signal: ctx.signal });
+        for (const l of r.all.split('\n')) if (l.trim()) ctx.log.info(l);
+        return { output: { command: rt.command.join(' ') } };
+      }
+      const runtime = deps.runtime();
+      await runtime.ping();
+      const cp: DeployCheckpoint = { ...((ctx.checkpoint as DeployCheckpoint | undefined) ?? {}) };
+      const tag = imageTag(env.config, ctx.runId) as string;
+      // Resume: an image built by an earlier attempt of this run is reused if it still exists.
+      let imageId = cp.image_id && (await runtime.inspectImage(tag))?.id === cp.image_id ? cp.image_id : undefined;
+      if (!imageId) {
+        const img = await runtime.build({
+          contextDir: join(wt, rt.context),
+          dockerfile: rt.dockerfile,
+          tags: [tag, rt.image],
+          labels: { 'ferry.run_id': ctx.runId, 'ferry.pipeline': 'redeploy' },
+          onLog: (l) => ctx.log.info(`[build] ${l}`),
+        });
+        imageId = img.id;
+        cp.image_id = imageId;
+        await ctx.saveCheckpoint(cp);
+      }
+      ctx.data.image_id = imageId;
+      const services: NonNullable<RedeployData['services']> = { ...(cp.services ?? {}) };
+      for (const { service, container } of serviceContainers(env.config)) {
+        ctx.signal.throwIfAborted();
+        ctx.log.info(`DEPLOY: recreating ${container} from ${tag}`);
+        const r = await runtime.recreate(container, tag, { labels: { 'ferry.run_id': ctx.runId } });
+        services[service] = { container, container_id: r.container.id, image_id: r.container.imageId };
+        cp.services = services;
+        await ctx.saveCheckpoint(cp);
+        ctx.log.info(`DEPLOY: ${container} ${r.changed ? 'recreated' : 'already on the new image'} (${r.container.id.slice(0, 12)})`);
+      }
+      ctx.data.services = services;
+      return { output: { image_id: imageId, image: tag, services } };
+    },
+  };
+}
+
+export function secretsStep(env: RedeployEnvContext, deps: RedeployDeps, describe: Step<RedeployData>['describe']): Step<RedeployData> {
+  return {
+    id: 'INFISICAL',
+    title: 'INFISICAL: seed secrets',
+    describe,
+    async run(ctx: Ctx) {
+      if (ctx.data.flags.verify_only) return { status: 'skipped', detail: 'skipped_by_flag' };
+      const mode = secretsMode(env.config, env.env, ctx.data.flags);
+      if (mode !== 'active') return { status: 'skipped', detail: mode };
+      const s = env.config.secrets!;
+      const wt = ctx.data.worktree_path ?? env.workspaceDir;
+      // Seed: the repo's sync script, when present in the worktree, is preferred over the built-in sync.
+      const script = s.command?.[0];
+      if (s.command && script && existsSync(isAbsolute(script) ? script : join(wt, script))) {
+        const r = await ctx.exec(script, s.command.slice(1), { cwd: wt, env: env.env, failCode: ErrorCode.SECRETS_FAILED, signal: ctx.signal });
+        for (const l of r.all.split('\n')) if (l.trim()) ctx.log.info(l);
+        return { output: { command: s.command.join(' ') } };
+      }
+      if (!s.project_id) {
+        throw new FerryError(ErrorCode.CONFIG_INVALID, 'redeploy.secrets.project_id is required for the built-in Infisical sync', { fix: 'add `project_id: <infisical project id>` under redeploy.secrets in ferry.yaml' });
+      }
+      if (!deps.secrets) throw new FerryError(ErrorCode.INTERNAL, 'no secrets store factory wired');
+      const values: Record<string, string> = {};
+      for (const [key, envName] of Object.entries(s.keys)) {
+        const v = env.env[envName];
+        if (v === undefined) throw new FerryError(ErrorCode.ENV_MISSING, `${envName} (value for secret ${key}) not set`, { fix: `export ${envName}=…`, details: { missing: envName } });
+        values[key] = v;
+      }
+      const store = deps.secrets({ addr: env.env[s.addr_env]!, clientId: env.env[s.client_id_env]!, clientSecret: env.env[s.client_secret_env]! });
+      const scope = { projectId: s.project_id, environment: s.environment, path: s.secret_path };
+      ctx.log.info('Seeding Infisical from config keys...');
+      const lines = await syncSecrets(store, values, scope);
+      for (const l of lines) ctx.log.info(formatSyncLine(scope, l));
+      ctx.log.info('infisical sync: complete');
+      return { output: { secrets: Object.fromEntries(lines.map((l) => [l.key, l.outcome])) } };
+    },
+  };
+}

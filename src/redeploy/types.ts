@@ -1,0 +1,64 @@
+// Shapes of the redeploy pipeline (seed redeploy-prompt.md): phases, their statuses, persisted data.
+
+import type { RedeployConfig } from '../config/sections/redeploy.js';
+import type { ContainerRuntime } from '../adapters/runtime/types.js';
+import type { Notifier } from '../adapters/notify/types.js';
+import type { SecretsStore } from '../adapters/secrets/types.js';
+
+export const PHASES = ['SYNC', 'ENV_CHECK', 'WORKTREE', 'PIN_UPDATE', 'DEPLOY', 'INFISICAL', 'VERIFY', 'NOTIFY'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** The seed's phase statuses (plus `running` while a phase executes). */
+export type PhaseStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped_by_flag' | 'skipped_no_infisical';
+
+export interface PhaseRecord {
+  status: PhaseStatus;
+  ts?: string;
+  [extra: string]: unknown;
+}
+
+export interface RedeployFlags {
+  skip_sync: boolean;
+  skip_dockerfile_update: boolean;
+  /** --skip-secrets / --skip-infisical */
+  skip_secrets: boolean;
+  verify_only: boolean;
+}
+
+/** Persisted pipeline data: the seed's state-file fields, plus what resume needs. */
+export interface RedeployData {
+  run_id: string;
+  worktree_ticket: string;
+  worktree_path: string | null;
+  worktree_ref: string;
+  versions_requested: Record<string, string>;
+  started_at: string;
+  phases: Record<Phase, PhaseRecord>;
+  flags: RedeployFlags;
+  /** DEPLOY output: image built, per service the container and image it runs. */
+  image_id?: string | null;
+  services?: Record<string, { container: string; container_id: string; image_id: string }>;
+  pins_applied?: Record<string, string> | null;
+}
+
+/** Paths and environment resolved once at start (not persisted; recomputed on resume). */
+export interface RedeployEnvContext {
+  config: RedeployConfig;
+  /** Directory holding the repos (config `workspace`). */
+  workspaceDir: string;
+  /** The ferry home (.ferry/). */
+  stateDir: string;
+  /** Environment after sourcing the env file (file values win, like `source`). */
+  env: Record<string, string>;
+  /** Package repos from config (SYNC defaults). */
+  packageRepos: string[];
+}
+
+/** Adapters the steps use; injected so tests and the CLI choose implementations. */
+export interface RedeployDeps {
+  runtime: () => ContainerRuntime;
+  secrets?: (opts: { addr: string; clientId: string; clientSecret: string }) => SecretsStore;
+  notifier?: Notifier;
+  /** Human lines that belong on stdout (seed output patterns). */
+  print: (line: string) => void;
+}

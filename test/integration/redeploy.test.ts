@@ -1,0 +1,207 @@
+// ferry redeploy end to end on the real Docker engine (in process): a seed-shaped infra repo,
+// 3 busybox httpd services, real git worktrees, a local Infisical API server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/load.js';
+import { runRedeploy, type RedeployOptions } from '../../src/redeploy/index.js';
+import { DockerRuntime } from '../../src/adapters/runtime/docker.js';
+import { InfisicalStore } from '../../src/adapters/secrets/infisical.js';
+import type { FerryEvent } from '../../src/engine/types.js';
+import { makeInfraWorkspace, type InfraWorkspace } from '../fixtures/infra-repo.js';
+import { containersNamed } from '../fixtures/docker-images.js';
+import { startInfisical, type InfisicalSim } from '../fixtures/infisical-server.js';
+
+const V1 = { omniintelligence: '0.8.0', 'omninode-claude': '0.4.0', 'omninode-memory': '0.6.1' };
+const V1S = 'omniintelligence=0.8.0,omninode-claude=0.4.0,omninode-memory=0.6.1';
+let ws: InfraWorkspace;
+let sim: InfisicalSim;
+const rt = new DockerRuntime();
+
+beforeAll(async () => {
+  ws = await makeInfraWorkspace();
+  sim = await startInfisical();
+});
+afterAll(async () => {
+  await sim?.close();
+  await ws?.cleanup();
+});
+
+async function redeploy(o: RedeployOptions, dryRun = false) {
+  const loaded = loadConfig(ws.configPath, { env: { PATH: process.env.PATH ?? '' } });
+  const events: FerryEvent[] = [];
+  const printed: string[] = [];
+  const outcome = await runRedeploy(o, loaded, { stateDir: join(ws.dir, '.ferry'), dryRun, verbose: false, renderer: { event: (e) => events.push(e) } }, {
+    runtime: () => rt,
+    secrets: (x) => new InfisicalStore(x),
+    print: (l) => printed.push(l),
+  }, { backoffMs: 100 });
+  return { ...outcome, events, printed };
+}
+
+async function containerIds(): Promise<string[]> {
+  return Promise.all(ws.services.map(async (s) => (await rt.inspectContainer(s.container))!.id));
+}
+
+function logs(events: FerryEvent[]): string[] {
+  return events.filter((e) => e.type === 'log').map((e) => e.message ?? '');
+}
+
+function setEnv(values: Record<string, string>): void {
+  writeFileSync(ws.envFile, Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+}
+const BASE_ENV = { POSTGRES_PASSWORD: 'pg-secret-123', KAFKA_BOOTSTRAP_SERVERS: 'localhost:19092' };
+
+describe('ferry redeploy (real Docker)', () => {
+  it('--dry-run prints the seed format, writes no state and touches no container', async () => {
+    const before = await containerIds();
+    const r = await redeploy({ versions: V1S, runId: 'redeploy-20260301-abc123' }, true);
+    expect(r.printed[0]).toBe('[DRY RUN] redeploy run_id=redeploy-20260301-abc123');
+    const wt = join(ws.dir, '.ferry', 'worktrees', 'redeploy-20260301-abc123', 'omnibase_infra');
+    expect(r.printed.slice(1)).toEqual([
+      `  SYNC:       git -C ${ws.infraRepo} pull --ff-only`,
+      `              git -C ${ws.coreRepo} pull --ff-only`,
+      '  ENV_CHECK:  verify POSTGRES_PASSWORD, KAFKA_BOOTSTRAP_SERVERS',
+      `  WORKTREE:   git -C ${ws.infraRepo} worktree add ${wt} -b redeploy-20260301-abc123`,
+      `  PIN_UPDATE: ferry pins --versions "${V1S}" --dockerfile ${wt}/docker/Dockerfile.runtime`,
+      `  DEPLOY:     docker build -t ferry-test-${ws.suite}/runtime:redeploy-20260301-abc123 -f docker/Dockerfile.runtime ${wt} + recreate ${ws.services.map((s) => s.container).join(', ')}`,
+      '  INFISICAL:  [skipped_no_infisical]',
+      `  VERIFY:     ${ws.services.map((s) => `curl http://127.0.0.1:${s.port}/health`).join(' + ')} + ${Object.keys(V1).map((p) => `docker exec ${ws.services[0]!.container} uv pip show ${p}`).join(' + ')}`,
+      '  NOTIFY:     [stdout] redeploy summary',
+    ]);
+    expect(r.result).toMatchObject({ skill: 'redeploy', status: 'dry_run', run_id: 'redeploy-20260301-abc123' });
+    expect(existsSync(join(ws.dir, '.ferry', 'state'))).toBe(false);
+    expect(existsSync(wt)).toBe(false);
+    expect(await containerIds()).toEqual(before);
+  });
+
+  it('a missing required variable fails ENV_CHECK with ENV_MISSING and the resume command', async () => {
+    setEnv({ POSTGRES_PASSWORD: 'pg-secret-123' });
+    const r = await redeploy({ versions: V1S, skipSync: true });
+    setEnv(BASE_ENV);
+    expect(r.exitCode).toBe(1);
+    expect(r.result.phases).toMatchObject({ SYNC: 'skipped_by_flag', ENV_CHECK: 'failed', WORKTREE: 'pending' });
+    expect(r.result.error).toMatchObject({ phase: 'ENV_CHECK', code: 'ENV_MISSING' });
+    expect(r.errorLines).toEqual([
+      'ERROR in ENV_CHECK: KAFKA_BOOTSTRAP_SERVERS not set. Source .omnibase.env before deploying.',
+      `Resume with: ferry redeploy --resume ${r.result.run_id} --versions "${V1S}" --skip-sync`,
+    ]);
+    const state = JSON.parse(readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${r.result.run_id}.json`), 'utf8'));
+    expect(state.data.phases.ENV_CHECK).toMatchObject({ status: 'failed', missing: 'KAFKA_BOOTSTRAP_SERVERS' });
+  });
+
+  it('redeploys: pins rewritten, image rebuilt, containers recreated, health 200, versions match', async () => {
+    const beforeIds = await containerIds();
+    const beforeImage = (await rt.inspectImage(ws.image))!.id;
+    const r = await redeploy({ versions: V1S });
+    expect(r.errorLines).toEqual([]);
+    expect(r.result).toMatchObject({
+      skill: 'redeploy',
+      status: 'success',
+      phases: { SYNC: 'completed', ENV_CHECK: 'completed', WORKTREE: 'completed', PIN_UPDATE: 'completed', DEPLOY: 'completed', INFISICAL: 'skipped_no_infisical', VERIFY: 'completed', NOTIFY: 'completed' },
+      pins_applied: V1,
+    });
+    const state = JSON.parse(readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${r.result.run_id}.json`), 'utf8'));
+    const wt = state.data.worktree_path as string;
+    expect(state.data).toMatchObject({ run_id: r.result.run_id, worktree_ticket: r.result.run_id, worktree_ref: 'main', versions_requested: V1 });
+    expect(state.data.phases.PIN_UPDATE).toMatchObject({ status: 'completed', pins_applied: V1 });
+    expect(state.data.phases.WORKTREE).toMatchObject({ status: 'completed', path: wt, reused: false });
+    const dockerfile = readFileSync(join(wt, 'docker/Dockerfile.runtime'), 'utf8');
+    expect(dockerfile).toContain('ARG OMNIINTELLIGENCE_VERSION=0.8.0');
+    expect(dockerfile).toContain('    omninode-claude[cli]==0.4.0 \\');
+    expect(dockerfile).toContain('    omninode-memory==0.6.1');
+    expect(readFileSync(join(ws.infraRepo, 'docker/Dockerfile.runtime'), 'utf8')).toContain('OMNIINTELLIGENCE_VERSION=0.7.0');
+    const afterIds = await containerIds();
+    for (let i = 0; i < afterIds.length; i++) expect(afterIds[i]).not.toBe(beforeIds[i]);
+    const built = state.data.image_id as string;
+    expect(built).not.toBe(beforeImage);
+    for (const s of ws.services) {
+      expect((await rt.inspectContainer(s.container))!.imageId).toBe(built);
+      expect(await containersNamed(ws.docker, s.container)).toHaveLength(1);
+      expect((await fetch(`http://127.0.0.1:${s.port}/health`)).status).toBe(200);
+    }
+    expect(r.result.images).toEqual(Object.fromEntries(ws.services.map((s) => [s.name, built])));
+    expect(logs(r.events)).toEqual(expect.arrayContaining([
+      'SYNC: omnibase_infra: up to date',
+      'ENV_CHECK: POSTGRES_PASSWORD OK',
+      '  omniintelligence: 0.7.0 -> 0.8.0',
+      '  omninode-claude: 0.3.0 -> 0.4.0',
+      `VERIFY: omninode-runtime http://127.0.0.1:${ws.services[0]!.port}/health -> 200 OK`,
+      'VERIFY: omninode-memory Version: 0.6.1 (expected 0.6.1) -> OK',
+    ]));
+    expect(r.printed).toEqual([`[redeploy] ${r.result.run_id} complete`, '  Pins: omniintelligence==0.8.0, omninode-claude==0.4.0, omninode-memory==0.6.1', '  Phases: all completed']);
+    const saved = JSON.parse(readFileSync(r.resultPath!, 'utf8'));
+    expect(saved).toEqual(r.result);
+    // Secrets from the env file never reach state or events.
+    expect(JSON.stringify(state) + JSON.stringify(r.events)).not.toContain('pg-secret-123');
+  });
+
+  it('--verify-only checks the running containers and changes nothing', async () => {
+    const before = await containerIds();
+    const ok = await redeploy({ versions: V1S, verifyOnly: true });
+    expect(ok.result).toMatchObject({ status: 'success', phases: { SYNC: 'skipped_by_flag', DEPLOY: 'skipped_by_flag', VERIFY: 'completed', NOTIFY: 'skipped_by_flag' } });
+    const bad = await redeploy({ versions: 'omniintelligence=0.9.0,omninode-memory=0.6.1', verifyOnly: true });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.errorLines[0]).toBe('ERROR in VERIFY: VERIFY FAILED: Version mismatches: omniintelligence: expected 0.9.0, got 0.8.0');
+    expect(await containerIds()).toEqual(before);
+  });
+
+  it('version mismatch → VERIFY FAILED with resume command; --resume skips completed phases', async () => {
+    // Rebuilding without the pin update ships the old pins: a silent build mismatch.
+    const r = await redeploy({ versions: 'omniintelligence=0.9.0,omninode-memory=0.6.1', skipSync: true, skipDockerfileUpdate: true });
+    expect(r.exitCode).toBe(1);
+    expect(r.result.phases).toMatchObject({ DEPLOY: 'completed', VERIFY: 'failed', NOTIFY: 'pending' });
+    // The new worktree starts from main (0.7.0 / 0.5.0); without PIN_UPDATE those are what ships.
+    expect(r.errorLines).toEqual([
+      'ERROR in VERIFY: VERIFY FAILED: Version mismatches: omniintelligence: expected 0.9.0, got 0.7.0; omninode-memory: expected 0.6.1, got 0.5.0',
+      `Resume with: ferry redeploy --resume ${r.result.run_id} --versions "omniintelligence=0.9.0,omninode-memory=0.6.1" --skip-sync --skip-dockerfile-update`,
+    ]);
+    // Fix the running container by hand, then resume.
+    await rt.exec(ws.services[0]!.container, ['sh', '-c', 'echo "Version: 0.9.0" > /opt/versions/omniintelligence && echo "Version: 0.6.1" > /opt/versions/omninode-memory']);
+    const again = await redeploy({ resume: r.result.run_id, versions: 'omniintelligence=0.9.0,omninode-memory=0.6.1' });
+    expect(again.exitCode).toBe(0);
+    expect(again.printed[0]).toBe(`Resuming ${r.result.run_id}: skipping completed phases [ENV_CHECK, WORKTREE, DEPLOY]`);
+    const skipped = again.events.filter((e) => e.type === 'step.skipped').map((e) => e.step);
+    expect(skipped).toEqual(['SYNC', 'ENV_CHECK', 'WORKTREE', 'PIN_UPDATE', 'DEPLOY', 'INFISICAL']);
+    expect(again.events.filter((e) => e.type === 'step.started').map((e) => e.step)).toEqual(['VERIFY', 'NOTIFY']);
+    expect(again.result).toMatchObject({ status: 'success', phases: { VERIFY: 'completed', NOTIFY: 'completed', PIN_UPDATE: 'skipped_by_flag' } });
+  });
+
+  it('INFISICAL: completed against the Infisical API; skipped_by_flag with --skip-infisical; creds missing → ENV_MISSING', async () => {
+    ws.writeConfig({ secrets: { kind: 'infisical', project_id: sim.projectId, environment: 'prod', secret_path: '/shared/db', keys: { POSTGRES_PASSWORD: 'POSTGRES_PASSWORD' } } });
+    setEnv({ ...BASE_ENV, INFISICAL_ADDR: sim.url, INFISICAL_CLIENT_ID: sim.clientId });
+    const missing = await redeploy({ versions: V1S, skipSync: true });
+    expect(missing.result.error).toMatchObject({ phase: 'ENV_CHECK', code: 'ENV_MISSING' });
+    expect(missing.errorLines[0]).toBe('ERROR in ENV_CHECK: INFISICAL_ADDR is set but INFISICAL_CLIENT_SECRET is missing.');
+
+    setEnv({ ...BASE_ENV, INFISICAL_ADDR: sim.url, INFISICAL_CLIENT_ID: sim.clientId, INFISICAL_CLIENT_SECRET: sim.clientSecret });
+    const flagged = await redeploy({ versions: V1S, skipSync: true, skipSecrets: true });
+    expect(flagged.result.phases.INFISICAL).toBe('skipped_by_flag');
+    expect(sim.secrets.size).toBe(0);
+
+    const done = await redeploy({ versions: V1S, skipSync: true });
+    expect(done.result).toMatchObject({ status: 'success', phases: { INFISICAL: 'completed' } });
+    expect(sim.secrets.get('prod:/shared/db:POSTGRES_PASSWORD')).toBe('pg-secret-123');
+    expect(logs(done.events)).toContain('  /shared/db/POSTGRES_PASSWORD: OK (created)');
+    expect(JSON.stringify(done.events)).not.toContain(sim.clientSecret);
+    setEnv(BASE_ENV);
+    ws.writeConfig();
+  });
+
+  it('SYNC fails naming a diverged repo', async () => {
+    const { git } = await import('../fixtures/git.js');
+    // Someone else pushed to origin; the local clone has its own commit: ff-only is impossible.
+    const other = join(ws.dir, '..', 'other-core');
+    await git(join(ws.dir, '..'), ['clone', '-q', join(ws.dir, '..', 'remotes', 'omnibase_core.git'), other]);
+    writeFileSync(join(other, 'x.txt'), 'x');
+    await git(other, ['add', '-A']);
+    await git(other, ['-c', 'user.name=o', '-c', 'user.email=o@x', 'commit', '-q', '-m', 'remote change'], 2);
+    await git(other, ['push', '-q', 'origin', 'main']);
+    writeFileSync(join(ws.coreRepo, 'y.txt'), 'y');
+    await git(ws.coreRepo, ['add', '-A']);
+    await git(ws.coreRepo, ['commit', '-q', '-m', 'local change'], 3);
+    const r = await redeploy({ versions: V1S });
+    expect(r.result.error).toMatchObject({ phase: 'SYNC', code: 'SYNC_FAILED' });
+    expect(r.errorLines[0]).toMatch(/^ERROR in SYNC: SYNC failed for omnibase_core \(diverged\)/);
+  });
+});
