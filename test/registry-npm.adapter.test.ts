@@ -2,6 +2,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ let work: string;
 let registry: Registry;
 const logs: string[] = [];
 const argvs: string[][] = [];
+const errors: FerryError[] = [];
 const log = (m: string) => logs.push(m);
 // Records the raw argv (before redaction) so the test proves the token never reaches a command line.
 const exec: Exec = (file, args, opts) => {
@@ -41,10 +43,68 @@ async function caught(p: Promise<unknown>): Promise<FerryError> {
   try {
     await p;
   } catch (e) {
-    if (isFerryError(e)) return e;
+    if (isFerryError(e)) {
+      errors.push(e);
+      return e;
+    }
     throw e;
   }
   throw new Error('expected a FerryError');
+}
+
+/** In front of Verdaccio: answers the next N requests of a method with a failure, forwards the rest. */
+interface Proxy {
+  url: string;
+  /** afterForward: let the request reach Verdaccio, then answer `status` anyway (a lost reply). */
+  fail: (method: string, n: number, status: number, retryAfterSec?: number, afterForward?: boolean) => void;
+  seen: string[];
+  close: () => Promise<void>;
+}
+
+async function flakyProxy(target: string): Promise<Proxy> {
+  const plan: Array<{ method: string; status: number; retryAfterSec?: number; afterForward?: boolean }> = [];
+  const seen: string[] = [];
+  const t = new URL(target);
+  const srv: Server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    const i = plan.findIndex((p) => p.method === req.method);
+    const p = i >= 0 ? plan.splice(i, 1)[0] : undefined;
+    if (p?.afterForward) {
+      const fwd = request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } }, (up) => {
+        up.resume();
+        up.on('end', () => {
+          res.writeHead(p.status);
+          res.end(JSON.stringify({ error: `simulated ${p.status} after forwarding` }));
+        });
+      });
+      req.pipe(fwd);
+      return;
+    }
+    if (p) {
+      req.resume();
+      res.writeHead(p!.status, p!.retryAfterSec === undefined ? {} : { 'retry-after': String(p!.retryAfterSec) });
+      res.end(JSON.stringify({ error: `simulated ${p!.status}` }));
+      return;
+    }
+    const fwd = request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    req.pipe(fwd);
+  });
+  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
+  const addr = srv.address();
+  return {
+    url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`,
+    fail: (method, n, status, retryAfterSec, afterForward) => {
+      for (let k = 0; k < n; k++) plan.push({ method, status, retryAfterSec, afterForward });
+    },
+    seen,
+    close: async () => {
+      srv.closeAllConnections();
+      await new Promise<void>((ok) => srv.close(() => ok()));
+    },
+  };
 }
 
 beforeAll(async () => {
@@ -136,9 +196,60 @@ describe('npm registry adapter (real Verdaccio)', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it('packs the workspace package it is run in (npm workspaces monorepo)', async () => {
+    const root = join(work, 'mono');
+    await mkdir(join(root, 'packages', 'b'), { recursive: true });
+    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'mono-root', private: true, workspaces: ['packages/*'] }));
+    await writePackage(join(root, 'packages', 'a'), '3.0.0', 'module.exports = "a";\n');
+    const bName = `${NAME}-b`;
+    await writeFile(join(root, 'packages', 'b', 'package.json'), JSON.stringify({ name: bName, version: '3.0.0', dependencies: { [NAME]: '3.0.0' } }));
+    const [art] = await registry.build({ name: bName, version: '3.0.0', packageDir: join(root, 'packages', 'b'), distDir: join(work, 'dist-mono'), log });
+    expect(art!.filename).toBe(`${bName.slice(1).replace('/', '-')}-3.0.0.tgz`);
+  });
+
+  it('429 with Retry-After on the packument, then 503 on the publish: waited out, published once', async () => {
+    const proxy = await flakyProxy(verdaccio.url);
+    try {
+      const cfg = npmRegistrySchema.parse({ kind: 'npm', url: proxy.url, token_env: 'FERRY_TEST_NPM_TOKEN' });
+      const flaky = createRegistry(cfg, { FERRY_TEST_NPM_TOKEN: TOKEN }, { exec, policy: { initialMs: 50, maxMs: 400 }, retryBudgetMs: 30_000 });
+      await writePackage(pkg(), '1.1.0', 'module.exports = 11;\n');
+      const arts = await flaky.build(input(pkg(), '1.1.0', 'dist-flaky'));
+      proxy.fail('GET', 2, 429, 1);
+      proxy.fail('PUT', 1, 503);
+      const started = Date.now();
+      expect(await flaky.publish(input(pkg(), '1.1.0', 'dist-flaky'), arts)).toBe('uploaded');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+      expect(logs.filter((l) => /waiting for .*\(retry in 1s\): HTTP 429 \(Retry-After 1s\)/.test(l)).length).toBeGreaterThanOrEqual(2);
+      const puts = proxy.seen.filter((r) => r.startsWith('PUT'));
+      expect(puts.length).toBe(2); // the 503'd one and the one that landed
+      expect(logs.some((l) => l.includes('npm publish failed transiently (E503)'))).toBe(true);
+      expect((await registry.lookup(NAME, '1.1.0')).files).toEqual({ [arts[0]!.filename]: arts[0]!.integrity });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a publish whose reply is lost (502 after Verdaccio stored it) is not re-sent: the packument says it landed', async () => {
+    const proxy = await flakyProxy(verdaccio.url);
+    try {
+      const cfg = npmRegistrySchema.parse({ kind: 'npm', url: proxy.url, token_env: 'FERRY_TEST_NPM_TOKEN' });
+      const flaky = createRegistry(cfg, { FERRY_TEST_NPM_TOKEN: TOKEN }, { exec, policy: { initialMs: 50, maxMs: 400 }, retryBudgetMs: 30_000 });
+      await writePackage(pkg(), '1.2.0', 'module.exports = 12;\n');
+      const arts = await flaky.build(input(pkg(), '1.2.0', 'dist-lost'));
+      proxy.fail('PUT', 1, 502, undefined, true);
+      expect(await flaky.publish(input(pkg(), '1.2.0', 'dist-lost'), arts)).toBe('uploaded');
+      expect(proxy.seen.filter((r) => r.startsWith('PUT'))).toHaveLength(1);
+      expect((await registry.lookup(NAME, '1.2.0')).files).toEqual({ [arts[0]!.filename]: arts[0]!.integrity });
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('never shows the token in argv, logs or errors', () => {
     expect(argvs.length).toBeGreaterThan(0);
     for (const a of argvs) expect(a.join(' ')).not.toContain(TOKEN);
     for (const l of logs) expect(l).not.toContain(TOKEN);
+    expect(errors.length).toBeGreaterThanOrEqual(4);
+    for (const e of errors) expect(JSON.stringify({ m: e.message, ...e.toJSON() })).not.toContain(TOKEN);
   });
 });

@@ -91,7 +91,7 @@ describe('npm plans', () => {
     expect(nerfDart('https://r.example/npm')).toBe('//r.example/npm/');
     expect(npmrcText('http://127.0.0.1:4873', 'T0KEN')).toBe('registry=http://127.0.0.1:4873/\n//127.0.0.1:4873/:_authToken=T0KEN\n');
     expect(npmPublishArgv('/d/p.tgz', { url: 'http://127.0.0.1:4873', access: 'public', tag: 'next' }, '/tmp/x/npmrc')).toEqual([
-      'publish', '/d/p.tgz', '--registry', 'http://127.0.0.1:4873/', '--userconfig', '/tmp/x/npmrc', '--access', 'public', '--tag', 'next',
+      'publish', '/d/p.tgz', '--registry', 'http://127.0.0.1:4873/', '--userconfig', '/tmp/x/npmrc', '--fetch-retries=0', '--access', 'public', '--tag', 'next',
     ]);
   });
 

@@ -58,8 +58,9 @@ export function npmPackArgv(distDir: string): string[] {
   return ['pack', '--json', '--pack-destination', distDir];
 }
 
+/** NOTE: `--fetch-retries=0`: ferry retries itself, asking the packument first (npm would re-PUT blind, after 10 s). */
 export function npmPublishArgv(tgz: string, cfg: Pick<NpmRegistryConfig, 'url' | 'access' | 'tag'>, userconfig: string): string[] {
-  const argv = ['publish', tgz, '--registry', baseUrl(cfg.url), '--userconfig', userconfig];
+  const argv = ['publish', tgz, '--registry', baseUrl(cfg.url), '--userconfig', userconfig, '--fetch-retries=0'];
   if (cfg.access) argv.push('--access', cfg.access);
   if (cfg.tag) argv.push('--tag', cfg.tag);
   return argv;
