@@ -7,7 +7,7 @@ const secrets = new Set<string>();
 let pattern: RegExp | null = null;
 
 /** Names that always count as secrets when found in the environment or an env file. */
-export const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|CLIENT_SECRET|AUTH)/i;
+export const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|CREDENTIAL|_AUTH$|^AUTH_)/i;
 
 export function addSecret(value: string | undefined | null): void {
   if (!value || value.length < MIN_SECRET_LENGTH) return;
