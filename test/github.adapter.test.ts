@@ -79,8 +79,10 @@ describe('forge github', () => {
     const pr = await f.ensurePr(input('spi', branch), log);
     const mainBefore = await repos.spi.bareSha('main');
     const headSha = await repos.spi.bareSha(branch);
-    const m = await f.merge({ ...input('spi', branch), pr, commitMessage: 'release: spi v1.0.1', headSha }, log);
+    const m = await f.merge({ ...input('spi', branch), repoDir: repos.spi.work, pr, commitMessage: 'release: spi v1.0.1', headSha }, log);
     expect(m.alreadyMerged).toBe(false);
+    // The merge commit was fetched into the local clone (TAG needs it there).
+    expect(await repos.spi.git(['rev-parse', 'refs/remotes/origin/main'])).toBe(m.mergeSha);
     expect(await repos.spi.bareSha('main')).toBe(m.mergeSha);
     expect(await repos.spi.bareSubject('main')).toBe('release: spi v1.0.1');
     const parents = (await exec('git', ['--git-dir', repos.spi.bare, 'log', '-1', '--format=%P', 'main'])).stdout.trim();

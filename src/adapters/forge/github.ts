@@ -9,6 +9,7 @@ import type { Forge, MergeInput, OpenPrInput, PullRequest, WorkflowInput, Workfl
 import { createGithubClient, githubReason, isHttpError, type GithubClient } from './github-client.js';
 import { waitForChecks } from './github-checks.js';
 import { runWorkflow } from './github-workflow.js';
+import { exec as defaultExec, type Exec } from '../../util/process.js';
 
 export type GithubForgeConfig = Extract<ReleaseConfig['forge'], { kind: 'github' }>;
 
@@ -20,6 +21,8 @@ export interface GithubForgeOptions {
   /** Override poll intervals (tests). */
   pollMs?: number;
   signal?: AbortSignal;
+  /** Runs `git fetch` after a merge so the merge commit exists in the local repo (for TAG). */
+  exec?: Exec;
 }
 
 interface PullLike {
@@ -152,7 +155,7 @@ export class GithubForge implements Forge {
       const before = await current();
       if (before.state === 'merged' && before.mergeSha) {
         log(`${where} is already merged (${before.mergeSha.slice(0, 7)})`);
-        return { mergeSha: before.mergeSha, alreadyMerged: true };
+        return this.fetched(input, { mergeSha: before.mergeSha, alreadyMerged: true });
       }
       if (before.state === 'closed') throw failed(`PR was closed without merging (${pr.url})`);
       await waitForChecks(
@@ -173,14 +176,14 @@ export class GithubForge implements Forge {
             commit_title: title, commit_message: rest.join('\n').trim(),
           });
           log(`merged ${where} (${this.cfg.merge_method}) → ${data.sha.slice(0, 7)}`);
-          return { mergeSha: data.sha, alreadyMerged: false };
+          return await this.fetched(input, { mergeSha: data.sha, alreadyMerged: false });
         } catch (e) {
           if (!isHttpError(e) || ![405, 409, 422].includes(e.status)) throw failed(githubReason(e), e);
           // A merge whose response was lost, or a concurrent merge: the PR tells the truth.
           const after = await current();
           if (after.state === 'merged' && after.mergeSha) {
             log(`${where} is already merged (${after.mergeSha.slice(0, 7)})`);
-            return { mergeSha: after.mergeSha, alreadyMerged: true };
+            return await this.fetched(input, { mergeSha: after.mergeSha, alreadyMerged: true });
           }
           const reason = githubReason(e);
           if (/Base branch was modified/i.test(reason) && attempt < 3) {
@@ -194,6 +197,20 @@ export class GithubForge implements Forge {
         }
       }
     });
+  }
+
+  /**
+   * The merge happened on GitHub: fetch the base branch so the merge commit exists locally, as it
+   * does after a kind-git merge (TAG tags it). A failed fetch is MERGE_FAILED: resume retries it.
+   */
+  private async fetched<T extends { mergeSha: string }>(input: MergeInput, out: T): Promise<T> {
+    if (!input.repoDir) return out;
+    const exec = this.opts.exec ?? defaultExec;
+    await exec('git', ['-C', input.repoDir, 'fetch', '--quiet', this.cfg.remote, `+refs/heads/${input.base}:refs/remotes/${this.cfg.remote}/${input.base}`], {
+      failCode: ErrorCode.MERGE_FAILED,
+      signal: this.opts.signal,
+    });
+    return out;
   }
 
   runWorkflow(input: WorkflowInput, log: (m: string) => void): Promise<WorkflowRunResult> {

@@ -39,7 +39,8 @@ export interface Forge {
   ensurePr(input: OpenPrInput, log: (m: string) => void): Promise<PullRequest>;
   /**
    * Merge (squash). Already merged → returns the existing merge sha (idempotent).
-   * Waits for required checks where the forge has them.
+   * Waits for required checks where the forge has them. Afterwards the merge commit exists in
+   * `input.repoDir` (kind github fetches the base branch from the remote).
    * @throws MERGE_FAILED naming the conflict, failing check or protection rule.
    */
   merge(input: MergeInput, log: (m: string) => void): Promise<{ mergeSha: string; alreadyMerged: boolean }>;
