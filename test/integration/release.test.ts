@@ -52,9 +52,63 @@ describe('ferry release (6-repo seed ecosystem, forge git, local PyPI)', () => {
     expect(r.exitCode, r.stderr + JSON.stringify(result, null, 1)).toBe(0);
     expect(releaseResultSchema.parse(result).status).toBe('SUCCESS');
     expect(validateAgainst('result', result)).toEqual([]);
-    for (const name of NAMES) {
-      const log = await eco.git(name, ['log', '--format=%s', 'origin/main']);
-      expect(log.split('\n').filter((s) => s.startsWith('release: ')).length).toBe(1);
+    const details = result.details as { repo: string; new_version: string; tag: string; pypi_status: string; phase: string }[];
+    const version = Object.fromEntries(details.map((d) => [d.repo, d.new_version]));
+    // Seed example bumps: fix → patch, feat → minor; pre-1.0 follows semver.inc (0.3.0 + minor → 0.4.0).
+    expect(version).toEqual({ omnibase_spi: '1.2.1', omnibase_core: '1.5.0', omnibase_infra: '2.1.0', omniintelligence: '0.9.1', omnimemory: '0.3.1', omniclaude: '0.4.0' });
+    for (const d of details) expect([d.phase, d.pypi_status]).toEqual(['DONE', 'available']);
+    for (const pkg of eco.packages) {
+      const v = version[pkg.name]!;
+      const remoteLog = await eco.git(pkg.repo, ['--git-dir', eco.repos[pkg.repo]!.remote, 'log', '--format=%H %s', 'main']);
+      const releases = remoteLog.split('\n').filter((l) => l.includes(' release: '));
+      expect(releases).toEqual([expect.stringMatching(new RegExp(`^[0-9a-f]{40} release: ${pkg.name} v${v.replace(/\./g, '\\.')}$`))]);
+      const squash = releases[0]!.split(' ')[0];
+      // Exactly one parent: a squash, not a merge commit; the tag on it, on the remote.
+      expect((await eco.git(pkg.repo, ['--git-dir', eco.repos[pkg.repo]!.remote, 'rev-list', '--parents', '-n1', squash!])).split(' ')).toHaveLength(2);
+      expect(await eco.git(pkg.repo, ['--git-dir', eco.repos[pkg.repo]!.remote, 'rev-parse', `${pkg.name}/v${v}^{commit}`])).toBe(squash);
+      const tree = (f: string) => eco.git(pkg.repo, ['--git-dir', eco.repos[pkg.repo]!.remote, 'show', `main:${f}`]);
+      expect(await tree('pyproject.toml')).toContain(`version = "${v}"`);
+      expect(await tree('CHANGELOG.md')).toMatch(new RegExp(`^## ${v.replace(/\./g, '\\.')} \\(\\d{4}-\\d{2}-\\d{2}\\)`, 'm'));
+      for (const dep of pkg.deps) expect(await tree('pyproject.toml')).toContain(`"${dep}==${version[dep]}"`);
+      // Downloadable from the index at the new version.
+      const simple = await fetch(`${pypi.url}simple/${pkg.name.replace(/_/g, '-')}/`, { headers: { accept: 'application/vnd.pypi.simple.v1+json' } });
+      const files = ((await simple.json()) as { files: { filename: string; url: string }[] }).files.filter((f) => f.filename.includes(`-${v}`));
+      expect(files.length).toBeGreaterThanOrEqual(1);
+      const dl = await fetch(new URL(files[0]!.url, `${pypi.url}simple/x/`));
+      expect(dl.status).toBe(200);
     }
+    // No tier starts before every earlier-tier package is published and visible.
+    const events = lines.filter((e) => e.type === 'step.started' || e.type === 'step.completed') as { type: string; step: string; ts: string }[];
+    const tierOf = (step: string) => SEED_TIERS.findIndex((t) => t.includes(step.split('/')[0]!));
+    for (let t = 1; t < SEED_TIERS.length; t++) {
+      const firstStart = events.find((e) => e.type === 'step.started' && tierOf(e.step) === t)!;
+      const lastPublish = events.filter((e) => e.type === 'step.completed' && e.step.endsWith('/PUBLISH') && tierOf(e.step) === t - 1).pop()!;
+      expect(events.indexOf(firstStart)).toBeGreaterThan(events.indexOf(lastPublish));
+      expect(Date.parse(firstStart.ts)).toBeGreaterThanOrEqual(Date.parse(lastPublish.ts));
+    }
+    // Completed: state archived with the seed fields, worktrees removed, result file written.
+    const state = JSON.parse(readFileSync(join(home, 'state', 'release', 'archive', `${RUN}.json`), 'utf8'));
+    expect(validateAgainst('state', state)).toEqual([]);
+    expect(Object.keys(state.data).sort()).toEqual(expect.arrayContaining(['plan_hash', 'gate_token', 'status', 'repos']));
+    expect(state.data.gate_token).toBe(TOKEN);
+    expect(state.data.status).toBe('completed');
+    const spi = state.data.repos.omnibase_spi;
+    expect(spi).toMatchObject({ tier: 1, old_version: '1.2.0', new_version: '1.2.1', bump: 'patch', phase: 'DONE', branch: `release/${RUN}/omnibase_spi`, tag: 'omnibase_spi/v1.2.1', pr_number: 1, error: null });
+    expect(spi.phase_history.map((h: { phase: string }) => h.phase)).toEqual(['PLANNED', 'WORKTREE', 'BUMPED', 'PINNED', 'CHANGELOG', 'LOCKED', 'LINT', 'COMMITTED', 'PUSHED', 'PR_CREATED', 'MERGED', 'TAGGED', 'PUBLISHED', 'DONE']);
+    expect(existsSync(join(home, 'state', 'release', `${RUN}.json`))).toBe(false);
+    expect(existsSync(join(home, 'worktrees', RUN))).toBe(false);
+    expect(JSON.parse(readFileSync(join(home, 'results', RUN, 'release.json'), 'utf8'))).toEqual(result);
+    for (const name of NAMES) expect(await eco.git(name, ['worktree', 'list'])).not.toContain(RUN);
+  });
+
+  it('a second release right after → NOTHING_TO_RELEASE for all, exit 0', async () => {
+    const before = await eco.snapshotRepos();
+    const r = await run(['--gate-attestation', `1740312612.000100:${RUN}`, '--run-id', RUN]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('NOTHING_TO_RELEASE');
+    for (const n of NAMES) expect(r.stdout).toMatch(new RegExp(`${n} .*NOTHING_TO_RELEASE`));
+    const after = await eco.snapshotRepos();
+    expect(after).toEqual(before);
+    expect(readdirSync(join(home, 'state', 'release')).filter((f) => f.endsWith('.json'))).toEqual([]);
   });
 });
