@@ -1,7 +1,7 @@
 // PyPI adapter with real `python3 -m build` and real twine against the local PyPI-compatible server.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,9 @@ describe('PyPI registry adapter (real build + twine, local index)', () => {
     await new Promise((r) => setTimeout(r, 1100)); // a later second: timestamps would differ
     const again = await registry.build(input(first.dir, '1.0.0', 'dist-1.0.0-again'));
     expect(again.map((a) => a.sha256)).toEqual(first.arts.map((a) => a.sha256));
+    // The source tree is left as it was (no build/ or *.egg-info).
+    expect((await readdir(first.dir)).sort()).toEqual(['pyproject.toml', 'src']);
+    expect(await readdir(join(first.dir, 'src'))).toEqual(['ferry_tiny_pkg']);
   });
 
   it('uploads with twine; files are downloadable, then served on the PEP 691 simple index', async () => {

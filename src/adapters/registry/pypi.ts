@@ -2,7 +2,7 @@
 // `twine upload` of only the missing files → poll the PEP 691 simple index, which is what pip reads
 // (PyPI's JSON API shows a release before pip can install it).
 
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ErrorCode, FerryError } from '../../errors.js';
 import type { PypiRegistryConfig } from '../../config/sections/registries.js';
@@ -12,6 +12,15 @@ import { DEFAULT_RETRY_BUDGET_MS, baseUrl, fileDigests, registryTimeout, registr
 import { REPRODUCIBLE_EPOCH, classifyTwineFailure, normalizeSdistArgv, pypiBuildArgv, pythonBinary, twineEnv, twineUploadArgv } from './pypi-build.js';
 import { SIMPLE_ACCEPT, assertPep440, assertPypiName, fileMatchesVersion, normalizePypiName, parseSimpleIndex, pep440Normalize } from './pypi-names.js';
 import type { Artifact, PublishInput, PublishedVersion, Registry, WaitOptions } from './types.js';
+
+async function buildLeftovers(dir: string): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const sub of [dir, join(dir, 'src')]) {
+    const entries = await readdir(sub).catch(() => [] as string[]);
+    for (const e of entries) if ((sub === dir && e === 'build') || e.endsWith('.egg-info')) found.add(join(sub, e));
+  }
+  return found;
+}
 
 export function simpleProjectUrl(index: string, name: string): string {
   return `${baseUrl(index)}simple/${normalizePypiName(name)}/`;
@@ -122,7 +131,14 @@ export class PypiRegistry implements Registry {
     const [file, ...args] = pypiBuildArgv(this.cfg, this.python, distDir);
     if (!file) throw new FerryError(ErrorCode.CONFIG_INVALID, 'registries.<pypi>.build is empty');
     const env = this.cfg.reproducible ? { SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH ?? REPRODUCIBLE_EPOCH } : {};
-    await this.exec(file, args, { cwd: input.packageDir, env, signal: input.signal, failCode: ErrorCode.PUBLISH_FAILED });
+    const before = await buildLeftovers(input.packageDir);
+    try {
+      await this.exec(file, args, { cwd: input.packageDir, env, signal: input.signal, failCode: ErrorCode.PUBLISH_FAILED });
+    } finally {
+      // setuptools leaves build/ and *.egg-info in the source tree; remove what this build created so the
+      // worktree stays clean for a resumed run.
+      for (const p of await buildLeftovers(input.packageDir)) if (!before.has(p)) await rm(p, { recursive: true, force: true });
+    }
     const names = (await readdir(distDir)).filter((f) => fileMatchesVersion(f, input.name, input.version)).sort();
     if (names.length === 0) {
       throw new FerryError(ErrorCode.PUBLISH_FAILED, `the build in ${input.packageDir} produced no distribution of ${input.name} ${input.version} in ${distDir}`, {
