@@ -78,9 +78,10 @@ export function secretsStep(env: RedeployEnvContext, deps: RedeployDeps, describ
       const s = env.config.secrets!;
       const wt = ctx.data.worktree_path ?? env.workspaceDir;
       // Seed: the repo's sync script, when present in the worktree, is preferred over the built-in sync.
-      const script = s.command?.[0];
+      // The script is the first argv element that is a path (`bash scripts/x.sh` or `./scripts/x.sh`).
+      const script = s.command?.find((a) => a.includes('/'));
       if (s.command && script && existsSync(isAbsolute(script) ? script : join(wt, script))) {
-        const r = await ctx.exec(script, s.command.slice(1), { cwd: wt, env: env.env, failCode: ErrorCode.SECRETS_FAILED, signal: ctx.signal });
+        const r = await ctx.exec(s.command[0] as string, s.command.slice(1), { cwd: wt, env: env.env, failCode: ErrorCode.SECRETS_FAILED, signal: ctx.signal });
         for (const l of r.all.split('\n')) if (l.trim()) ctx.log.info(l);
         return { output: { command: s.command.join(' ') } };
       }
