@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerRuntime } from '../src/adapters/runtime/docker.js';
 import { SwarmRuntime } from '../src/adapters/runtime/swarm.js';
@@ -86,7 +87,7 @@ beforeAll(async () => {
     Mode: { Replicated: { Replicas: 1 } },
     // Host-mode publishing on a random port per task: no IPVS routing mesh on this machine.
     EndpointSpec: { Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishMode: 'host' }] },
-  } as Parameters<typeof docker.docker.createService>[0]);
+  } as unknown as Docker.CreateServiceOptions);
   for (let i = 0; i < 60 && !(await swarm.verifyConverged(service, ids.v1)).converged; i++) await sleep(500);
   front = await startSwarmFront(swarm, service);
 });

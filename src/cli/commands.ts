@@ -11,5 +11,9 @@ import { register as dashboard } from './dashboard.js';
 import { register as deploy } from './deploy.js';
 import { register as redeploy } from './redeploy.js';
 import { register as pins } from './pins.js';
+import { register as stage } from './stage.js';
+import { register as promote } from './promote.js';
+import { register as selfDeploy } from './self-deploy.js';
+import { register as finalize } from './finalize.js';
 
-export const COMMANDS: Register[] = [init, config, release, redeploy, pins, runs, deploy, dashboard, mcp, selftest];
+export const COMMANDS: Register[] = [init, config, release, redeploy, pins, stage, promote, selfDeploy, finalize, runs, deploy, dashboard, mcp, selftest];

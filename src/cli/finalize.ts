@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('finalize [service]')
+    .description('self-deploy Phase C: read the hook exit code (0 → SUCCESS, else FAILED), write the deploy verdict, roll back on FAILED')
+    .option('--env <env>', 'environment', 'production')
+    .option('--run-id <id>', 'the self-deploy run (default: the pending one)')
+    .option('--wait-seconds <n>', 'wait for a still-running local hook', (v) => Number(v), 0)
+    .option('--dry-run', 'print what would be recorded and change nothing')
+    .action(async (service: string | undefined, o: { env: string; runId?: string; waitSeconds: number; dryRun?: boolean }) => {
+      const { finalizeCommand } = await import('../promote/commands.js');
+      const loaded = await ctx.config();
+      const { results, exitCode } = await finalizeCommand({ loaded, home: await ctx.home({ needConfig: true }), dryRun: Boolean(o.dryRun) }, service, o);
+      ctx.result({ skill: 'finalize', results });
+      if (results.length === 0) ctx.print('nothing to finalize');
+      for (const r of results) {
+        ctx.print(`${r.service} ${r.run_id ?? ''}: ${r.status}${r.hook_exit_code !== null ? ` (hook exit ${r.hook_exit_code})` : ''}${r.detail ? ` — ${r.detail}` : ''}`);
+        r.plan.forEach((l) => r.status === 'dry_run' && ctx.print(`  would: ${l}`));
+        if (r.verdict) ctx.print(`verdict: ${r.verdict}`);
+      }
+      process.exitCode = exitCode;
+    });
+}

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('self-deploy <service>')
+    .description('deploy the service that runs ferry: approval gate (A), detached host hook (B); `ferry finalize` (C) writes the verdict')
+    .option('--env <env>', 'target environment', 'production')
+    .option('--image <ref>', 'SOURCE_IMAGE to promote (default: the image id the staging service runs)')
+    .option('--gate-attestation <token>', 'pre-issued approval <ts>:<run_id> (needed without a terminal)')
+    .option('--run-id <id>', 'run id (default: self-deploy-YYYYMMDD-<hex>)')
+    .option('--resume <run_id>', 'continue an approval-pending self-deploy')
+    .option('--dry-run', 'print phases A/B/C and change nothing')
+    .action(async (service: string, o: { env: string; image?: string; gateAttestation?: string; runId?: string; resume?: string; dryRun?: boolean }) => {
+      const { selfDeployCommand } = await import('../promote/commands.js');
+      const loaded = await ctx.config();
+      const { result, exitCode } = await selfDeployCommand({ loaded, home: await ctx.home({ needConfig: true }), dryRun: Boolean(o.dryRun) }, service, {
+        ...o,
+        interactive: ctx.interactive(),
+        ferryArgv: [process.execPath, process.argv[1] ?? 'ferry'],
+      });
+      ctx.result(result);
+      if (result.status === 'dry_run') result.plan.forEach((l) => ctx.print(`  would: ${l}`));
+      else {
+        ctx.print(`self-deploy ${result.run_id}: ${result.status}${result.pid ? ` (hook pid ${result.pid}, log ${result.log_file})` : ''}`);
+        ctx.print(`next: ${result.finalize}`);
+      }
+      process.exitCode = exitCode;
+    });
+}
