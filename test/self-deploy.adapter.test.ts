@@ -123,6 +123,26 @@ describe('self-deploy', () => {
     expect((await runSelfDeploy(opts('sd-fail', { resume: true }))).status).toBe('finalized');
   });
 
+  it('finalize rolls production back when the hook died mid-switch (killed → exit 137 → FAILED)', async () => {
+    const before = (await docker.inspectContainer(prodName))!.imageId; // v2 after the live run
+    const r = await runSelfDeploy(opts('sd-killed', {
+      approve: async () => ({ approved: true, token: '1740312612.000300:sd-killed' }),
+      hookArgv: () => [process.execPath, '-e', "process.kill(process.pid, 'SIGKILL')"],
+    }));
+    expect(r.status).toBe('hook_launched');
+    // Simulate the half-done switch the killed hook left behind.
+    await docker.tag(ids.v1!, `${repo}:prod`);
+    await docker.recreate(prodName, `${repo}:prod`);
+    const f = await runFinalize(finalizeOpts('sd-killed'));
+    expect(f.hook_exit_code).toBe(137);
+    expect(f.status).toBe('FAILED');
+    expect(f.rolled_back).toBe(true);
+    expect((await docker.inspectContainer(prodName))?.imageId).toBe(before);
+    expect((await docker.inspectImage(`${repo}:prod`))?.id).toBe(before);
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    expect(parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8'), 'deploy').frontmatter).toMatchObject({ deploy_status: 'FAILED', exit_code: 137, rolled_back: true });
+  });
+
   it('refuses to restart its own container: FERRY_CONTAINER_ID, and the real in-container probe', async () => {
     const prod = (await docker.inspectContainer(prodName))!;
     const byEnv = identify({ env: { FERRY_CONTAINER_ID: prod.id }, cgroup: null, mountinfo: null, dockerenv: false, hostname: 'h' });
