@@ -6,6 +6,9 @@ import { createDockerRuntime } from './docker.js';
 export type { ContainerRuntime } from './types.js';
 export { DockerRuntime, createDockerRuntime } from './docker.js';
 export { checkHealth, checkOne } from './health.js';
+// Swarm services are not containers (no ContainerRuntime): promote drives them through SwarmRuntime.
+export { SwarmRuntime, createSwarmRuntime } from './swarm.js';
+export type { SwarmServiceInfo, SwarmTaskInfo, SwarmUpdateResult, ConvergedState } from './swarm.js';
 export type { HealthResult, HealthCheckOptions, HealthAttempt } from './health.js';
 
 export interface RuntimeSelection {
