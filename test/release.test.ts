@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { classifyCommit, inferBump } from '../src/release/conventional.js';
+import { formatTag, nextVersion, pickLastTag, planRow, tagGlob } from '../src/release/scan.js';
+import { canonicalJson, planHash, renderGateMessage, renderPlanTable } from '../src/release/plan.js';
+import { parseGateAttestation } from '../src/release/gate-token.js';
+import { unitCommitMessage, unitNames, driftReport } from '../src/release/prepare.js';
+import { TtyGate, localGateToken } from '../src/adapters/gate/tty.js';
+import { selectGate } from '../src/adapters/gate/index.js';
+import type { PlanRow } from '../src/release/types.js';
+
+describe('conventional commits → bump', () => {
+  it('feat minor, fix patch, ! or BREAKING CHANGE major, others only when configured', () => {
+    expect(classifyCommit('a', 'feat(core): x').bump).toBe('minor');
+    expect(classifyCommit('a', 'fix: x').bump).toBe('patch');
+    expect(classifyCommit('a', 'feat!: x')).toMatchObject({ bump: 'major', breaking: true, subject: 'x' });
+    expect(classifyCommit('a', 'chore: x\n\nBREAKING CHANGE: gone').bump).toBe('major');
+    expect(classifyCommit('a', 'chore: x\n\nBREAKING-CHANGE: gone').bump).toBe('major');
+    expect(classifyCommit('a', 'perf: x').bump).toBeNull();
+    expect(classifyCommit('a', 'perf: x', { perf: 'patch' }).bump).toBe('patch');
+    expect(classifyCommit('a', 'docs: x', { docs: 'none' }).bump).toBeNull();
+    expect(classifyCommit('a', 'random message').bump).toBeNull();
+    expect(inferBump([{ bump: 'patch' }, { bump: null }, { bump: 'minor' }])).toBe('minor');
+    expect(inferBump([{ bump: null }])).toBeNull();
+  });
+});
+
+describe('scan', () => {
+  it('picks the highest semver tag of the package, not the newest or a foreign one', () => {
+    const tags = ['core/v1.10.0', 'core/v1.9.0', 'core/v2.0.0-rc.1', 'core-extra/v9.0.0', 'core/vbad', 'spi/v3.0.0'];
+    expect(pickLastTag(tags, '{name}/v{version}', 'core')).toEqual({ tag: 'core/v2.0.0-rc.1', version: '2.0.0-rc.1' });
+    expect(pickLastTag(['core/v1.10.0', 'core/v1.9.0'], '{name}/v{version}', 'core')).toEqual({ tag: 'core/v1.10.0', version: '1.10.0' });
+    expect(pickLastTag([], '{name}/v{version}', 'core')).toBeNull();
+    expect(tagGlob('{name}/v{version}', '@fx/core')).toBe('@fx/core/v*');
+    expect(formatTag('{repo}-{name}@{version}', 'a', '1.0.0', 'r')).toBe('r-a@1.0.0');
+  });
+
+  it('bumps with semver.inc exactly, pre-1.0 included', () => {
+    expect(nextVersion('0.3.0', 'major')).toBe('1.0.0');
+    expect(nextVersion('0.3.0', 'minor')).toBe('0.4.0');
+    expect(nextVersion('1.2.0', 'patch')).toBe('1.2.1');
+    expect(() => nextVersion('nope', 'patch')).toThrow(/not a semver/);
+  });
+
+  it('plan rows: nothing since the tag → NOTHING_TO_RELEASE even with --bump; --bump overrides inference', () => {
+    const pkg = { name: 'core', repo: 'core', tier: 2 };
+    const feat = classifyCommit('a'.repeat(40), 'feat: x');
+    const chore = classifyCommit('b'.repeat(40), 'chore: y');
+    const tag = { tag: 'core/v1.4.0', version: '1.4.0' };
+    expect(planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [feat], bumpOverride: null })).toEqual({ repo: 'core', package: 'core', tier: 2, current: '1.4.0', new: '1.5.0', bump: 'minor', commits: 1, status: 'PLANNED' });
+    expect(planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [feat], bumpOverride: 'major' }).new).toBe('2.0.0');
+    expect(planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [], bumpOverride: 'major' }).status).toBe('NOTHING_TO_RELEASE');
+    expect(planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [chore], bumpOverride: null })).toMatchObject({ status: 'NOTHING_TO_RELEASE', commits: 1, new: null });
+    expect(planRow({ pkg, lastTag: null, manifestVersion: '0.1.0', commits: [feat], bumpOverride: null }).new).toBe('0.2.0');
+  });
+});
+
+const rows: PlanRow[] = [
+  { repo: 'omnibase_core', package: 'omnibase_core', tier: 2, current: '1.4.0', new: '1.5.0', bump: 'minor', commits: 8, status: 'PLANNED' },
+  { repo: 'omnibase_spi', package: 'omnibase_spi', tier: 1, current: '1.2.0', new: '1.2.1', bump: 'patch', commits: 3, status: 'PLANNED' },
+  { repo: 'omnimemory', package: 'omnimemory', tier: 3, current: '0.3.0', new: null, bump: null, commits: 0, status: 'NOTHING_TO_RELEASE' },
+];
+
+describe('plan', () => {
+  it('hash: canonical (sorted keys and rows), identical inputs → identical hash', () => {
+    expect(canonicalJson({ b: 1, a: [{ d: null, c: 'x' }] })).toBe('{"a":[{"c":"x","d":null}],"b":1}');
+    const h = planHash(rows);
+    expect(h).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(planHash([...rows].reverse().map((r) => Object.fromEntries(Object.entries(r).reverse()) as unknown as PlanRow))).toBe(h);
+    expect(planHash(rows.map((r) => (r.package === 'omnibase_core' ? { ...r, commits: 9 } : r)))).not.toBe(h);
+  });
+
+  it('renders the seed table and gate message', () => {
+    expect(renderPlanTable(rows)).toBe(
+      [
+        'repo          | tier | current | new   | bump  | commits | status',
+        '--------------|------|---------|-------|-------|---------|-------------------',
+        'omnibase_spi  | 1    | 1.2.0   | 1.2.1 | patch | 3       | PLANNED',
+        'omnibase_core | 2    | 1.4.0   | 1.5.0 | minor | 8       | PLANNED',
+        'omnimemory    | 3    | 0.3.0   | -     | -     | 0       | NOTHING_TO_RELEASE',
+      ].join('\n'),
+    );
+    const msg = renderGateMessage('release-20260225-a3f7b2', 'sha256:abc', rows);
+    expect(msg).toContain('[HIGH_RISK] release — coordinated release of 2 repos');
+    expect(msg).toContain('  Tier 1:\n    omnibase_spi    1.2.0 → 1.2.1  (patch, 3 commits)');
+    expect(msg).toContain('SKIPPED (no unreleased commits):\n  omnimemory');
+    expect(msg).toContain('This is HIGH_RISK — silence will NOT auto-advance.');
+  });
+
+  it('units per (repo, tier) and commit messages that never collide inside a repo', () => {
+    const mono: PlanRow[] = [
+      { ...rows[0]!, repo: 'mono', package: 'a', tier: 1 },
+      { ...rows[0]!, repo: 'mono', package: 'b', tier: 1 },
+      { ...rows[0]!, repo: 'mono', package: 'c', tier: 3 },
+      { ...rows[0]!, repo: 'solo', package: 'solo', tier: 1 },
+    ];
+    expect(Object.fromEntries(unitNames(mono))).toEqual({ 'mono\u00001': 'mono-t1', 'mono\u00003': 'mono-t3', 'solo\u00001': 'solo' });
+    expect(unitCommitMessage('release: {repo} v{version}', 'solo', [{ name: 'solo', version: '1.0.0' }])).toBe('release: solo v1.0.0');
+    expect(unitCommitMessage('release: {repo} v{version}', 'mono', [{ name: 'a', version: '1.0.0' }, { name: 'b', version: '2.0.0' }])).toBe('release: mono a v1.0.0, b v2.0.0');
+    expect(unitCommitMessage('release: {repo} v{version}', 'mono', [{ name: 'c', version: '1.0.0' }])).toBe('release: mono c v1.0.0');
+  });
+
+  it('drift report: expected vs actual', () => {
+    const check = { ok: false, contradictions: [], differences: [], unconfigured: ['gamma'], undiscovered: ['beta'], computed: [] };
+    expect(driftReport(['alpha', 'beta'], check)).toEqual({
+      expected: ['alpha', 'beta'],
+      actual: ['alpha', 'gamma'],
+      problems: ['gamma depends on (or is depended on by) ecosystem packages but is not in ferry.yaml', 'beta is in ferry.yaml but no manifest for it was found in the workspace'],
+    });
+    expect(driftReport(['a'], { ...check, unconfigured: [], undiscovered: [] })).toBeNull();
+  });
+});
+
+describe('gate', () => {
+  it('--gate-attestation: format and run id', () => {
+    expect(parseGateAttestation('1740312612.000100:release-20260225-a3f7b2', 'release-20260225-a3f7b2')).toEqual({ token: '1740312612.000100:release-20260225-a3f7b2', ts: '1740312612.000100', runId: 'release-20260225-a3f7b2' });
+    expect(() => parseGateAttestation('approve')).toThrow(expect.objectContaining({ code: 'INVALID_GATE_TOKEN', exitCode: 2 }));
+    expect(() => parseGateAttestation('1740312612.000100:release-20260225-a3f7b2', 'release-20260225-ffffff')).toThrow(/issued for run release-20260225-a3f7b2/);
+    expect(localGateToken(1740312612345, 'r-1')).toBe('1740312612.345000:r-1');
+  });
+
+  const req = { runId: 'release-20260225-a3f7b2', planHash: 'sha256:x', message: 'PLAN', timeoutMs: 60_000 };
+  const tty = () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (d: Buffer) => (text += d.toString()));
+    return { input, output, text: () => text, gate: new TtyGate({ input, output, isTTY: true, now: () => 1740312612000 }) };
+  };
+
+  it('tty: approve → token; unknown answers are asked again', async () => {
+    const t = tty();
+    const p = t.gate.request(req);
+    t.input.write('maybe\n');
+    t.input.write('approve\n');
+    await expect(p).resolves.toEqual({ approved: true, token: '1740312612.000000:release-20260225-a3f7b2', channel: 'tty', by: expect.any(String) });
+    expect(t.text()).toContain('PLAN');
+    expect(t.text().match(/Type approve or reject/g)).toHaveLength(2);
+  });
+
+  it('tty: reject → GATE_REJECTED; end of input is not consent; silence → GATE_TIMEOUT', async () => {
+    const a = tty();
+    const p1 = a.gate.request(req);
+    a.input.write('reject\n');
+    await expect(p1).rejects.toMatchObject({ code: 'GATE_REJECTED' });
+    const b = tty();
+    const p2 = b.gate.request(req);
+    b.input.end();
+    await expect(p2).rejects.toMatchObject({ code: 'GATE_REJECTED', message: expect.stringContaining('not approved') });
+    const c = tty();
+    await expect(c.gate.request({ ...req, timeoutMs: 50 })).rejects.toMatchObject({ code: 'GATE_TIMEOUT' });
+  });
+
+  it('no terminal and no other channel → GATE_UNAVAILABLE naming the fix', async () => {
+    await expect(selectGate(['tty', 'slack'], { runId: 'r1', tty: { isTTY: false } })).rejects.toMatchObject({ code: 'GATE_UNAVAILABLE', fix: expect.stringContaining('--gate-attestation <ts>:r1') });
+  });
+});
