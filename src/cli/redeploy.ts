@@ -42,12 +42,9 @@ Examples:
     )
     .action(async (f: RedeployFlags) => {
       const { runRedeploy } = await import('../redeploy/index.js');
-      const { createDockerRuntime } = await import('../adapters/runtime/docker.js');
-      const { InfisicalStore } = await import('../adapters/secrets/infisical.js');
+      const { redeployDeps } = await import('../redeploy/wiring.js');
       const loaded = await ctx.config();
       const engine = await ctx.engine({ dryRun: Boolean(f.dryRun) });
-      const rt = loaded.config.redeploy?.runtime;
-      let runtime: ReturnType<typeof createDockerRuntime> | null = null;
       const outcome = await runRedeploy(
         {
           versions: f.versions,
@@ -62,13 +59,7 @@ Examples:
         },
         loaded,
         engine,
-        {
-          runtime: () => (runtime ??= createDockerRuntime({ socket: rt?.kind === 'docker' ? rt.socket : undefined })),
-          secrets: (o) => new InfisicalStore(o),
-          // NOTE: Slack NOTIFY is wired here once src/adapters/notify/index.ts exists; stdout until then.
-          notifier: undefined,
-          print: (line) => ctx.print(line),
-        },
+        redeployDeps(loaded.config, (line) => ctx.print(line)),
       );
       await engine.renderer.flush?.();
       for (const l of outcome.errorLines) ctx.note(l);

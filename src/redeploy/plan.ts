@@ -111,6 +111,13 @@ export function versionContainer(config: RedeployConfig): string | null {
   return config.verify.container ?? serviceContainers(config)[0]?.container ?? null;
 }
 
+/** VERIFY's health URLs: verify.health, else each docker service's `health`. */
+export function healthEndpoints(config: RedeployConfig): Record<string, string> {
+  if (Object.keys(config.verify.health).length) return config.verify.health;
+  if (config.runtime.kind !== 'docker') return {};
+  return Object.fromEntries(config.runtime.services.filter((s) => s.health).map((s) => [s.name, s.health as string]));
+}
+
 /** One-line text per phase for the dry run (seed "Output format"). */
 export function describePhase(phase: Phase, ctx: RedeployEnvContext, data: RedeployData): string[] {
   const c = ctx.config;
@@ -152,7 +159,7 @@ export function describePhase(phase: Phase, ctx: RedeployEnvContext, data: Redep
       return [`[conditional] infisical universal-auth login + upsert ${Object.keys(c.secrets.keys).join(', ') || 'no keys'} at ${c.secrets.environment}:${c.secrets.secret_path}`];
     }
     case 'VERIFY': {
-      const parts = Object.values(c.verify.health).map((u) => `curl ${u}`);
+      const parts = Object.values(healthEndpoints(c)).map((u) => `curl ${u}`);
       const container = versionContainer(c);
       if (container) for (const pkg of Object.keys(data.versions_requested)) parts.push(`docker exec ${container} ${versionArgv(c.verify, pkg).join(' ')}`);
       return [parts.join(' + ') || 'nothing to verify'];

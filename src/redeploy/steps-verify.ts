@@ -3,7 +3,7 @@
 import { ErrorCode, FerryError, isFerryError } from '../errors.js';
 import type { Step, StepContext } from '../engine/types.js';
 import { checkHealth } from '../adapters/runtime/health.js';
-import { notifyLines, parseVersionOutput, serviceContainers, versionArgv, versionContainer, versionMismatches } from './plan.js';
+import { healthEndpoints, notifyLines, parseVersionOutput, serviceContainers, versionArgv, versionContainer, versionMismatches } from './plan.js';
 import type { RedeployData, RedeployDeps, RedeployEnvContext } from './types.js';
 
 type Ctx = StepContext<RedeployData>;
@@ -21,7 +21,7 @@ export function verifyStep(env: RedeployEnvContext, deps: RedeployDeps, describe
     async run(ctx: Ctx) {
       const v = env.config.verify;
       // 1. Health endpoints.
-      const health = await checkHealth(v.health, { retries: v.retries, timeoutMs: v.timeout_seconds * 1000, backoffMs: timing.backoffMs ?? 500, signal: ctx.signal });
+      const health = await checkHealth(healthEndpoints(env.config), { retries: v.retries, timeoutMs: v.timeout_seconds * 1000, backoffMs: timing.backoffMs ?? 500, signal: ctx.signal });
       for (const h of health) ctx.log.info(`VERIFY: ${h.name} ${h.url} -> ${h.ok ? `${h.status} OK` : `FAILED (${h.status ?? h.error})`}`);
       const failedHealth = health.filter((h) => !h.ok).map((h) => h.name);
       if (failedHealth.length) {
@@ -76,13 +76,15 @@ export function notifyStep(env: RedeployEnvContext, deps: RedeployDeps, describe
     async run(ctx: Ctx) {
       if (ctx.data.flags.verify_only) return { status: 'skipped', detail: 'skipped_by_flag' };
       const lines = notifyLines(ctx.data);
-      if (env.config.notify === 'slack' && deps.notifier) {
+      if (env.config.notify === 'slack') {
         try {
-          const r = await deps.notifier.send({ runId: ctx.runId, title: lines[0] as string, text: lines.slice(1).map((l) => l.trim()).join('\n'), level: 'info' });
-          return { output: { channel: deps.notifier.channel, ref: r.ref ?? null } };
+          if (!deps.notifier) throw new FerryError(ErrorCode.NOTIFY_FAILED, 'no Slack notifier configured (notify.slack in ferry.yaml)');
+          const notifier = deps.notifier(env.env);
+          const r = await notifier.send({ runId: ctx.runId, title: lines[0] as string, text: lines.slice(1).map((l) => l.trim()).join('\n'), level: 'info' });
+          return { output: { channel: notifier.channel, ref: r.ref ?? null } };
         } catch (e) {
           // A notice never fails the run: report it and fall back to stdout.
-          ctx.log.warn(`NOTIFY: ${deps.notifier.channel} failed (${(e as Error).message}); printing instead`);
+          ctx.log.warn(`NOTIFY: slack failed (${(e as Error).message}); printing instead`);
         }
       }
       for (const l of lines) deps.print(l);

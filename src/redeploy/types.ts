@@ -58,7 +58,8 @@ export interface RedeployEnvContext {
 export interface RedeployDeps {
   runtime: () => ContainerRuntime;
   secrets?: (opts: { addr: string; clientId: string; clientSecret: string }) => SecretsStore;
-  notifier?: Notifier;
+  /** Built lazily in NOTIFY from the sourced env (Slack token/channel may come from the env file). */
+  notifier?: (env: Record<string, string>) => Notifier;
   /** Human lines that belong on stdout (seed output patterns). */
   print: (line: string) => void;
 }

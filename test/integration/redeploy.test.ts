@@ -11,6 +11,9 @@ import type { FerryEvent } from '../../src/engine/types.js';
 import { makeInfraWorkspace, type InfraWorkspace } from '../fixtures/infra-repo.js';
 import { containersNamed } from '../fixtures/docker-images.js';
 import { startInfisical, type InfisicalSim } from '../fixtures/infisical-server.js';
+import { startSlackServer } from '../fixtures/slack-server.js';
+import { redeployDeps } from '../../src/redeploy/wiring.js';
+import { mkdirSync } from 'node:fs';
 
 const V1 = { omniintelligence: '0.8.0', 'omninode-claude': '0.4.0', 'omninode-memory': '0.6.1' };
 const V1S = 'omniintelligence=0.8.0,omninode-claude=0.4.0,omninode-memory=0.6.1';
@@ -203,5 +206,42 @@ describe('ferry redeploy (real Docker)', () => {
     const r = await redeploy({ versions: V1S });
     expect(r.result.error).toMatchObject({ phase: 'SYNC', code: 'SYNC_FAILED' });
     expect(r.errorLines[0]).toMatch(/^ERROR in SYNC: SYNC failed for omnibase_core \(diverged\)/);
+  });
+
+  it('runtime `command` runs the user script from the worktree; --versions-from reads a release result', async () => {
+    const resultDir = join(ws.dir, '.ferry', 'results', 'release-20260301-aaaaaa');
+    mkdirSync(resultDir, { recursive: true });
+    writeFileSync(join(resultDir, 'release.json'), JSON.stringify({ skill: 'release', details: Object.entries(V1).map(([repo, v]) => ({ repo, new_version: v, error: null })) }));
+    ws.writeConfig({ runtime: { kind: 'command', command: ['./scripts/deploy-runtime.sh', '--execute', '--restart'] } });
+    try {
+      const r = await redeploy({ versionsFrom: 'release-20260301-aaaaaa', skipSync: true });
+      expect(r.errorLines).toEqual([]);
+      expect(r.result).toMatchObject({ status: 'success', pins_applied: V1, phases: { DEPLOY: 'completed', VERIFY: 'completed' } });
+      const state = JSON.parse(readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${r.result.run_id}.json`), 'utf8'));
+      expect(readFileSync(join(state.data.worktree_path, '.deployed'), 'utf8')).toBe('--execute --restart\n');
+      expect(logs(r.events)).toEqual(expect.arrayContaining(['[deploy-runtime] Building omninode-runtime ...', '[deploy-runtime] DONE']));
+    } finally {
+      ws.writeConfig();
+    }
+  });
+
+  it('NOTIFY posts to Slack when configured (through the real wiring)', async () => {
+    const slack = await startSlackServer({ token: 'xoxb-test-token-1', channels: ['C0REDEPLOY'] });
+    try {
+      ws.writeConfig({ notify: 'slack' }, { notify: { slack: { api_url: slack.url } } });
+      setEnv({ ...BASE_ENV, SLACK_BOT_TOKEN: 'xoxb-test-token-1', SLACK_CHANNEL_ID: 'C0REDEPLOY' });
+      const loaded = loadConfig(ws.configPath, { env: { PATH: process.env.PATH ?? '' } });
+      const printed: string[] = [];
+      const out = await runRedeploy({ versions: V1S, skipSync: true }, loaded, { stateDir: join(ws.dir, '.ferry'), dryRun: false, verbose: false }, redeployDeps(loaded.config, (l) => printed.push(l)), { backoffMs: 100 });
+      expect(out.result).toMatchObject({ status: 'success', phases: { NOTIFY: 'completed' } });
+      const posted = slack.posted('C0REDEPLOY');
+      expect(posted).toHaveLength(1);
+      expect(posted[0]!.text).toBe(`[redeploy] ${out.result.run_id} complete\nPins: omniintelligence==0.8.0, omninode-claude==0.4.0, omninode-memory==0.6.1\nPhases: all completed`);
+      expect(printed).toEqual([]);
+    } finally {
+      await slack.close();
+      setEnv(BASE_ENV);
+      ws.writeConfig();
+    }
   });
 });
