@@ -102,6 +102,11 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   let runId = req.resume ?? req.runId ?? releaseRunId(selected.map((p) => p.name), now);
   validateRunId(runId, req.resume ? '--resume' : '--run-id');
   if (req.gateAttestation !== undefined) parseGateAttestation(req.gateAttestation, runId);
+  // With Slack configured the attestation must be a real approval of this run in the channel.
+  if (req.gateAttestation !== undefined && io.loaded.config.notify.slack && !io.engine.dryRun) {
+    const { checkGateAttestationFromConfig } = await import('../adapters/gate/attestation.js');
+    await checkGateAttestationFromConfig(req.gateAttestation, runId, io.loaded.config.notify, io.loaded.config.release.gate, { env: io.loaded.env, log: io.note });
+  }
   if (!req.resume && !io.engine.dryRun) runId = await checkStale(home, runId, Boolean(req.runId), io.note, now);
 
   // 2-3. SCAN and DRIFT GUARD.
@@ -175,6 +180,13 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
     const final = await run.execute();
     const result = buildResult({ runId, planHash: hash, rows, data: final.data, dryRun: false });
     io.print(`\n${renderSummary(result)}`);
+    // LOW_RISK summary to Slack / webhook; a failed notice is reported, never fails the release.
+    const { notifyReleaseSummary } = await import('../adapters/notify/index.js');
+    await notifyReleaseSummary(io.loaded.config.notify, {
+      runId,
+      status: result.status,
+      rows: result.details.filter((d) => d.new_version).map((d) => ({ repo: d.repo, from: d.old_version, to: d.new_version ?? '', pr: d.pr_url, tag: d.tag, registry: d.pypi_status, error: d.error })),
+    }, { env: io.loaded.env, log: (m) => run.log.warn(m) });
     // 8. CLEANUP on success: worktrees removed, state archived.
     if (final.status === 'completed') {
       await cleanupWorktrees(git, home, runId, final.data);
@@ -209,7 +221,9 @@ async function gate(run: Run<ReleaseData>, req: ReleaseRequest, io: ReleaseIo, r
     const message = renderGateMessage(run.state.run_id, hash, rows);
     run.emit({ type: 'gate.requested', message, data: { plan_hash: hash, channels: cfg.channels } });
     try {
-      const g = await selectGate(cfg.channels, { runId: run.state.run_id, ...(io.gate?.tty ? { tty: io.gate.tty } : {}), ...(io.gate?.factories ? { factories: io.gate.factories } : {}) });
+      const slack: GateFactory = async () => (await import('../adapters/gate/slack.js')).slackGateFromConfig(io.loaded.config.notify, cfg, { env: io.loaded.env, log: (m) => run.log.info(m) });
+      const factories = { slack, ...io.gate?.factories };
+      const g = await selectGate(cfg.channels, { runId: run.state.run_id, ...(io.gate?.tty ? { tty: io.gate.tty } : {}), factories });
       const decision = await g.request({ runId: run.state.run_id, planHash: hash, message, timeoutMs: cfg.timeout_minutes * 60_000 }, run.signal);
       data.gate_token = decision.token;
       data.gate_plan_hash = hash;

@@ -5,6 +5,7 @@ import { ErrorCode, FerryError, serializeError, type SerializedError } from '../
 import { addSecret } from '../../engine/redact.js';
 import type { NotifyConfig } from '../../config/sections/notify.js';
 import { slackSettings } from '../gate/slack-client.js';
+import { renderReleaseSummary, type ReleaseSummary } from '../gate/slack-message.js';
 import type { Notice, Notifier } from './types.js';
 import { SlackNotifier } from './slack.js';
 import { StdoutNotifier } from './stdout.js';
@@ -58,4 +59,27 @@ export async function notifyAll(notifiers: readonly Notifier[], notice: Notice, 
     }),
   );
   return outcome;
+}
+
+/**
+ * Post the LOW_RISK release summary to every configured channel. Never throws: a channel that
+ * cannot be built or fails to deliver is reported through `log` and in the outcome.
+ */
+export async function notifyReleaseSummary(
+  cfg: NotifyConfig,
+  summary: ReleaseSummary,
+  opts: { env?: NodeJS.ProcessEnv; log: (m: string) => void },
+): Promise<NotifyOutcome> {
+  if (!cfg.slack && !cfg.webhook && !cfg.stdout) return { sent: [], failed: [] };
+  let notifiers: Notifier[];
+  try {
+    notifiers = buildNotifiers(cfg, { ...(opts.env ? { env: opts.env } : {}), log: opts.log });
+  } catch (e) {
+    const error = serializeError(e);
+    opts.log(`release summary not sent: ${error.message}`);
+    return { sent: [], failed: [{ channel: 'config', error }] };
+  }
+  const text = renderReleaseSummary(summary);
+  const level = summary.status === 'SUCCESS' ? 'info' : 'warn';
+  return notifyAll(notifiers, { runId: summary.runId, title: text.split('\n')[0] ?? '', text, level }, opts.log);
 }
