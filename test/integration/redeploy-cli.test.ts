@@ -44,6 +44,21 @@ describe('ferry redeploy CLI', () => {
     expect(existsSync(join(ws.dir, '.ferry', 'state'))).toBe(false);
   });
 
+  it('a failed phase exits 1 with `ERROR in {phase}` and the exact resume command on stderr', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const env = readFileSync(ws.envFile, 'utf8');
+    writeFileSync(ws.envFile, 'POSTGRES_PASSWORD=pg-secret-123\n');
+    try {
+      const r = await ferry(['redeploy', '--versions', V, '--skip-sync', '--run-id', 'redeploy-20260301-env001'], { cwd: ws.dir });
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain('ERROR in ENV_CHECK: KAFKA_BOOTSTRAP_SERVERS not set. Source .omnibase.env before deploying.\n');
+      expect(r.stderr).toContain(`Resume with: ferry redeploy --resume redeploy-20260301-env001 --versions "${V}" --skip-sync\n`);
+      expect(r.stderr + r.stdout).not.toContain('pg-secret-123');
+    } finally {
+      writeFileSync(ws.envFile, env);
+    }
+  });
+
   it('kill -9 in the middle of DEPLOY, then --resume → exactly one container per service, on the new image', async () => {
     const runId = 'redeploy-20260301-k1ll09';
     const second = ws.services[1]!.container;

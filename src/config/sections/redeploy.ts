@@ -34,7 +34,7 @@ export const redeploySchema = z.strictObject({
         project_id: z.string().optional(),
         environment: z.string().default('prod'),
         secret_path: z.string().default('/'),
-        /** Seed's sync script; when present in the worktree it is preferred over the built-in sync. */
+        /** Seed's sync script, e.g. [bash, scripts/sync-omnibase-env.sh]; when its path exists in the worktree it is preferred over the built-in sync. */
         command: argvSchema.optional(),
         /** Key/value pairs to seed: KEY: ENV_NAME (value read from that env var). */
         keys: z.record(z.string(), envNameSchema).default({}),
@@ -43,6 +43,7 @@ export const redeploySchema = z.strictObject({
     .optional(),
   verify: z
     .strictObject({
+      /** name → URL; empty means each docker service's `health`. */
       health: z.record(z.string(), z.string().url()).default({}),
       /** Container whose installed versions are checked (seed: omninode-runtime). */
       container: z.string().optional(),
@@ -53,7 +54,7 @@ export const redeploySchema = z.strictObject({
       timeout_seconds: z.number().positive().default(5),
     })
     .prefault({}),
-  /** notify tier (seed FULL_ONEX → Slack, others stdout). */
+  /** notify tier (seed FULL_ONEX → Slack via top-level notify.slack, others stdout). A failed notice falls back to stdout. */
   notify: z.enum(['slack', 'stdout']).default('stdout'),
 });
 export type RedeployConfig = z.infer<typeof redeploySchema>;
