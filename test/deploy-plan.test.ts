@@ -92,3 +92,28 @@ describe('planDeploy', () => {
     expect(() => planDeploy({ decision: decision('rebuild', ['local_config_changed']), actions: { rebuild: [{ builtin: 'build' }] }, runtime: null, services: [] })).toThrow(/deploy.actions.rebuild uses the built-in 'build'/);
   });
 });
+
+describe('examples/seed-deploy/ferry.yaml', () => {
+  it('parses and reproduces the seed justfile setup', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const { configSchema } = await import('../src/config/schema.js');
+    const { classifyPath } = await import('../src/deploy/classify.js');
+    const cfg = configSchema.parse(parse(readFileSync(new URL('../examples/seed-deploy/ferry.yaml', import.meta.url), 'utf8')));
+    const d = cfg.deploy!;
+    expect(d.config_repos.map((r) => r.name)).toEqual(['cc-master-agent-config', 'cc-example-agent-config']);
+    expect(d.checks).toEqual({ ray_dashboard: 'http://localhost:8265', admin_panel: 'http://localhost:3370' });
+    expect(classifyPath('claude_hitl_template/agents/agent.py', d.paths)).toBe('code');
+    expect(classifyPath('.claude/commands/analyze-logs.md', d.paths)).toBe('config');
+    expect(classifyPath('.env', d.paths)).toBe('env');
+    expect(classifyPath('.ferry/last-deploy.json', d.paths)).toBe('ignore');
+    const argv = (action: Decision['action'], scenarios: Decision['scenarios']) =>
+      planDeploy({ decision: decision(action, scenarios), actions: d.actions, runtime: null, services: [] }).steps.map((s) => (s.kind === 'command' ? s.argv.join(' ') : s.op));
+    expect(argv('rebuild', ['remote_config_changed'])).toEqual(['just docker-build', 'just orb-deploy', 'just local-stop-services', 'just local-services']);
+    expect(argv('redeploy', ['code_changed'])).toEqual(['just orb-deploy']);
+    expect(argv('redeploy', ['code_changed', 'services_down'])).toEqual(['just orb-up', 'just orb-deploy']);
+    expect(argv('full_restart', ['env_changed'])).toEqual(['just orb-down', 'just orb-up']);
+    expect(argv('start', ['services_down'])).toEqual(['just orb-up']);
+    expect(argv('status', ['nothing_changed'])).toEqual(['just orb-status']);
+  });
+});

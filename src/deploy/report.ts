@@ -12,6 +12,18 @@ export const ACTION_LABEL: Readonly<Record<DeployAction, string>> = {
   status: 'Status check only',
 };
 
+/** Short names for prompts ("Proceed with rebuild?", "Rebuild will:"). */
+export const ACTION_NAME: Readonly<Record<DeployAction, string>> = {
+  rebuild: 'rebuild',
+  full_restart: 'full restart',
+  redeploy: 'redeploy',
+  start: 'start',
+  status: 'status check',
+};
+
+/** The command line of a step, when it is one (a recreate is a sequence of API calls, not a command). */
+const commandOf = (s: { kind: string; title: string; text: string }): string | null => (s.kind === 'recreate' || s.title === s.text ? null : s.text);
+
 const bullet = (s: string, indent = 2): string => `${' '.repeat(indent)}• ${s}`;
 
 function serviceLine(s: ServiceStatus): string {
@@ -73,7 +85,10 @@ export function renderDecision(r: DeployResult): string {
 export function renderPlan(r: DeployResult): string {
   const lines = ['[Phase 3: Execution plan]'];
   if (!r.plan.steps.length) lines.push('  (nothing to run)');
-  r.plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s.title}${s.title !== s.text ? `\n     $ ${s.text}` : ''}`));
+  r.plan.steps.forEach((s, i) => {
+    const cmd = commandOf(s);
+    lines.push(`  ${i + 1}. ${s.title}${cmd ? `\n     $ ${cmd}` : ''}`);
+  });
   if (r.plan.updates_state) lines.push(`  then: update ${r.state_file}`);
   if (r.plan.verifies) lines.push('  then: verify containers run the expected image and health checks answer');
   return lines.join('\n');
@@ -93,8 +108,12 @@ export function renderConfirmation(r: DeployResult): string {
   if (last?.docker_image_tag || last?.docker_image_digest) {
     lines.push('', `Current image: ${last.docker_image_tag ?? '(untagged)'}`, `  Built: ${last.build_timestamp ?? 'unknown'}`, `  Digest: ${last.docker_image_digest ?? 'unknown'}`);
   }
-  lines.push('', `${ACTION_LABEL[r.action]} will:`);
-  r.plan.steps.forEach((s, i) => lines.push(`${i + 1}. ${s.title}${s.title !== s.text ? ` ($ ${s.text})` : ''}`));
+  const name = ACTION_NAME[r.action];
+  lines.push('', `${name[0]!.toUpperCase()}${name.slice(1)} will:`);
+  r.plan.steps.forEach((s, i) => {
+    const cmd = commandOf(s);
+    lines.push(`${i + 1}. ${s.title}${cmd ? ` ($ ${cmd})` : ''}`);
+  });
   let n = r.plan.steps.length;
   if (r.plan.updates_state) lines.push(`${++n}. Record the deployed state in ${r.state_file}`);
   if (r.plan.verifies) lines.push(`${++n}. Verify services run the new image and answer health checks`);

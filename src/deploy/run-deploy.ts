@@ -15,7 +15,7 @@ import { promptYesNo } from './confirm.js';
 import { decide } from './decide.js';
 import { readLastDeploy } from './last-deploy.js';
 import { planDeploy, type DeployPlan } from './plan.js';
-import { ACTION_LABEL, renderAnalysis, renderConfirmation, renderDecision, renderFailure, renderPlan, renderSuccess } from './report.js';
+import { ACTION_LABEL, ACTION_NAME, renderAnalysis, renderConfirmation, renderDecision, renderFailure, renderPlan, renderSuccess } from './report.js';
 import { buildResult, type DeployResult } from './result.js';
 import { buildDeploySteps, type DeployData, type DeployEnv } from './steps.js';
 import { troubleshooting } from './troubleshoot.js';
@@ -103,12 +103,12 @@ export async function runDeploy(o: RunDeployOptions): Promise<RunDeployOutcome> 
   }
 
   if (a.plan.needsConfirmation && !o.yes) {
-    const question = `Proceed with ${ACTION_LABEL[a.decision.action].toLowerCase()}?`;
+    const question = `Proceed with ${ACTION_NAME[a.decision.action]}?`;
     if (!o.interactive) {
       const message = `${ACTION_LABEL[a.decision.action]} needs confirmation and this is not an interactive terminal; nothing was changed.\n${a.decision.reasons.map((r) => [`- ${r.summary}`, ...r.details.map((d) => `    ${d}`)].join('\n')).join('\n')}\nRe-run with --yes to proceed.`;
       const error = new FerryError(ErrorCode.CONFIRMATION_REQUIRED, message, { fix: 'ferry deploy --yes' });
       print('\n' + renderConfirmation(preview) + '\n\n' + message.split('\n')[0] + '\nRe-run with --yes to proceed.');
-      const t = troubleshooting({ code: error.code, phase: 'approval', fix: error.fix ?? null, plan: a.plan, containers: [], checks: [], statusCommands: [], runLog: null, buildRecorded: false, stateFile: a.stateFile });
+      const t = troubleshooting({ code: error.code, phase: 'approval', fix: error.fix ?? null, plan: a.plan, containers: [], checks: [], statusCommands: [], runLog: null, buildRecorded: false, stateFile: a.stateFile, cwd: a.root });
       const result = buildResult({ ...base, status: 'confirmation_required', runId: null, error: { ...serializeError(error), phase: 'approval' }, troubleshooting: t.troubleshooting, manualRecovery: ['ferry deploy --yes'] });
       return { result, exitCode: 1, resultFile: null };
     }
@@ -174,6 +174,7 @@ export async function runDeploy(o: RunDeployOptions): Promise<RunDeployOutcome> 
       runLog: runLogFile(o.engine.stateDir, runId),
       buildRecorded: d.built !== null,
       stateFile: a.stateFile,
+      cwd: a.root,
     });
     result = buildResult({ ...common, status: 'failed', error: { ...err, phase: stepTitle }, troubleshooting: t.troubleshooting, manualRecovery: t.manualRecovery });
   } else {

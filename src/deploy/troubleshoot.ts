@@ -14,6 +14,8 @@ export interface TroubleInput {
   /** A build was recorded in the last-deploy state before the failure. */
   buildRecorded: boolean;
   stateFile: string;
+  /** Where commands run (the project repo). */
+  cwd: string;
 }
 
 export function troubleshooting(t: TroubleInput): { troubleshooting: string[]; manualRecovery: string[] } {
@@ -43,8 +45,8 @@ export function troubleshooting(t: TroubleInput): { troubleshooting: string[]; m
       break;
     default:
       if (step?.kind === 'builtin' && step.op === 'build') tips.push(`Check the Dockerfile and build context by hand: ${step.text}`);
-      else if (step?.kind === 'command') tips.push(`Run the failed command by hand to see its full output: ${step.text}`);
-      if (t.fix) tips.push(`Suggested fix: ${t.fix}`);
+      if (step?.kind === 'command') tips.push(`Run the failed command by hand to see its full output: cd ${t.cwd} && ${step.text}`);
+      else if (t.fix) tips.push(`Suggested fix: ${t.fix}`);
   }
   for (const s of t.statusCommands) tips.push(`Check status: ${s}`);
   if (t.containers.length) tips.push(`Check containers: docker ps -a --filter name=${t.containers.join(' --filter name=')}`);

@@ -1,0 +1,69 @@
+// `ferry deploy` through the built CLI (dist/) as a child process: no TTY, CI set — the way an
+// agent or a pipeline runs it.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBusyboxImage, cleanupSuite, uniqueName } from '../fixtures/docker-images.js';
+import { ferry, jsonLines } from '../helpers/ferry.js';
+import { makeDeployProject, type DeployProject } from './deploy-project.js';
+
+const docker = new Docker();
+const suite = uniqueName('deploy-cli');
+const image = `ferry-test-${suite}:latest`;
+let imageId = '';
+let p: DeployProject;
+
+beforeAll(async () => {
+  imageId = await buildBusyboxImage(docker, image, suite);
+  p = await makeDeployProject({ docker, suite, image });
+  p.writeFerryYaml();
+  await p.writeBaseline(imageId);
+});
+afterAll(async () => {
+  await cleanupSuite(docker, suite, [image]);
+  p?.cleanup();
+});
+
+describe('ferry deploy (CLI)', () => {
+  it('nothing changed: status only, exit 0, --json result as the last line', async () => {
+    const r = await ferry(['deploy', '--json'], { cwd: p.repo });
+    expect(r.exitCode).toBe(0);
+    const result = jsonLines(r.stdout).at(-1)!;
+    expect(result).toMatchObject({ skill: 'deploy', status: 'success', action: 'status', scenario: 'nothing_changed' });
+  });
+
+  it('a pushed config commit without --yes: exit 1, the reasons with the commit subject, "re-run with --yes", nothing changed', async () => {
+    await p.pushConfig('commands/analyze-logs.md', '# analyze logs\n', 'Add /analyze-logs command');
+    const state = readFileSync(p.stateFile, 'utf8');
+    const container = (await docker.getContainer(p.container).inspect()).Image;
+    const results = readdirSync(join(p.repo, '.ferry', 'results')).length;
+    const r = await ferry(['deploy'], { cwd: p.repo });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('Add /analyze-logs command');
+    expect(r.stdout).toContain('Re-run with --yes to proceed.');
+    expect(readFileSync(p.stateFile, 'utf8')).toBe(state);
+    expect((await docker.getContainer(p.container).inspect()).Image).toBe(container);
+    expect(readdirSync(join(p.repo, '.ferry', 'results'))).toHaveLength(results);
+
+    const j = await ferry(['deploy', '--json'], { cwd: p.repo });
+    expect(j.exitCode).toBe(1);
+    const result = jsonLines(j.stdout).at(-1)!;
+    expect(result).toMatchObject({ status: 'confirmation_required', action: 'rebuild', error: { code: 'CONFIRMATION_REQUIRED', fix: 'ferry deploy --yes' } });
+  });
+
+  it('--dry-run shows the plan and exits 0; --yes then rebuilds and records the new image', async () => {
+    const dry = await ferry(['deploy', '--dry-run'], { cwd: p.repo });
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stdout).toContain('Decision: Rebuild image');
+    expect(dry.stdout).toContain('Dry run: nothing was changed.');
+
+    const r = await ferry(['deploy', '--yes'], { cwd: p.repo });
+    expect(r.stderr + r.stdout).not.toContain('error[');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('✅ Deployment Successful');
+    const state = JSON.parse(readFileSync(p.stateFile, 'utf8')) as { docker_image_digest: string };
+    expect(state.docker_image_digest).not.toBe(imageId);
+    expect((await docker.getContainer(p.container).inspect()).Image).toBe(state.docker_image_digest);
+  });
+});
