@@ -110,6 +110,19 @@ describe('DockerRuntime', () => {
     await expectCode(rt.exec(uniqueName('nobody'), ['true']), 'NOT_FOUND');
   });
 
+  it('recreates an AutoRemove container (stopping it deletes it)', async () => {
+    const name = uniqueName('auto');
+    const port = await freePort();
+    const c = await docker.createContainer({
+      name, Image: imgA, Labels: { [TEST_LABEL]: suite }, ExposedPorts: { '80/tcp': {} },
+      HostConfig: { AutoRemove: true, PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
+    });
+    await c.start();
+    const r = await rt.recreate(name, imgB);
+    expect(r.container).toMatchObject({ name, imageId: idB, running: true });
+    expect((await containersNamed(docker, name)).map((x) => x.Names[0])).toEqual([`/${name}`]);
+  });
+
   it('recreate of a missing container is NOT_FOUND', async () => {
     await expectCode(rt.recreate(uniqueName('nobody'), imgB), 'NOT_FOUND');
   });
@@ -117,7 +130,11 @@ describe('DockerRuntime', () => {
   // Reproduce each state a kill -9 can leave behind, then resume with recreate().
   const crashPoints: Array<[string, (name: string) => Promise<void>]> = [
     ['after creating next', async (n) => { await createNext(n); }],
-    ['after stopping old', async (n) => { await createNext(n); await docker.getContainer(n).stop(); }],
+    ['after stopping old (older order)', async (n) => { await createNext(n); await docker.getContainer(n).stop(); }],
+    ['after renaming the running old to prev', async (n) => { await createNext(n); await docker.getContainer(n).rename({ name: prevName(n) }); }],
+    ['after renaming both, prev still running', async (n) => {
+      await createNext(n); await docker.getContainer(n).rename({ name: prevName(n) }); await docker.getContainer(nextName(n)).rename({ name: n });
+    }],
     ['after renaming old to prev', async (n) => { await createNext(n); await docker.getContainer(n).stop(); await docker.getContainer(n).rename({ name: prevName(n) }); }],
     ['after renaming old, before next existed', async (n) => { await docker.getContainer(n).stop(); await docker.getContainer(n).rename({ name: prevName(n) }); }],
     ['after renaming next into place', async (n) => {

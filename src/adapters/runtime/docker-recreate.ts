@@ -1,10 +1,10 @@
 // Crash-safe container replacement. Order: create the replacement under `<name>-ferry-next`
-// (not started), stop the old one, rename it to `<name>-ferry-prev`, rename next → name, start,
+// (not started), rename the old one to `<name>-ferry-prev`, rename next → name, stop prev, start,
 // then remove prev. At every instant either `name` or `prev` holds a complete template, so a
 // resume after kill -9 anywhere (decideRecovery) finishes with exactly one `name` on the new image.
 
 import type Docker from 'dockerode';
-import { ErrorCode, FerryError } from '../../errors.js';
+import { ErrorCode, FerryError, isFerryError } from '../../errors.js';
 import type { ContainerInfo } from './types.js';
 import type { DockerRuntime } from './docker.js';
 import { dockerError, toContainerInfo } from './docker-util.js';
@@ -44,9 +44,19 @@ async function createFrom(rt: DockerRuntime, template: Docker.ContainerInspectIn
   }
 }
 
+async function stopIfPresent(rt: DockerRuntime, name: string): Promise<void> {
+  try {
+    await rt.stop(name);
+  } catch (e) {
+    if (!isFerryError(e) || e.code !== ErrorCode.NOT_FOUND) throw e;
+  }
+}
+
 /** Rename next → name, start it; if it will not start, put the previous container back. */
 async function promote(rt: DockerRuntime, name: string): Promise<void> {
   await rename(rt, nextName(name), name);
+  // The old one (now prev) must release its ports first; with AutoRemove, stopping deletes it.
+  await stopIfPresent(rt, prevName(name));
   try {
     await rt.start(name);
   } catch (e) {
@@ -88,7 +98,10 @@ export async function recreateContainer(
       });
     case 'done':
       changed = false;
-      if (action.start) await rt.start(name);
+      if (action.start) {
+        await stopIfPresent(rt, prevName(name));
+        await rt.start(name);
+      }
       break;
     case 'swap': {
       if (!current) throw new FerryError(ErrorCode.INTERNAL, 'swap without a current container');
@@ -96,7 +109,8 @@ export async function recreateContainer(
       await rt.remove(nextName(name));
       await rt.remove(prevName(name));
       await createFrom(rt, current, image, name, nextName(name), labels);
-      await rt.stop(name);
+      // Rename before stopping: a running container can be renamed, and an AutoRemove one would
+      // vanish on stop — its name is free either way and `next` already holds the template.
       await rename(rt, name, prevName(name));
       await promote(rt, name);
       break;
@@ -108,7 +122,6 @@ export async function recreateContainer(
       if (!prev) throw new FerryError(ErrorCode.INTERNAL, 'finish-from-prev without prev');
       await rt.remove(nextName(name));
       await createFrom(rt, prev, image, name, nextName(name), labels);
-      await rt.stop(prevName(name)).catch(() => undefined);
       await promote(rt, name);
       break;
     }
