@@ -6,8 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seedEcosystem, SEED_TIERS, type Ecosystem } from '../fixtures/ecosystem.js';
-import { startGithubServer, type GithubServer } from '../fixtures/github-server.js';
+import { deepMerge, seedEcosystem, SEED_TIERS, type Ecosystem } from '../fixtures/ecosystem.js';
+import { startGithubServer, type GithubServer, type GithubSimOptions } from '../fixtures/github-server.js';
+import { startPypiServer, type PypiServer } from '../fixtures/pypi-server.js';
 import { startSlackServer, type SlackServer } from '../fixtures/slack-server.js';
 import { ferry, ferrySpawn } from '../helpers/ferry.js';
 import { exec } from '../../src/util/process.js';
@@ -30,17 +31,21 @@ interface World {
 }
 const worlds: World[] = [];
 
-async function world(opts: { gateMinutes?: number; slackGate?: boolean } = {}): Promise<World> {
+async function world(opts: { gateMinutes?: number; slackGate?: boolean; onDispatch?: GithubSimOptions['onDispatch']; extra?: (base: Record<string, unknown>) => Record<string, unknown> } = {}): Promise<World> {
   const eco = await seedEcosystem();
-  const gh = await startGithubServer({ repos: Object.fromEntries(NAMES.map((n) => [`${OWNER}/${n}`, eco.repos[n]?.remote ?? ''])), token: GH_TOKEN });
+  const gh = await startGithubServer({ repos: Object.fromEntries(NAMES.map((n) => [`${OWNER}/${n}`, eco.repos[n]?.remote ?? ''])), token: GH_TOKEN, ...(opts.onDispatch ? { onDispatch: opts.onDispatch } : {}) });
   const slack = await startSlackServer({ token: SLACK_TOKEN, channels: [CHANNEL] });
   const home = join(eco.root, '.ferry');
-  eco.writeConfig({
+  const mine = {
     release: {
       forge: { kind: 'github', owner: OWNER, api_url: gh.url, token_env: 'FERRY_TEST_GH_TOKEN', write_interval_ms: 0, checks_poll_seconds: 0.2 },
       gate: { channels: opts.slackGate === false ? ['tty'] : ['slack'], timeout_minutes: opts.gateMinutes ?? 2, approvers: ['U0LEAD'] },
     },
     notify: { slack: { token_env: 'FERRY_TEST_SLACK_TOKEN', channel_env: 'FERRY_TEST_SLACK_CHANNEL', api_url: slack.url } },
+  };
+  eco.writeConfig((base) => {
+    const merged = deepMerge(base, mine);
+    return opts.extra ? opts.extra(merged) : merged;
   });
   const w: World = {
     eco, gh, slack, home,
@@ -177,5 +182,53 @@ describe('ferry release via forge github + Slack gate', () => {
       expect(w.gh.count(CREATE, `${OWNER}/${n}`), n).toBe(1);
       expect(w.gh.state.repos.get(`${OWNER}/${n}`)?.prs.map((x) => x.merged)).toEqual([true]);
     }
+  });
+});
+
+describe('PUBLISH mode workflow', () => {
+  let pypi: PypiServer;
+  afterAll(async () => {
+    await pypi?.stop();
+  });
+
+  it('dispatches release.yml on each tag, records the run URL, waits for the registry', async () => {
+    pypi = await startPypiServer();
+    // The "workflow": what release.yml would do on the tag — upload the version to the index.
+    const upload = async (ref: string): Promise<'success' | 'failure'> => {
+      const m = /^(.+)\/v(\d+\.\d+\.\d+)$/.exec(ref);
+      if (!m) return 'failure';
+      const [, name, version] = m as unknown as [string, string, string];
+      const form = new FormData();
+      form.set(':action', 'file_upload');
+      form.set('name', name);
+      form.set('version', version);
+      form.set('filetype', 'sdist');
+      form.set('content', new Blob([`${name} ${version}`]), `${name}-${version}.tar.gz`);
+      const res = await fetch(pypi.uploadUrl, { method: 'POST', body: form, headers: { authorization: `Basic ${Buffer.from(`__token__:${pypi.token}`).toString('base64')}` } });
+      return res.ok ? 'success' : 'failure';
+    };
+    const w = await world({
+      onDispatch: (e) => upload(e.ref),
+      extra: (c) => ({
+        ...c,
+        packages: (c.packages as Record<string, unknown>[]).map((p) => ({ ...p, publish: 'pypi' })),
+        registries: { pypi: { kind: 'pypi', url: pypi.uploadUrl, index: pypi.url, token_env: 'FERRY_TEST_PYPI_TOKEN' } },
+        release: { ...(c.release as Record<string, unknown>), publish: { mode: 'workflow', workflow: 'release.yml' } },
+      }),
+    });
+    const RUN = 'release-20260225-eeeeee';
+    const p = ferrySpawn(w.args(['--run-id', RUN, 'omnibase_spi', 'omnibase_core']), { cwd: w.eco.workspace, env: { ...w.env, FERRY_TEST_PYPI_TOKEN: pypi.token } });
+    w.slack.reply(await until('gate post', () => gateTs(w)), 'U0LEAD', 'approve');
+    const r = await p;
+    expect(r.exitCode, `${String(r.stdout)}\n${String(r.stderr)}`).toBe(0);
+    for (const [n, v] of [['omnibase_spi', '1.2.1'], ['omnibase_core', '1.5.0']] as const) {
+      const runs = w.gh.state.repos.get(`${OWNER}/${n}`)?.runs ?? [];
+      expect(runs.map((x) => [x.head_branch, x.conclusion])).toEqual([[`${n}/v${v}`, 'success']]);
+      expect(pypi.files().map((f) => f.filename)).toContain(`${n}-${v}.tar.gz`);
+    }
+    const result = JSON.parse(readFileSync(join(w.home, 'results', RUN, 'release.json'), 'utf8')) as { details: { repo: string; pypi_status: string }[] };
+    expect(result.details.map((d) => [d.repo, d.pypi_status])).toEqual([['omnibase_spi', 'available'], ['omnibase_core', 'available']]);
+    const runUrl = w.gh.state.repos.get(`${OWNER}/omnibase_spi`)?.runs[0]?.html_url ?? '';
+    expect(allText(w.home)).toContain(runUrl);
   });
 });

@@ -14,6 +14,7 @@ import { formatCommand } from '../../util/process.js';
 import { formatTag } from '../scan.js';
 import type { ReleaseData } from '../types.js';
 import { remoteOf, repoOf, resumeCommand, slug, unitOf, type Ctx, type ReleaseDeps } from './deps.js';
+import { publishViaWorkflow, workflowIntent } from './publish-workflow.js';
 
 function tagName(ctx: Ctx, pkg: string, deps: ReleaseDeps): string {
   const r = repoOf(ctx, pkg);
@@ -88,6 +89,7 @@ export function publishStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
       const r = repoOf(ctx, pkg);
       if (r.publish === false) return [{ kind: 'note', text: 'publish: false — nothing to upload' }];
       const wait = ctx.data.options.skip_registry_wait ? 'no wait (--skip-registry-wait)' : `wait up to ${ctx.data.options.registry_timeout_minutes} min until installers see it`;
+      if (deps.cfg.publish.mode === 'workflow') return [{ kind: 'api', text: `${workflowIntent(deps, tagName(ctx, pkg, deps))}; registry ${r.publish}: ${wait}` }];
       return [
         { kind: 'exec', text: formatCommand('git', ['-C', unitOf(ctx, r.unit).repoDir, 'worktree', 'add', '--detach', dirs(ctx).src, tagName(ctx, pkg, deps)]) },
         { kind: 'api', text: `registry ${r.publish}: look up ${r.package}@${r.new_version}; build and upload unless the same artifacts are there; ${wait}` },
@@ -102,6 +104,14 @@ export function publishStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
       const u = unitOf(ctx, r.unit);
       if (!u.merge_sha) throw new Error(`${pkg}: PUBLISH before MERGE recorded the merge commit`);
       const registry = await deps.registry(r.publish, ctx.exec);
+      if (deps.cfg.publish.mode === 'workflow') {
+        try {
+          return await publishViaWorkflow(ctx, pkg, tagName(ctx, pkg, deps), deps, registry);
+        } catch (e) {
+          r.pypi_status = 'failed';
+          throw e;
+        }
+      }
       const git = new Git(ctx.exec);
       const { src, dist } = dirs(ctx);
       try {
