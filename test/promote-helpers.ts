@@ -31,8 +31,10 @@ export function environments(raw: unknown): EnvironmentsConfig {
   return environmentsSchema.parse(raw);
 }
 
-export async function imageCount(docker: Docker): Promise<number> {
-  return (await docker.listImages({ all: true })).length;
+/** Ids of every image tagged `<repo>:…` (a rebuild of TARGET_IMAGE would add one); other suites' images don't count. */
+export async function repoImageIds(docker: Docker, repo: string): Promise<string[]> {
+  const images = await docker.listImages({ all: true, filters: JSON.stringify({ reference: [`${repo}:*`] }) });
+  return images.map((i) => i.Id).sort();
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

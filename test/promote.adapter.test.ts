@@ -12,7 +12,7 @@ import { parseVerdict } from '../src/promote/verdict.js';
 import { backendFor, resolvePair, sourceImageIdFn, targetIdentityFn, type Runtimes } from '../src/promote/wiring.js';
 import type { EnvironmentsConfig } from '../src/config/sections/environments.js';
 import { cleanupSuite, freePort, runService, uniqueName } from './fixtures/docker-images.js';
-import { buildMarkedImage, environments, imageCount } from './promote-helpers.js';
+import { buildMarkedImage, environments, repoImageIds } from './promote-helpers.js';
 
 const docker = new DockerRuntime();
 const rt: Runtimes = { docker, swarm: new SwarmRuntime({ docker: docker.docker }) };
@@ -116,7 +116,7 @@ describe('ferry promote (docker)', () => {
   });
 
   it('good image → production runs exactly the staging image id, nothing built, exit 0, SUCCESS verdict', async () => {
-    const imagesBefore = await imageCount(docker.docker);
+    const imagesBefore = await repoImageIds(docker.docker, repo);
     const r = await runPromote(options('promote-good'));
     expect(r.exit_code).toBe(0);
     expect(r.status).toBe('SUCCESS');
@@ -124,7 +124,7 @@ describe('ferry promote (docker)', () => {
     const prod = await docker.inspectContainer(prodName);
     expect(prod?.imageId).toBe(ids.v2);
     expect((await docker.inspectImage(`${repo}:prod`))?.id).toBe(ids.v2);
-    expect(await imageCount(docker.docker)).toBe(imagesBefore); // build once: no new image
+    expect(await repoImageIds(docker.docker, repo)).toEqual(imagesBefore); // build once: no new image
     expect(await prodHealthy()).toBe(true);
     const v = parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8'), 'deploy');
     expect(v.frontmatter).toMatchObject({ deploy_status: 'SUCCESS', image_id: ids.v2, previous_image_id: ids.v1, exit_code: 0, run_id: 'promote-good' });
@@ -134,16 +134,16 @@ describe('ferry promote (docker)', () => {
   it('unhealthy image → exit 2, automatic rollback to the previous image id, healthy, FAILED verdict', async () => {
     await setStaging(`${repo}:bad`);
     expect((await stage('stage-bad')).status).toBe('SUCCESS'); // the staging check probes /version, not /health
-    const imagesBefore = await imageCount(docker.docker);
+    const imagesBefore = await repoImageIds(docker.docker, repo);
     const r = await runPromote(options('promote-bad'));
-    expect(r.exit_code).toBe(2);
+    expect(r.exit_code, JSON.stringify(r)).toBe(2);
     expect(r.status).toBe('FAILED');
     expect(r.rolled_back).toBe(true);
-    expect(r.rollback_healthy).toBe(true);
+    expect(r.rollback_healthy, r.detail).toBe(true);
     expect((await docker.inspectContainer(prodName))?.imageId).toBe(ids.v2);
     expect((await docker.inspectImage(`${repo}:prod`))?.id).toBe(ids.v2);
     expect(await prodHealthy()).toBe(true);
-    expect(await imageCount(docker.docker)).toBe(imagesBefore);
+    expect(await repoImageIds(docker.docker, repo)).toEqual(imagesBefore);
     const text = readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8');
     const v = parseVerdict(text, 'deploy');
     expect(v.frontmatter).toMatchObject({ deploy_status: 'FAILED', exit_code: 2, rolled_back: true, image_id: ids.bad, previous_image_id: ids.v2 });

@@ -113,6 +113,14 @@ describe('self-deploy', () => {
   it('finalize maps a non-zero hook exit code to FAILED and checks production is on the previous image', async () => {
     const r = await runSelfDeploy(opts('sd-fail', { approve: async () => ({ approved: true, token: '1740312612.000200:sd-fail' }) }));
     expect(r.status).toBe('hook_launched');
+    // finalize --dry-run: reports what it would record, changes nothing.
+    const verdictBefore = readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8');
+    const dry = await runFinalize({ ...finalizeOpts('sd-fail'), dryRun: true });
+    expect(dry.status).toBe('dry_run');
+    expect(dry.plan.join('\n')).toContain('→ deploy_status FAILED');
+    expect((await loadRecord(join(dir, '.ferry'), 'api', 'sd-fail')).phase).toBe('hook_launched');
+    expect(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8')).toBe(verdictBefore);
+    expect(existsSync(join(dir, '.ferry/state/finalize/sd-fail.json'))).toBe(false);
     const f = await runFinalize(finalizeOpts('sd-fail'));
     expect(f.hook_exit_code).toBe(2);
     expect(f.status).toBe('FAILED');

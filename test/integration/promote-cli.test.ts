@@ -63,7 +63,7 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(existsSync(join(dir, '.ferry'))).toBe(false);
     const r = await run(['stage', 'api']);
-    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(last(r.stdout)).toMatchObject({ status: 'SUCCESS', image_id: ids.v2 });
     expect((await run(['stage', 'orch'])).exitCode).toBe(0);
   });
@@ -87,7 +87,7 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
     expect((await docker.inspectContainer(prod))?.id).toBe(target.id);
 
     const r = await run(['promote', 'api', '--env', 'production']);
-    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(last(r.stdout)).toMatchObject({ status: 'SUCCESS', exit_code: 0, source_image_id: ids.v2, previous_image_id: ids.v1 });
     expect((await docker.inspectContainer(prod))?.imageId).toBe(ids.v2);
     expect(deployVerdict('api').frontmatter).toMatchObject({ deploy_status: 'SUCCESS', image_id: ids.v2 });
