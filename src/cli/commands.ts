@@ -1,6 +1,5 @@
 // Every command ferry lists. Each module is tiny; heavy code is imported inside its action.
 import type { Register } from './context.js';
-
 import { register as init } from './init.js';
 import { register as config } from './config.js';
 import { register as runs } from './runs.js';
@@ -15,5 +14,6 @@ import { register as stage } from './stage.js';
 import { register as promote } from './promote.js';
 import { register as selfDeploy } from './self-deploy.js';
 import { register as finalize } from './finalize.js';
+import { register as demo } from './demo.js';
 
-export const COMMANDS: Register[] = [init, config, release, redeploy, pins, stage, promote, selfDeploy, finalize, runs, deploy, dashboard, mcp, selftest];
+export const COMMANDS: Register[] = [init, config, release, redeploy, pins, deploy, stage, promote, selfDeploy, finalize, runs, dashboard, mcp, demo, selftest];

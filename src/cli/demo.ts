@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('demo')
+    .description('release a built-in 6-package Python ecosystem end to end, in a temp dir (git remotes and a package index included)')
+    .option('--keep', 'leave the demo directory behind for inspection')
+    .action(async (o: { keep?: boolean }) => {
+      const { runDemo } = await import('../demo/index.js');
+      process.exitCode = await runDemo({
+        keep: Boolean(o.keep),
+        ferry: [process.execPath, process.argv[1]!],
+        interactive: ctx.interactive(),
+        color: ctx.globals().color,
+        print: (t) => ctx.print(t),
+      });
+    });
+}
