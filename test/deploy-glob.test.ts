@@ -102,3 +102,7 @@ describe('git output parsing', () => {
     expect(parseNameOnlyZ('')).toEqual([]);
   });
 });
+
+describe('ferry files are never deploy inputs', () => {
+  it.each(['.ferry/last-deploy.json', 'sub/.ferry/state/deploy/x.py', 'src/.ferry/runs/a/events.jsonl'])('%s → ignore', (p) => expect(classifyPath(p)).toBe('ignore'));
+});

@@ -18,8 +18,8 @@ export const DEFAULT_PATH_RULES: readonly PathRule[] = [
   { glob: 'data/config/**', class: 'code' },
 ];
 
-/** ferry's own files are never a deploy input (the last-deploy state lives in .ferry/). */
-const ALWAYS_IGNORED: readonly PathRule[] = [{ glob: '/.ferry/', class: 'ignore' }];
+/** ferry's own files are never a deploy input (the last-deploy state and run files live in .ferry/, at any depth). */
+const ALWAYS_IGNORED: readonly PathRule[] = [{ glob: '**/.ferry/**', class: 'ignore' }];
 
 /** First matching rule wins; unmatched paths are `ignore` (docs, tests… do not trigger a deploy). */
 export function classifyPath(path: string, rules: readonly PathRule[] = DEFAULT_PATH_RULES): PathClass {

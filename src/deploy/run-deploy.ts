@@ -1,9 +1,10 @@
 // `ferry deploy`: analyse → decide → (confirm) → execute on the engine → record → verify → report.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createRuntime } from '../adapters/runtime/index.js';
 import type { ContainerRuntime } from '../adapters/runtime/types.js';
 import type { DeployConfig } from '../config/sections/deploy.js';
 import { openRun, writeResult, type EngineOptions } from '../engine/run.js';
+import { acquireRunLock } from '../engine/lock.js';
 import { runLogFile } from '../engine/paths.js';
 import { timestampRunId } from '../engine/run-id.js';
 import { ErrorCode, FerryError, serializeError } from '../errors.js';
@@ -89,7 +90,21 @@ function statusCommands(cfg: DeployConfig): string[] {
   return (cfg.actions.status ?? []).flatMap((a) => ('command' in a ? [a.command.join(' ')] : []));
 }
 
+/**
+ * One deploy at a time per ferry home: the lock is taken before analysis so the decision and the
+ * actions see the same world. Dry runs take no lock. @throws LOCKED with the holder's pid.
+ */
 export async function runDeploy(o: RunDeployOptions): Promise<RunDeployOutcome> {
+  if (o.engine.dryRun) return deployLocked(o);
+  const lock = await acquireRunLock(join(o.engine.stateDir, 'deploy'), 'ferry deploy', o.engine.version);
+  try {
+    return await deployLocked(o);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function deployLocked(o: RunDeployOptions): Promise<RunDeployOutcome> {
   const print = o.print ?? (() => undefined);
   const now = o.now ?? (() => new Date());
   const a = await analyseDeploy(o);

@@ -240,3 +240,19 @@ describe('ferry deploy: execute', () => {
     expect(state).toMatchObject({ docker_image_digest: imageId, build_timestamp: '2026-05-05T05:05:05Z', image_size: '2MB', config_commits: { 'master-config': sha } });
   });
 });
+
+describe('ferry deploy: one at a time', () => {
+  it('a second deploy while one holds the lock fails fast with LOCKED and changes nothing', async () => {
+    const { acquireRunLock } = await import('../../src/engine/lock.js');
+    const p = await project();
+    p.write('agent/agent.py', 'def run():\n    return "locked"\n');
+    const lock = await acquireRunLock(join(p.engine.stateDir, 'deploy'), 'test holder');
+    try {
+      const state = readFileSync(p.stateFile, 'utf8');
+      await expect(runDeploy(opts(p))).rejects.toMatchObject({ code: 'LOCKED' });
+      expect(readFileSync(p.stateFile, 'utf8')).toBe(state);
+    } finally {
+      await lock.release();
+    }
+  });
+});
