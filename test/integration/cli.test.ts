@@ -10,6 +10,7 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 
 /** Every module the entry chunk loads before any command runs (static imports, transitively). */
 function staticImportClosure(entry: string): { files: string[]; bare: Set<string> } {
+  // Start from the entry and follow only static imports.
   const seen = new Set<string>();
   const bare = new Set<string>();
   const visit = (file: string) => {
@@ -23,7 +24,7 @@ function staticImportClosure(entry: string): { files: string[]; bare: Set<string
       else bare.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
     }
   };
-  visit(join(DIST, 'cli.js'));
+  visit(entry);
   return { files: [...seen], bare };
 }
 
