@@ -184,6 +184,17 @@ describe('forge github', () => {
     expect(logs.some((l) => l.includes('secondary rate limit'))).toBe(true);
   });
 
+  it('spaces write calls by write_interval_ms across forge instances (one per step)', async () => {
+    await repos.limits.pushBranch('release/s1', { 'S1': '1\n' });
+    await repos.limits.pushBranch('release/s2', { 'S2': '2\n' });
+    const before = server.calls.length;
+    await forge({ write_interval_ms: 400 }).ensurePr(input('limits', 'release/s1'), log);
+    await forge({ write_interval_ms: 400 }).ensurePr(input('limits', 'release/s2'), log);
+    const posts = server.calls.slice(before).filter((c) => c.route === CREATE && c.status === 201);
+    expect(posts).toHaveLength(2);
+    expect((posts[1]?.at ?? 0) - (posts[0]?.at ?? 0)).toBeGreaterThanOrEqual(380);
+  });
+
   it('dispatches the publish workflow and records the run URL; a failed run → PUBLISH_FAILED', async () => {
     await repos.wf.git(['tag', 'wf/v1.0.0']);
     await repos.wf.git(['push', 'origin', 'wf/v1.0.0']);

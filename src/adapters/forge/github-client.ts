@@ -59,10 +59,20 @@ function spacedGroup(minMs: number): Group {
   return { key: () => limiter } as unknown as Group;
 }
 
+// One spacing group per interval for the whole process (steps build their own clients), like the
+// throttling plugin's own module-level groups.
+const groups = new Map<string, Group>();
+function sharedGroup(kind: 'write' | 'notifications', ms: number): Group {
+  const key = `${kind}:${ms}`;
+  let g = groups.get(key);
+  if (!g) groups.set(key, (g = spacedGroup(ms)));
+  return g;
+}
+
 export function createGithubClient(opts: GithubClientOptions): GithubClient {
   const max = opts.maxRateLimitRetries ?? 20;
   const say = (m: string): void => opts.log()(redact(m));
-  const spacing = opts.writeIntervalMs === undefined ? {} : { write: spacedGroup(opts.writeIntervalMs), notifications: spacedGroup(opts.writeIntervalMs) };
+  const spacing = opts.writeIntervalMs === undefined ? {} : { write: sharedGroup('write', opts.writeIntervalMs), notifications: sharedGroup('notifications', opts.writeIntervalMs) };
   const octokit = new GhOctokit({
     auth: opts.token,
     baseUrl: opts.apiUrl.replace(/\/+$/, ''),
