@@ -151,3 +151,16 @@ describe('digests and verification', () => {
     expect(r.verification.digestWarnings.map((w) => w.actual)).toEqual([D2]);
   });
 });
+
+describe('config repo URL credentials', () => {
+  it('are registered as secrets and masked', async () => {
+    const { registerUrlSecrets } = await import('../src/deploy/analyse-remote.js');
+    const { redact, clearSecrets } = await import('../src/engine/redact.js');
+    registerUrlSecrets('https://x-access-token:ghp_abcdefghijklmnop@github.com/o/cc-master-agent-config.git');
+    registerUrlSecrets('https://ghp_tokenonlyinusername1234@github.com/o/r.git');
+    registerUrlSecrets('git@github.com:o/r.git');
+    expect(redact('fatal: https://x-access-token:ghp_abcdefghijklmnop@github.com')).toBe('fatal: https://x-access-token:***@github.com');
+    expect(redact('https://ghp_tokenonlyinusername1234@github.com')).toBe('https://***@github.com');
+    clearSecrets();
+  });
+});

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { addSecret } from '../engine/redact.js';
 import type { Exec } from '../util/process.js';
 import type { CommitLine, RemoteRepoStatus } from './types.js';
 
@@ -88,6 +89,20 @@ export async function analyseConfigRepo(exec: Exec, stateDir: string, repo: Conf
   return { ...base, current, changed: true, commits: more.commits, ...(more.note ? { note: more.note } : {}), ...(more.error ? { note: more.error } : {}) };
 }
 
+/** Credentials in a repo URL (https://user:token@host/…) are secrets: mask them everywhere. */
+export function registerUrlSecrets(url: string): void {
+  try {
+    const u = new URL(url);
+    const user = decodeURIComponent(u.username);
+    if (u.password) addSecret(decodeURIComponent(u.password));
+    // A long bare username is a token used as one (https://<token>@github.com/…).
+    else if (user.length >= 20) addSecret(user);
+  } catch {
+    // scp-like (git@host:path) and plain paths carry no credentials
+  }
+}
+
 export async function analyseRemote(exec: Exec, stateDir: string, repos: readonly ConfigRepo[], recorded: Record<string, string>): Promise<RemoteRepoStatus[]> {
+  for (const r of repos) registerUrlSecrets(r.url);
   return Promise.all(repos.map((r) => analyseConfigRepo(exec, stateDir, r, recorded[r.name] ?? null)));
 }
