@@ -54,8 +54,10 @@ async function probe(url: string, timeoutMs: number, signal?: AbortSignal): Prom
     await res.arrayBuffer().catch(() => undefined);
     return { status: res.status };
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    const why = timeout.aborted ? `timed out after ${timeoutMs} ms` : (err.cause?.code ?? err.message);
+    // undici wraps the socket error: fetch failed → cause (code) or AggregateError of attempts.
+    const err = e as Error & { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } };
+    const c = err.cause;
+    const why = timeout.aborted ? `timed out after ${timeoutMs} ms` : (c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? err.message);
     return { status: null, error: why };
   }
 }
