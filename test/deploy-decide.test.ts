@@ -151,6 +151,12 @@ describe('decide: combinations (strongest action wins)', () => {
     expect(d.warnings).toEqual(['config repo gone: git ls-remote failed: not found']);
   });
 
+  it('warns when there is no last-deploy state to diff against', () => {
+    const d = decide({ ...analysis(), lastDeploy: null });
+    expect(d.reasons[0]!.summary).toBe('Nothing changed (no previous deploy recorded)');
+    expect(d.warnings).toEqual(['no last-deploy state yet: only uncommitted changes can be detected until a deploy records one']);
+  });
+
   it('honours configured confirm actions', () => {
     expect(decide(analysis({ files: [file('a.py', 'code')] }), { confirmActions: ['redeploy'] }).needsConfirmation).toBe(true);
   });

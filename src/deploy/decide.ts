@@ -112,6 +112,8 @@ export function decide(a: Analysis, opts: DecideOptions = {}): Decision {
   const action = SCENARIO_ACTION[scenario];
 
   const warnings = [
+    // Without a recorded code commit there is no diff base: only uncommitted edits are visible.
+    ...(a.lastDeploy ? [] : ['no last-deploy state yet: only uncommitted changes can be detected until a deploy records one']),
     ...a.local.warnings,
     ...a.remote.filter((r) => r.error).map((r) => `config repo ${r.name}: ${r.error}`),
     ...a.system.digestWarnings.map((w) => w.message),
