@@ -23,6 +23,8 @@ export interface GithubClientOptions {
    * between notification-triggering writes such as PR create/merge), which GitHub recommends.
    */
   writeIntervalMs?: number;
+  /** Per-request deadline in ms (default 60 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface HttpErrorLike {
@@ -77,6 +79,8 @@ export function createGithubClient(opts: GithubClientOptions): GithubClient {
     auth: opts.token,
     baseUrl: opts.apiUrl.replace(/\/+$/, ''),
     userAgent: 'ferry',
+    // A hung connection must not hang the run: each request gets a deadline (then plugin-retry).
+    request: { fetch: (url: string, init?: RequestInit) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(opts.requestTimeoutMs ?? 60_000) }) },
     // request-log reports each failed request at error level; failures surface as exceptions instead.
     log: { debug: () => undefined, info: () => undefined, warn: (m: string) => say(m), error: () => undefined },
     // 429 is left to the throttling plugin and the Retry-After hook below, which honour the server's wait.
