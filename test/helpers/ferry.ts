@@ -1,8 +1,13 @@
 // Run the built CLI (dist/, built by `npm test` before vitest) as a real child process.
 import { execa, type ResultPromise } from 'execa';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
-export const FERRY_BIN = fileURLToPath(new URL('../../bin/ferry.js', import.meta.url));
+// The run's private build snapshot (test/global-setup.ts), else the repo's own bin.
+export const FERRY_BIN = process.env.FERRY_TEST_BUILD_DIR && existsSync(join(process.env.FERRY_TEST_BUILD_DIR, 'bin', 'ferry.js'))
+  ? join(process.env.FERRY_TEST_BUILD_DIR, 'bin', 'ferry.js')
+  : fileURLToPath(new URL('../../bin/ferry.js', import.meta.url));
 
 export interface FerryRun {
   exitCode: number;

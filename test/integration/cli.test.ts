@@ -2,10 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ferry } from '../helpers/ferry.js';
+import { FERRY_BIN, ferry } from '../helpers/ferry.js';
 
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+const DIST = join(dirname(FERRY_BIN), '..', 'dist');
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** Every module the entry chunk loads before any command runs (static imports, transitively). */
