@@ -61,10 +61,3 @@ export const resultBaseSchema = z.looseObject({
 
 /** The last line of `--json` output when a command fails before producing a result. */
 export const errorOutputSchema = z.object({ ok: z.literal(false), error: serializedErrorSchema });
-
-export const FILE_SCHEMAS = {
-  state: runStateSchema,
-  event: eventSchema,
-  result: resultBaseSchema,
-  'error-output': errorOutputSchema,
-} as const;

@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import type { SerializedError } from '../errors.js';
+import { serializedErrorSchema } from '../engine/schemas.js';
 import type { PlanRow, ReleaseData } from './types.js';
 
 export const releaseDetailSchema = z.strictObject({
@@ -31,7 +32,7 @@ export const releaseResultSchema = z.strictObject({
   repos_skipped: z.number().int().nonnegative(),
   details: z.array(releaseDetailSchema),
   /** Not in the seed: the run-level error (gate rejected, drift…) when there is one. */
-  error: z.custom<SerializedError>().nullable().optional(),
+  error: serializedErrorSchema.nullable().optional(),
 });
 export type ReleaseResult = z.infer<typeof releaseResultSchema>;
 export type ReleaseDetail = z.infer<typeof releaseDetailSchema>;

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ferry, ferrySpawn } from '../helpers/ferry.js';
+import { validateAgainst } from '../helpers/schema.js';
 import { makeInfraWorkspace, type InfraWorkspace } from '../fixtures/infra-repo.js';
 import { containersNamed } from '../fixtures/docker-images.js';
 
@@ -99,5 +100,7 @@ describe('ferry redeploy CLI', () => {
     }
     const result = JSON.parse(readFileSync(join(ws.dir, '.ferry', 'results', runId, 'redeploy.json'), 'utf8'));
     expect(result).toMatchObject({ skill: 'redeploy', status: 'success', run_id: runId, phases: { DEPLOY: 'completed', VERIFY: 'completed' } });
+    expect(validateAgainst('redeploy-result', result)).toEqual([]);
+    expect(validateAgainst('state', JSON.parse(readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${runId}.json`), 'utf8')))).toEqual([]);
   });
 });

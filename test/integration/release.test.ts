@@ -52,6 +52,7 @@ describe('ferry release (6-repo seed ecosystem, forge git, local PyPI)', () => {
     expect(r.exitCode, r.stderr + JSON.stringify(result, null, 1)).toBe(0);
     expect(releaseResultSchema.parse(result).status).toBe('SUCCESS');
     expect(validateAgainst('result', result)).toEqual([]);
+    expect(validateAgainst('release-result', result)).toEqual([]);
     const details = result.details as { repo: string; new_version: string; tag: string; pypi_status: string; phase: string }[];
     const version = Object.fromEntries(details.map((d) => [d.repo, d.new_version]));
     // Seed example bumps: fix → patch, feat → minor; pre-1.0 follows semver.inc (0.3.0 + minor → 0.4.0).
