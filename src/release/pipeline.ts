@@ -214,7 +214,9 @@ async function gate(run: Run<ReleaseData>, req: ReleaseRequest, io: ReleaseIo, r
   if (req.gateAttestation !== undefined) {
     data.gate_token = req.gateAttestation;
     data.gate_plan_hash = hash;
-    run.emit({ type: 'gate.approved', status: 'attestation', data: { token: req.gateAttestation, plan_hash: hash, channel: 'attestation' } });
+    // Shown even when pre-approved: the log must say what exactly the token approved.
+    run.emit({ type: 'gate.requested', message: renderGateMessage(run.state.run_id, hash, rows), data: { plan_hash: hash, channels: ['attestation'] } });
+    run.emit({ type: 'gate.approved', status: 'attestation', message: `by attestation ${req.gateAttestation}`, data: { token: req.gateAttestation, plan_hash: hash, channel: 'attestation' } });
   } else if (data.gate_token && data.gate_plan_hash === hash) {
     run.emit({ type: 'gate.approved', status: 'already_approved', message: 'plan unchanged since approval', data: { token: data.gate_token, plan_hash: hash } });
   } else {
@@ -227,7 +229,7 @@ async function gate(run: Run<ReleaseData>, req: ReleaseRequest, io: ReleaseIo, r
       const decision = await g.request({ runId: run.state.run_id, planHash: hash, message, timeoutMs: cfg.timeout_minutes * 60_000 }, run.signal);
       data.gate_token = decision.token;
       data.gate_plan_hash = hash;
-      run.emit({ type: 'gate.approved', status: decision.channel, data: { token: decision.token, plan_hash: hash, by: decision.by ?? null } });
+      run.emit({ type: 'gate.approved', status: decision.channel, message: `via ${decision.channel}${decision.by ? ` by ${decision.by}` : ''} (token ${decision.token})`, data: { token: decision.token, plan_hash: hash, by: decision.by ?? null } });
     } catch (e) {
       run.emit({ type: 'gate.rejected', status: (e as FerryError).code ?? 'error', message: (e as Error).message });
       throw e;
