@@ -224,7 +224,8 @@ async function gate(run: Run<ReleaseData>, req: ReleaseRequest, io: ReleaseIo, r
     run.emit({ type: 'gate.requested', message, data: { plan_hash: hash, channels: cfg.channels } });
     try {
       const slack: GateFactory = async () => (await import('../adapters/gate/slack.js')).slackGateFromConfig(io.loaded.config.notify, cfg, { env: io.loaded.env, log: (m) => run.log.info(m) });
-      const factories = { slack, ...io.gate?.factories };
+      const dashboard: GateFactory = async () => new (await import('../adapters/gate/dashboard.js')).DashboardGate(io.engine.stateDir, (m) => run.log.info(m));
+      const factories = { slack, dashboard, ...io.gate?.factories };
       const g = await selectGate(cfg.channels, { runId: run.state.run_id, ...(io.gate?.tty ? { tty: io.gate.tty } : {}), factories });
       const decision = await g.request({ runId: run.state.run_id, planHash: hash, message, timeoutMs: cfg.timeout_minutes * 60_000 }, run.signal);
       data.gate_token = decision.token;

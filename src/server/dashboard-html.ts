@@ -2,6 +2,7 @@
 import { html, raw } from 'hono/html';
 import type { RunSummary } from '../engine/history.js';
 import type { RunState } from '../engine/types.js';
+import type { GateFile } from '../adapters/gate/dashboard.js';
 
 const STYLE = raw(`<style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1f24}
@@ -12,9 +13,10 @@ pre{background:#f6f8fa;padding:.75rem;max-height:40vh;overflow:auto}a{color:#096
 
 const ms = (n: number | null) => (n === null ? 'running' : n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`);
 
-export function runsPage(runs: RunSummary[]) {
+export function runsPage(runs: RunSummary[], pendingGates = 0) {
   return html`<!doctype html><html><head><meta charset="utf-8"><title>ferry runs</title>${STYLE}</head><body>
 <h1>ferry runs</h1>
+${pendingGates > 0 ? html`<p><b><a href="/gates">${pendingGates} approval${pendingGates === 1 ? '' : 's'} waiting</a></b></p>` : ''}
 ${runs.length === 0 ? html`<p>No runs yet.</p>` : ''}
 <table><tr><th>run id</th><th>pipeline</th><th>status</th><th>started</th><th>duration</th><th>steps</th></tr>
 ${runs.map((r) => html`<tr><td><a href="/runs/${r.run_id}">${r.run_id}</a></td><td>${r.pipeline}</td><td class="${r.status}">${r.status}</td><td>${r.started_at}</td><td>${ms(r.duration_ms)}</td><td>${r.steps_done}/${r.steps_total}</td></tr>`)}
@@ -37,4 +39,17 @@ const pre = document.getElementById('events');
 const es = new EventSource(location.pathname + '/events');
 es.addEventListener('ferry', (m) => { const e = JSON.parse(m.data); pre.textContent += e.ts.slice(11, 19) + '  ' + e.type + '  ' + (e.step || '') + '  ' + (e.message || e.status || '') + '\\n'; pre.scrollTop = pre.scrollHeight; });
 </script></body></html>`;
+}
+
+export function gatesPage(gates: GateFile[]) {
+  return html`<!doctype html><html><head><meta charset="utf-8"><title>ferry approvals</title>${STYLE}</head><body>
+<p><a href="/">← runs</a></p><h1>Waiting for approval</h1>
+${gates.length === 0 ? html`<p>Nothing is waiting.</p>` : ''}
+${gates.map(
+  (g) => html`<h2>${g.run_id}</h2><p>requested ${g.requested_at} · plan ${g.plan_hash}</p><pre>${g.message}</pre>
+<form method="post" action="/gates/${g.run_id}/decide">
+<input type="hidden" name="plan_hash" value="${g.plan_hash}"><label>Your name <input name="by" required></label>
+<button name="decision" value="approve">Approve</button> <button name="decision" value="reject">Reject</button></form>`,
+)}
+</body></html>`;
 }

@@ -1,19 +1,37 @@
 // `ferry dashboard`: a read-only view of runs on loopback. HTML pages, a JSON API, and live events
 // over Server-Sent Events (tailing .ferry/runs/<run_id>/events.jsonl).
-import { open, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { serve } from '@hono/node-server';
 import { findRun, listRuns } from '../engine/history.js';
 import { eventsFile, SAFE_ID } from '../engine/paths.js';
 import { isFerryError } from '../errors.js';
-import { runPage, runsPage } from './dashboard-html.js';
+import { decideGate, readGate, type GateFile } from '../adapters/gate/dashboard.js';
+import { gatesPage, runPage, runsPage } from './dashboard-html.js';
 
 export function dashboardApp(home: string): Hono {
   const app = new Hono();
-  app.onError((e, c) => (isFerryError(e) ? c.json({ error: e.toJSON() }, 404) : c.json({ error: { message: 'internal error' } }, 500)));
+  app.onError((e, c) => {
+    if (!isFerryError(e)) return c.json({ error: { message: 'internal error' } }, 500);
+    return c.json({ error: e.toJSON() }, e.code === 'PLAN_CHANGED' ? 409 : 404);
+  });
   app.use('/runs/:id/*', async (c, next) => (SAFE_ID.test(c.req.param('id') ?? '') ? next() : c.text('bad run id', 400)));
-  app.get('/', async (c) => c.html(runsPage(await listRuns(home))));
+  app.get('/', async (c) => c.html(runsPage(await listRuns(home), (await pendingGates(home)).length)));
+  app.get('/gates', async (c) => c.html(gatesPage(await pendingGates(home))));
+  app.get('/api/gates', async (c) => c.json({ gates: await pendingGates(home) }));
+  // A decision names the plan hash the person reviewed: a changed plan cannot be approved by a stale page.
+  app.post('/gates/:id/decide', async (c) => {
+    const id = c.req.param('id');
+    if (!SAFE_ID.test(id)) return c.text('bad run id', 400);
+    const body = await c.req.parseBody();
+    const decision = String(body.decision ?? '');
+    if (decision !== 'approve' && decision !== 'reject') return c.text('decision must be approve or reject', 400);
+    const by = String(body.by ?? '').trim().slice(0, 64) || 'dashboard';
+    await decideGate(home, id, String(body.plan_hash ?? ''), decision === 'approve', by);
+    return c.req.header('accept')?.includes('application/json') ? c.json(await readGate(home, id)) : c.redirect('/gates', 303);
+  });
   app.get('/api/runs', async (c) => c.json({ runs: await listRuns(home) }));
   app.get('/api/runs/:id', async (c) => c.json((await findRun(home, c.req.param('id'))).state));
   app.get('/runs/:id', async (c) => c.html(runPage((await findRun(home, c.req.param('id'))).state)));
@@ -47,6 +65,12 @@ export function dashboardApp(home: string): Hono {
     }),
   );
   return app;
+}
+
+async function pendingGates(home: string): Promise<GateFile[]> {
+  const names = await readdir(join(home, 'gates')).catch(() => [] as string[]);
+  const gates = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => readGate(home, n.slice(0, -5))));
+  return gates.filter((g): g is GateFile => g?.status === 'pending');
 }
 
 export interface DashboardHandle {

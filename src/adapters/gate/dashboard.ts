@@ -1,0 +1,78 @@
+// The dashboard gate: the run writes a pending request to .ferry/gates/<run_id>.json and waits;
+// `ferry dashboard` shows it with Approve / Reject. A decision must name the plan hash it saw, so a
+// stale page can never approve a changed plan. Silence times out; it never approves.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode, FerryError } from '../../errors.js';
+import { writeJsonAtomic } from '../../engine/state-store.js';
+import { localGateToken } from './tty.js';
+import type { Gate, GateDecision, GateRequest } from './types.js';
+
+export interface GateFile {
+  run_id: string;
+  plan_hash: string;
+  message: string;
+  requested_at: string;
+  status: 'pending' | 'approved' | 'rejected' | 'timed_out';
+  decided_at?: string;
+  by?: string;
+}
+
+export function gateFile(home: string, runId: string): string {
+  return join(home, 'gates', `${runId}.json`);
+}
+
+export async function readGate(home: string, runId: string): Promise<GateFile | null> {
+  try {
+    return JSON.parse(await readFile(gateFile(home, runId), 'utf8')) as GateFile;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Record a human decision (called by the dashboard).
+ * @throws NOT_FOUND when nothing is pending for the run; PLAN_CHANGED when planHash is not the pending one.
+ */
+export async function decideGate(home: string, runId: string, planHash: string, approve: boolean, by: string): Promise<GateFile> {
+  const g = await readGate(home, runId);
+  if (!g || g.status !== 'pending') throw new FerryError(ErrorCode.NOT_FOUND, `no gate is pending for ${runId}`, { fix: 'ferry runs list' });
+  if (g.plan_hash !== planHash) throw new FerryError(ErrorCode.PLAN_CHANGED, `the pending plan for ${runId} is ${g.plan_hash}, not ${planHash}; reload and review it`, { fix: 'reload the dashboard page' });
+  const decided: GateFile = { ...g, status: approve ? 'approved' : 'rejected', decided_at: new Date().toISOString(), by };
+  await writeJsonAtomic(gateFile(home, runId), decided);
+  return decided;
+}
+
+export class DashboardGate implements Gate {
+  readonly channel = 'dashboard';
+
+  constructor(
+    private readonly home: string,
+    private readonly log: (m: string) => void,
+    private readonly pollMs = 500,
+  ) {}
+
+  /** @throws GATE_REJECTED, GATE_TIMEOUT */
+  async request(req: GateRequest, signal?: AbortSignal): Promise<GateDecision> {
+    const path = gateFile(this.home, req.runId);
+    await writeJsonAtomic(path, { run_id: req.runId, plan_hash: req.planHash, message: req.message, requested_at: new Date().toISOString(), status: 'pending' } satisfies GateFile);
+    this.log(`waiting for approval on the dashboard (ferry dashboard → /gates), up to ${Math.round(req.timeoutMs / 60_000)} min`);
+    const deadline = Date.now() + req.timeoutMs;
+    for (;;) {
+      const g = await readGate(this.home, req.runId);
+      if (g?.status === 'approved' && g.plan_hash === req.planHash) {
+        const ms = Date.parse(g.decided_at ?? new Date().toISOString());
+        return { approved: true, token: localGateToken(ms, req.runId), channel: 'dashboard', ...(g.by ? { by: g.by } : {}) };
+      }
+      if (g?.status === 'rejected') {
+        throw new FerryError(ErrorCode.GATE_REJECTED, `release ${req.runId} rejected on the dashboard${g.by ? ` by ${g.by}` : ''}; nothing was changed`, { fix: 'ferry release --dry-run   # review, then run again' });
+      }
+      if (Date.now() > deadline || signal?.aborted) {
+        if (g) await writeJsonAtomic(path, { ...g, status: 'timed_out' } satisfies GateFile);
+        throw new FerryError(ErrorCode.GATE_TIMEOUT, `no decision on the dashboard within ${Math.round(req.timeoutMs / 60_000)} min; silence never approves a HIGH_RISK release`, { fix: `ferry release --resume ${req.runId}` });
+      }
+      await sleep(this.pollMs);
+    }
+  }
+}
