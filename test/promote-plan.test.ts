@@ -4,6 +4,8 @@ import { localHookPlan, sshHookPlan, RECORDER_JS } from '../src/promote/hook-lau
 import { verdictFromExitCode } from '../src/promote/finalize.js';
 import { fillArgv, resolveService } from '../src/promote/service.js';
 import { planStage } from '../src/promote/stage.js';
+import { promoteExitCode, promoteResult, type PromoteData } from '../src/promote/promote.js';
+import type { RunState } from '../src/engine/types.js';
 import { environments } from './promote-helpers.js';
 
 describe('swarm update plan', () => {
@@ -84,5 +86,29 @@ describe('service resolution and staging plan', () => {
   it('the schema rejects shell characters in container and image names', () => {
     expect(() => environments({ p: { services: { a: { container: 'x y', image: 'app:1' } } } })).toThrow();
     expect(() => environments({ p: { services: { a: { container: 'x', image: 'app:1;rm' } } } })).toThrow();
+  });
+});
+
+describe('promote exit code from the run state (0 healthy / 1 before the switch / 2 after it)', () => {
+  const state = (over: { health?: boolean | null; switchAttempts?: number; failed?: string }): RunState<PromoteData> => ({
+    schema_version: 1, run_id: 'promote-1', pipeline: 'promote', status: 'failed', started_at: '', updated_at: '',
+    step_order: ['VERIFY_STAGING', 'SWITCH', 'HEALTH'],
+    steps: {
+      VERIFY_STAGING: { status: over.failed === 'VERIFY_STAGING' ? 'failed' : 'completed', attempts: 1, error: over.failed === 'VERIFY_STAGING' ? { code: 'STAGING_STALE', message: 'stale', fix: null, retryable: false, details: {} } : null },
+      SWITCH: { status: (over.switchAttempts ?? 0) > 0 ? 'completed' : 'blocked', attempts: over.switchAttempts ?? 0 },
+      HEALTH: { status: 'completed', attempts: 1 },
+    },
+    data: {
+      service: 'api', environment: 'production', staging_environment: 'staging', runtime: 'docker', hook_mode: false, source_image_id: 'sha256:b', previous_image_id: 'sha256:a',
+      retagged: [], switch: null, health: over.health == null ? null : { healthy: over.health, detail: 'd' }, rollback: null, verdict: null, error: null,
+    },
+  });
+
+  it('maps the state', () => {
+    expect(promoteExitCode(state({ health: true, switchAttempts: 1 }))).toBe(0);
+    expect(promoteExitCode(state({ health: false, switchAttempts: 1 }))).toBe(2);
+    expect(promoteExitCode(state({ failed: 'VERIFY_STAGING' }))).toBe(1);
+    const r = promoteResult(state({ failed: 'VERIFY_STAGING' }), []);
+    expect(r).toMatchObject({ status: 'FAILED', exit_code: 1, switched: false, error: { code: 'STAGING_STALE' } });
   });
 });

@@ -12,14 +12,20 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (service: string | undefined, o: { env: string; runId?: string; waitSeconds: number; dryRun?: boolean }) => {
       const { finalizeCommand } = await import('../promote/commands.js');
       const loaded = await ctx.config();
-      const { results, exitCode } = await finalizeCommand({ loaded, home: await ctx.home({ needConfig: true }), dryRun: Boolean(o.dryRun) }, service, o);
-      ctx.result({ skill: 'finalize', results });
-      if (results.length === 0) ctx.print('nothing to finalize');
-      for (const r of results) {
-        ctx.print(`${r.service} ${r.run_id ?? ''}: ${r.status}${r.hook_exit_code !== null ? ` (hook exit ${r.hook_exit_code})` : ''}${r.detail ? ` — ${r.detail}` : ''}`);
-        r.plan.forEach((l) => r.status === 'dry_run' && ctx.print(`  would: ${l}`));
-        if (r.verdict) ctx.print(`verdict: ${r.verdict}`);
+      const engine = await ctx.engine({ dryRun: Boolean(o.dryRun) });
+      try {
+        const { results, exitCode } = await finalizeCommand({ loaded, home: await ctx.home({ needConfig: true }), dryRun: Boolean(o.dryRun), engine }, service, o);
+        await engine.renderer.flush?.();
+        ctx.result({ skill: 'finalize', status: exitCode === 0 ? 'ok' : 'failed', run_id: results.map((r) => r.run_id)
+          .filter(Boolean).join(','), results });
+        if (results.length === 0) ctx.print('nothing to finalize');
+        for (const r of results) {
+          ctx.print(`${r.service} ${r.run_id ?? ''}: ${r.status}${r.hook_exit_code !== null ? ` (hook exit ${r.hook_exit_code})` : ''}${r.detail ? ` — ${r.detail}` : ''}`);
+          if (r.verdict) ctx.print(`verdict: ${r.verdict}`);
+        }
+        process.exitCode = exitCode;
+      } finally {
+        await engine.renderer.flush?.();
       }
-      process.exitCode = exitCode;
     });
 }

@@ -8,20 +8,29 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--env <env>', 'target environment; required (nothing touches production implicitly)')
     .option('--image <ref>', 'SOURCE_IMAGE to promote (default: the image id the staging service runs)')
     .option('--run-id <id>', 'run id (default: promote-YYYYMMDD-<hex>)')
+    .option('--resume <run_id>', 'continue an interrupted promote from its first step not done (it can still roll back)')
     .option('--hook-mode', 'run as the self-deploy hook: no verdict (ferry finalize writes it), exit code is the contract')
-    .option('--dry-run', 'print what would happen and change nothing')
-    .action(async (service: string, o: { env?: string; image?: string; runId?: string; hookMode?: boolean; dryRun?: boolean }) => {
+    .option('--dry-run', 'print each step\'s intents and change nothing')
+    .action(async (service: string, o: { env?: string; image?: string; runId?: string; resume?: string; hookMode?: boolean; dryRun?: boolean }) => {
       const { promoteCommand } = await import('../promote/commands.js');
       const loaded = await ctx.config();
-      const { result, exitCode } = await promoteCommand({ loaded, home: await ctx.home({ needConfig: true }), dryRun: Boolean(o.dryRun), log: (l) => ctx.note(l) }, service, o);
-      ctx.result(result);
-      if (result.status === 'dry_run') result.plan.forEach((l) => ctx.print(`  would: ${l}`));
-      else {
-        ctx.print(`${service} → ${result.environment}: deploy_status ${result.status} (exit ${result.exit_code})  ${result.source_image_id ?? ''}`);
-        if (result.detail) ctx.print(`  ${result.detail}`);
-        if (result.error) ctx.note(`error[${result.error.code}]: ${result.error.message}${result.error.fix ? `\n  fix: ${result.error.fix}` : ''}`);
-        if (result.verdict) ctx.print(`verdict: ${result.verdict}`);
+      const engine = await ctx.engine({ dryRun: Boolean(o.dryRun) });
+      try {
+        const { result, exitCode, printPlan } = await promoteCommand({ loaded, home: await ctx.home({ needConfig: true }), dryRun: Boolean(o.dryRun), engine, log: (l) => ctx.note(l) }, service, o);
+        await engine.renderer.flush?.();
+        ctx.result(result);
+        if (result.status === 'dry_run') {
+          // The remote (ssh) promote is not a local pipeline: its plan is printed here.
+          if (printPlan) result.plan.forEach((l) => ctx.print(`  would: ${l}`));
+        } else {
+          ctx.print(`${service} → ${result.environment}: deploy_status ${result.status} (exit ${result.exit_code})  ${result.source_image_id ?? ''}`);
+          if (result.detail) ctx.print(`  ${result.detail}`);
+          if (result.error) ctx.note(`error[${result.error.code}]: ${result.error.message}${result.error.fix ? `\n  fix: ${result.error.fix}` : ''}`);
+          if (result.verdict) ctx.print(`verdict: ${result.verdict}`);
+        }
+        process.exitCode = exitCode;
+      } finally {
+        await engine.renderer.flush?.();
       }
-      process.exitCode = exitCode;
     });
 }

@@ -14,17 +14,22 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (service: string, o: { env: string; image?: string; gateAttestation?: string; runId?: string; resume?: string; dryRun?: boolean }) => {
       const { selfDeployCommand } = await import('../promote/commands.js');
       const loaded = await ctx.config();
-      const { result, exitCode } = await selfDeployCommand({ loaded, home: await ctx.home({ needConfig: true }), dryRun: Boolean(o.dryRun) }, service, {
-        ...o,
-        interactive: ctx.interactive(),
-        ferryArgv: [process.execPath, process.argv[1] ?? 'ferry'],
-      });
-      ctx.result(result);
-      if (result.status === 'dry_run') result.plan.forEach((l) => ctx.print(`  would: ${l}`));
-      else {
-        ctx.print(`self-deploy ${result.run_id}: ${result.status}${result.pid ? ` (hook pid ${result.pid}, log ${result.log_file})` : ''}`);
-        ctx.print(`next: ${result.finalize}`);
+      const engine = await ctx.engine({ dryRun: Boolean(o.dryRun) });
+      try {
+        const { result, exitCode } = await selfDeployCommand({ loaded, home: await ctx.home({ needConfig: true }), dryRun: Boolean(o.dryRun), engine }, service, {
+          ...o,
+          interactive: ctx.interactive(),
+          ferryArgv: [process.execPath, process.argv[1] ?? 'ferry'],
+        });
+        await engine.renderer.flush?.();
+        ctx.result(result);
+        if (result.status !== 'dry_run') {
+          ctx.print(`self-deploy ${result.run_id}: ${result.status}${result.pid ? ` (hook pid ${result.pid}, log ${result.log_file})` : ''}`);
+          ctx.print(`next: ${result.finalize}`);
+        }
+        process.exitCode = exitCode;
+      } finally {
+        await engine.renderer.flush?.();
       }
-      process.exitCode = exitCode;
     });
 }

@@ -7,18 +7,24 @@ export function register(program: Command, ctx: CliContext): void {
     .description('run the staging check inside the staging container and write the verdict (staging_status: SUCCESS|FAILED)')
     .option('--env <env>', 'environment whose container runs the check', 'staging')
     .option('--run-id <id>', 'run id (default: stage-YYYYMMDD-<hex>)')
-    .option('--dry-run', 'print what would run and change nothing')
-    .action(async (service: string, o: { env: string; runId?: string; dryRun?: boolean }) => {
+    .option('--resume <run_id>', 'continue an interrupted or failed stage run from its first step not done')
+    .option('--dry-run', 'print each step\'s intents and change nothing')
+    .action(async (service: string, o: { env: string; runId?: string; resume?: string; dryRun?: boolean }) => {
       const { stageCommand } = await import('../promote/commands.js');
       const loaded = await ctx.config();
-      const { result, exitCode } = await stageCommand({ loaded, home: await ctx.home({ needConfig: true }), dryRun: Boolean(o.dryRun) }, service, o);
-      ctx.result(result);
-      if (result.status === 'dry_run') result.plan.forEach((l) => ctx.print(`  would: ${l}`));
-      else {
-        ctx.print(`${service} (${o.env}) staging_status: ${result.status}  image ${result.image_id}  exit ${result.exit_code}`);
-        if (result.status === 'FAILED' && result.output) ctx.print(result.output.split('\n').slice(-20).join('\n'));
-        ctx.print(`verdict: ${result.verdict}`);
+      const engine = await ctx.engine({ dryRun: Boolean(o.dryRun) });
+      try {
+        const { result, exitCode } = await stageCommand({ loaded, home: await ctx.home({ needConfig: true }), dryRun: Boolean(o.dryRun), engine }, service, o);
+        await engine.renderer.flush?.();
+        ctx.result(result);
+        if (result.status !== 'dry_run') {
+          ctx.print(`${service} (${result.environment}) staging_status: ${result.status}  image ${result.image_id}  exit ${result.exit_code}`);
+          if (result.status === 'FAILED' && result.output) ctx.print(result.output.split('\n').slice(-20).join('\n'));
+          ctx.print(`verdict: ${result.verdict}`);
+        }
+        process.exitCode = exitCode;
+      } finally {
+        await engine.renderer.flush?.();
       }
-      process.exitCode = exitCode;
     });
 }

@@ -5,7 +5,7 @@ import type { ContainerRuntime } from '../adapters/runtime/types.js';
 import type { SwarmRuntime } from '../adapters/runtime/swarm.js';
 import { pinnedRef, type SwarmUpdatePolicy } from '../adapters/runtime/swarm-plan.js';
 import type { EnvServiceConfig } from '../config/sections/environments.js';
-import type { PromoteBackend, SwitchOutcome } from './backend.js';
+import { messageOf, type HealthOutcome, type PromoteBackend, type SwitchOutcome } from './backend.js';
 import { describeHealth, waitHealthy } from './health-loop.js';
 
 export function swarmPolicy(spec: EnvServiceConfig): SwarmUpdatePolicy & { timeoutMs: number } {
@@ -28,20 +28,38 @@ export function swarmPolicy(spec: EnvServiceConfig): SwarmUpdatePolicy & { timeo
 export function swarmBackend(runtime: ContainerRuntime, swarm: SwarmRuntime, spec: EnvServiceConfig): PromoteBackend {
   const policy = swarmPolicy(spec);
 
-  async function moveTo(imageId: string): Promise<{ healthy: boolean; detail: string; autoRolledBack: boolean }> {
-    await runtime.tag(imageId, spec.image);
+  async function retag(imageId: string): Promise<string[]> {
     const pinned = pinnedRef(spec.image, imageId);
+    await runtime.tag(imageId, spec.image);
     await runtime.tag(imageId, pinned);
-    const r = await swarm.updateImage(spec.container, pinned, policy);
-    if (r.state === 'rollback_completed') {
-      return { healthy: false, autoRolledBack: true, detail: `swarm rolled ${spec.container} back: ${r.message ?? 'update failed'}; ${r.verified.detail}` };
+    return [spec.image, pinned];
+  }
+
+  async function switchTo(imageId: string): Promise<SwitchOutcome> {
+    try {
+      const r = await swarm.updateImage(spec.container, pinnedRef(spec.image, imageId), policy);
+      if (r.state === 'rollback_completed') {
+        return { ok: false, autoRolledBack: true, detail: `swarm rolled ${spec.container} back: ${r.message ?? 'update failed'}; ${r.verified.detail}` };
+      }
+      if (r.state !== 'completed' || !r.verified.converged) {
+        return { ok: false, autoRolledBack: false, detail: `swarm update ${r.state}: ${r.message ?? ''}; ${r.verified.detail}` };
+      }
+      return { ok: true, autoRolledBack: false, detail: r.verified.detail };
+    } catch (e) {
+      return { ok: false, autoRolledBack: false, detail: messageOf(e) };
     }
-    if (r.state !== 'completed' || !r.verified.converged) {
-      return { healthy: false, autoRolledBack: false, detail: `swarm update ${r.state}: ${r.message ?? ''}; ${r.verified.detail}` };
+  }
+
+  async function health(imageId: string): Promise<HealthOutcome> {
+    try {
+      const v = await swarm.verifyConverged(spec.container, imageId);
+      if (!v.converged) return { healthy: false, detail: v.detail };
+      if (!spec.health) return { healthy: true, detail: v.detail };
+      const h = await waitHealthy(spec.health, spec.health_timeout_seconds * 1000);
+      return { healthy: h.healthy, detail: `${v.detail}; ${describeHealth(h, spec.health)}` };
+    } catch (e) {
+      return { healthy: false, detail: messageOf(e) };
     }
-    if (!spec.health) return { healthy: true, autoRolledBack: false, detail: r.verified.detail };
-    const h = await waitHealthy(spec.health, spec.health_timeout_seconds * 1000);
-    return { healthy: h.healthy, autoRolledBack: false, detail: `${r.verified.detail}; ${describeHealth(h, spec.health)}` };
   }
 
   return {
@@ -57,39 +75,43 @@ export function swarmBackend(runtime: ContainerRuntime, swarm: SwarmRuntime, spe
       }
       return swarm.imageId(s.image);
     },
-    async switchTo(imageId): Promise<SwitchOutcome> {
-      try {
-        return await moveTo(imageId);
-      } catch (e) {
-        return { healthy: false, autoRolledBack: false, detail: e instanceof Error ? e.message : String(e) };
-      }
+    retag,
+    async runs(imageId) {
+      return (await swarm.verifyConverged(spec.container, imageId)).converged;
     },
+    switchTo,
+    health,
     async rollback(previousImageId, after) {
       try {
-        if (after.autoRolledBack) {
-          // Swarm already returned to the previous spec; ferry checks it and moves the tag back.
-          const v = await swarm.verifyConverged(spec.container, previousImageId);
-          await runtime.tag(previousImageId, spec.image);
-          if (!v.converged) return { healthy: false, detail: v.detail };
-          if (!spec.health) return { healthy: true, detail: v.detail };
-          const h = await waitHealthy(spec.health, spec.health_timeout_seconds * 1000);
-          return { healthy: h.healthy, detail: `${v.detail}; ${describeHealth(h, spec.health)}` };
+        // Swarm already returned to the previous spec (auto rollback): ferry checks it and moves the tags
+        // back. Otherwise (or when a resumed rollback finds it elsewhere) roll forward to the previous image.
+        await retag(previousImageId);
+        if (!after.autoRolledBack && !(await swarm.verifyConverged(spec.container, previousImageId)).converged) {
+          const sw = await switchTo(previousImageId);
+          if (!sw.ok) return { healthy: false, detail: sw.detail };
         }
-        const r = await moveTo(previousImageId);
-        return { healthy: r.healthy, detail: r.detail };
+        return await health(previousImageId);
       } catch (e) {
-        return { healthy: false, detail: e instanceof Error ? e.message : String(e) };
+        return { healthy: false, detail: messageOf(e) };
       }
     },
-    describe(imageId) {
+    describe(imageId, previous) {
       const pinned = pinnedRef(spec.image, imageId);
-      return [
-        `docker tag ${imageId} ${spec.image}   (build once: no rebuild)`,
-        `docker tag ${imageId} ${pinned}   (immutable ref so a rollback cannot chase a moved tag)`,
-        `POST /services/${spec.container}/update?version=<current> image=${pinned} UpdateConfig{Order: ${policy.order}, FailureAction: rollback, Monitor: ${spec.update.monitor_seconds}s, Parallelism: ${policy.parallelism}}${policy.healthCheck ? ` HealthCheck=${policy.healthCheck.test.join(' ')}` : ''}`,
-        `wait for UpdateStatus completed|rollback_completed (deadline ${spec.update.timeout_seconds}s), then verify every running task runs ${imageId.slice(0, 19)}`,
-        spec.health ? `health loop ${spec.health} (deadline ${spec.health_timeout_seconds}s)` : 'health: the swarm HealthCheck gates the update',
-      ];
+      return {
+        retag: [
+          `docker tag ${imageId} ${spec.image}   (build once: no rebuild)`,
+          `docker tag ${imageId} ${pinned}   (immutable ref so a rollback cannot chase a moved tag)`,
+        ],
+        switch: [
+          `POST /services/${spec.container}/update?version=<current> image=${pinned} UpdateConfig{Order: ${policy.order}, FailureAction: rollback, Monitor: ${spec.update.monitor_seconds}s, Parallelism: ${policy.parallelism}}${policy.healthCheck ? ` HealthCheck=${policy.healthCheck.test.join(' ')}` : ''}`,
+          `wait for UpdateStatus completed|rollback_completed (deadline ${spec.update.timeout_seconds}s)`,
+        ],
+        health: [
+          `verify every running task runs ${imageId.slice(0, 19)}`,
+          spec.health ? `health loop ${spec.health} (deadline ${spec.health_timeout_seconds}s)` : 'health: the swarm HealthCheck gates the update',
+        ],
+        rollback: [`on unhealthy: swarm rollback (or update back) to ${previous ?? '<previous image id>'}, retag ${spec.image}, verify converged + healthy (exit 2)`],
+      };
     },
   };
 }

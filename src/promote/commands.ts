@@ -3,11 +3,13 @@
 
 import { ErrorCode, FerryError, isFerryError, serializeError } from '../errors.js';
 import { timestampRunId, validateRunId } from '../engine/run-id.js';
+import type { EngineOptions } from '../engine/run.js';
+import { loadState } from '../engine/state-store.js';
 import type { LoadedConfig } from '../config/load.js';
 import { GATE_TOKEN_PATTERN } from '../adapters/gate/types.js';
 import { exec, formatCommand, quoteArg } from '../util/process.js';
 import { runStage, type StageResult } from './stage.js';
-import { runPromote, writeDeployVerdict, type PromoteResult } from './promote.js';
+import { runPromote, writeDeployVerdict, type PromoteData, type PromoteResult } from './promote.js';
 import { runSelfDeploy, type GateAnswer, type SelfDeployResult } from './self-deploy.js';
 import { runFinalize, type FinalizeResult } from './finalize.js';
 import { identify, probeSelf, type SelfIdentity } from './self-detect.js';
@@ -22,6 +24,8 @@ export interface CommandEnv {
   runtimes?: Runtimes;
   self?: SelfIdentity;
   log?: (line: string) => void;
+  /** Renderer / verbose from the CLI (the engine's state dir is always `home`). */
+  engine?: Partial<EngineOptions>;
 }
 
 function runtimes(c: CommandEnv): Runtimes {
@@ -34,11 +38,25 @@ function runIdOf(pipeline: string, explicit?: string): string {
   return explicit ? validateRunId(explicit) : timestampRunId(pipeline);
 }
 
-export async function stageCommand(c: CommandEnv, service: string, f: { env?: string; runId?: string }): Promise<{ result: StageResult; exitCode: number }> {
+function flow(c: CommandEnv): { home: string; dryRun: boolean; engine?: Partial<EngineOptions> } {
+  return { home: c.home, dryRun: c.dryRun, engine: c.engine };
+}
+
+export async function stageCommand(c: CommandEnv, service: string, f: { env?: string; runId?: string; resume?: string }): Promise<{ result: StageResult; exitCode: number }> {
   const rt = runtimes(c);
-  const svc = resolveService(c.loaded.config.environments, f.env ?? 'staging', service, c.loaded.dir);
-  const container = await stageContainer(rt, svc);
-  const result = await runStage({ runtime: rt.docker, svc, home: c.home, runId: runIdOf('stage', f.runId), dryRun: c.dryRun, container });
+  if (f.resume && f.runId) throw new FerryError(ErrorCode.USAGE, 'give --resume or --run-id, not both', { fix: `ferry stage ${service} --resume ${f.resume}` });
+  const runId = f.resume ? validateRunId(f.resume, '--resume') : runIdOf('stage', f.runId);
+  let env = f.env ?? 'staging';
+  let container: string | undefined;
+  if (f.resume) {
+    const { state } = await loadState<{ service: string; environment: string; container: string }>(c.home, 'stage', runId);
+    if (state.data.service !== service) throw new FerryError(ErrorCode.USAGE, `run ${runId} stages ${state.data.service}, not ${service}`, { fix: `ferry stage ${state.data.service} --resume ${runId}` });
+    env = state.data.environment;
+    container = state.data.container;
+  }
+  const svc = resolveService(c.loaded.config.environments, env, service, c.loaded.dir);
+  container ??= await stageContainer(rt, svc);
+  const result = await runStage({ runtime: rt.docker, svc, ...flow(c), runId, resume: Boolean(f.resume), container });
   return { result, exitCode: result.status === 'FAILED' ? 1 : 0 };
 }
 
@@ -46,17 +64,32 @@ export interface PromoteFlags {
   env?: string;
   image?: string;
   runId?: string;
+  resume?: string;
   hookMode?: boolean;
 }
 
 /** Exit code is the hook contract: 0 healthy, 1 failed before the switch, 2 unhealthy after it (rolled back). */
-export async function promoteCommand(c: CommandEnv, service: string, f: PromoteFlags): Promise<{ result: PromoteResult; exitCode: number }> {
+/** `printPlan`: the plan was not rendered as engine events (the remote ssh promote) and should be printed. */
+export async function promoteCommand(c: CommandEnv, service: string, flags: PromoteFlags): Promise<{ result: PromoteResult; exitCode: number; printPlan?: boolean }> {
+  const f = { ...flags };
+  if (f.resume && f.runId) throw new FerryError(ErrorCode.USAGE, 'give --resume or --run-id, not both', { fix: `ferry promote ${service} --resume ${f.resume}` });
+  const runId = f.resume ? validateRunId(f.resume, '--resume') : runIdOf('promote', f.runId);
+  if (f.resume) {
+    // The run names its environment and mode; flags may repeat them but not change them.
+    const { state } = await loadState<PromoteData>(c.home, 'promote', runId);
+    const d = state.data;
+    if (d.service !== service || (f.env && f.env !== d.environment)) {
+      throw new FerryError(ErrorCode.USAGE, `run ${runId} promotes ${d.service} to ${d.environment}`, { fix: `ferry promote ${d.service} --env ${d.environment} --resume ${runId}` });
+    }
+    f.env = d.environment;
+    f.hookMode = f.hookMode || d.hook_mode;
+    f.image ??= d.source_image_id ?? undefined;
+  }
   if (!f.env) {
     throw new FerryError(ErrorCode.CONFIRMATION_REQUIRED, `promote changes a live environment: name it explicitly (defaults are staging-safe)`, { fix: `ferry promote ${service} --env production` });
   }
   const rt = runtimes(c);
   const self = selfOf(c);
-  const runId = runIdOf('promote', f.runId);
   const { target, staging } = resolvePair(c.loaded.config.environments, service, f.env, c.loaded.dir);
   if (target.spec.self && !f.hookMode) {
     throw new FerryError(ErrorCode.CONFIRMATION_REQUIRED, `${service} runs ferry itself: it is deployed by the detached self-deploy hook, never synchronously`, { fix: `ferry self-deploy ${service} --env ${f.env}` });
@@ -67,7 +100,7 @@ export async function promoteCommand(c: CommandEnv, service: string, f: PromoteF
     sourceImageId: sourceImageIdFn(rt, staging, f.image),
     imageExists: async (id) => (await rt.docker.inspectImage(id)) !== null,
     targetIdentity: targetIdentityFn(rt, target, self), self,
-    home: c.home, runId, dryRun: c.dryRun, hookMode: Boolean(f.hookMode), log: c.log,
+    ...flow(c), runId, resume: Boolean(f.resume), hookMode: Boolean(f.hookMode), log: c.log,
   });
   return { result, exitCode: result.exit_code };
 }
@@ -78,7 +111,7 @@ export function remoteHookArgv(host: string, service: string, env: string, image
   return ['ssh', '-o', 'BatchMode=yes', host, '--', hook.map(quoteArg).join(' ')];
 }
 
-async function remotePromote(c: CommandEnv, rt: Runtimes, service: string, f: PromoteFlags, runId: string): Promise<{ result: PromoteResult; exitCode: number }> {
+async function remotePromote(c: CommandEnv, rt: Runtimes, service: string, f: PromoteFlags, runId: string): Promise<{ result: PromoteResult; exitCode: number; printPlan?: boolean }> {
   const { target, staging } = resolvePair(c.loaded.config.environments, service, f.env!, c.loaded.dir);
   const host = target.spec.host!;
   const source = f.image ?? (await sourceImageIdFn(rt, staging)());
@@ -89,7 +122,7 @@ async function remotePromote(c: CommandEnv, rt: Runtimes, service: string, f: Pr
     source_image_id: source, previous_image_id: null, switched: false, rolled_back: false, rollback_healthy: null, detail: '', verdict: null, error: null,
     plan: [`${formatCommand(argv[0]!, argv.slice(1))}   (hook exit 0/1/2 → deploy verdict here)`],
   };
-  if (c.dryRun) return { result, exitCode: 0 };
+  if (c.dryRun) return { result, exitCode: 0, printPlan: true };
   const r = await exec(argv[0]!, argv.slice(1), { reject: false, timeoutMs: (target.spec.health_timeout_seconds + 600) * 1000 });
   const code = r.exitCode === 0 || r.exitCode === 1 || r.exitCode === 2 ? r.exitCode : 1;
   result.exit_code = code;
@@ -144,7 +177,7 @@ export async function selfDeployCommand(c: CommandEnv, service: string, f: SelfD
     ...f.ferryArgv, '--config', c.loaded.path, '--state-dir', c.home, 'promote', service, '--env', env, '--hook-mode', '--image', image, '--run-id', `${id}-hook`,
   ];
   const result = await runSelfDeploy({
-    target, staging, home: c.home, runId, resume: Boolean(f.resume), dryRun: c.dryRun,
+    target, staging, ...flow(c), runId, resume: Boolean(f.resume),
     sourceImageId: sourceImageIdFn(rt, staging, f.image), currentImageId: () => backendFor(rt, target).currentImageId(),
     targetIdentity: targetIdentityFn(rt, target, self), self, approve, hookArgv, cwd: c.loaded.dir,
   });
@@ -163,7 +196,7 @@ export async function finalizeCommand(c: CommandEnv, service: string | undefined
     const target = resolveService(envs, env, name, c.loaded.dir);
     try {
       results.push(await runFinalize({
-        target, home: c.home, runId: f.runId, dryRun: c.dryRun, backend: backendFor(rt, target), self,
+        target, ...flow(c), runId: f.runId, backend: backendFor(rt, target), self,
         targetIdentity: targetIdentityFn(rt, target, self), waitMs: (f.waitSeconds ?? 0) * 1000,
       }));
     } catch (e) {

@@ -1,23 +1,27 @@
-// `ferry finalize` — self-deploy Phase C, run by the new container or the next ferry start: read the
-// exit code the detached hook recorded, map 0 → SUCCESS and anything else → FAILED, write the deploy
-// verdict, and on FAILED make sure production is back on the previous image. Idempotent.
+// `ferry finalize` — self-deploy Phase C on the engine, run by the new container or the next ferry
+// start: READ_EXIT_CODE the detached hook recorded (0 → SUCCESS, anything else → FAILED) → ROLLBACK
+// (on FAILED make sure production is back on the previous image) → VERDICT → RECORD (the self-deploy
+// record becomes `finalized`). Idempotent: an interrupted finalize resumes its own run.
 
-import { ErrorCode, FerryError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { ErrorCode, FerryError, serializeError } from '../errors.js';
+import { openRun, writeResult } from '../engine/run.js';
+import { stateFile } from '../engine/paths.js';
+import { loadState } from '../engine/state-store.js';
+import type { RunStatus, Step, StepContext } from '../engine/types.js';
 import type { PromoteBackend } from './backend.js';
+import { deployVerdictWritten, writeDeployVerdict } from './deploy-verdict.js';
 import { pidAlive } from './hook-launch.js';
-import { writeDeployVerdict } from './promote.js';
-import { openFlowRun } from './run-file.js';
-import { loadRecord, pendingRunId, readExitCode, saveRecord } from './self-deploy-record.js';
+import { edit, engineOptions, keepErrors, note, planLines, type FlowEngine } from './pipeline.js';
+import { loadRecord, pendingRunId, readExitCode, saveRecord, type SelfDeployRecord } from './self-deploy-record.js';
 import { isSelf, type SelfIdentity } from './self-detect.js';
 import type { ResolvedService } from './service.js';
 import { latestVerdictPath } from './verdict-store.js';
 
-export interface FinalizeOptions {
+export interface FinalizeOptions extends FlowEngine {
   target: ResolvedService;
-  home: string;
   /** Default: the service's pending self-deploy run. */
   runId?: string;
-  dryRun: boolean;
   backend: PromoteBackend;
   self: SelfIdentity;
   targetIdentity: () => Promise<{ id: string; name: string } | null>;
@@ -38,12 +42,104 @@ export interface FinalizeResult {
   plan: string[];
 }
 
+interface FinalizeData {
+  service: string;
+  self_deploy_run: string;
+  hook_exit_code: number | null;
+  status: 'SUCCESS' | 'FAILED';
+  rolled_back: boolean;
+  detail: string;
+  verdict: string | null;
+}
+
 /** Pure: the seed's mapping. 0 → SUCCESS; 1, 2, anything else, or no code at all → FAILED. */
 export function verdictFromExitCode(code: number | null): 'SUCCESS' | 'FAILED' {
   return code === 0 ? 'SUCCESS' : 'FAILED';
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const hookCodeOf = (code: number | null): number | null => (code !== null && !Number.isNaN(code) ? code : null);
+type Ctx = StepContext<FinalizeData>;
+
+function finalizeSteps(o: FinalizeOptions, record: SelfDeployRecord): Step<FinalizeData>[] {
+  const { target } = o;
+  const prev = record.previous_image_id;
+  return [
+    {
+      id: 'READ_EXIT_CODE',
+      title: 'read the exit code the hook recorded',
+      describe: ({ data }) => [note(`read ${record.exit_file}: ${data.hook_exit_code ?? 'no exit code (hook died)'} → deploy_status ${data.status}`)],
+      async run(ctx: Ctx) {
+        const code = hookCodeOf(await readExitCode(record.exit_file));
+        ctx.data.hook_exit_code = code;
+        ctx.data.status = verdictFromExitCode(code);
+        ctx.data.detail = code === null ? 'the hook exited without recording an exit code' : `hook exit ${code}`;
+        return { detail: ctx.data.status, output: { hook_exit_code: code } };
+      },
+    },
+    {
+      id: 'ROLLBACK',
+      title: 'on FAILED: production back on the previous image',
+      describe: ({ data }) => [note(data.status === 'FAILED' ? `ensure ${target.spec.container} runs the previous image ${prev ?? '(unknown)'}; roll back if not` : 'no rollback needed')],
+      async run(ctx: Ctx) {
+        const d = ctx.data;
+        if (d.status !== 'FAILED' || !prev) return { status: 'skipped', detail: 'not_needed' };
+        const current = await o.backend.currentImageId();
+        if (current === null || current === prev) {
+          d.detail += '; production is on the previous image';
+          return { status: 'skipped', detail: 'already_on_previous' };
+        }
+        const ident = await o.targetIdentity();
+        if (ident && isSelf(o.self, ident)) {
+          // Recorded, not thrown: the FAILED verdict must still be written.
+          const e = new FerryError(ErrorCode.SELF_RESTART_REFUSED, `production runs ${current}, not the previous ${prev}, and ferry will not restart its own container: roll back from the host`);
+          d.detail += `; ${e.message}`;
+          ctx.log.warn(`${e.code}: ${e.message}`);
+          return { detail: 'self_restart_refused', output: { error: serializeError(e) } };
+        }
+        const rb = await o.backend.rollback(prev, { autoRolledBack: false });
+        d.rolled_back = true;
+        d.detail += `; rolled back to ${prev}: ${rb.detail}`;
+        return { detail: rb.healthy ? 'rolled_back_healthy' : 'rollback_unhealthy', output: { detail: rb.detail } };
+      },
+    },
+    {
+      id: 'VERDICT',
+      title: 'write the deploy verdict',
+      describe: () => [edit(`write ${latestVerdictPath(target.verdictDir, target.service, 'deploy')}`)],
+      async check(ctx: Ctx) {
+        const path = await deployVerdictWritten(target, record.run_id, ctx.data.status, ctx.data.hook_exit_code);
+        if (!path) return undefined;
+        ctx.data.verdict = path;
+        return { detail: 'already_written' };
+      },
+      async run(ctx: Ctx) {
+        const d = ctx.data;
+        const paths = await writeDeployVerdict(target, {
+          status: d.status, runId: record.run_id, imageId: record.source_image_id, previousImageId: prev, exitCode: d.hook_exit_code,
+          rolledBack: d.rolled_back || d.hook_exit_code === 2, detail: d.detail, now: o.now,
+          extra: { gate_token: record.gate_token, finalized_by: 'ferry finalize' },
+        });
+        d.verdict = paths.latest;
+        return { detail: d.status, output: { verdict: paths.latest } };
+      },
+    },
+    {
+      id: 'RECORD',
+      title: 'mark the self-deploy finalized',
+      describe: () => [edit(`self-deploy record ${record.run_id}: phase finalized`)],
+      async run(ctx: Ctx) {
+        const rec = await loadRecord(o.home, target.service, record.run_id);
+        rec.phase = 'finalized';
+        rec.hook_exit_code = ctx.data.hook_exit_code;
+        rec.deploy_status = ctx.data.status;
+        rec.finalized_at = (o.now?.() ?? new Date()).toISOString();
+        await saveRecord(o.home, rec);
+        return {};
+      },
+    },
+  ];
+}
 
 export async function runFinalize(o: FinalizeOptions): Promise<FinalizeResult> {
   const { target } = o;
@@ -69,60 +165,30 @@ export async function runFinalize(o: FinalizeOptions): Promise<FinalizeResult> {
   if (code === null && (alive || !local)) {
     return { ...base, status: 'pending', detail: `hook ${local ? `pid ${record.pid} ` : `on ${record.host} `}has not recorded an exit code yet (${record.exit_file})` };
   }
-  const status = verdictFromExitCode(Number.isNaN(code) ? -1 : code);
-  const hookCode = code !== null && !Number.isNaN(code) ? code : null;
-  base.plan = [
-    `read ${record.exit_file}: ${hookCode ?? 'no exit code (hook died)'} → deploy_status ${status}`,
-    status === 'FAILED' ? `ensure ${target.spec.container} runs the previous image ${record.previous_image_id ?? '(unknown)'}; roll back if not` : 'no rollback needed',
-    `write ${latestVerdictPath(target.verdictDir, target.service, 'deploy')}`,
-  ];
-  if (o.dryRun) return { ...base, status: 'dry_run', hook_exit_code: hookCode };
 
-  const run = openFlowRun(o.home, 'finalize', runId, ['READ_EXIT_CODE', 'ROLLBACK', 'VERDICT'], { service: target.service, self_deploy_run: runId }, false);
-  await run.phase('READ_EXIT_CODE', 'completed', status, { hook_exit_code: hookCode });
-
-  let rolledBack = false;
-  let detail = hookCode === null ? 'the hook exited without recording an exit code' : `hook exit ${hookCode}`;
-  if (status === 'FAILED' && record.previous_image_id) {
-    const current = await o.backend.currentImageId();
-    const ident = await o.targetIdentity();
-    if (current !== null && current !== record.previous_image_id) {
-      if (ident && isSelf(o.self, ident)) {
-        detail += `; production runs ${current}, not the previous ${record.previous_image_id}, and ferry will not restart its own container: roll back from the host`;
-        await run.phase('ROLLBACK', 'failed', 'self_restart_refused');
-      } else {
-        await run.phase('ROLLBACK', 'running');
-        const rb = await o.backend.rollback(record.previous_image_id, { healthy: false, detail, autoRolledBack: false });
-        rolledBack = true;
-        detail += `; rolled back to ${record.previous_image_id}: ${rb.detail}`;
-        await run.phase('ROLLBACK', rb.healthy ? 'completed' : 'failed', rb.healthy ? 'rolled_back_healthy' : 'rollback_unhealthy');
-      }
-    } else {
-      detail += '; production is on the previous image';
-      await run.phase('ROLLBACK', 'skipped', 'already_on_previous');
-    }
-  } else {
-    await run.phase('ROLLBACK', 'skipped', 'not_needed');
+  const hookCode = hookCodeOf(code);
+  const data: FinalizeData = { service: target.service, self_deploy_run: runId, hook_exit_code: hookCode, status: verdictFromExitCode(hookCode), rolled_back: false, detail: '', verdict: null };
+  // A finalize killed mid-way resumes its own run (same id) instead of starting over.
+  const resume = existsSync(stateFile(o.home, 'finalize', runId)) && (await loadState<FinalizeData>(o.home, 'finalize', runId).then((s) => s.state.status !== 'completed', () => false));
+  const holder: { error: unknown } = { error: null };
+  const run = await openRun<FinalizeData>(
+    {
+      pipeline: 'finalize', runId, resume, data, buildSteps: () => keepErrors(finalizeSteps(o, record), holder),
+      finalStatus: (s, failed): RunStatus => (failed || s.data.status !== 'SUCCESS' ? 'failed' : 'completed'),
+      resumeCommand: `ferry finalize ${target.service} --env ${target.environment} --run-id ${runId}`,
+    },
+    engineOptions(o),
+  );
+  try {
+    const plan = planLines(finalizeSteps(o, record), run.state);
+    const final = await run.execute();
+    const d = final.data;
+    if (o.dryRun) return { ...base, status: 'dry_run', hook_exit_code: d.hook_exit_code, plan };
+    if (holder.error) throw holder.error;
+    const result: FinalizeResult = { ...base, status: d.status, hook_exit_code: d.hook_exit_code, rolled_back: d.rolled_back, detail: d.detail, verdict: d.verdict, plan };
+    await writeResult(engineOptions(o), runId, 'finalize', result);
+    return result;
+  } finally {
+    await run.close();
   }
-
-  const paths = await writeDeployVerdict(target, {
-    status,
-    runId,
-    imageId: record.source_image_id,
-    previousImageId: record.previous_image_id,
-    exitCode: hookCode,
-    rolledBack: rolledBack || hookCode === 2,
-    detail,
-    now: o.now,
-    extra: { gate_token: record.gate_token, finalized_by: 'ferry finalize' },
-  });
-  await run.phase('VERDICT', 'completed', status, { verdict: paths.latest });
-  record.phase = 'finalized';
-  record.hook_exit_code = hookCode;
-  record.deploy_status = status;
-  record.finalized_at = (o.now?.() ?? new Date()).toISOString();
-  await saveRecord(o.home, record);
-  const result: FinalizeResult = { ...base, status, hook_exit_code: hookCode, rolled_back: rolledBack, detail, verdict: paths.latest };
-  await run.finish(status === 'SUCCESS' ? 'completed' : 'failed', { ...result });
-  return result;
 }

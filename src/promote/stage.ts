@@ -1,24 +1,39 @@
-// `ferry stage <service>`: run the configured staging check INSIDE the staging container (docker
-// exec through the Engine API), map exit 0 → SUCCESS and anything else → FAILED, write the verdict.
+// `ferry stage <service>` on the engine: INSPECT the staging container (must be running; record its
+// image id) → CHECK (run the configured check INSIDE it via the Engine API; exit 0 → SUCCESS, else
+// FAILED) → VERDICT (write 15-staging-log.md). A failed check is a FAILED verdict, not a step error.
 
 import { ErrorCode, FerryError } from '../errors.js';
+import { openRun, writeResult } from '../engine/run.js';
+import type { RunStatus, Step, StepContext } from '../engine/types.js';
 import type { ContainerRuntime } from '../adapters/runtime/types.js';
 import { formatCommand } from '../util/process.js';
+import { engineOptions, exec, edit, keepErrors, note, planLines, type FlowEngine } from './pipeline.js';
 import { fillArgv, type ResolvedService } from './service.js';
-import { openFlowRun } from './run-file.js';
-import { historyVerdictPath, latestVerdictPath, writeVerdict } from './verdict-store.js';
+import { historyVerdictPath, latestVerdictPath, readLatestVerdict, writeVerdict } from './verdict-store.js';
 import type { VerdictStatus } from './verdict.js';
 
-export interface StageOptions {
+export interface StageOptions extends FlowEngine {
   runtime: ContainerRuntime;
   svc: ResolvedService;
-  /** The ferry home (.ferry/). */
-  home: string;
   runId: string;
-  dryRun: boolean;
+  /** Continue run `runId` from its first step not done. */
+  resume?: boolean;
   /** Container that runs the check; default: the service's container (swarm: a running task's container). */
   container?: string;
   now?: () => Date;
+}
+
+export interface StageData {
+  service: string;
+  environment: string;
+  container: string;
+  argv: string[];
+  image_id: string | null;
+  image: string | null;
+  exit_code: number | null;
+  output: string;
+  status: VerdictStatus | null;
+  verdict: string | null;
 }
 
 export interface StageResult {
@@ -55,65 +70,115 @@ export function planStage(svc: ResolvedService, container: string, runId: string
   };
 }
 
-/** @throws NOT_FOUND (no container), DEPLOY_FAILED (not running), CONFIG_INVALID (no check) */
+type Ctx = StepContext<StageData>;
+
+function stageSteps(o: StageOptions, plan: string[]): Step<StageData>[] {
+  const { svc } = o;
+  return [
+    {
+      id: 'INSPECT',
+      title: 'staging container running; record its image id',
+      describe: () => [note(plan[0]!)],
+      async run(ctx: Ctx) {
+        const c = ctx.data.container;
+        const info = await o.runtime.inspectContainer(c);
+        if (!info) throw new FerryError(ErrorCode.NOT_FOUND, `staging container ${c} not found`, { fix: `docker ps -a --filter name=${c}` });
+        if (!info.running) throw new FerryError(ErrorCode.DEPLOY_FAILED, `staging container ${c} is not running (${info.status})`, { fix: `docker start ${c}` });
+        ctx.data.image_id = info.imageId;
+        ctx.data.image = info.image;
+        return { output: { image_id: info.imageId } };
+      },
+    },
+    {
+      id: 'CHECK',
+      title: 'run the staging check inside the container',
+      describe: () => [exec(plan[1]!)],
+      async run(ctx: Ctx) {
+        let exitCode: number;
+        let output: string;
+        try {
+          const r = await o.runtime.exec(ctx.data.container, ctx.data.argv, { timeoutMs: svc.spec.check_timeout_seconds * 1000 });
+          exitCode = r.exitCode;
+          output = [r.stdout, r.stderr].filter((s) => s.trim() !== '').join('\n');
+        } catch (e) {
+          // A check that cannot even start (missing binary, timeout) is a failed check, with the reason as output.
+          exitCode = -1;
+          output = e instanceof Error ? e.message : String(e);
+        }
+        ctx.data.exit_code = exitCode;
+        ctx.data.output = output;
+        ctx.data.status = exitCode === 0 ? 'SUCCESS' : 'FAILED';
+        return { detail: ctx.data.status, output: { exit_code: exitCode } };
+      },
+    },
+    {
+      id: 'VERDICT',
+      title: 'write the staging verdict',
+      describe: () => plan.slice(2).map(edit),
+      async check(ctx: Ctx) {
+        const v = await readLatestVerdict(svc.verdictDir, svc.service, 'staging').catch(() => null);
+        if (!v || v.frontmatter.run_id !== ctx.runId) return undefined;
+        ctx.data.verdict = v.path;
+        return { detail: 'already_written', output: { verdict: v.path } };
+      },
+      async run(ctx: Ctx) {
+        const d = ctx.data;
+        if (!d.status || !d.image_id) throw new FerryError(ErrorCode.STATE_CORRUPT, 'no check result in the run state: CHECK must run first');
+        const paths = await writeVerdict(svc.verdictDir, {
+          kind: 'staging',
+          status: d.status,
+          timestamp: (o.now?.() ?? new Date()).toISOString(),
+          base_url: svc.spec.base_url ?? null,
+          image_id: d.image_id,
+          run_id: ctx.runId,
+          service: svc.service,
+          environment: svc.environment,
+          extra: { container: d.container, image: d.image, exit_code: d.exit_code },
+          summary: d.status === 'SUCCESS' ? 'Staging test suite completed. All checks passed.' : `Staging test suite FAILED (exit ${d.exit_code}). See details below.`,
+          output: d.status === 'FAILED' ? d.output : undefined,
+        });
+        d.verdict = paths.latest;
+        return { output: { verdict: paths.latest } };
+      },
+    },
+  ];
+}
+
+/**
+ * @throws NOT_FOUND (no container), DEPLOY_FAILED (not running), CONFIG_INVALID (no check), LOCKED,
+ * STATE_NOT_FOUND — the run's state records the failed step, `--resume` continues it.
+ */
 export async function runStage(o: StageOptions): Promise<StageResult> {
   const { svc } = o;
   const container = o.container ?? svc.spec.container;
   const { argv, plan } = planStage(svc, container, o.runId);
-  const base: StageResult = {
-    skill: 'stage', status: 'dry_run', run_id: o.runId, service: svc.service, environment: svc.environment,
-    container, image_id: null, exit_code: null, output: '', verdict: null, plan,
-  };
-  if (o.dryRun) return base;
-
-  const run = openFlowRun(o.home, 'stage', o.runId, ['INSPECT', 'CHECK', 'VERDICT'], { service: svc.service, environment: svc.environment }, false);
-  await run.phase('INSPECT', 'running');
-  const info = await o.runtime.inspectContainer(container);
-  if (!info) {
-    await run.phase('INSPECT', 'failed', 'not_found');
-    await run.finish('failed', { ...base, status: 'FAILED' });
-    throw new FerryError(ErrorCode.NOT_FOUND, `staging container ${container} not found`, { fix: `docker ps -a --filter name=${container}` });
-  }
-  if (!info.running) {
-    await run.phase('INSPECT', 'failed', 'not_running');
-    await run.finish('failed', { ...base, status: 'FAILED' });
-    throw new FerryError(ErrorCode.DEPLOY_FAILED, `staging container ${container} is not running (${info.status})`, { fix: `docker start ${container}` });
-  }
-  await run.phase('INSPECT', 'completed', undefined, { image_id: info.imageId });
-
-  await run.phase('CHECK', 'running');
-  let exitCode: number;
-  let output: string;
+  const holder: { error: unknown } = { error: null };
+  const data: StageData = { service: svc.service, environment: svc.environment, container, argv, image_id: null, image: null, exit_code: null, output: '', status: null, verdict: null };
+  const run = await openRun<StageData>(
+    {
+      pipeline: 'stage',
+      runId: o.runId,
+      resume: Boolean(o.resume),
+      data,
+      buildSteps: () => keepErrors(stageSteps(o, plan), holder),
+      finalStatus: (s, failed): RunStatus => (failed || s.data.status !== 'SUCCESS' ? 'failed' : 'completed'),
+      resumeCommand: `ferry stage ${svc.service} --env ${svc.environment} --resume ${o.runId}`,
+    },
+    engineOptions(o),
+  );
   try {
-    const r = await o.runtime.exec(container, argv, { timeoutMs: svc.spec.check_timeout_seconds * 1000 });
-    exitCode = r.exitCode;
-    output = [r.stdout, r.stderr].filter((s) => s.trim() !== '').join('\n');
-  } catch (e) {
-    // A check that cannot even start (missing binary, timeout) is a failed check, with the reason as output.
-    exitCode = -1;
-    output = e instanceof Error ? e.message : String(e);
+    const lines = planLines(stageSteps(o, plan), run.state);
+    const final = await run.execute();
+    const d = final.data;
+    const result: StageResult = {
+      skill: 'stage', status: o.dryRun ? 'dry_run' : (d.status ?? 'FAILED'), run_id: o.runId, service: d.service, environment: d.environment,
+      container: d.container, image_id: d.image_id, exit_code: d.exit_code, output: d.output, verdict: d.verdict, plan: lines,
+    };
+    if (o.dryRun) return result;
+    await writeResult(engineOptions(o), o.runId, 'stage', result);
+    if (holder.error) throw holder.error;
+    return result;
+  } finally {
+    await run.close();
   }
-  const status: VerdictStatus = exitCode === 0 ? 'SUCCESS' : 'FAILED';
-  await run.phase('CHECK', 'completed', status, { exit_code: exitCode });
-
-  await run.phase('VERDICT', 'running');
-  const paths = await writeVerdict(svc.verdictDir, {
-    kind: 'staging',
-    status,
-    timestamp: (o.now?.() ?? new Date()).toISOString(),
-    base_url: svc.spec.base_url ?? null,
-    image_id: info.imageId,
-    run_id: o.runId,
-    service: svc.service,
-    environment: svc.environment,
-    extra: { container, image: info.image, exit_code: exitCode },
-    summary: status === 'SUCCESS'
-      ? 'Staging test suite completed. All checks passed.'
-      : `Staging test suite FAILED (exit ${exitCode}). See details below.`,
-    output: status === 'FAILED' ? output : undefined,
-  });
-  await run.phase('VERDICT', 'completed', undefined, { verdict: paths.latest });
-  const result: StageResult = { ...base, status, image_id: info.imageId, exit_code: exitCode, output, verdict: paths.latest };
-  await run.finish(status === 'SUCCESS' ? 'completed' : 'failed', { ...result });
-  return result;
 }
