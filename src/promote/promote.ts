@@ -38,6 +38,7 @@ export interface PromoteOptions extends FlowEngine {
   /** Hook mode (self-deploy Phase B): no verdict (finalize writes it), the exit code is the contract. */
   hookMode: boolean;
   now?: () => Date;
+  /** Unused since the engine port (progress goes through run events); kept for callers. */
   log?: (line: string) => void;
 }
 
@@ -153,7 +154,6 @@ export async function runPromote(o: PromoteOptions): Promise<PromoteResult> {
       const paths = await writePromoteVerdict(deps, o.runId, final.data, result.exit_code, holder.error ?? result.error);
       result.verdict = paths.latest;
     }
-    if (result.error && result.exit_code !== 0) o.log?.(`${result.error.code}: ${result.error.message}`);
     await writeResult(engineOptions(o), o.runId, 'promote', result);
     return result;
   } finally {
