@@ -19,7 +19,8 @@ export class PlainRenderer implements Renderer {
     const s = this.style;
     if (e.status === 'dry_run') return s.dim('dry run: nothing was changed');
     const err = e.data?.error as { code: string; message: string; fix: string | null } | undefined;
-    if (!err) return s.ok(`✓ ${e.pipeline} ${e.run_id} ${e.status ?? 'completed'}`);
+    const good = e.status === 'completed' || e.status === undefined;
+    if (!err) return good ? s.ok(`✓ ${e.pipeline} ${e.run_id} completed`) : s.bad(`✗ ${e.pipeline} ${e.run_id} ${e.status}`);
     const lines = [s.bad(`✗ ${e.pipeline} ${e.run_id} ${e.status ?? 'failed'}: [${err.code}] ${err.message.split('\n')[0]}`)];
     if (err.fix) lines.push(`  fix:    ${err.fix}`);
     if (typeof e.data?.resume === 'string') lines.push(`  resume: ${e.data.resume}`);
