@@ -4,7 +4,7 @@ import type { CliContext } from './context.js';
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('dashboard')
-    .description('serve a read-only web view of runs with live events (loopback only by default)')
+    .description('serve a web view of runs with live events, and Approve/Reject for releases waiting on the dashboard gate (loopback only by default)')
     .option('-p, --port <port>', 'port (0 picks a free one)', '4700')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .action(async (o: { port: string; host: string }) => {

@@ -50,6 +50,12 @@ describe('cli', () => {
     expect(r.stderr).toContain('Did you mean runs?');
   });
 
+  it('a misspelt release (ferry relase) exits 2 and suggests release', async () => {
+    const r = await ferry(['relase']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('Did you mean release?');
+  });
+
   it('an unknown flag exits 2 and names it', async () => {
     const r = await ferry(['runs', 'list', '--bogus']);
     expect(r.exitCode).toBe(2);
