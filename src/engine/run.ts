@@ -7,7 +7,7 @@ import { createExec, type Exec } from '../util/process.js';
 import { EventLog, type Renderer } from './events.js';
 import { acquireRunLock, type RunLock } from './lock.js';
 import { resultFile, runLogFile, stateFile } from './paths.js';
-import { loadState, saveState, writeJsonAtomic } from './state-store.js';
+import { listStates, loadState, saveState, writeJsonAtomic } from './state-store.js';
 import type { Logger, RunState, RunStatus, Step, StepContext, StepOutcome, StepRecord } from './types.js';
 
 export interface EngineOptions {
@@ -34,7 +34,12 @@ export interface PipelineSpec<D> {
   finalStatus?(state: RunState<D>, failed: boolean): RunStatus;
   /** Printed on failure, e.g. `ferry release --resume release-20260225-a3f7b2`. */
   resumeCommand: string;
+  /** Warn about this pipeline's unfinished runs older than 24 h (default true; release does its own). */
+  warnStale?: boolean;
 }
+
+/** A run not completed and untouched this long is stale (DESIGN.md "State"). */
+export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 
 const DONE: ReadonlySet<string> = new Set(['completed', 'skipped']);
 
@@ -51,6 +56,7 @@ export class Run<D> {
     readonly state: RunState<D>,
     readonly resumed: boolean,
     private readonly lock: RunLock | null,
+    private readonly stale: readonly string[] = [],
   ) {
     const persist = !opts.dryRun;
     this.events = new EventLog(opts.stateDir, spec.runId, spec.pipeline, opts.renderer, persist);
@@ -122,6 +128,9 @@ export class Run<D> {
   async execute(): Promise<RunState<D>> {
     const steps = this.steps.map((s) => ({ id: s.id, title: s.title, group: s.group ?? null, status: this.state.steps[s.id]?.status ?? 'pending' }));
     this.emit({ type: this.resumed ? 'run.resumed' : 'run.started', status: this.state.status, data: { steps, dry_run: this.opts.dryRun } });
+    for (const id of this.stale) {
+      this.log.warn(`stale run ${id}: not completed and untouched for over 24 h; resume it (ferry ${this.spec.pipeline} --resume ${id}) or delete its state file`);
+    }
     if (this.opts.dryRun) return this.describeAll();
 
     this.state.status = 'in_progress';
@@ -247,11 +256,22 @@ export async function openRun<D>(spec: PipelineSpec<D>, opts: EngineOptions): Pr
     } else {
       state = freshState(spec, spec.buildSteps(spec.data));
     }
-    return new Run(spec, opts, state, spec.resume, lock);
+    const stale = spec.resume || spec.warnStale === false ? [] : await staleRuns(opts.stateDir, spec.pipeline, spec.runId);
+    return new Run(spec, opts, state, spec.resume, lock, stale);
   } catch (e) {
     await lock?.release();
     throw e;
   }
+}
+
+async function staleRuns(home: string, pipeline: string, except: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const l of await listStates(home)) {
+    if (l.pipeline !== pipeline || l.archived || l.runId === except || Date.now() - l.mtimeMs < STALE_AFTER_MS) continue;
+    const status = await loadState(home, pipeline, l.runId).then((r) => r.state.status, () => 'corrupt');
+    if (status !== 'completed' && status !== 'dry_run') out.push(l.runId);
+  }
+  return out;
 }
 
 /** .ferry/results/<run_id>/<pipeline>.json — the seeds' ModelSkillResult files. */

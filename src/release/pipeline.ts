@@ -124,6 +124,8 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
     project: projectRelease,
     finalStatus: releaseFinalStatus,
     resumeCommand: resumeCommand(runId),
+    // checkStale() already warned, and may have picked a new id for a stale one.
+    warnStale: false,
   };
   let run: Run<ReleaseData>;
   let rows: PlanRow[];

@@ -1,6 +1,6 @@
 // The engine contract, driven through a real child process (`ferry _selftest`).
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -107,6 +107,17 @@ describe('engine', () => {
     const missing = await ferry(['--state-dir', home, '_selftest', '--out', out, '--resume', 'selftest-20991231-ffffff']);
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('STATE_NOT_FOUND');
+  });
+
+  it('warns about an unfinished run of the same pipeline untouched for over 24 h', async () => {
+    const old = 'selftest-20260101-777777';
+    await ferry(base(old), { env: { FERRY_TEST_CRASH: 'AFTER:s1' } });
+    const dayAgo = new Date(Date.now() - 25 * 3600_000);
+    utimesSync(statePath(old), dayAgo, dayAgo);
+    const r = await ferry(['--state-dir', home, '_selftest', '--out', `${out}.new`, '--run-id', 'selftest-20260101-888888']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain(`stale run ${old}`);
+    expect(r.stderr).toContain(`--resume ${old}`);
   });
 
   it('--dry-run creates no state file and runs nothing', async () => {
