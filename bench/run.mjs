@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CASES as ENGINE_CASES } from './engine.mjs';
+import { CASES as PLAN_CASES } from './release-plan.mjs';
 
 const BIN = fileURLToPath(new URL('../bin/ferry.js', import.meta.url));
 
@@ -39,6 +40,7 @@ const CASES = [
     maxRatio: 2.5,
   },
   ...ENGINE_CASES(BIN),
+  ...PLAN_CASES(BIN),
 ];
 
 let failed = 0;

@@ -7,7 +7,8 @@ import { throttling } from '@octokit/plugin-throttling';
 import { redact } from '../../engine/redact.js';
 
 const GhOctokit = Octokit.plugin(retry, throttling);
-export type GithubClient = InstanceType<typeof GhOctokit>;
+// NOTE: the plugins only add options; typing clients as plain Octokit keeps declarations portable.
+export type GithubClient = Octokit;
 type ThrottleOptions = NonNullable<ConstructorParameters<typeof GhOctokit>[0]>['throttle'];
 type Group = NonNullable<NonNullable<ThrottleOptions>['write']>;
 
