@@ -4,6 +4,7 @@
 import { releaseRunId, validateRunId } from '../engine/run-id.js';
 import { archiveState } from '../engine/state-store.js';
 import { openRun, writeResult, type EngineOptions, type Run } from '../engine/run.js';
+import { mapLimit } from '../util/concurrency.js';
 import type { LoadedConfig } from '../config/load.js';
 import { createForge } from '../adapters/forge/index.js';
 import { createRegistry } from '../adapters/registry/index.js';
@@ -72,18 +73,22 @@ function validate(req: ReleaseRequest, known: readonly ReleasePackage[]): { bump
   return { bump: (req.bump as Bump | undefined) ?? null };
 }
 
+/** Fetches and scans in flight at once: enough to hide network latency, few enough for 2 cores. */
+const SCAN_CONCURRENCY = 8;
+
 async function scanAll(git: Git, pkgs: readonly ReleasePackage[], io: ReleaseIo, bump: Bump | null, fetch: boolean): Promise<{ rows: PlanRow[]; commits: Record<string, ClassifiedCommit[]> }> {
   const cfg = io.loaded.config.release;
   const remote = cfg.forge.remote;
-  const refs = new Map<string, string>();
-  for (const dir of new Set(pkgs.map((p) => p.repoDir))) {
+  const tracking = `refs/remotes/${remote}/${cfg.main_branch}`;
+  const dirs = [...new Set(pkgs.map((p) => p.repoDir))];
+  const refOf = await mapLimit(dirs, SCAN_CONCURRENCY, async (dir) => {
     const hasRemote = await git.hasRemote(dir, remote);
     if (fetch && hasRemote) await git.fetch(dir, remote);
-    const tracking = `refs/remotes/${remote}/${cfg.main_branch}`;
-    refs.set(dir, hasRemote && (await git.revParse(dir, tracking)) ? tracking : 'HEAD');
-  }
-  const results = await Promise.all(
-    pkgs.map((p) => scanPackage(git, p, { ref: refs.get(p.repoDir) ?? 'HEAD', tagPattern: cfg.tag, bumpTypes: cfg.bump_types, bumpOverride: bump })),
+    return hasRemote && (await git.revParse(dir, tracking)) ? tracking : 'HEAD';
+  });
+  const refs = new Map(dirs.map((d, i) => [d, refOf[i]!]));
+  const results = await mapLimit(pkgs, SCAN_CONCURRENCY, (p) =>
+    scanPackage(git, p, { ref: refs.get(p.repoDir) ?? 'HEAD', tagPattern: cfg.tag, bumpTypes: cfg.bump_types, bumpOverride: bump }),
   );
   return { rows: sortRows(results.map((r) => r.row)), commits: Object.fromEntries(results.map((r) => [r.row.package, r.commits])) };
 }
