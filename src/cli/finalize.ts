@@ -7,7 +7,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('self-deploy Phase C: read the hook exit code (0 → SUCCESS, else FAILED), write the deploy verdict, roll back on FAILED')
     .option('--env <env>', 'environment', 'production')
     .option('--run-id <id>', 'the self-deploy run (default: the pending one)')
-    .option('--wait-seconds <n>', 'wait for a still-running local hook', (v) => Number(v), 0)
+    .option('--wait-seconds <n>', 'wait for a still-running hook to record its exit code (local: while its pid lives; host: by its exit-code file)', (v) => Number(v), 0)
     .option('--dry-run', 'print what would be recorded and change nothing')
     .action(async (service: string | undefined, o: { env: string; runId?: string; waitSeconds: number; dryRun?: boolean }) => {
       const { finalizeCommand } = await import('../promote/commands.js');

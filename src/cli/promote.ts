@@ -10,19 +10,24 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--run-id <id>', 'run id (default: promote-YYYYMMDD-<hex>)')
     .option('--resume <run_id>', 'continue an interrupted promote from its first step not done (it can still roll back)')
     .option('--hook-mode', 'run as the self-deploy hook: no verdict (ferry finalize writes it), exit code is the contract')
+    .option('--hook-step <step>', 'on a service\'s host, for a remote promote over ssh: run one runtime step (current, image-id, identity, retag, runs, switch, health, rollback) and print it as one JSON line')
+    .option('--auto-rolled-back', 'with --hook-step rollback: the runtime already rolled back by itself (swarm)')
     .option('--dry-run', 'print each step\'s intents and change nothing')
-    .action(async (service: string, o: { env?: string; image?: string; runId?: string; resume?: string; hookMode?: boolean; dryRun?: boolean }) => {
-      const { promoteCommand } = await import('../promote/commands.js');
+    .action(async (service: string, o: { env?: string; image?: string; runId?: string; resume?: string; hookMode?: boolean; hookStep?: string; autoRolledBack?: boolean; dryRun?: boolean }) => {
+      const { promoteCommand, hookStepCommand } = await import('../promote/commands.js');
       const loaded = await ctx.config();
+      if (o.hookStep !== undefined) {
+        // Stateless: no engine run, no state dir; the controller's run (over ssh) persists the step.
+        const answer = await hookStepCommand({ loaded, home: '', dryRun: Boolean(o.dryRun) }, service, { env: o.env, step: o.hookStep, image: o.image, autoRolledBack: o.autoRolledBack });
+        process.stdout.write(JSON.stringify(answer) + '\n');
+        return;
+      }
       const engine = await ctx.engine({ dryRun: Boolean(o.dryRun) });
       try {
-        const { result, exitCode, printPlan } = await promoteCommand({ loaded, home: await ctx.home({ needConfig: true }), dryRun: Boolean(o.dryRun), engine, log: (l) => ctx.note(l) }, service, o);
+        const { result, exitCode } = await promoteCommand({ loaded, home: await ctx.home({ needConfig: true }), dryRun: Boolean(o.dryRun), engine, log: (l) => ctx.note(l) }, service, o);
         await engine.renderer.flush?.();
         ctx.result(result);
-        if (result.status === 'dry_run') {
-          // The remote (ssh) promote is not a local pipeline: its plan is printed here.
-          if (printPlan) result.plan.forEach((l) => ctx.print(`  would: ${l}`));
-        } else {
+        if (result.status !== 'dry_run') {
           ctx.print(`${service} → ${result.environment}: deploy_status ${result.status} (exit ${result.exit_code})  ${result.source_image_id ?? ''}`);
           if (result.detail) ctx.print(`  ${result.detail}`);
           if (result.error) ctx.note(`error[${result.error.code}]: ${result.error.message}${result.error.fix ? `\n  fix: ${result.error.fix}` : ''}`);

@@ -7,13 +7,15 @@ import type { EngineOptions } from '../engine/run.js';
 import { loadState } from '../engine/state-store.js';
 import type { LoadedConfig } from '../config/load.js';
 import { GATE_TOKEN_PATTERN } from '../adapters/gate/types.js';
-import { exec, formatCommand, quoteArg } from '../util/process.js';
 import { runStage, type StageResult } from './stage.js';
-import { runPromote, writeDeployVerdict, type PromoteData, type PromoteResult } from './promote.js';
+import { runPromote, type PromoteData, type PromoteResult } from './promote.js';
 import { runSelfDeploy, type GateAnswer, type SelfDeployResult } from './self-deploy.js';
 import { runFinalize, type FinalizeResult } from './finalize.js';
 import { identify, probeSelf, type SelfIdentity } from './self-detect.js';
-import { resolveService } from './service.js';
+import { remoteHook, sshBackend } from './backend-ssh.js';
+import { runHookStep } from './hook-step.js';
+import { resolveService, type ResolvedService } from './service.js';
+import { HOOK_STEPS, isHookStep, remoteFerry } from './ssh.js';
 import { backendFor, createRuntimes, resolvePair, sourceImageIdFn, stageContainer, targetIdentityFn, type Runtimes } from './wiring.js';
 
 export interface CommandEnv {
@@ -69,8 +71,7 @@ export interface PromoteFlags {
 }
 
 /** Exit code is the hook contract: 0 healthy, 1 failed before the switch, 2 unhealthy after it (rolled back). */
-/** `printPlan`: the plan was not rendered as engine events (the remote ssh promote) and should be printed. */
-export async function promoteCommand(c: CommandEnv, service: string, flags: PromoteFlags): Promise<{ result: PromoteResult; exitCode: number; printPlan?: boolean }> {
+export async function promoteCommand(c: CommandEnv, service: string, flags: PromoteFlags): Promise<{ result: PromoteResult; exitCode: number }> {
   const f = { ...flags };
   if (f.resume && f.runId) throw new FerryError(ErrorCode.USAGE, 'give --resume or --run-id, not both', { fix: `ferry promote ${service} --resume ${f.resume}` });
   const runId = f.resume ? validateRunId(f.resume, '--resume') : runIdOf('promote', f.runId);
@@ -94,44 +95,69 @@ export async function promoteCommand(c: CommandEnv, service: string, flags: Prom
   if (target.spec.self && !f.hookMode) {
     throw new FerryError(ErrorCode.CONFIRMATION_REQUIRED, `${service} runs ferry itself: it is deployed by the detached self-deploy hook, never synchronously`, { fix: `ferry self-deploy ${service} --env ${f.env}` });
   }
-  if (target.spec.host && !f.hookMode) return remotePromote(c, rt, service, f, runId);
+  // A service with a host (and not this process running as its hook there): the same engine steps,
+  // each runtime call made on the host over ssh; state, events and the verdict stay here.
+  const remote = target.spec.host && !f.hookMode;
   const result = await runPromote({
-    backend: backendFor(rt, target), target, staging,
-    sourceImageId: sourceImageIdFn(rt, staging, f.image),
-    imageExists: async (id) => (await rt.docker.inspectImage(id)) !== null,
-    targetIdentity: targetIdentityFn(rt, target, self), self,
+    ...(remote ? remoteDeps(c, rt, target, staging, f.image) : {
+      backend: backendFor(rt, target),
+      sourceImageId: sourceImageIdFn(rt, staging, f.image),
+      imageExists: async (id: string) => (await rt.docker.inspectImage(id)) !== null,
+      targetIdentity: targetIdentityFn(rt, target, self),
+    }),
+    target, staging, self,
     ...flow(c), runId, resume: Boolean(f.resume), hookMode: Boolean(f.hookMode), log: c.log,
   });
   return { result, exitCode: result.exit_code };
 }
 
-/** Pure: the synchronous non-self deploy over ssh — the same hook, run on the service's host. */
-export function remoteHookArgv(host: string, service: string, env: string, imageId: string, runId: string): string[] {
-  const hook = ['ferry', 'promote', service, '--env', env, '--hook-mode', '--image', imageId, '--run-id', runId];
-  return ['ssh', '-o', 'BatchMode=yes', host, '--', hook.map(quoteArg).join(' ')];
+/** The promote deps of a service on another host: backend, source image, image check and identity over ssh. */
+function remoteDeps(c: CommandEnv, rt: Runtimes, target: ResolvedService, staging: ResolvedService, image?: string) {
+  const hook = remoteHook(target, c.loaded.path);
+  const inner = backendFor(rt, target);
+  const remoteId = async (ref: string): Promise<string | null> => {
+    const v = (await hook.call('image-id', { image: ref })).image_id;
+    return typeof v === 'string' && v ? v : null;
+  };
+  const stagingCurrent = async (): Promise<string | null> => {
+    if (!staging.spec.host) return sourceImageIdFn(rt, staging)();
+    const v = (await remoteHook(staging, c.loaded.path).call('current')).image_id;
+    return typeof v === 'string' && v ? v : null;
+  };
+  return {
+    backend: sshBackend(target, { configPath: c.loaded.path, inner }),
+    // --image is resolved on the target host (where it must exist); else what staging runs now.
+    sourceImageId: async () => (image ? ((await remoteId(image)) ?? image) : stagingCurrent()),
+    imageExists: async (id: string) => (await remoteId(id)) !== null,
+    targetIdentity: async () => {
+      const v = (await hook.call('identity')).identity as { id?: unknown; name?: unknown } | null;
+      return v && typeof v.id === 'string' ? { id: v.id, name: String(v.name ?? '') } : null;
+    },
+  };
 }
 
-async function remotePromote(c: CommandEnv, rt: Runtimes, service: string, f: PromoteFlags, runId: string): Promise<{ result: PromoteResult; exitCode: number; printPlan?: boolean }> {
-  const { target, staging } = resolvePair(c.loaded.config.environments, service, f.env!, c.loaded.dir);
-  const host = target.spec.host!;
-  const source = f.image ?? (await sourceImageIdFn(rt, staging)());
-  if (!source) throw new FerryError(ErrorCode.NOT_FOUND, 'no source image id: pass --image', { fix: `ferry promote ${service} --env ${f.env} --image <sha256:…>` });
-  const argv = remoteHookArgv(host, service, f.env!, source, `${runId}-hook`);
-  const result: PromoteResult = {
-    skill: 'promote', status: 'dry_run', exit_code: 0, run_id: runId, service, environment: target.environment, runtime: target.spec.runtime,
-    source_image_id: source, previous_image_id: null, switched: false, rolled_back: false, rollback_healthy: null, detail: '', verdict: null, error: null,
-    plan: [`${formatCommand(argv[0]!, argv.slice(1))}   (hook exit 0/1/2 → deploy verdict here)`],
-  };
-  if (c.dryRun) return { result, exitCode: 0, printPlan: true };
-  const r = await exec(argv[0]!, argv.slice(1), { reject: false, timeoutMs: (target.spec.health_timeout_seconds + 600) * 1000 });
-  const code = r.exitCode === 0 || r.exitCode === 1 || r.exitCode === 2 ? r.exitCode : 1;
-  result.exit_code = code;
-  result.status = code === 0 ? 'SUCCESS' : 'FAILED';
-  result.switched = code !== 1;
-  result.rolled_back = code === 2;
-  result.detail = r.all.split('\n').slice(-20).join('\n');
-  result.verdict = (await writeDeployVerdict(target, { status: result.status, runId, imageId: source, previousImageId: null, exitCode: r.exitCode, rolledBack: code === 2, detail: result.detail, extra: { host } })).latest;
-  return { result, exitCode: code };
+function remoteSelfDeps(c: CommandEnv, rt: Runtimes, target: ResolvedService, staging: ResolvedService, image?: string) {
+  const r = remoteDeps(c, rt, target, staging, image);
+  return { sourceImageId: r.sourceImageId, currentImageId: () => r.backend.currentImageId(), targetIdentity: r.targetIdentity };
+}
+
+/** The runtime backend for a service: over ssh when it has a host, else this host's. */
+function backendOf(c: CommandEnv, rt: Runtimes, target: ResolvedService) {
+  return target.spec.host ? sshBackend(target, { configPath: c.loaded.path, inner: backendFor(rt, target) }) : backendFor(rt, target);
+}
+
+/** `--hook-step`: one backend call on this host (the remote side of a synchronous ssh promote). */
+export async function hookStepCommand(c: CommandEnv, service: string, f: { env?: string; step: string; image?: string; autoRolledBack?: boolean }): Promise<Record<string, unknown>> {
+  if (!isHookStep(f.step)) throw new FerryError(ErrorCode.USAGE, `unknown --hook-step ${JSON.stringify(f.step)} (one of ${HOOK_STEPS.join(', ')})`);
+  if (!f.env) throw new FerryError(ErrorCode.USAGE, '--hook-step needs --env');
+  if (c.dryRun && ['retag', 'switch', 'rollback'].includes(f.step)) throw new FerryError(ErrorCode.USAGE, `--hook-step ${f.step} changes the target: not in a dry run`);
+  const rt = runtimes(c);
+  const target = resolveService(c.loaded.config.environments, f.env, service, c.loaded.dir);
+  return runHookStep({
+    backend: backendFor(rt, target),
+    imageId: async (ref) => (await rt.docker.inspectImage(ref))?.id ?? null,
+    identity: targetIdentityFn(rt, target, selfOf(c)),
+  }, f.step, { image: f.image, autoRolledBack: f.autoRolledBack });
 }
 
 export interface SelfDeployFlags {
@@ -173,13 +199,19 @@ export async function selfDeployCommand(c: CommandEnv, service: string, f: SelfD
       throw e;
     }
   };
+  // On a host: the configured remote ferry (ssh.ferry / ssh.config); the state dir is shared with the
+  // host (the exit-code file finalize reads lives there), as the seed's mounted orchestrator home is.
+  const ferryPrefix = target.spec.host ? remoteFerry(target, c.loaded.path) : [...f.ferryArgv, '--config', c.loaded.path];
   const hookArgv = (image: string, id: string): string[] => [
-    ...f.ferryArgv, '--config', c.loaded.path, '--state-dir', c.home, 'promote', service, '--env', env, '--hook-mode', '--image', image, '--run-id', `${id}-hook`,
+    ...ferryPrefix, '--state-dir', c.home, 'promote', service, '--env', env, '--hook-mode', '--image', image, '--run-id', `${id}-hook`,
   ];
   const result = await runSelfDeploy({
     target, staging, ...flow(c), runId, resume: Boolean(f.resume),
-    sourceImageId: sourceImageIdFn(rt, staging, f.image), currentImageId: () => backendFor(rt, target).currentImageId(),
-    targetIdentity: targetIdentityFn(rt, target, self), self, approve, hookArgv, cwd: c.loaded.dir,
+    ...(target.spec.host ? remoteSelfDeps(c, rt, target, staging, f.image) : {
+      sourceImageId: sourceImageIdFn(rt, staging, f.image), currentImageId: () => backendFor(rt, target).currentImageId(),
+      targetIdentity: targetIdentityFn(rt, target, self),
+    }),
+    self, approve, hookArgv, cwd: c.loaded.dir,
   });
   return { result, exitCode: 0 };
 }
@@ -196,8 +228,9 @@ export async function finalizeCommand(c: CommandEnv, service: string | undefined
     const target = resolveService(envs, env, name, c.loaded.dir);
     try {
       results.push(await runFinalize({
-        target, ...flow(c), runId: f.runId, backend: backendFor(rt, target), self,
-        targetIdentity: targetIdentityFn(rt, target, self), waitMs: (f.waitSeconds ?? 0) * 1000,
+        target, ...flow(c), runId: f.runId, backend: backendOf(c, rt, target), self,
+        targetIdentity: target.spec.host ? remoteDeps(c, rt, target, target).targetIdentity : targetIdentityFn(rt, target, self),
+        waitMs: (f.waitSeconds ?? 0) * 1000,
       }));
     } catch (e) {
       if (service) throw e;

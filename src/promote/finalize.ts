@@ -157,7 +157,9 @@ export async function runFinalize(o: FinalizeOptions): Promise<FinalizeResult> {
   let code = await readExitCode(record.exit_file);
   const local = record.host === null;
   const deadline = Date.now() + (o.waitMs ?? 0);
-  while (code === null && local && record.pid !== null && pidAlive(record.pid) && Date.now() < deadline) {
+  // A local hook is waited for while its pid lives; a host hook (ssh) by its exit-code file alone
+  // (the state dir is shared with the host), until the deadline.
+  while (code === null && (local ? record.pid !== null && pidAlive(record.pid) : true) && Date.now() < deadline) {
     await sleep(200);
     code = await readExitCode(record.exit_file);
   }

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { quoteArg } from '../util/process.js';
+import { sshArgv, type SshTarget } from './ssh.js';
 
 /** Runs argv[2..] and records the exit status in argv[1]. CommonJS because `node -e` is. */
 export const RECORDER_JS = `
@@ -40,14 +41,22 @@ export function localHookPlan(nodePath: string, hookArgv: readonly string[], exi
 }
 
 /**
- * Pure: `ssh -o BatchMode=yes <host> -- setsid -f sh -c '<hook> >log 2>&1; echo $? >exit.tmp && mv exit.tmp exit'`.
- * ssh joins its arguments into one remote shell line, so every element is quoted for that shell.
+ * Pure: `ssh [-p -i -o…] <host> -- setsid -f sh -c '<hook> >>log 2>&1; echo $? >exit.tmp && mv exit.tmp exit' </dev/null >>log 2>&1`.
+ * ssh joins its arguments into one remote shell line, so every element is quoted for that shell. The
+ * detached shell gets no fd of the ssh channel (stdin /dev/null, out → log), so the ssh client returns
+ * as soon as setsid has forked, and the hook survives both the client and the ferry that started it.
+ * Its first log line names the remote pid, so a test (or an operator) can find it on the host.
  */
-export function sshHookPlan(host: string, hookArgv: readonly string[], exitFile: string, logFile: string): HookLaunchPlan {
+export function sshHookPlan(target: string | SshTarget, hookArgv: readonly string[], exitFile: string, logFile: string): HookLaunchPlan {
+  const t: SshTarget = typeof target === 'string' ? { host: target, options: [] } : target;
   const hook = hookArgv.map(quoteArg).join(' ');
-  const script = `${hook} >>${quoteArg(logFile)} 2>&1; echo $? >${quoteArg(exitFile + '.tmp')} && mv ${quoteArg(exitFile + '.tmp')} ${quoteArg(exitFile)}`;
-  const remote = ['setsid', '-f', 'sh', '-c', script].map(quoteArg).join(' ');
-  return { file: 'ssh', args: ['-o', 'BatchMode=yes', host, '--', remote], exitFile, logFile, remote: true };
+  const log = quoteArg(logFile);
+  const tmp = quoteArg(exitFile + '.tmp');
+  const script = `echo "[ferry-hook] started pid $$ $(date -u +%Y-%m-%dT%H:%M:%SZ)" >>${log}; ${hook} >>${log} 2>&1; code=$?; echo "[ferry-hook] exit $code" >>${log}; echo $code >${tmp} && mv ${tmp} ${quoteArg(exitFile)}`;
+  const remote = `${['setsid', '-f', 'sh', '-c', script].map(quoteArg).join(' ')} </dev/null >>${log} 2>&1`;
+  const argv = sshArgv(t, []);
+  // sshArgv quotes a remote argv; this line is already quoted (it carries redirections), so it goes last as is.
+  return { file: 'ssh', args: [...argv.slice(1, -1), remote], exitFile, logFile, remote: true };
 }
 
 /** Spawn detached (setsid), stdio → log file, unref: returns the pid and does not wait. */

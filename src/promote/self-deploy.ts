@@ -15,6 +15,7 @@ import { engineOptions, keepErrors, note, planLines, exec, type FlowEngine } fro
 import { loadRecord, saveRecord, selfDeployDir, type SelfDeployRecord } from './self-deploy-record.js';
 import { assertNotSelf, isSelf, type SelfIdentity } from './self-detect.js';
 import type { ResolvedService } from './service.js';
+import { sshTargetOf } from './ssh.js';
 import { assertStagingPassed } from './staging-gate.js';
 import { readLatestVerdict } from './verdict-store.js';
 
@@ -68,7 +69,7 @@ export interface SelfDeployData {
 }
 
 export function hookPlanFor(target: ResolvedService, hookArgv: string[], exitFile: string, logFile: string, nodePath: string): HookLaunchPlan {
-  return target.spec.host ? sshHookPlan(target.spec.host, hookArgv, exitFile, logFile) : localHookPlan(nodePath, hookArgv, exitFile, logFile);
+  return target.spec.host ? sshHookPlan(sshTargetOf(target), hookArgv, exitFile, logFile) : localHookPlan(nodePath, hookArgv, exitFile, logFile);
 }
 
 type Ctx = StepContext<SelfDeployData>;

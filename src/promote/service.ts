@@ -12,6 +12,8 @@ export interface ResolvedService {
   verdictDir: string;
   /** Environment whose staging verdict gates a promote into this one. */
   promoteFrom: string;
+  /** ferry.yaml's directory (relative paths in the spec, e.g. ssh.identity_file, resolve against it). */
+  configDir?: string;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -44,7 +46,7 @@ export function resolveService(envs: EnvironmentsConfig | undefined, environment
     });
   }
   const verdictDir = isAbsolute(env.verdict_dir) ? env.verdict_dir : join(baseDir, env.verdict_dir);
-  return { environment, service, spec, verdictDir, promoteFrom: env.promote_from };
+  return { environment, service, spec, verdictDir, promoteFrom: env.promote_from, configDir: baseDir };
 }
 
 /** Fill `{base_url}` / `{service}` / `{environment}` in a configured argv. */

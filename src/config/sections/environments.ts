@@ -22,6 +22,26 @@ const healthcheckSchema = z.strictObject({
   start_period_seconds: z.number().min(0).default(1),
 });
 
+/**
+ * How ferry reaches `host` over ssh (synchronous promote steps and the self-deploy hook). Every
+ * field is optional: the defaults are plain `ssh -o BatchMode=yes <host>` and `ferry` on the remote PATH.
+ */
+const sshSchema = z.strictObject({
+  user: safeNameSchema.optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  /** Private key (`ssh -i`); relative to ferry.yaml's directory. */
+  identity_file: z.string().min(1).optional(),
+  /** Extra `-o Key=value` options, e.g. [StrictHostKeyChecking=accept-new]. */
+  options: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*=\S.*$/, { error: 'expected an ssh option Key=value' })).default([]),
+  /**
+   * The remote ferry command as an argv prefix. An absolute path is the robust choice: sshd resets the
+   * environment and login shells rewrite PATH, so `ferry` on the remote PATH is only the default.
+   */
+  ferry: argvSchema.default(['ferry']),
+  /** ferry.yaml on the host; default: the same path as here (a shared mount, as the self-deploy hook expects). */
+  config: z.string().min(1).optional(),
+});
+
 const envServiceSchema = z.strictObject({
   runtime: z.enum(['docker', 'swarm']).default('docker'),
   /** Container (docker) or service (swarm) name. */
@@ -34,6 +54,8 @@ const envServiceSchema = z.strictObject({
   check_timeout_seconds: z.number().positive().default(300),
   /** Host for the detached self-deploy hook and synchronous non-self deploys (ssh); local when omitted. */
   host: safeNameSchema.optional(),
+  /** ssh options for `host` (port, identity, -o options, the remote ferry command). */
+  ssh: sshSchema.prefault({}),
   health_timeout_seconds: z.number().positive().default(60),
   /** The service that runs ferry itself (self-deploy path). */
   self: z.boolean().default(false),
@@ -55,3 +77,4 @@ export const environmentsSchema = z.record(
 );
 export type EnvironmentsConfig = z.infer<typeof environmentsSchema>;
 export type EnvServiceConfig = z.infer<typeof envServiceSchema>;
+export type EnvSshConfig = z.infer<typeof sshSchema>;
