@@ -36,11 +36,28 @@ Exit codes: 0 success, dry run or nothing to do; 1 run failed or partial; 2 bad 
     )
     .exitOverride();
   for (const register of COMMANDS as Register[]) register(program, ctx);
+  pointHelpAtCommand(program);
   return { program, ctx };
+}
+
+// After a usage error, point at the help of the command that was mistyped (`ferry pins --help`), not the top level.
+function pointHelpAtCommand(cmd: Command, prefix = ''): void {
+  for (const sub of cmd.commands) {
+    const name = `${prefix}${sub.name()}`;
+    sub.showHelpAfterError(`(run ferry ${name} --help for usage)`);
+    pointHelpAtCommand(sub, `${name} `);
+  }
 }
 
 export async function main(argv: string[]): Promise<void> {
   addSecretsFromEnv();
+  // `ferry runs list | head -1` closes the pipe early: stop quietly (as other CLIs do), not with an EPIPE trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const { program, ctx } = buildProgram();
   try {
     await program.parseAsync(argv);
