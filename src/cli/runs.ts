@@ -1,29 +1,58 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { ErrorCode, FerryError } from '../errors.js';
+import { SAFE_ID } from '../engine/paths.js';
+
+const SUBCOMMANDS = ['list', 'show', 'events'];
+
+// A run id is a path component under the state dir: `a b` or `../x` is bad input (exit 2), not a missing run.
+function checkRunId(runId: string, sub: string): void {
+  if (!SAFE_ID.test(runId)) {
+    throw new FerryError(ErrorCode.USAGE, `${JSON.stringify(runId)} is not a valid run id: use letters, digits, '.', '_' and '-' only`, {
+      fix: `ferry runs list   # then: ferry runs ${sub} <run_id>`,
+    });
+  }
+}
+
+function unknownSubcommand(name: string): FerryError {
+  const near = SUBCOMMANDS.find((s) => s.startsWith(name.slice(0, 2))) ?? 'list';
+  return new FerryError(ErrorCode.USAGE, `unknown command 'runs ${name}' (known: ${SUBCOMMANDS.join(', ')})`, { fix: `ferry runs ${near}` });
+}
 
 export function register(program: Command, ctx: CliContext): void {
-  const runs = program.command('runs').description('history of runs across pipelines: list, show one, or print its events');
-  runs
-    .command('list', { isDefault: true })
-    .description('every run, newest first, with status and duration')
-    .action(async () => {
-      const { listRuns } = await import('../engine/history.js');
-      const { renderTable } = await import('../util/table.js');
-      const { formatMs } = await import('./render/plain.js');
-      const list = await listRuns(await ctx.home());
-      ctx.result({ runs: list });
-      if (list.length === 0) return ctx.print('No runs yet. Try: ferry release --dry-run');
-      ctx.print(
-        renderTable(
-          ['run id', 'pipeline', 'status', 'started', 'duration', 'steps'],
-          list.map((r) => [r.run_id, r.pipeline, r.status, r.started_at.replace('T', ' ').slice(0, 19), r.duration_ms === null ? 'running' : formatMs(r.duration_ms), `${r.steps_done}/${r.steps_total}`]),
-        ),
-      );
+  const runs = program
+    .command('runs')
+    .description('history of runs across pipelines: list, show one, or print its events')
+    // `ferry runs` alone lists; a mistyped subcommand (`ferry runs lst`) must not be read as `list lst`.
+    .argument('[command]')
+    .usage('[options] [command]')
+    .action(async (name: string | undefined) => {
+      if (name !== undefined) throw unknownSubcommand(name);
+      await list();
     });
+  const list = async (): Promise<void> => {
+    const { listRuns } = await import('../engine/history.js');
+    const { renderTable } = await import('../util/table.js');
+    const { formatMs } = await import('./render/plain.js');
+    const rows = await listRuns(await ctx.home());
+    ctx.result({ runs: rows });
+    if (rows.length === 0) return ctx.print('No runs yet. Try: ferry release --dry-run');
+    ctx.print(
+      renderTable(
+        ['run id', 'pipeline', 'status', 'started', 'duration', 'steps'],
+        rows.map((r) => [r.run_id, r.pipeline, r.status, r.started_at.replace('T', ' ').slice(0, 19), r.duration_ms === null ? 'running' : formatMs(r.duration_ms), `${r.steps_done}/${r.steps_total}`]),
+      ),
+    );
+  };
+  runs
+    .command('list')
+    .description('every run, newest first, with status and duration')
+    .action(list);
   runs
     .command('show <run_id>')
     .description('one run: its status and every step with its status, attempts and error')
     .action(async (runId: string) => {
+      checkRunId(runId, 'show');
       const { findRun, summarize } = await import('../engine/history.js');
       const { renderTable } = await import('../util/table.js');
       const { state, archived } = await findRun(await ctx.home(), runId);
@@ -44,6 +73,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('events <run_id>')
     .description('the run\'s NDJSON event log (one JSON object per line)')
     .action(async (runId: string) => {
+      checkRunId(runId, 'events');
       const { readEvents } = await import('../engine/history.js');
       for (const e of await readEvents(await ctx.home(), runId)) process.stdout.write(JSON.stringify(e) + '\n');
     });
