@@ -1,6 +1,19 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 
+// `file:line:col key` for a key path of the config file, as the schema errors print it.
+async function keyLocator(file: string): Promise<(path: (string | number)[]) => string> {
+  const { readFileSync } = await import('node:fs');
+  const { LineCounter, parseDocument } = await import('yaml');
+  const { formatKeyPath, locate } = await import('../config/locate.js');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter });
+  return (path) => {
+    const { line, col } = lineCounter.linePos(locate(doc, path).offset);
+    return `${file}:${line}:${col} ${formatKeyPath(path)}`;
+  };
+}
+
 export function register(program: Command, ctx: CliContext): void {
   const config = program.command('config').description('inspect and validate ferry.yaml');
   config
@@ -8,11 +21,31 @@ export function register(program: Command, ctx: CliContext): void {
     .description('validate ferry.yaml (every problem with file:line and key) and print the package tiers')
     .action(async () => {
       const loaded = await ctx.config();
-      const { configuredGraph } = await import('../config/discover.js');
+      const { configuredGraph, discoverPackages } = await import('../config/discover.js');
+      const { checkTiers } = await import('../config/graph.js');
       const { graph, warnings } = configuredGraph(loaded);
+      // The same tier check `ferry release` runs as its drift guard: "ok" here must not become GRAPH_DRIFT there.
+      const discovery = discoverPackages(loaded.workspaceDir);
+      const tiers = checkTiers({ packages: loaded.config.packages }, discovery.packages);
+      const where = await keyLocator(loaded.path);
+      const problems = [
+        ...tiers.contradictions.map((c) => {
+          const i = loaded.config.packages.findIndex((p) => p.name === c.package);
+          return `${where(['packages', i, 'tier'])}: ${c.package} is in tier ${c.tier}, but it depends on ${c.dependency} (tier ${c.dependencyTier}); use tier ${c.dependencyTier + 1} or more`;
+        }),
+        ...tiers.unconfigured.map((n) => `${n}: depends on (or is depended on by) configured packages but is not in packages:`),
+      ];
+      for (const w of warnings) ctx.note(`warning: ${w}`);
+      if (problems.length > 0) {
+        const { ErrorCode, FerryError } = await import('../errors.js');
+        throw new FerryError(ErrorCode.CONFIG_INVALID, `${loaded.path}: packages: do not match the dependencies in the workspace (ferry release would stop with GRAPH_DRIFT):\n  ${problems.join('\n  ')}`, {
+          fix: `edit packages: in ${loaded.path}, then: ferry config check`,
+          details: { problems, computed_tiers: tiers.computed },
+        });
+      }
       ctx.result({ ok: true, path: loaded.path, tiers: graph.tiers, warnings });
       ctx.print(`${loaded.path}: ok (${graph.names.length} packages in ${graph.tiers.length} tiers)`);
-      graph.tiers.forEach((names, i) => ctx.print(`  tier ${i + 1}: ${names.join(', ')}`));
-      for (const w of warnings) ctx.note(`warning: ${w}`);
+      // A configured minimum tier can leave a level empty; say so rather than print a bare "tier 4:".
+      graph.tiers.forEach((names, i) => ctx.print(`  tier ${i + 1}: ${names.length > 0 ? names.join(', ') : '(empty: no package is configured in this tier)'}`));
     });
 }

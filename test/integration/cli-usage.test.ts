@@ -1,0 +1,99 @@
+// Usage errors found by QA: each is a one-line error, exit 2, nothing written; config check agrees
+// with the release drift guard; a closed stdout pipe is not a crash.
+import { execa } from 'execa';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FERRY_BIN, ferry } from '../helpers/ferry.js';
+import { seedEcosystem } from '../fixtures/ecosystem.js';
+import type { Ecosystem } from '../fixtures/ecosystem.js';
+
+const SEED_TIER: Record<string, number> = { omnibase_spi: 1, omnibase_core: 2, omnibase_infra: 3, omniintelligence: 3, omnimemory: 3, omniclaude: 4 };
+
+/** The fixture config with explicit tiers, omniclaude's set to `claudeTier`. */
+function withTiers(claudeTier: number) {
+  return (base: Record<string, unknown>) => ({
+    ...base,
+    packages: (base.packages as { name: string }[]).map((p) => ({ ...p, tier: p.name === 'omniclaude' ? claudeTier : SEED_TIER[p.name] })),
+  });
+}
+
+describe('cli usage errors', () => {
+  let eco: Ecosystem;
+  beforeAll(async () => {
+    eco = await seedEcosystem();
+    eco.writeConfig(withTiers(4));
+  });
+  afterAll(() => eco?.cleanup());
+
+  it('a mistyped runs subcommand is an unknown command, not `runs list` with an argument', async () => {
+    const r = await ferry(['runs', 'lst'], { cwd: eco.workspace });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("unknown command 'runs lst'");
+    expect(r.stderr).toContain('fix: ferry runs list');
+    const plain = await ferry(['runs'], { cwd: eco.workspace });
+    expect(plain.exitCode).toBe(0);
+    expect(plain.stdout).toContain('No runs yet');
+  });
+
+  it.each([['show', 'a b'], ['show', 'x;rm -rf /'], ['events', '../../etc'], ['events', '$(id)']])(
+    'runs %s %j → USAGE, exit 2, no .ferry created',
+    async (sub, id) => {
+      const r = await ferry(['runs', sub, id], { cwd: eco.workspace });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain('error[USAGE]');
+      expect(r.stderr).toContain('is not a valid run id');
+      expect(existsSync(join(eco.workspace, '.ferry'))).toBe(false);
+    },
+  );
+
+  it('a usage error in a subcommand points at that subcommand\'s help', async () => {
+    const r = await ferry(['pins', '--versions'], { cwd: eco.workspace });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('(run ferry pins --help for usage)');
+    const nested = await ferry(['config', 'chek'], { cwd: eco.workspace });
+    expect(nested.exitCode).toBe(2);
+    expect(nested.stderr).toContain('(run ferry config --help for usage)');
+  });
+
+  it('init --dir on a missing directory says so and suggests ferry init, not ferry.yaml edits', async () => {
+    const r = await ferry(['init', '--dir', 'no such dir'], { cwd: eco.workspace });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('error[USAGE]: --dir "no such dir": no such directory');
+    expect(r.stderr).toContain('fix: ferry init --dir');
+  });
+
+  it('config check fails (exit 2, file:line:col key) on a tier that contradicts the manifests, as release would', async () => {
+    const bad = join(eco.workspace, 'bad-tiers.yaml');
+    writeFileSync(bad, stringify(withTiers(2)(eco.baseConfig())));
+    const before = readdirSync(eco.workspace).sort();
+    const r = await ferry(['config', 'check', '--config', bad], { cwd: eco.workspace });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('error[CONFIG_INVALID]');
+    expect(r.stderr).toContain('GRAPH_DRIFT');
+    expect(r.stderr).toMatch(/bad-tiers\.yaml:\d+:\d+ packages\[5\]\.tier: omniclaude is in tier 2, but it depends on omnibase_infra \(tier 3\)/);
+    expect(readdirSync(eco.workspace).sort()).toEqual(before);
+
+    const ok = await ferry(['config', 'check'], { cwd: eco.workspace });
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toContain('ok (6 packages in 4 tiers)');
+  });
+
+  it('config check shows an empty configured tier as empty, not as a bare "tier 4:"', async () => {
+    const gap = join(eco.workspace, 'gap-tiers.yaml');
+    writeFileSync(gap, stringify(withTiers(5)(eco.baseConfig())));
+    const r = await ferry(['config', 'check', '--config', gap], { cwd: eco.workspace });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('tier 4: (empty: no package is configured in this tier)');
+    expect(r.stdout).toContain('tier 5: omniclaude');
+  });
+
+  it('a reader that closes stdout early (| head) ends ferry quietly, without an EPIPE trace', async () => {
+    const child = execa('node', [FERRY_BIN, 'config', 'check'], { cwd: eco.workspace, env: { NO_COLOR: '1', CI: 'true' }, reject: false, stdout: 'pipe' });
+    child.stdout?.destroy();
+    const r = await child;
+    expect(String(r.stderr)).not.toContain('EPIPE');
+    expect(r.exitCode).toBe(0);
+  });
+});
