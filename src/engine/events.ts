@@ -1,5 +1,5 @@
 // NDJSON event log per run (.ferry/runs/<run_id>/events.jsonl), fanned out to a renderer.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { redact, redactDeep } from './redact.js';
 import { eventsFile } from './paths.js';
@@ -11,6 +11,7 @@ export interface Renderer {
 
 export class EventLog implements EventSink {
   private readonly path: string | null;
+  private fd: number | null = null;
 
   constructor(
     home: string,
@@ -27,8 +28,16 @@ export class EventLog implements EventSink {
   emit(partial: Omit<FerryEvent, 'ts' | 'run_id' | 'pipeline'>): void {
     const e: FerryEvent = redactDeep({ ts: new Date().toISOString(), run_id: this.runId, pipeline: this.pipeline, ...partial });
     if (e.message) e.message = redact(e.message);
-    // Synchronous append: the event is on disk before the next side effect starts.
-    if (this.path) appendFileSync(this.path, JSON.stringify(e) + '\n');
+    // Synchronous append: the event is in the file before the next side effect starts.
+    if (this.path) {
+      this.fd ??= openSync(this.path, 'a');
+      writeSync(this.fd, JSON.stringify(e) + '\n');
+    }
     this.renderer?.event(e);
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
   }
 }

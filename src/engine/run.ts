@@ -207,6 +207,7 @@ export class Run<D> {
   }
 
   async close(): Promise<void> {
+    this.events.close();
     await this.lock?.release();
   }
 }
