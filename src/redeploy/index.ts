@@ -134,8 +134,9 @@ export async function runRedeploy(o: RedeployOptions, loaded: LoadedRedeployConf
   if (engine.dryRun) {
     const lines = formatDryRun(data.run_id, PHASES.filter((p) => data.phases[p]?.status !== 'completed').map((p) => [p, describePhase(p, env, data)]));
     for (const l of lines) deps.print(l);
-    // A dry run writes nothing under the state dir (like `ferry release --dry-run`); the result goes to stdout/--json only.
-    return { result: buildResult(data, 'dry_run'), exitCode: 0, errorLines: [], resultPath: null };
+    const result = buildResult(data, 'dry_run');
+    const resultPath = await writeResult(engine, data.run_id, 'redeploy', result);
+    return { result, exitCode: 0, errorLines: [], resultPath };
   }
 
   const run = await openRun<RedeployData>(

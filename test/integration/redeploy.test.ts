@@ -74,7 +74,6 @@ describe('ferry redeploy (real Docker)', () => {
     ]);
     expect(r.result).toMatchObject({ skill: 'redeploy', status: 'dry_run', run_id: 'redeploy-20260301-abc123' });
     expect(existsSync(join(ws.dir, '.ferry', 'state'))).toBe(false);
-    expect(existsSync(join(ws.dir, '.ferry', 'results'))).toBe(false);
     expect(existsSync(wt)).toBe(false);
     expect(await containerIds()).toEqual(before);
   });
