@@ -74,6 +74,9 @@ describe('ferry redeploy (real Docker)', () => {
     ]);
     expect(r.result).toMatchObject({ skill: 'redeploy', status: 'dry_run', run_id: 'redeploy-20260301-abc123' });
     expect(existsSync(join(ws.dir, '.ferry', 'state'))).toBe(false);
+    // Seed redeploy-prompt.md "Dry-Run Mode": write ModelSkillResult(status="dry_run"), no state file.
+    const onDisk = JSON.parse(readFileSync(join(ws.dir, '.ferry', 'results', 'redeploy-20260301-abc123', 'redeploy.json'), 'utf8'));
+    expect(onDisk.status).toBe('dry_run');
     expect(existsSync(wt)).toBe(false);
     expect(await containerIds()).toEqual(before);
   });
