@@ -9,10 +9,23 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--dockerfile <file>', 'the Dockerfile to edit')
     .option('--allow-unmatched', 'report packages with no pin as matched:false instead of failing with PIN_UNMATCHED')
     .option('--dry-run', 'print what would change; write nothing')
-    .addHelpText('after', '\nPrints `  pkg: from -> to` per package on stderr and the {pkg: {from, to, matched}} JSON as the last stdout line.')
+    .addHelpText(
+      'after',
+      `
+Prints \`  pkg: from -> to\` per package on stderr and the {pkg: {from, to, matched}} JSON as the last stdout line.
+
+Examples:
+  ferry pins --versions omniintelligence=0.8.0,omninode-claude=0.4.0 --dockerfile docker/Dockerfile.runtime
+  ferry pins --versions omnimemory=0.6.1 --dockerfile Dockerfile --dry-run`,
+    )
     .action(async (o: { versions: string; dockerfile: string; allowUnmatched?: boolean; dryRun?: boolean }) => {
       const { applyPins } = await import('../redeploy/pins-apply.js');
       const { resolve } = await import('node:path');
+      const { existsSync } = await import('node:fs');
+      if (!existsSync(resolve(ctx.cwd, o.dockerfile))) {
+        const { ErrorCode, FerryError } = await import('../errors.js');
+        throw new FerryError(ErrorCode.USAGE, `--dockerfile ${o.dockerfile}: no such file`, { fix: `ferry pins --versions "${o.versions}" --dockerfile <path to your Dockerfile>` });
+      }
       const r = await applyPins({ versions: o.versions, dockerfile: resolve(ctx.cwd, o.dockerfile), allowUnmatched: Boolean(o.allowUnmatched), dryRun: Boolean(o.dryRun) });
       for (const line of r.lines) ctx.note(line);
       if (o.dryRun) ctx.note(r.changed ? `[DRY RUN] ${o.dockerfile} would change` : `[DRY RUN] ${o.dockerfile} already up to date`);

@@ -44,9 +44,9 @@ const VERSION = /^(?:\d+!)?\d+(?:\.\d+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|prev
  * @throws USAGE for anything that is not a list of name=version pairs (spaces, shell characters,
  *   bad names or versions, duplicates).
  */
-export function parseVersions(spec: string, flag = '--versions'): Record<string, string> {
+export function parseVersions(spec: string, flag = '--versions', command = 'ferry redeploy'): Record<string, string> {
   const fail = (why: string): never => {
-    throw new FerryError(ErrorCode.USAGE, `${flag} ${JSON.stringify(spec)}: ${why}`, { fix: `${flag} "omniintelligence=0.8.0,omninode-claude=0.4.0"` });
+    throw new FerryError(ErrorCode.USAGE, `${flag} ${JSON.stringify(spec)}: ${why}`, { fix: `${command} ${flag} "omniintelligence=0.8.0,omninode-claude=0.4.0"` });
   };
   if (!spec || !spec.trim()) fail('expected comma-separated pkg=version pairs');
   const out: Record<string, string> = {};

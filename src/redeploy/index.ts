@@ -1,5 +1,6 @@
 // `ferry redeploy` core: resolve versions and env, then run the eight seed phases on the engine
 // (or print them for --dry-run), write the result file, and report failure the seed's way.
+import { existsSync } from 'node:fs';
 
 import { ErrorCode, FerryError } from '../errors.js';
 import { addSecretsFromEnv } from '../engine/redact.js';
@@ -98,6 +99,7 @@ export async function runRedeploy(o: RedeployOptions, loaded: LoadedRedeployConf
     workspaceDir: loaded.workspaceDir,
     stateDir: engine.stateDir,
     env: sourceEnv(loaded),
+    ...(rc.env_file ? { envFile: { path: resolvePath(loaded.dir, rc.env_file), exists: existsSync(resolvePath(loaded.dir, rc.env_file)) } } : {}),
     packageRepos: loaded.config.packages.map((p) => p.repo).filter((r): r is string => typeof r === 'string'),
   };
 

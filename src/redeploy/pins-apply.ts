@@ -23,7 +23,7 @@ export interface ApplyPinsResult {
 
 /** @throws USAGE (bad --versions), NOT_FOUND (no Dockerfile), PIN_UNMATCHED */
 export async function applyPins(input: ApplyPinsInput): Promise<ApplyPinsResult> {
-  const versions = typeof input.versions === 'string' ? parseVersions(input.versions) : input.versions;
+  const versions = typeof input.versions === 'string' ? parseVersions(input.versions, '--versions', 'ferry pins --dockerfile <file>') : input.versions;
   let before: string;
   try {
     before = await readFile(input.dockerfile, 'utf8');

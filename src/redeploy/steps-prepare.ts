@@ -59,7 +59,11 @@ export function envCheckStep(env: RedeployEnvContext, describe: Step<RedeployDat
     async run(ctx: Ctx) {
       if (ctx.data.flags.verify_only) return SKIP_FLAG;
       const { vars, secrets } = requiredVars(env.config, env.env, ctx.data.flags);
-      const source = env.config.env_file ? ` Source ${env.config.env_file} before deploying.` : '';
+      const source = !env.config.env_file
+        ? ''
+        : env.envFile && !env.envFile.exists
+          ? ` The env file ${env.config.env_file} (${env.envFile.path}) does not exist.`
+          : ` Source ${env.config.env_file} before deploying.`;
       for (const v of vars) {
         if (!env.env[v]) {
           throw new FerryError(ErrorCode.ENV_MISSING, `${v} not set.${source}`, { fix: env.config.env_file ? `echo '${v}=…' >> ${env.config.env_file}` : `export ${v}=…`, details: { missing: v } });

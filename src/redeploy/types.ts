@@ -50,6 +50,8 @@ export interface RedeployEnvContext {
   stateDir: string;
   /** Environment after sourcing the env file (file values win, like `source`). */
   env: Record<string, string>;
+  /** The configured env file, resolved, and whether it exists (a missing one is named in ENV_MISSING). */
+  envFile?: { path: string; exists: boolean };
   /** Package repos from config (SYNC defaults). */
   packageRepos: string[];
 }

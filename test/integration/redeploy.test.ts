@@ -96,6 +96,19 @@ describe('ferry redeploy (real Docker)', () => {
     expect(state.data.phases.ENV_CHECK).toMatchObject({ status: 'failed', missing: 'KAFKA_BOOTSTRAP_SERVERS' });
   });
 
+  it('ENV_MISSING names an env file that does not exist instead of asking to source it', async () => {
+    ws.writeConfig({ env_file: 'no-such.env' });
+    setEnv({ POSTGRES_PASSWORD: 'pg-secret-123' });
+    try {
+      const r = await redeploy({ versions: V1S, skipSync: true });
+      expect(r.exitCode).toBe(1);
+      expect(r.errorLines[0]).toMatch(/^ERROR in ENV_CHECK: [A-Z_]+ not set\. The env file no-such\.env \(.*no-such\.env\) does not exist\.$/);
+    } finally {
+      setEnv(BASE_ENV);
+      ws.writeConfig();
+    }
+  });
+
   it('redeploys: pins rewritten, image rebuilt, containers recreated, health 200, versions match', async () => {
     const beforeIds = await containerIds();
     const beforeImage = (await rt.inspectImage(ws.image))!.id;
