@@ -22,6 +22,8 @@ Examples:
       const { applyPins } = await import('../redeploy/pins-apply.js');
       const { resolve } = await import('node:path');
       const { existsSync } = await import('node:fs');
+      const { parseVersions } = await import('../manifest/dockerfile-pins.js');
+      parseVersions(o.versions, '--versions', 'ferry pins --dockerfile <file>');
       if (!existsSync(resolve(ctx.cwd, o.dockerfile))) {
         const { ErrorCode, FerryError } = await import('../errors.js');
         throw new FerryError(ErrorCode.USAGE, `--dockerfile ${o.dockerfile}: no such file`, { fix: `ferry pins --versions "${o.versions}" --dockerfile <path to your Dockerfile>` });
