@@ -15,7 +15,18 @@ async function keyLocator(file: string): Promise<(path: (string | number)[]) => 
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const config = program.command('config').description('inspect and validate ferry.yaml');
+  const config = program
+    .command('config')
+    .description('inspect and validate ferry.yaml')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ferry config check                          validate the ferry.yaml found from here
+  ferry --config ops/ferry.yaml config check  validate another file
+
+Problems are reported as file:line:col key: what was expected (exit 2); nothing is written.`,
+    );
   config
     .command('check')
     .description('validate ferry.yaml (every problem with file:line and key) and print the package tiers')
@@ -35,6 +46,8 @@ export function register(program: Command, ctx: CliContext): void {
         }),
         ...tiers.unconfigured.map((n) => `${n}: depends on (or is depended on by) configured packages but is not in packages:`),
       ];
+      // Deploy decisions that would have nothing to run: warn, not fail (they may never come up).
+      if (loaded.config.deploy) warnings.push(...(await import('../deploy/config-warnings.js')).deployConfigWarnings(loaded.config.deploy));
       for (const w of warnings) ctx.note(`warning: ${w}`);
       if (problems.length > 0) {
         const { ErrorCode, FerryError } = await import('../errors.js');

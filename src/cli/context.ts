@@ -55,6 +55,10 @@ export class CliContext {
   /** --state-dir, else FERRY_STATE_DIR, else `.ferry/` beside ferry.yaml, else `.ferry/` here. */
   async home(opts: { needConfig?: boolean } = {}): Promise<string> {
     const g = this.globals();
+    if (g.stateDir !== undefined && g.stateDir.trim() === '') {
+      const { ErrorCode, FerryError } = await import('../errors.js');
+      throw new FerryError(ErrorCode.USAGE, '--state-dir (or FERRY_STATE_DIR) is empty', { fix: 'ferry --state-dir .ferry <command>   # or unset FERRY_STATE_DIR' });
+    }
     if (g.stateDir) return resolve(this.cwd, g.stateDir);
     if (this.env.FERRY_STATE_DIR) return resolve(this.cwd, this.env.FERRY_STATE_DIR);
     if (opts.needConfig) return join((await this.config()).dir, '.ferry');

@@ -6,6 +6,17 @@ export function register(program: Command, ctx: CliContext): void {
     .command('demo')
     .description('release a built-in 6-package Python ecosystem end to end, in a temp dir (git remotes and a package index included)')
     .option('--keep', 'leave the demo directory behind for inspection')
+    .addHelpText(
+      'after',
+      `
+What it does: builds the seeds' 6-repo Python ecosystem (spi → core → infra, intelligence, memory →
+claude) with bare git remotes and a local package index in a temp dir, shows \`ferry release --dry-run\`,
+then releases it for real (gate, live progress, summary) and checks the remotes and the index.
+
+Examples:
+  ferry demo
+  ferry demo --keep      then look at the repos, tags and .ferry/ (state, events, results)`,
+    )
     .action(async (o: { keep?: boolean }) => {
       const { runDemo } = await import('../demo/index.js');
       process.exitCode = await runDemo({

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { nonNegativeInt } from './parse.js';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -7,8 +8,16 @@ export function register(program: Command, ctx: CliContext): void {
     .description('self-deploy Phase C: read the hook exit code (0 → SUCCESS, else FAILED), write the deploy verdict, roll back on FAILED')
     .option('--env <env>', 'environment', 'production')
     .option('--run-id <id>', 'the self-deploy run (default: the pending one)')
-    .option('--wait-seconds <n>', 'wait for a still-running hook to record its exit code (local: while its pid lives; host: by its exit-code file)', (v) => Number(v), 0)
+    .option('--wait-seconds <n>', 'wait for a still-running hook to record its exit code (local: while its pid lives; host: by its exit-code file)', nonNegativeInt, 0)
     .option('--dry-run', 'print what would be recorded and change nothing')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ferry finalize                          finalize every self service with a pending self-deploy
+  ferry finalize orchestrator --wait-seconds 120
+  ferry finalize orchestrator --run-id self-deploy-20260606-1a2b3c --dry-run`,
+    )
     .action(async (service: string | undefined, o: { env: string; runId?: string; waitSeconds: number; dryRun?: boolean }) => {
       const { finalizeCommand } = await import('../promote/commands.js');
       const loaded = await ctx.config();

@@ -13,6 +13,16 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--hook-step <step>', 'on a service\'s host, for a remote promote over ssh: run one runtime step (current, image-id, identity, retag, runs, switch, health, rollback) and print it as one JSON line')
     .option('--auto-rolled-back', 'with --hook-step rollback: the runtime already rolled back by itself (swarm)')
     .option('--dry-run', 'print each step\'s intents and change nothing')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ferry promote api --env production      promote the image staging verified (SUCCESS) to production
+  ferry promote api --env production --dry-run
+  ferry promote api --env production --resume promote-20260606-1a2b3c
+
+Refuses unless the latest staging verdict is SUCCESS for the same image id (STAGING_FAILED / STAGING_STALE).`,
+    )
     .action(async (service: string, o: { env?: string; image?: string; runId?: string; resume?: string; hookMode?: boolean; hookStep?: string; autoRolledBack?: boolean; dryRun?: boolean }) => {
       const { promoteCommand, hookStepCommand } = await import('../promote/commands.js');
       const loaded = await ctx.config();

@@ -26,6 +26,15 @@ export function register(program: Command, ctx: CliContext): void {
     // `ferry runs` alone lists; a mistyped subcommand (`ferry runs lst`) must not be read as `list lst`.
     .argument('[command]')
     .usage('[options] [command]')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ferry runs                                  same as ferry runs list
+  ferry runs show release-20260225-a3f7b2     every step with status, attempts and error
+  ferry runs events release-20260225-a3f7b2   the NDJSON event log (pipe it to jq)
+  ferry --json runs list                      the history as one JSON object`,
+    )
     .action(async (name: string | undefined) => {
       if (name !== undefined) throw unknownSubcommand(name);
       await list();

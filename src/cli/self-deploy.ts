@@ -11,6 +11,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--run-id <id>', 'run id (default: self-deploy-YYYYMMDD-<hex>)')
     .option('--resume <run_id>', 'continue an approval-pending self-deploy')
     .option('--dry-run', 'print phases A/B/C and change nothing')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ferry self-deploy orchestrator                       ask for approval, then launch the detached hook
+  ferry self-deploy orchestrator --gate-attestation 1740312612.000100:self-deploy-20260606-1a2b3c
+  ferry finalize orchestrator --wait-seconds 120       Phase C: write the verdict from the hook's exit code`,
+    )
     .action(async (service: string, o: { env: string; image?: string; gateAttestation?: string; runId?: string; resume?: string; dryRun?: boolean }) => {
       const { selfDeployCommand } = await import('../promote/commands.js');
       const loaded = await ctx.config();

@@ -9,6 +9,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--run-id <id>', 'run id (default: stage-YYYYMMDD-<hex>)')
     .option('--resume <run_id>', 'continue an interrupted or failed stage run from its first step not done')
     .option('--dry-run', 'print each step\'s intents and change nothing')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ferry stage api                         run the staging check in the staging container, write 15-staging-log.md
+  ferry stage api --dry-run               show what it would run
+  ferry stage api --resume stage-20260606-1a2b3c`,
+    )
     .action(async (service: string, o: { env: string; runId?: string; resume?: string; dryRun?: boolean }) => {
       const { stageCommand } = await import('../promote/commands.js');
       const loaded = await ctx.config();

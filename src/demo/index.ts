@@ -65,7 +65,10 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     const files = pypi.files().length;
     o.print(`\nverified outside ferry: ${commits} release commits on remote main, ${tags} tags, ${files} files on the index`);
     o.print(`\nferry demo: done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-    if (o.keep) o.print(`Kept ${eco.root} (see ${eco.workspace}/.ferry for state, events and results).`);
+    if (o.keep) {
+      o.print(`Kept ${eco.root} (see ${eco.workspace}/.ferry for state, events and results).`);
+      o.print(`Note: the demo's package index stops with the demo, so its ferry.yaml points at a server that is gone; git remotes and .ferry/ stay inspectable (ferry runs list there).`);
+    }
     return 0;
   } finally {
     await pypi.stop();

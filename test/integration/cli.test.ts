@@ -56,6 +56,12 @@ describe('cli', () => {
     expect(r.stderr).toContain('Did you mean release?');
   });
 
+  it('an empty --state-dir is a usage error, not a silent default', async () => {
+    const r = await ferry(['--state-dir', '', 'runs', 'list']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--state-dir (or FERRY_STATE_DIR) is empty');
+  });
+
   it('an unknown flag exits 2 and names it', async () => {
     const r = await ferry(['runs', 'list', '--bogus']);
     expect(r.exitCode).toBe(2);
