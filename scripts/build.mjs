@@ -1,12 +1,15 @@
 // Bundles the CLI with code splitting so each command is a lazily imported chunk:
 // `ferry --version` loads only the entry chunk, never docker/octokit/slack code.
+// Builds into dist.next/ and swaps it in, so a failed build leaves the previous dist/ intact.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const next = new URL('../dist.next', import.meta.url);
+const dist = new URL('../dist', import.meta.url);
+rmSync(next, { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', testkit: 'src/testkit/index.ts' },
-  outdir: 'dist',
+  outdir: 'dist.next',
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -17,3 +20,5 @@ await build({
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
 });
+rmSync(dist, { recursive: true, force: true });
+renameSync(next, dist);
