@@ -140,14 +140,18 @@ describe('decide: combinations (strongest action wins)', () => {
   });
 
   it('never-deployed config repo counts as changed; unreachable repo only warns', () => {
-    const fresh: RemoteRepoStatus = { ...upToDate, name: 'project', recorded: null, current: SHA_B, changed: true, commits: [], note: 'no deployed commit recorded; latest commits shown' };
+    const commits = [{ sha: SHA_B, short: 'bbbbbbb', subject: 'Add /analyze-logs command' }];
+    const fresh: RemoteRepoStatus = { ...upToDate, name: 'project', recorded: null, current: SHA_B, changed: true, commits, note: 'no deployed commit recorded; latest commits shown' };
     const broken: RemoteRepoStatus = { ...upToDate, name: 'gone', current: null, changed: false, error: 'git ls-remote failed: not found' };
     const d = decide(analysis({ remote: [fresh, broken] }));
+    // QA: "(no deployed commit recorded…)" was in the summary and again as a detail; once is enough.
     expect(d.reasons[0]).toEqual({
       scenario: 'remote_config_changed',
-      summary: 'Remote config changed: project now at bbbbbbb (no deployed commit recorded)',
-      details: ['project: no deployed commit recorded; latest commits shown'],
+      summary: 'Remote config changed: project now at bbbbbbb (no deployed commit recorded; latest commits shown)',
+      details: ['project: bbbbbbb Add /analyze-logs command'],
     });
+    const text = [d.reasons[0]!.summary, ...d.reasons[0]!.details].join('\n');
+    expect(text.match(/no deployed commit recorded/g)).toHaveLength(1);
     expect(d.warnings).toEqual(['config repo gone: git ls-remote failed: not found']);
   });
 

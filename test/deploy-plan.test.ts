@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planDeploy } from '../src/deploy/plan.js';
 import type { Decision, ServiceStatus } from '../src/deploy/types.js';
-import { isFerryError } from '../src/errors.js';
 
 const rt = { image: 'app:latest', contextDir: '.', dockerfile: 'Dockerfile', containers: ['web-1', 'worker-1'] };
 const services: ServiceStatus[] = [
@@ -22,6 +21,8 @@ describe('planDeploy', () => {
     const p = planDeploy({ decision: decision('rebuild', ['remote_config_changed'], true), actions: {}, runtime: rt, services });
     expect(p).toEqual({
       action: 'rebuild',
+      title: 'Rebuild image + recreate services',
+      missing: null,
       needsConfirmation: true,
       deploys: true,
       builds: true,
@@ -77,19 +78,35 @@ describe('planDeploy', () => {
     expect(p.steps[0]).toMatchObject({ argv: ['sh', '-c', 'echo hi there'], text: "sh -c 'echo hi there'" });
   });
 
-  it('fails with CONFIG_INVALID when the action has nothing to run', () => {
-    let err: unknown;
-    try {
-      planDeploy({ decision: decision('redeploy', ['code_changed']), actions: {}, runtime: null, services: [] });
-    } catch (e) {
-      err = e;
-    }
-    expect(isFerryError(err) && err.code).toBe('CONFIG_INVALID');
-    expect(isFerryError(err) && err.fix).toContain('deploy.actions.redeploy');
+  it('an action that is not configured is data (missing), not an exception, so the analysis can be shown first', () => {
+    const p = planDeploy({ decision: decision('redeploy', ['code_changed']), actions: {}, runtime: null, services: [] });
+    expect(p.steps).toEqual([]);
+    expect(p.missing).toMatchObject({ key: 'redeploy', builtin: null });
+    expect(p.missing!.message).toContain('deploy.actions.redeploy');
+    expect(p.missing!.howTo.join('\n')).toContain('      redeploy:\n        - { command: [');
+    expect(p.title).toBe('Redeploy, not configured: deploy.actions.redeploy is missing');
+    // A missing start is reported too when a redeploy must start services first.
+    const q = planDeploy({ decision: decision('redeploy', ['code_changed', 'services_down']), actions: { redeploy: [{ command: ['x'] }] }, runtime: null, services: [] });
+    expect(q.missing).toMatchObject({ key: 'start' });
   });
 
-  it('a built-in without a runtime is a config error naming the key', () => {
-    expect(() => planDeploy({ decision: decision('rebuild', ['local_config_changed']), actions: { rebuild: [{ builtin: 'build' }] }, runtime: null, services: [] })).toThrow(/deploy.actions.rebuild uses the built-in 'build'/);
+  it('a built-in without a runtime is reported as missing, naming the key and the built-in', () => {
+    const p = planDeploy({ decision: decision('rebuild', ['local_config_changed']), actions: { rebuild: [{ builtin: 'build' }] }, runtime: null, services: [] });
+    expect(p.missing).toMatchObject({ key: 'rebuild', builtin: 'build' });
+    expect(p.missing!.message).toMatch(/deploy.actions.rebuild uses the built-in 'build'/);
+  });
+
+  it('the title says what will actually run, not the decision kind (QA: "Rebuild image + redeploy + restart" for one build command)', () => {
+    const title = (action: Decision['action'], actions: Parameters<typeof planDeploy>[0]['actions'], runtime: typeof rt | null = null, scenarios: Decision['scenarios'] = ['code_changed']) =>
+      planDeploy({ decision: decision(action, scenarios), actions, runtime, services }).title;
+    expect(title('rebuild', { rebuild: [{ command: ['just', 'docker-build'] }] })).toBe('just docker-build');
+    expect(title('rebuild', { rebuild: [{ command: ['just', 'docker-build'], title: 'Build image' }, { command: ['just', 'orb-deploy'], title: 'Sync code + deploy to Ray' }] })).toBe('Build image + Sync code + deploy to Ray');
+    expect(title('rebuild', {}, rt)).toBe('Rebuild image + recreate services');
+    expect(title('redeploy', {}, rt)).toBe('Restart services');
+    expect(title('redeploy', {}, rt, ['code_changed', 'services_down'])).toBe('Start services + restart services');
+    expect(title('full_restart', { restart: [] })).toBe('Full restart: nothing configured to run');
+    expect(title('status', {})).toBe('Status check only');
+    expect(title('status', { status: [{ command: ['just', 'orb-status'], title: 'Ray cluster status' }] })).toBe('Status check only (Ray cluster status)');
   });
 });
 

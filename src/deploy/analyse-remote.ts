@@ -18,6 +18,8 @@ export interface ConfigRepo {
 /** How many commits to list at most (reasons list subjects, so keep them readable). */
 const MAX_COMMITS = 200;
 const LATEST_WHEN_UNKNOWN = 5;
+/** Note on a repo with no recorded commit (decide.ts folds it into the reason's summary). */
+export const NO_RECORD_NOTE = 'no deployed commit recorded; latest commits shown';
 
 /** Pure: pick the sha for `ref` from `git ls-remote <url> <ref>` output (exact branch, then peeled tag, then first). */
 export function parseLsRemote(out: string, ref: string): string | null {
@@ -71,7 +73,7 @@ async function commitsSince(exec: Exec, cache: string, repo: ConfigRepo, recorde
   const log = await git(['log', fmt, '-n', String(LATEST_WHEN_UNKNOWN), current]);
   const note = recorded
     ? `deployed commit ${recorded.slice(0, 7)} is no longer in the remote history (force-push?); latest commits shown`
-    : 'no deployed commit recorded; latest commits shown';
+    : NO_RECORD_NOTE;
   return { commits: parseLog(log.stdout), note };
 }
 

@@ -1,4 +1,5 @@
 // The decision: analysis in, exactly one action out, with reasons a human can check. Pure.
+import { NO_RECORD_NOTE } from './analyse-remote.js';
 import type { Analysis, ChangedFile, CheckResult, DeployAction, Decision, Reason, RemoteRepoStatus, Scenario, ServiceStatus } from './types.js';
 
 /**
@@ -50,10 +51,11 @@ function names(files: readonly ChangedFile[], max = 3): string {
 export function remoteReason(r: RemoteRepoStatus): Reason {
   const head = r.recorded
     ? `${r.name} ${short(r.recorded)} → ${short(r.current)}`
-    : `${r.name} now at ${short(r.current)} (no deployed commit recorded)`;
+    : `${r.name} now at ${short(r.current)} (${r.note === NO_RECORD_NOTE ? NO_RECORD_NOTE : 'no deployed commit recorded'})`;
   const details = r.commits.slice(0, MAX_LISTED_COMMITS).map((c) => `${r.name}: ${c.short} ${c.subject}`);
   if (r.commits.length > MAX_LISTED_COMMITS) details.push(`${r.name}: … and ${r.commits.length - MAX_LISTED_COMMITS} older commits`);
-  if (r.note) details.push(`${r.name}: ${r.note}`);
+  // The no-record note is already in the summary: say it once.
+  if (r.note && r.note !== NO_RECORD_NOTE) details.push(`${r.name}: ${r.note}`);
   return { scenario: 'remote_config_changed', summary: `Remote config changed: ${head}`, details };
 }
 

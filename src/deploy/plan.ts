@@ -1,6 +1,5 @@
 // Decision → the ordered list of things to run (pure). Each step is data: a built-in runtime
 // operation on named containers, or an argv command from ferry.yaml. --dry-run prints this.
-import { ErrorCode, FerryError } from '../errors.js';
 import { formatCommand } from '../util/process.js';
 import type { Decision, DeployAction, ServiceStatus } from './types.js';
 
@@ -19,9 +18,28 @@ export type PlannedStep =
   | { kind: 'builtin'; op: BuiltinOp; containers: string[]; image: string | null; title: string; text: string; confirm: boolean }
   | { kind: 'command'; argv: string[]; title: string; text: string; confirm: boolean };
 
+/**
+ * The decision needs an action ferry.yaml does not configure (and no built-in can stand in).
+ * Planning does not throw on it: the caller shows the analysis and decision first, then this.
+ */
+export interface MissingAction {
+  /** deploy.actions key that is missing (or that uses a built-in without deploy.runtime). */
+  key: ActionKey;
+  /** Set when the key is configured but names a built-in that needs deploy.runtime. */
+  builtin: BuiltinOp | null;
+  /** One line: what is missing and why it is needed. */
+  message: string;
+  /** How to configure it (several lines, a ferry.yaml snippet). */
+  howTo: string[];
+}
+
 export interface DeployPlan {
   action: DeployAction;
+  /** What will actually run, in words ("Build image + Deploy"), derived from the steps. */
+  title: string;
   steps: PlannedStep[];
+  /** Non-null when the decision cannot run as configured (steps is then empty). */
+  missing: MissingAction | null;
   /** True when any step is marked confirm (a destructive command) or the action itself needs it. */
   needsConfirmation: boolean;
   /** Whether this action counts as a deployment (updates code_commit) and whether it builds an image. */
@@ -30,7 +48,9 @@ export interface DeployPlan {
 }
 
 /** Config key under deploy.actions for each decision. */
-export const ACTION_KEY: Readonly<Record<DeployAction, 'rebuild' | 'restart' | 'redeploy' | 'start' | 'status'>> = {
+export type ActionKey = 'rebuild' | 'restart' | 'redeploy' | 'start' | 'status';
+
+export const ACTION_KEY: Readonly<Record<DeployAction, ActionKey>> = {
   rebuild: 'rebuild',
   full_restart: 'restart',
   redeploy: 'redeploy',
@@ -49,7 +69,7 @@ export const DEFAULT_ACTIONS: Readonly<Record<DeployAction, ActionStepConfig[]>>
 
 export interface PlanInput {
   decision: Decision;
-  actions: Partial<Record<'rebuild' | 'restart' | 'redeploy' | 'start' | 'status', ActionStepConfig[]>>;
+  actions: Partial<Record<ActionKey, ActionStepConfig[]>>;
   runtime: PlanRuntime | null;
   services: readonly ServiceStatus[];
 }
@@ -69,45 +89,94 @@ function builtinStep(op: BuiltinOp, rt: PlanRuntime, services: readonly ServiceS
   return { kind: 'builtin', op, containers, image: null, confirm, title: `${verb} ${list}`, text: `docker ${op} ${containers.join(' ')}` };
 }
 
-function toSteps(action: DeployAction, list: readonly ActionStepConfig[], rt: PlanRuntime | null, services: readonly ServiceStatus[]): PlannedStep[] {
-  return list.map((a) => {
+const KEY_ACTION: Readonly<Record<ActionKey, DeployAction>> = { rebuild: 'rebuild', restart: 'full_restart', redeploy: 'redeploy', start: 'start', status: 'status' };
+
+/** Scenarios that lead to each action key, for messages ("needed when code changed"). */
+const KEY_CAUSE: Readonly<Record<ActionKey, string>> = {
+  rebuild: 'a config repo or local config/build file changed',
+  restart: 'an .env file changed',
+  redeploy: 'code changed',
+  start: 'services are down',
+  status: 'nothing changed',
+};
+
+function missingAction(key: ActionKey, builtin: BuiltinOp | null): MissingAction {
+  const message = builtin
+    ? `deploy.actions.${key} uses the built-in '${builtin}', which needs deploy.runtime, and ferry.yaml has none`
+    : `the decision needs deploy.actions.${key} (runs when ${KEY_CAUSE[key]}), which ferry.yaml does not set, and there is no deploy.runtime for the built-in default`;
+  const howTo = [
+    `Configure it in ferry.yaml, for example:`,
+    `  deploy:`,
+    `    actions:`,
+    `      ${key}:`,
+    `        - { command: [<program>, <arg>, ...], title: "<what it does>" }`,
+    `or add deploy.runtime (kind: docker, image, services) to use the built-in ${DEFAULT_ACTIONS[KEY_ACTION[key]].map((a) => ('builtin' in a ? a.builtin : '')).join(' + ')}.`,
+  ];
+  return { key, builtin, message, howTo };
+}
+
+type Planned = { steps: PlannedStep[]; missing: MissingAction | null };
+
+function toSteps(action: DeployAction, list: readonly ActionStepConfig[], rt: PlanRuntime | null, services: readonly ServiceStatus[]): Planned {
+  const steps: PlannedStep[] = [];
+  for (const a of list) {
     if ('command' in a) {
       const text = formatCommand(a.command[0]!, a.command.slice(1));
-      return { kind: 'command', argv: [...a.command], title: a.title ?? text, text, confirm: a.confirm ?? false };
+      steps.push({ kind: 'command', argv: [...a.command], title: a.title ?? text, text, confirm: a.confirm ?? false });
+    } else if (!rt) {
+      return { steps: [], missing: missingAction(ACTION_KEY[action], a.builtin) };
+    } else {
+      steps.push(builtinStep(a.builtin, rt, services, a.confirm ?? false));
     }
-    if (!rt) {
-      throw new FerryError(ErrorCode.CONFIG_INVALID, `deploy.actions.${ACTION_KEY[action]} uses the built-in '${a.builtin}' but ferry.yaml has no deploy.runtime`, {
-        fix: `add deploy.runtime (kind: docker, image, services) or replace '${a.builtin}' with a command in deploy.actions.${ACTION_KEY[action]}`,
-      });
-    }
-    return builtinStep(a.builtin, rt, services, a.confirm ?? false);
-  });
+  }
+  return { steps, missing: null };
 }
 
-function configured(input: PlanInput, action: DeployAction): ActionStepConfig[] {
+function plannedFor(input: PlanInput, action: DeployAction): Planned {
   const own = input.actions[ACTION_KEY[action]];
-  if (own) return own;
-  if (input.runtime) return DEFAULT_ACTIONS[action];
-  if (action === 'status') return [];
-  throw new FerryError(ErrorCode.CONFIG_INVALID, `the decision is '${action}' but ferry.yaml sets no deploy.actions.${ACTION_KEY[action]} and has no deploy.runtime for the built-in default`, {
-    fix: `add deploy.actions.${ACTION_KEY[action]}: [{ command: [...] }] (or a deploy.runtime) to ferry.yaml`,
-  });
+  if (own) return toSteps(action, own, input.runtime, input.services);
+  if (input.runtime) return toSteps(action, DEFAULT_ACTIONS[action], input.runtime, input.services);
+  if (action === 'status') return { steps: [], missing: null };
+  return { steps: [], missing: missingAction(ACTION_KEY[action], null) };
 }
 
-/** @throws CONFIG_INVALID when the chosen action has nothing to run. */
+const BUILTIN_PHRASE: Readonly<Record<BuiltinOp, string>> = { build: 'rebuild image', recreate: 'recreate services', restart: 'restart services', start: 'start services' };
+
+/** The decision's title from what will actually run: "Build image + Deploy", "Restart services". */
+export function planTitle(action: DeployAction, steps: readonly PlannedStep[], missing: MissingAction | null): string {
+  const phrases: string[] = [];
+  for (const s of steps) {
+    const p = s.kind === 'builtin' ? BUILTIN_PHRASE[s.op] : s.title;
+    if (phrases.at(-1) !== p) phrases.push(p);
+  }
+  const joined = phrases.join(' + ');
+  const cap = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1);
+  if (action === 'status') return phrases.length ? `Status check only (${joined})` : 'Status check only';
+  const kind = cap(action.replace('_', ' '));
+  if (missing) return `${kind}, not configured: deploy.actions.${missing.key} is missing`;
+  // Built-in phrases are lower-case words; a command's own text (just docker-build) stays as written.
+  if (phrases.length) return steps[0]!.kind === 'builtin' ? cap(joined) : joined;
+  return `${kind}: nothing configured to run`;
+}
+
+/** Never throws for missing configuration: see DeployPlan.missing. */
 export function planDeploy(input: PlanInput): DeployPlan {
   const { decision } = input;
   const action = decision.action;
-  let steps = toSteps(action, configured(input, action), input.runtime, input.services);
+  let { steps, missing } = plannedFor(input, action);
   // Redeploy ships code into running services; when some are down, start them first (rebuild and
   // full restart bring services up themselves, see ACTION_ORDER).
-  if (action === 'redeploy' && decision.scenarios.includes('services_down')) {
-    steps = [...toSteps('start', configured(input, 'start'), input.runtime, input.services), ...steps];
+  if (!missing && action === 'redeploy' && decision.scenarios.includes('services_down')) {
+    const start = plannedFor(input, 'start');
+    if (start.missing) ({ steps, missing } = { steps: [], missing: start.missing });
+    else steps = [...start.steps, ...steps];
   }
   const builds = action === 'rebuild';
   return {
     action,
+    title: planTitle(action, steps, missing),
     steps,
+    missing,
     needsConfirmation: decision.needsConfirmation || steps.some((s) => s.confirm),
     deploys: action === 'rebuild' || action === 'full_restart' || action === 'redeploy',
     builds,

@@ -4,15 +4,7 @@ import { short } from './decide.js';
 import type { ConfigChange, DeployResult } from './result.js';
 import type { DeployAction, ServiceStatus } from './types.js';
 
-export const ACTION_LABEL: Readonly<Record<DeployAction, string>> = {
-  rebuild: 'Rebuild image + redeploy + restart services',
-  full_restart: 'Full restart',
-  redeploy: 'Redeploy code',
-  start: 'Start services',
-  status: 'Status check only',
-};
-
-/** Short names for prompts ("Proceed with rebuild?", "Rebuild will:"). */
+/** Short names of the decision kinds for prompts ("Proceed with rebuild?"); what runs is plan.title. */
 export const ACTION_NAME: Readonly<Record<DeployAction, string>> = {
   rebuild: 'rebuild',
   full_restart: 'full restart',
@@ -67,11 +59,22 @@ export function renderAnalysis(r: DeployResult): string {
     for (const c of a.checks) lines.push(`  - ${c.name} ${c.url}: ${c.status === null ? `${c.error ?? 'no response'} ✗` : `HTTP ${c.status} ${c.ok ? '✓' : '✗'}`}`);
   }
   for (const w of a.digest_warnings) lines.push(`⚠ ${w.message}`, `  fix: ${w.fix}`);
+  // Everything else analysis warned about (no last-deploy state, unreachable repos…): shown here so
+  // a dry run and a real run say the same; the final report does not repeat them.
+  const digest = new Set(a.digest_warnings.map((w) => w.message));
+  for (const w of r.warnings) if (!digest.has(w)) lines.push(`⚠ ${w}`);
   return lines.join('\n');
 }
 
+/** "Build image + Deploy (rebuild; …)": what runs, then the kind of decision when the title does not say it. */
+function decisionLine(r: DeployResult, tail: string): string {
+  const kind = ACTION_NAME[r.action];
+  const said = r.plan.title.toLowerCase().startsWith(kind);
+  return `${r.plan.title} (${said ? '' : `${kind}; `}${tail})`;
+}
+
 export function renderDecision(r: DeployResult): string {
-  const lines = ['[Phase 2: Decision]', `Decision: ${ACTION_LABEL[r.action]} (scenario: ${r.scenario.replace(/_/g, ' ')})`];
+  const lines = ['[Phase 2: Decision]', `Decision: ${decisionLine(r, `scenario: ${r.scenario.replace(/_/g, ' ')}`)}`];
   if (r.scenarios.length > 1) lines.push(`  Also triggered: ${r.scenarios.slice(1).map((s) => s.replace(/_/g, ' ')).join(', ')} (the strongest action covers them)`);
   lines.push('Reasons:');
   for (const reason of r.reasons) {
@@ -82,21 +85,38 @@ export function renderDecision(r: DeployResult): string {
   return lines.join('\n');
 }
 
+/** What verification will look at, from what is configured (no containers → no image talk). */
+function verifyText(r: DeployResult): string | null {
+  if (!r.plan.verifies) return null;
+  const parts: string[] = [];
+  const built = r.plan.steps.some((s) => s.kind === 'build');
+  if (r.analysis.services.length) parts.push(built ? 'containers run the new image' : 'containers are running');
+  if (r.analysis.checks.length) parts.push('health checks answer');
+  return parts.length ? parts.join(' and ') : null;
+}
+
 export function renderPlan(r: DeployResult): string {
   const lines = ['[Phase 3: Execution plan]'];
+  if (r.plan.missing) {
+    lines.push(`  ✗ Missing action: ${r.plan.missing.message}`, ...r.plan.missing.howTo.map((l) => `    ${l}`));
+    return lines.join('\n');
+  }
   if (!r.plan.steps.length) lines.push('  (nothing to run)');
   r.plan.steps.forEach((s, i) => {
     const cmd = commandOf(s);
     lines.push(`  ${i + 1}. ${s.title}${cmd ? `\n     $ ${cmd}` : ''}`);
   });
   if (r.plan.updates_state) lines.push(`  then: update ${r.state_file}`);
-  if (r.plan.verifies) lines.push('  then: verify containers run the expected image and health checks answer');
+  const verify = verifyText(r);
+  if (verify) lines.push(`  then: verify ${verify}`);
   return lines.join('\n');
 }
 
 /** The seed's "Ask for Rebuild Confirmation" message: why, what is there now, what will happen. */
 export function renderConfirmation(r: DeployResult): string {
-  const head = r.action === 'rebuild' ? '🔍 Docker image rebuild required' : r.action === 'full_restart' ? '🔍 Full restart required' : `🔍 ${ACTION_LABEL[r.action]} needs confirmation`;
+  const dockerBuild = r.plan.steps.some((s) => s.kind === 'build');
+  const head =
+    r.action === 'rebuild' ? (dockerBuild ? '🔍 Docker image rebuild required' : `🔍 Rebuild required: ${r.plan.title}`) : r.action === 'full_restart' ? `🔍 Full restart required: ${r.plan.title}` : `🔍 ${r.plan.title} needs confirmation`;
   const lines = [head, ''];
   for (const reason of r.reasons) {
     lines.push(reason.summary);
@@ -116,7 +136,8 @@ export function renderConfirmation(r: DeployResult): string {
   });
   let n = r.plan.steps.length;
   if (r.plan.updates_state) lines.push(`${++n}. Record the deployed state in ${r.state_file}`);
-  if (r.plan.verifies) lines.push(`${++n}. Verify services run the new image and answer health checks`);
+  const verify = verifyText(r);
+  if (verify) lines.push(`${++n}. Verify ${verify}`);
   if (r.action === 'rebuild' && r.config_changes.length) {
     lines.push('', 'New image will contain:');
     for (const c of r.config_changes) lines.push(`- ${configLine(c)}`);
@@ -127,7 +148,8 @@ export function renderConfirmation(r: DeployResult): string {
 
 function imageBlock(r: DeployResult): string[] {
   const img = r.image;
-  if (!img) return [];
+  // A rebuild by commands that reported no image: there is nothing to show about an image.
+  if (!img || (!img.image_tag && !img.image_id)) return [];
   const tag = img.image_tag ?? '';
   const at = tag.lastIndexOf(':');
   const hasTag = at > tag.lastIndexOf('/');
@@ -153,22 +175,26 @@ function currentState(r: DeployResult): string[] {
   return ['', 'Current State:', ...services.map((s) => `  - ${s}`), ...checks.map((c) => `  - ${c}`)];
 }
 
+/**
+ * Warnings found after the analysis (verification digest drift). The analysis-time ones
+ * (r.warnings apart from verification's) were printed by renderAnalysis before anything ran.
+ */
 function warningsBlock(r: DeployResult): string[] {
-  const fixes = [...r.analysis.digest_warnings, ...(r.verification?.digestWarnings ?? [])];
-  const seen = new Set<string>();
+  const late = r.verification?.digestWarnings ?? [];
+  const lateMessages = new Set(late.map((w) => w.message));
+  const seen = new Set<string>([...r.analysis.digest_warnings.map((w) => w.message), ...r.warnings.filter((w) => !lateMessages.has(w))]);
   const out: string[] = [];
-  for (const w of fixes) {
+  for (const w of late) {
     if (seen.has(w.message)) continue;
     seen.add(w.message);
     out.push(`  ⚠ ${w.message}`, `    fix: ${w.fix}`);
   }
-  for (const w of r.warnings) if (!seen.has(w)) out.push(`  ⚠ ${w}`);
   return out.length ? ['', 'Warnings:', ...out] : [];
 }
 
 export function renderSuccess(r: DeployResult): string {
   const title = r.action === 'status' ? '✅ Status check complete: nothing to deploy' : '✅ Deployment Successful';
-  const lines = [title, '', `Decision: ${ACTION_LABEL[r.action]}: ${r.reasons.map((x) => x.summary).join('; ')}`];
+  const lines = [title, '', `Decision: ${r.plan.title}: ${r.reasons.map((x) => x.summary).join('; ')}`];
   if (r.actions_taken.length) {
     lines.push('', 'Actions Taken:');
     for (const a of r.actions_taken) lines.push(bullet(`${a.title} (${(a.durationMs / 1000).toFixed(1)} s)`));

@@ -1,7 +1,7 @@
 // The deploy result as data: the same facts the human report shows, for --json, MCP and
 // .ferry/results/<run_id>/deploy.json.
 import type { SerializedError } from '../errors.js';
-import type { DeployPlan } from './plan.js';
+import type { DeployPlan, MissingAction } from './plan.js';
 import type { ActionTaken, BuiltImage } from './steps.js';
 import type { Analysis, CommitLine, Decision, LastDeployState } from './types.js';
 import type { Verification } from './verify.js';
@@ -36,7 +36,15 @@ export interface DeployResult {
     checks: Analysis['system']['checks'];
     digest_warnings: Analysis['system']['digestWarnings'];
   };
-  plan: { steps: Array<{ kind: string; title: string; text: string }>; updates_state: boolean; verifies: boolean };
+  plan: {
+    /** What will run, in words (derived from the steps, not from the decision kind). */
+    title: string;
+    steps: Array<{ kind: string; title: string; text: string }>;
+    updates_state: boolean;
+    verifies: boolean;
+    /** The decision needs an action ferry.yaml does not configure (nothing can run). */
+    missing: MissingAction | null;
+  };
   config_changes: ConfigChange[];
   actions_taken: ActionTaken[];
   image: (BuiltImage & { verified: boolean | null }) | null;
@@ -87,9 +95,11 @@ export function buildResult(r: ResultInput): DeployResult {
       digest_warnings: a.system.digestWarnings,
     },
     plan: {
+      title: r.plan.title,
       steps: r.plan.steps.map((s) => ({ kind: s.kind === 'command' ? 'command' : s.op, title: s.title, text: s.text })),
       updates_state: r.plan.deploys || r.plan.builds,
       verifies: r.plan.action !== 'status',
+      missing: r.plan.missing,
     },
     config_changes: a.remote.map((x) => ({
       name: x.name,

@@ -1,5 +1,8 @@
 // `ferry deploy`: analyse → decide → (confirm) → execute on the engine → record → verify → report.
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { createRuntime } from '../adapters/runtime/index.js';
 import type { ContainerRuntime } from '../adapters/runtime/types.js';
 import type { DeployConfig } from '../config/sections/deploy.js';
@@ -14,9 +17,10 @@ import { analyseRemote } from './analyse-remote.js';
 import { analyseSystem, type HttpCheck, type ServiceRef } from './analyse-system.js';
 import { promptYesNo } from './confirm.js';
 import { decide } from './decide.js';
+import { ignoreStateDirs } from './ignore-state-dir.js';
 import { readLastDeploy } from './last-deploy.js';
 import { planDeploy, type DeployPlan } from './plan.js';
-import { ACTION_LABEL, ACTION_NAME, renderAnalysis, renderConfirmation, renderDecision, renderFailure, renderPlan, renderSuccess } from './report.js';
+import { ACTION_NAME, renderAnalysis, renderConfirmation, renderDecision, renderFailure, renderPlan, renderSuccess } from './report.js';
 import { buildResult, type DeployResult } from './result.js';
 import { buildDeploySteps, type DeployData, type DeployEnv } from './steps.js';
 import { troubleshooting } from './troubleshoot.js';
@@ -72,11 +76,18 @@ export async function analyseDeploy(o: Pick<RunDeployOptions, 'config' | 'config
     ...(cfg.runtime?.services ?? []).filter((s) => s.health).map((s) => ({ name: `${s.name} health`, url: s.health! })),
   ];
   const last = await readLastDeploy(stateFile);
-  const [local, remote, system] = await Promise.all([
-    analyseLocal(exec, root, last, cfg.paths),
-    analyseRemote(exec, o.engine.stateDir, cfg.config_repos, last?.config_commits ?? {}),
-    analyseSystem(runtime, services, checks, last, cfg.verify.timeout_seconds * 1000),
-  ]);
+  // A dry run leaves no trace: without a state dir yet, the config-repo cache goes to a temp dir.
+  const tempCache = o.engine.dryRun && !existsSync(o.engine.stateDir) && cfg.config_repos.length ? await mkdtemp(join(tmpdir(), 'ferry-deploy-cache-')) : null;
+  let local, remote, system;
+  try {
+    [local, remote, system] = await Promise.all([
+      analyseLocal(exec, root, last, cfg.paths),
+      analyseRemote(exec, tempCache ?? o.engine.stateDir, cfg.config_repos, last?.config_commits ?? {}),
+      analyseSystem(runtime, services, checks, last, cfg.verify.timeout_seconds * 1000),
+    ]);
+  } finally {
+    if (tempCache) await rm(tempCache, { recursive: true, force: true });
+  }
   const analysis: Analysis = { local, remote, system, lastDeploy: last };
   const decision = decide(analysis);
   const planRuntime = cfg.runtime
@@ -96,11 +107,18 @@ function statusCommands(cfg: DeployConfig): string[] {
  */
 export async function runDeploy(o: RunDeployOptions): Promise<RunDeployOutcome> {
   if (o.engine.dryRun) return deployLocked(o);
+  // State dirs this run may create in the user's repo; a new one is git-ignored (said once, below).
+  const stateDirs = [...new Set([o.engine.stateDir, dirname(resolve(o.configDir, o.config.state_file))])];
+  const fresh = stateDirs.filter((d) => !existsSync(d));
   const lock = await acquireRunLock(join(o.engine.stateDir, 'deploy'), 'ferry deploy', o.engine.version);
   try {
     return await deployLocked(o);
   } finally {
     await lock.release();
+    if (fresh.length) {
+      const edited = await ignoreStateDirs(o.exec ?? defaultExec, fresh);
+      for (const e of edited) (o.print ?? (() => undefined))(`\nAdded ${e.entry} to ${e.gitignore} (ferry's run state and last-deploy record, not for version control).`);
+    }
   }
 }
 
@@ -112,6 +130,16 @@ async function deployLocked(o: RunDeployOptions): Promise<RunDeployOutcome> {
   const preview = buildResult({ ...base, status: 'dry_run', runId: null });
   print([renderAnalysis(preview), '', renderDecision(preview), '', renderPlan(preview)].join('\n'));
 
+  if (a.plan.missing) {
+    // Shown after the analysis and decision (renderPlan printed what is missing and how to add it).
+    const m = a.plan.missing;
+    print('\nNothing was changed.');
+    throw new FerryError(ErrorCode.CONFIG_INVALID, `${m.message}`, {
+      fix: `add deploy.actions.${m.key} (or a deploy.runtime) to ferry.yaml, then: ferry deploy --dry-run`,
+      details: { action: a.decision.action, scenario: a.decision.scenario, reasons: a.decision.reasons, missing: m },
+    });
+  }
+
   if (o.engine.dryRun) {
     print('\nDry run: nothing was changed.');
     return { result: preview, exitCode: 0, resultFile: null };
@@ -120,17 +148,17 @@ async function deployLocked(o: RunDeployOptions): Promise<RunDeployOutcome> {
   if (a.plan.needsConfirmation && !o.yes) {
     const question = `Proceed with ${ACTION_NAME[a.decision.action]}?`;
     if (!o.interactive) {
-      const message = `${ACTION_LABEL[a.decision.action]} needs confirmation and this is not an interactive terminal; nothing was changed.\n${a.decision.reasons.map((r) => [`- ${r.summary}`, ...r.details.map((d) => `    ${d}`)].join('\n')).join('\n')}\nRe-run with --yes to proceed.`;
+      const message = `${a.plan.title} needs confirmation and this is not an interactive terminal; nothing was changed.\n${a.decision.reasons.map((r) => [`- ${r.summary}`, ...r.details.map((d) => `    ${d}`)].join('\n')).join('\n')}\nRe-run with --yes to proceed.`;
       const error = new FerryError(ErrorCode.CONFIRMATION_REQUIRED, message, { fix: 'ferry deploy --yes' });
       print('\n' + renderConfirmation(preview) + '\n\n' + message.split('\n')[0] + '\nRe-run with --yes to proceed.');
-      const t = troubleshooting({ code: error.code, phase: 'approval', fix: error.fix ?? null, plan: a.plan, containers: [], checks: [], statusCommands: [], runLog: null, buildRecorded: false, stateFile: a.stateFile, cwd: a.root });
+      const t = troubleshooting({ code: error.code, phase: 'approval', fix: error.fix ?? null, plan: a.plan, containers: [], checks: [], statusCommands: [], runLog: null, completed: [], stateBefore: null, stateAfter: null, stateFile: a.stateFile, cwd: a.root });
       const result = buildResult({ ...base, status: 'confirmation_required', runId: null, error: { ...serializeError(error), phase: 'approval' }, troubleshooting: t.troubleshooting, manualRecovery: ['ferry deploy --yes'] });
       return { result, exitCode: 1, resultFile: null };
     }
     print('\n' + renderConfirmation(preview) + '\n');
     const ok = await (o.confirm ?? promptYesNo)(question);
     if (!ok) {
-      const error = new FerryError(ErrorCode.GATE_REJECTED, `${ACTION_LABEL[a.decision.action]} was not confirmed; nothing was changed`, { fix: 'ferry deploy --yes' });
+      const error = new FerryError(ErrorCode.GATE_REJECTED, `${a.plan.title} was not confirmed; nothing was changed`, { fix: 'ferry deploy --yes' });
       print('Not confirmed: nothing was changed.');
       return { result: buildResult({ ...base, status: 'rejected', runId: null, error: { ...serializeError(error), phase: 'approval' } }), exitCode: 1, resultFile: null };
     }
@@ -187,7 +215,9 @@ async function deployLocked(o: RunDeployOptions): Promise<RunDeployOutcome> {
       checks: a.checks,
       statusCommands: statusCommands(cfg),
       runLog: runLogFile(o.engine.stateDir, runId),
-      buildRecorded: d.built !== null,
+      completed: d.actions_taken.map((x) => x.title),
+      stateBefore: d.last_deploy_before,
+      stateAfter: d.last_deploy,
       stateFile: a.stateFile,
       cwd: a.root,
     });

@@ -1,5 +1,7 @@
 // Failure-report hints: specific troubleshooting and manual recovery per error code and phase. Pure.
+import { short } from './decide.js';
 import type { DeployPlan } from './plan.js';
+import type { LastDeployState } from './types.js';
 
 export interface TroubleInput {
   code: string;
@@ -11,8 +13,11 @@ export interface TroubleInput {
   checks: Array<{ name: string; url: string }>;
   statusCommands: string[];
   runLog: string | null;
-  /** A build was recorded in the last-deploy state before the failure. */
-  buildRecorded: boolean;
+  /** Titles of the plan steps that completed before the failure, in order. */
+  completed: string[];
+  /** The last-deploy state before the run and after the failure (equal when nothing was written). */
+  stateBefore: LastDeployState | null;
+  stateAfter: LastDeployState | null;
   stateFile: string;
   /** Where commands run (the project repo). */
   cwd: string;
@@ -51,10 +56,31 @@ export function troubleshooting(t: TroubleInput): { troubleshooting: string[]; m
   for (const s of t.statusCommands) tips.push(`Check status: ${s}`);
   if (t.containers.length) tips.push(`Check containers: docker ps -a --filter name=${t.containers.join(' --filter name=')}`);
   if (t.runLog) tips.push(`Every command and its output: ${t.runLog}`);
-  if (t.buildRecorded) recovery.push(`The new image was built and recorded in ${t.stateFile}; services may still run the previous image until they are recreated.`);
+  // Only what actually happened: the steps that completed and what the state file now records.
+  if (t.completed.length) recovery.push(`Completed before the failure: ${t.completed.join('; ')}.`);
+  const recorded = stateChanges(t.stateBefore, t.stateAfter);
+  if (recorded.length) recovery.push(`${t.stateFile} now records ${recorded.join(', ')}.`);
+  const done = t.plan?.steps.slice(0, t.completed.length) ?? [];
+  if (done.some((s) => s.kind === 'builtin' && s.op === 'build') && !done.some((s) => s.kind === 'builtin' && s.op === 'recreate')) {
+    recovery.push('The new image is built but no service was recreated from it yet: they still run the previous image.');
+  }
   if (t.code !== 'CONFIRMATION_REQUIRED' && t.code !== 'GATE_REJECTED') {
     if (step?.kind === 'builtin' && (step.op === 'restart' || step.op === 'start' || step.op === 'recreate')) recovery.push(`Bring services back by hand if needed: docker start ${step.containers.join(' ')}`);
     recovery.push('Fix the cause above, then re-run `ferry deploy` (it analyses again and only does what is still needed).');
   }
   return { troubleshooting: tips, manualRecovery: recovery };
+}
+
+/** What a failed run wrote to the last-deploy state, in words ("image sha256:…", "code commit abc1234"). */
+export function stateChanges(before: LastDeployState | null, after: LastDeployState | null): string[] {
+  if (!after || JSON.stringify(before) === JSON.stringify(after)) return [];
+  const out: string[] = [];
+  const commits = Object.entries(after.config_commits).filter(([k, v]) => before?.config_commits[k] !== v);
+  if (commits.length) out.push(`config commits ${commits.map(([k, v]) => `${k} ${short(v)}`).join(', ')}`);
+  if (after.docker_image_digest && after.docker_image_digest !== before?.docker_image_digest) out.push(`image ${after.docker_image_tag ?? ''} ${after.docker_image_digest}`.replace('  ', ' '));
+  else if (after.docker_image_tag && after.docker_image_tag !== before?.docker_image_tag) out.push(`image ${after.docker_image_tag}`);
+  else if (after.build_timestamp && after.build_timestamp !== before?.build_timestamp) out.push(`a build at ${after.build_timestamp} (no image reported)`);
+  if (after.code_commit && after.code_commit !== before?.code_commit) out.push(`code commit ${short(after.code_commit)}`);
+  if (!out.length) out.push(`a new timestamp (${after.timestamp})`);
+  return out;
 }

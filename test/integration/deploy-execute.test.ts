@@ -160,7 +160,7 @@ describe('ferry deploy: execute', () => {
     expect(r).toMatchObject({ exitCode: 0, resultFile: null, result: { status: 'dry_run', action: 'rebuild' } });
     const text = printed.join('\n');
     expect(text).toContain('[Phase 1: Analysis]');
-    expect(text).toContain('Decision: Rebuild image + redeploy + restart services (scenario: remote config changed)');
+    expect(text).toContain('Decision: Rebuild image + recreate services (scenario: remote config changed)');
     expect(text).toContain('Add docker-compose skill');
     expect(text).toContain('agent/agent.py');
     expect(text).toContain(`docker build -f Dockerfile -t ${p.image} image`);
