@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { classifyCommit, inferBump } from '../src/release/conventional.js';
 import { formatTag, nextVersion, pickLastTag, planRow, tagGlob } from '../src/release/scan.js';
-import { canonicalJson, planHash, renderGateMessage, renderPlanTable } from '../src/release/plan.js';
+import { canonicalJson, planHash, plural, renderGateMessage, renderPlanTable } from '../src/release/plan.js';
+import { buildResult, renderFailure, renderSummary } from '../src/release/result.js';
 import { parseGateAttestation } from '../src/release/gate-token.js';
 import { unitCommitMessage, unitNames, driftReport } from '../src/release/prepare.js';
 import { TtyGate, localGateToken } from '../src/adapters/gate/tty.js';
@@ -116,6 +117,10 @@ describe('gate', () => {
     expect(parseGateAttestation('1740312612.000100:release-20260225-a3f7b2', 'release-20260225-a3f7b2')).toEqual({ token: '1740312612.000100:release-20260225-a3f7b2', ts: '1740312612.000100', runId: 'release-20260225-a3f7b2' });
     expect(() => parseGateAttestation('approve')).toThrow(expect.objectContaining({ code: 'INVALID_GATE_TOKEN', exitCode: 2 }));
     expect(() => parseGateAttestation('1740312612.000100:release-20260225-a3f7b2', 'release-20260225-ffffff')).toThrow(/issued for run release-20260225-a3f7b2/);
+    // A token for the finished run whose id this new run would have had is refused, saying so.
+    expect(() => parseGateAttestation('1740312612.000100:release-20260225-a3f7b2', 'release-20260225-a3f7b2-2', 'release-20260225-a3f7b2')).toThrow(
+      expect.objectContaining({ code: 'INVALID_GATE_TOKEN', message: expect.stringContaining('issued for run release-20260225-a3f7b2, which already finished; this new run is release-20260225-a3f7b2-2') }),
+    );
     expect(localGateToken(1740312612345, 'r-1')).toBe('1740312612.345000:r-1');
   });
 
@@ -153,5 +158,37 @@ describe('gate', () => {
 
   it('no terminal and no other channel → GATE_UNAVAILABLE naming the fix', async () => {
     await expect(selectGate(['tty', 'slack'], { runId: 'r1', tty: { isTTY: false } })).rejects.toMatchObject({ code: 'GATE_UNAVAILABLE', fix: expect.stringContaining('--gate-attestation <ts>:r1') });
+  });
+});
+
+describe('release output', () => {
+  it('counts agree with their noun', () => {
+    expect([plural(0, 'commit'), plural(1, 'commit'), plural(2, 'commit'), plural(1, 'repo'), plural(3, 'dependency', 'dependencies')]).toEqual(['0 commits', '1 commit', '2 commits', '1 repo', '3 dependencies']);
+  });
+
+  it('the failure summary is one complete line, the output tail indented below, then the exact resume command', () => {
+    const error = "LINT_FAILED: omnimemory: lint hook failed (sh -c 'ruff .' exited 1):\nruff: 3 errors\n  src/a.py:1 E501\n";
+    expect(renderFailure('release-20260225-a3f7b2', 'partial', { package: 'omnimemory', phase: 'LINT', error }, 'ferry release --resume release-20260225-a3f7b2').split('\n')).toEqual([
+      "release release-20260225-a3f7b2 partial: omnimemory failed at LINT: LINT_FAILED: omnimemory: lint hook failed (sh -c 'ruff .' exited 1)",
+      '    ruff: 3 errors',
+      '      src/a.py:1 E501',
+      'resume with: ferry release --resume release-20260225-a3f7b2',
+    ]);
+    // A one-line error stays as it is; no failing package → 'stopped'.
+    expect(renderFailure('r-1', 'failed', { package: 'a', phase: 'TAG', error: 'TAG_CONFLICT: tag a/v1.0.0 exists: x' }, 'ferry release --resume r-1')).toBe(
+      'release r-1 failed: a failed at TAG: TAG_CONFLICT: tag a/v1.0.0 exists: x\nresume with: ferry release --resume r-1',
+    );
+    expect(renderFailure('r-1', 'failed', undefined, 'ferry release --resume r-1')).toBe('release r-1 failed: stopped\nresume with: ferry release --resume r-1');
+  });
+
+  it('summary table: a failed package shows failed (<phase>), a blocked one blocked, in the registry column', () => {
+    const row = (p: string, tier: number): PlanRow => ({ package: p, repo: p, tier, current: '1.0.0', new: '1.1.0', bump: 'minor', commits: 1, status: 'PLANNED' });
+    const repo = (p: string, phase: string, error: string | null, pypi: 'available' | null) => ({
+      package: p, tier: 1, old_version: '1.0.0', new_version: '1.1.0', bump: 'minor' as const, commits_since_tag: 1, pr_url: null, pr_number: null, tag: null, pypi_status: pypi, phase, error,
+    });
+    const data = { repos: { a: repo('a', 'DONE', null, 'available'), b: repo('b', 'LINT', 'LINT_FAILED: b: lint hook failed (x exited 1):\nout', null), c: repo('c', 'BLOCKED', 'TIER_BLOCKED: blocked by b/LINT (LINT_FAILED)', null) } };
+    const result = buildResult({ runId: 'r-1', planHash: 'sha256:' + '0'.repeat(64), rows: [row('a', 1), row('b', 2), row('c', 3)], data: data as never, dryRun: false });
+    const cells = renderSummary(result).split('\n').slice(2).map((l) => l.split(' | ').map((c) => c.trim()));
+    expect(cells.map((c) => [c[0], c[4]])).toEqual([['a', 'available'], ['b', 'failed (LINT)'], ['c', 'blocked']]);
   });
 });

@@ -19,7 +19,7 @@ import { parseGateAttestation } from './gate-token.js';
 import { planHash, renderGateMessage, renderPlanTable, sortRows } from './plan.js';
 import { driftGuard, initialData, releasePackages } from './prepare.js';
 import { projectRelease, releaseFinalStatus } from './project.js';
-import { buildResult, renderSummary, type ReleaseResult } from './result.js';
+import { buildResult, renderFailure, renderSummary, type ReleaseResult } from './result.js';
 import { scanPackage } from './scan.js';
 import { checkStale, cleanupWorktrees, rescanForResume } from './run-support.js';
 import { buildReleaseSteps } from './steps/index.js';
@@ -104,15 +104,17 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   const all = releasePackages(io.loaded);
   const { bump } = validate(req, all);
   const selected = req.packages.length ? all.filter((p) => req.packages.includes(p.name) || req.packages.includes(p.repo)) : all;
-  let runId = req.resume ?? req.runId ?? releaseRunId(selected.map((p) => p.name), now);
-  validateRunId(runId, req.resume ? '--resume' : '--run-id');
-  if (req.gateAttestation !== undefined) parseGateAttestation(req.gateAttestation, runId);
+  const baseId = req.resume ?? req.runId ?? releaseRunId(selected.map((p) => p.name), now);
+  validateRunId(baseId, req.resume ? '--resume' : '--run-id');
+  // A new run never takes the id of a finished (or stale) one: it moves on to <id>-2… (with a note).
+  const runId = req.resume ? baseId : await checkStale(home, baseId, Boolean(req.runId), io.note, now, io.engine.dryRun);
+  // Still before any scan: the token must name this run, so one for a finished run is refused.
+  if (req.gateAttestation !== undefined) parseGateAttestation(req.gateAttestation, runId, runId !== baseId ? baseId : undefined);
   // With Slack configured the attestation must be a real approval of this run in the channel.
   if (req.gateAttestation !== undefined && io.loaded.config.notify.slack && !io.engine.dryRun) {
     const { checkGateAttestationFromConfig } = await import('../adapters/gate/attestation.js');
     await checkGateAttestationFromConfig(req.gateAttestation, runId, io.loaded.config.notify, io.loaded.config.release.gate, { env: io.loaded.env, log: io.note });
   }
-  if (!req.resume && !io.engine.dryRun) runId = await checkStale(home, runId, Boolean(req.runId), io.note, now);
 
   // 2-3. SCAN and DRIFT GUARD.
   driftGuard(io.loaded);
@@ -129,7 +131,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
     project: projectRelease,
     finalStatus: releaseFinalStatus,
     resumeCommand: resumeCommand(runId),
-    // checkStale() already warned, and may have picked a new id for a stale one.
+    // checkStale() already warned, and may have picked a new id for a stale or finished one.
     warnStale: false,
   };
   let run: Run<ReleaseData>;
@@ -199,8 +201,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
       await cleanupWorktrees(git, home, runId, final.data);
     } else {
       const failed = Object.values(final.data.repos).find((r) => r.error && r.phase !== 'BLOCKED');
-      io.note(`\nrelease ${runId} ${final.status}: ${failed ? `${failed.package} failed at ${failed.phase}: ${failed.error?.split('\n')[0]}` : 'stopped'}`);
-      io.note(`resume with: ${resumeCommand(runId)}`);
+      io.note(`\n${renderFailure(runId, final.status, failed, resumeCommand(runId))}`);
     }
     const resultPath = await writeResult(io.engine, runId, 'release', result);
     return { result, exitCode: final.status === 'completed' ? 0 : 1, resultPath };

@@ -25,6 +25,11 @@ export function planHash(rows: readonly PlanRow[]): string {
   return 'sha256:' + createHash('sha256').update(canonicalJson(sortRows(rows))).digest('hex');
 }
 
+/** `1 commit`, `2 commits`: counts in release output agree with their noun. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function table(header: string[], body: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ').trimEnd();
@@ -45,12 +50,11 @@ export function renderGateMessage(runId: string, hash: string, rows: readonly Pl
   const planned = sortRows(rows).filter((r) => r.status === 'PLANNED');
   const skipped = sortRows(rows).filter((r) => r.status !== 'PLANNED');
   const width = Math.max(0, ...planned.map((r) => r.package.length)) + 2;
-  const out = [`[HIGH_RISK] release — coordinated release of ${planned.length} ${planned.length === 1 ? 'repo' : 'repos'}`, '', `Run: ${runId}`, `Plan Hash: ${hash}`, '', 'RELEASE PLAN:'];
+  const out = [`[HIGH_RISK] release — coordinated release of ${plural(planned.length, 'repo')}`, '', `Run: ${runId}`, `Plan Hash: ${hash}`, '', 'RELEASE PLAN:'];
   let tier = -1;
   for (const r of planned) {
     if (r.tier !== tier) out.push(`  Tier ${(tier = r.tier)}:`);
-    const n = r.commits === 1 ? 'commit' : 'commits';
-    out.push(`    ${r.package.padEnd(width)} ${r.current} → ${r.new}  (${r.bump}, ${r.commits} ${n})`);
+    out.push(`    ${r.package.padEnd(width)} ${r.current} → ${r.new}  (${r.bump}, ${plural(r.commits, 'commit')})`);
   }
   out.push('', 'SKIPPED (no unreleased commits):', ...(skipped.length ? skipped.map((r) => `  ${r.package}`) : ['  (none)']));
   out.push('', 'Commands:', '  approve            — execute full release plan', '  reject             — cancel entire release', '', 'This is HIGH_RISK — silence will NOT auto-advance.');

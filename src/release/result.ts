@@ -89,6 +89,13 @@ export function buildResult(input: {
   };
 }
 
+/** The registry column: the registry status of a released package, else why there is none. */
+function registryCell(d: ReleaseDetail): string {
+  if (d.phase === 'BLOCKED') return 'blocked';
+  if (d.error) return `failed (${d.phase})`;
+  return d.pypi_status ?? '-';
+}
+
 /** `repo | old → new | PR | tag | registry`. */
 export function renderSummary(result: ReleaseResult): string {
   const rows = result.details.map((d) => [
@@ -96,10 +103,29 @@ export function renderSummary(result: ReleaseResult): string {
     d.new_version ? `${d.old_version} → ${d.new_version}` : `${d.old_version} (nothing to release)`,
     d.pr_number !== null ? `#${d.pr_number}` : '-',
     d.tag ?? '-',
-    d.pypi_status ?? (d.phase === 'BLOCKED' ? 'blocked' : '-'),
+    registryCell(d),
   ]);
   const header = ['repo', 'old → new', 'PR', 'tag', 'registry'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (c: string[]): string => c.map((x, i) => x.padEnd(widths[i] ?? 0)).join(' | ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
+}
+
+/**
+ * The closing lines of a failed or partial run (stderr): one complete line naming the package,
+ * phase and error, the error's output tail indented below it (a multi-line message is
+ * `<message>:\n<output>`), then the exact resume command.
+ */
+export function renderFailure(runId: string, status: string, failed: { package: string; phase: string; error: string | null } | undefined, resume: string): string {
+  const lines: string[] = [];
+  if (failed) {
+    const [head = '', ...rest] = (failed.error ?? 'failed').split('\n');
+    const output = rest.map((l) => l.trimEnd()).filter((l) => l !== '');
+    lines.push(`release ${runId} ${status}: ${failed.package} failed at ${failed.phase}: ${output.length ? head.replace(/:\s*$/, '') : head}`);
+    lines.push(...output.map((l) => `    ${l}`));
+  } else {
+    lines.push(`release ${runId} ${status}: stopped`);
+  }
+  lines.push(`resume with: ${resume}`);
+  return lines.join('\n');
 }

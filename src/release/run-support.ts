@@ -1,6 +1,7 @@
 // Run bookkeeping around the steps: stale-run warning, plan recomputation on resume
 // (PLAN_CHANGED when the set of packages moved under a started run), worktree cleanup.
 
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Git } from '../adapters/git/git.js';
@@ -14,37 +15,62 @@ import type { PlanRow, ReleaseData } from './types.js';
 
 export const STALE_MS = 24 * 60 * 60 * 1000;
 
+/** Whether a run id has left traces of a run (events, result) even without a state file. */
+function traces(home: string, id: string): boolean {
+  return existsSync(join(home, 'runs', id)) || existsSync(join(home, 'results', id));
+}
+
 /**
- * Warn about stale runs (state > 24 h, not completed). Returns the id to use: a stale run with
- * the same id gets a new one; a live run with the same id must be resumed, not restarted.
- * @throws USAGE when a started, non-stale run already has this id.
+ * Warn about stale runs (state > 24 h, not completed) and return the id a NEW run must use.
+ * The id is deterministic so that the same release can be resumed, but a finished run's id
+ * (archived, completed, or only its events/result left) is never reused: its result, state and
+ * event log would be overwritten or mixed with the new run's. Such an id, or a stale one, moves
+ * on to `<id>-2`, `<id>-3`… (with a note); a live, started run with the id must be resumed.
+ * In a dry run nothing throws: the id shown is the one a real run would take.
+ * @throws USAGE when a started, unfinished, non-stale run already has the id.
  */
-export async function checkStale(home: string, runId: string, explicit: boolean, note: (m: string) => void, now: Date): Promise<string> {
-  const active = (await listStates(home)).filter((s) => s.pipeline === 'release' && !s.archived);
-  const ids = new Set(active.map((s) => s.runId));
-  let id = runId;
-  for (const s of active) {
+export async function checkStale(home: string, runId: string, explicit: boolean, note: (m: string) => void, now: Date, dryRun = false): Promise<string> {
+  const listed = (await listStates(home)).filter((s) => s.pipeline === 'release');
+  const states = new Map<string, RunState<ReleaseData> | null>();
+  for (const s of listed) {
     let state: RunState<ReleaseData> | null = null;
     try {
       state = JSON.parse(await readFile(s.path, 'utf8')) as RunState<ReleaseData>;
     } catch {
       /* a corrupt file is reported when someone resumes it */
     }
-    const stale = now.getTime() - s.mtimeMs > STALE_MS && state?.status !== 'completed';
-    if (stale) note(`warning: release run ${s.runId} is stale (not completed, last updated ${new Date(s.mtimeMs).toISOString()}); starting a new run`);
-    if (s.runId !== runId || !state) continue;
-    const started = Object.values(state.steps ?? {}).some((r) => r.status !== 'pending');
-    if (stale) {
-      let n = 2;
-      while (ids.has(`${runId}-${n}`)) n++;
-      id = `${runId}-${n}`;
-    } else if (started) {
-      throw new FerryError(ErrorCode.USAGE, `release run ${runId} already exists (${state.status}); resume it instead of starting it again`, {
-        fix: `ferry release --resume ${runId}${explicit ? '   # or pick another --run-id' : ''}`,
-      });
+    if (!s.archived) {
+      states.set(s.runId, state);
+      if (now.getTime() - s.mtimeMs > STALE_MS && state?.status !== 'completed') {
+        note(`warning: release run ${s.runId} is stale (not completed, last updated ${new Date(s.mtimeMs).toISOString()}); starting a new run`);
+      }
     }
   }
-  return id;
+  const archived = new Set(listed.filter((s) => s.archived).map((s) => s.runId));
+  const mtime = new Map(listed.filter((s) => !s.archived).map((s) => [s.runId, s.mtimeMs]));
+  const usedBecause = (id: string): string | null => {
+    if (archived.has(id)) return 'already completed (archived)';
+    if (states.get(id)?.status === 'completed') return 'already completed';
+    if (states.has(id)) return now.getTime() - (mtime.get(id) ?? 0) > STALE_MS ? 'is stale' : null;
+    return traces(home, id) ? 'was already used (its events or result exist)' : null;
+  };
+  const skipped: string[] = [];
+  for (let n = 1; ; n++) {
+    const id = n === 1 ? runId : `${runId}-${n}`;
+    const why = usedBecause(id);
+    if (why) {
+      skipped.push(`release run ${id} ${why}`);
+      continue;
+    }
+    const state = states.get(id);
+    if (state && !dryRun && Object.values(state.steps ?? {}).some((r) => r.status !== 'pending')) {
+      throw new FerryError(ErrorCode.USAGE, `release run ${id} already exists (${state.status}); resume it instead of starting it again`, {
+        fix: `ferry release --resume ${id}${explicit ? '   # or pick another --run-id' : ''}`,
+      });
+    }
+    if (skipped.length) note(`note: ${skipped.join('; ')}: this new run is ${id}`);
+    return id;
+  }
 }
 
 function started(state: RunState<ReleaseData>, pkg: string): boolean {

@@ -51,6 +51,18 @@ describe('release failure and resume', () => {
     const r = await run(['--run-id', RUN, '--gate-attestation', TOKEN]);
     expect(r.exitCode, r.stdout + r.stderr).toBe(1);
     expect(r.stderr).toContain(`ferry release --resume ${RUN}`);
+    expect(r.stderr).toContain(`✓ gate approved: by attestation ${TOKEN}\n`);
+    // The closing summary: one complete line (no dangling colon), the hook output indented below,
+    // then the exact resume command on its own line.
+    const tail = r.stderr.slice(r.stderr.lastIndexOf(`\nrelease ${RUN} partial: `) + 1).trimEnd().split('\n');
+    expect(tail[0]).toBe(`release ${RUN} partial: omnibase_infra failed at LINT: LINT_FAILED: omnibase_infra: lint hook failed (pre-commit run --all-files exited 1)`);
+    expect(tail.slice(1, -1).length).toBeGreaterThan(0);
+    for (const l of tail.slice(1, -1)) expect(l).toMatch(/^ {4}/);
+    expect(tail.slice(1, -1).join('\n')).toContain('no .bad files');
+    expect(tail.at(-1)).toBe(`resume with: ferry release --resume ${RUN}`);
+    // Summary table: the failed and the blocked packages say so in the registry column.
+    expect(r.stdout).toMatch(/^omnibase_infra +\| 2\.0\.0 → 2\.1\.0 +\| - +\| - +\| failed \(LINT\)$/m);
+    expect(r.stdout).toMatch(/^omniclaude +\| .*\| blocked$/m);
     const result = JSON.parse(readFileSync(join(home, 'results', RUN, 'release.json'), 'utf8'));
     expect(validateAgainst('result', result)).toEqual([]);
     expect(result).toMatchObject({ status: 'PARTIAL', repos_attempted: 6, repos_succeeded: 2, repos_failed: 4, repos_skipped: 0, gate_token: TOKEN });

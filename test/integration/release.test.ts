@@ -1,7 +1,7 @@
 // ferry release end to end on the seeds' 6-repo ecosystem: real git with bare remotes, real
 // python -m build + twine against the local PyPI-compatible server, the built CLI as a child process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedEcosystem, SEED_TIERS, type Ecosystem } from '../fixtures/ecosystem.js';
 import { startPypiServer, type PypiServer } from '../fixtures/pypi-server.js';
@@ -104,12 +104,60 @@ describe('ferry release (6-repo seed ecosystem, forge git, local PyPI)', () => {
 
   it('a second release right after → NOTHING_TO_RELEASE for all, exit 0', async () => {
     const before = await eco.snapshotRepos();
-    const r = await run(['--gate-attestation', `1740312612.000100:${RUN}`, '--run-id', RUN]);
+    const r = await run(['--run-id', RUN]);
     expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`note: release run ${RUN} already completed (archived): this new run is ${RUN}-2`);
     expect(r.stdout).toContain('NOTHING_TO_RELEASE');
     for (const n of NAMES) expect(r.stdout).toMatch(new RegExp(`${n} .*NOTHING_TO_RELEASE`));
     const after = await eco.snapshotRepos();
     expect(after).toEqual(before);
     expect(readdirSync(join(home, 'state', 'release')).filter((f) => f.endsWith('.json'))).toEqual([]);
+    // The completed run's token approved that run, not a new one: refused before any scan.
+    const stale = await run(['--run-id', RUN, '--gate-attestation', TOKEN]);
+    expect(stale.exitCode, stale.stderr).toBe(2);
+    expect(stale.stderr).toContain(`error[INVALID_GATE_TOKEN]: --gate-attestation was issued for run ${RUN}, which already finished; this new run is ${RUN}-2`);
+    expect(await eco.snapshotRepos()).toEqual(before);
+  });
+
+  it('a second release the same day takes a fresh run id; the first run keeps its result, state and events', async () => {
+    const spi = eco.repos.omnibase_spi!;
+    const commit = async (subject: string) => {
+      writeFileSync(join(spi.dir, `${subject.replace(/\W+/g, '_')}.py`), `# ${subject}\n`);
+      await eco.git('omnibase_spi', ['pull', '-q', '--ff-only', 'origin', 'main']);
+      await eco.git('omnibase_spi', ['add', '-A']);
+      await eco.git('omnibase_spi', ['commit', '-q', '-m', subject]);
+      await eco.git('omnibase_spi', ['push', '-q', 'origin', 'main']);
+    };
+    // The deterministic id of today's omnibase_spi release, as the dry run shows it.
+    await commit('fix: first of the day');
+    const base = /^Release (\S+)/.exec((await run(['omnibase_spi', '--dry-run'])).stdout)![1]!;
+    expect(base).toMatch(/^release-\d{8}-[0-9a-f]{6}$/);
+    const first = await run(['omnibase_spi', '--gate-attestation', `1740312612.000100:${base}`]);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const firstResult = readFileSync(join(home, 'results', base, 'release.json'), 'utf8');
+    const firstState = readFileSync(join(home, 'state', 'release', 'archive', `${base}.json`), 'utf8');
+
+    await commit('fix: second of the day');
+    const dry = await run(['omnibase_spi', '--dry-run']);
+    expect(dry.stdout).toContain(`Release ${base}-2`);
+    expect(dry.stderr).toContain('from 1 commit\n');
+    const refused = await run(['omnibase_spi', '--gate-attestation', `1740312612.000100:${base}`]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('INVALID_GATE_TOKEN');
+    const second = await run(['omnibase_spi', '--gate-attestation', `1740312612.000200:${base}-2`]);
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.stderr).toContain(`note: release run ${base} already completed (archived): this new run is ${base}-2`);
+    expect(second.stderr).toContain(`✓ gate approved: by attestation 1740312612.000200:${base}-2`);
+    expect(second.stdout).toMatch(/omnibase_spi \| 1\.2\.2 → 1\.2\.3 .*\| available/);
+
+    // The first run's files are untouched; each run has its own event log, result and archive.
+    expect(readFileSync(join(home, 'results', base, 'release.json'), 'utf8')).toBe(firstResult);
+    expect(readFileSync(join(home, 'state', 'release', 'archive', `${base}.json`), 'utf8')).toBe(firstState);
+    expect(JSON.parse(readFileSync(join(home, 'results', `${base}-2`, 'release.json'), 'utf8'))).toMatchObject({ run_id: `${base}-2`, status: 'SUCCESS', gate_token: `1740312612.000200:${base}-2` });
+    const starts = (id: string) => readFileSync(join(home, 'runs', id, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"run.started"')).length;
+    expect([starts(base), starts(`${base}-2`)]).toEqual([1, 1]);
+    const list = await ferry(['--config', eco.configPath, '--state-dir', home, 'runs', 'list'], { cwd: eco.workspace, env: env() });
+    expect(list.stdout).toContain(`${base}-2 `);
+    expect(list.stdout).toContain(`${base} `);
   });
 });

@@ -7,6 +7,7 @@ import type { Step } from '../../engine/types.js';
 import { insertChangelogSection, renderChangelogSection } from '../../manifest/changelog.js';
 import { pinPackageJsonDeps, setPackageJsonVersion } from '../../manifest/package-json.js';
 import { pinPyprojectDeps, setPyprojectVersion, type PinChange } from '../../manifest/pyproject.js';
+import { plural } from '../plan.js';
 import { manifestFile } from '../scan.js';
 import type { ReleaseData, RepoState } from '../types.js';
 import { packageDir, repoOf, unitOf, type Ctx, type ReleaseDeps } from './deps.js';
@@ -97,7 +98,7 @@ export function changelogStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData>
     id: `${pkg}/CHANGELOG`,
     title: `${pkg}: changelog`,
     group: pkg,
-    describe: (ctx) => [{ kind: 'edit', text: `${path(ctx)}: add "## ${repoOf(ctx, pkg).new_version} (${ctx.data.date})" from ${ctx.data.commits[pkg]?.length ?? 0} commits` }],
+    describe: (ctx) => [{ kind: 'edit', text: `${path(ctx)}: add "## ${repoOf(ctx, pkg).new_version} (${ctx.data.date})" from ${plural(ctx.data.commits[pkg]?.length ?? 0, 'commit')}` }],
     run: async (ctx) => {
       const r = repoOf(ctx, pkg);
       const file = path(ctx);
