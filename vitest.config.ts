@@ -9,6 +9,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    reporters: ['default', './test/summary-reporter.ts'],
     // Real git, Docker and registries: give them room, and isolate processes.
     testTimeout: 120_000,
     hookTimeout: 180_000,
