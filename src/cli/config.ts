@@ -34,6 +34,7 @@ Problems are reported as file:line:col key: what was expected (exit 2); nothing 
       const loaded = await ctx.config();
       const { configuredGraph, discoverPackages } = await import('../config/discover.js');
       const { checkTiers } = await import('../config/graph.js');
+      const { join } = await import('node:path');
       const { graph, warnings } = configuredGraph(loaded);
       // The same tier check `ferry release` runs as its drift guard: "ok" here must not become GRAPH_DRIFT there.
       const discovery = discoverPackages(loaded.workspaceDir);
@@ -46,6 +47,18 @@ Problems are reported as file:line:col key: what was expected (exit 2); nothing 
         }),
         ...tiers.unconfigured.map((n) => `${n}: depends on (or is depended on by) configured packages but is not in packages:`),
       ];
+      // A package with no manifest in the workspace stops `ferry release` (GRAPH_DRIFT); a config used
+      // only for deploys may not have the clones, so warn rather than fail.
+      for (const n of tiers.undiscovered) {
+        const i = loaded.config.packages.findIndex((p) => p.name === n);
+        const p = loaded.config.packages[i]!;
+        const manifest = p.ecosystem === 'python' ? 'pyproject.toml' : 'package.json';
+        const dir = join(loaded.workspaceDir, p.repo ?? p.name, p.path);
+        const stop = 'ferry release would stop with GRAPH_DRIFT';
+        const said = warnings.findIndex((w) => w.startsWith(`${n}: `));
+        if (said >= 0) warnings[said] = `${warnings[said]}; ${stop}`;
+        else warnings.push(`${where(['packages', i, 'repo'])}: no git repo at ${dir} with a ${manifest} named ${n}; ${stop}`);
+      }
       // Deploy decisions that would have nothing to run: warn, not fail (they may never come up).
       if (loaded.config.deploy) warnings.push(...(await import('../deploy/config-warnings.js')).deployConfigWarnings(loaded.config.deploy));
       for (const w of warnings) ctx.note(`warning: ${w}`);
@@ -57,7 +70,8 @@ Problems are reported as file:line:col key: what was expected (exit 2); nothing 
         });
       }
       ctx.result({ ok: true, path: loaded.path, tiers: graph.tiers, warnings });
-      ctx.print(`${loaded.path}: ok (${graph.names.length} packages in ${graph.tiers.length} tiers)`);
+      const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+      ctx.print(`${loaded.path}: ok (${count(graph.names.length, 'package')} in ${count(graph.tiers.length, 'tier')})`);
       // A configured minimum tier can leave a level empty; say so rather than print a bare "tier 4:".
       graph.tiers.forEach((names, i) => ctx.print(`  tier ${i + 1}: ${names.length > 0 ? names.join(', ') : '(empty: no package is configured in this tier)'}`));
     });

@@ -100,7 +100,8 @@ export async function listStates(home: string): Promise<StateListing[]> {
         continue;
       }
       for (const n of names) {
-        if (!n.endsWith('.json')) continue;
+        // NOTE: a killed run leaves its `<run_id>.json.lock.owner.json` behind; it is not a run.
+        if (!n.endsWith('.json') || n.endsWith('.lock.owner.json')) continue;
         const path = join(dir, n);
         const st = await stat(path);
         out.push({ pipeline, runId: n.slice(0, -5), path, archived, mtimeMs: st.mtimeMs });

@@ -89,6 +89,18 @@ describe('cli usage errors', () => {
     expect(r.stdout).toContain('tier 5: omniclaude');
   });
 
+  it('config check warns about a package with no manifest in the workspace (release would stop with GRAPH_DRIFT) and counts in the right number', async () => {
+    const lone = join(eco.workspace, 'lone.yaml');
+    writeFileSync(lone, stringify({ version: 1, packages: [{ name: 'ghost', repo: 'ghost', ecosystem: 'python' }] }));
+    const r = await ferry(['config', 'check', '--config', lone], { cwd: eco.workspace });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('ok (1 package in 1 tier)');
+    expect(r.stderr).toContain('ghost');
+    expect(r.stderr).toContain('ferry release would stop with GRAPH_DRIFT');
+    const release = await ferry(['release', '--dry-run', '--config', lone], { cwd: eco.workspace });
+    expect(release.stderr).toContain('error[GRAPH_DRIFT]');
+  });
+
   it('a reader that closes stdout early (| head) ends ferry quietly, without an EPIPE trace', async () => {
     const child = execa('node', [FERRY_BIN, 'config', 'check'], { cwd: eco.workspace, env: { NO_COLOR: '1', CI: 'true' }, reject: false, stdout: 'pipe' });
     child.stdout?.destroy();

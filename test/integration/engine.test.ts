@@ -69,6 +69,11 @@ describe('engine', () => {
     await child;
     const mid = JSON.parse(readFileSync(statePath(id), 'utf8'));
     expect(mid.steps.s1.status).toBe('running');
+    // The killed run left its lock owner file behind: history lists the run, not that file.
+    expect(existsSync(`${statePath(id)}.lock.owner.json`)).toBe(true);
+    const list = await ferry(['--json', '--state-dir', home, 'runs', 'list']);
+    const listed = jsonLines(list.stdout).at(-1)!.runs as { run_id: string; status: string }[];
+    expect(listed.map((x) => [x.run_id, x.status])).toEqual([[id, 'in_progress']]);
     const r = await ferry(['--state-dir', home, '_selftest', '--out', out, '--resume', id, '--sleep-ms', '0']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(effects()).toEqual(['s1', 's2', 's3', 's4']);
