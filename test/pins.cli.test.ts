@@ -46,6 +46,12 @@ describe('ferry pins', () => {
     expect(JSON.parse(ok.stdout.trim().split('\n').pop()!).ghost).toEqual({ from: null, to: '1.0.0', matched: false });
   });
 
+  it('a directory as --dockerfile is a usage error (exit 2) that says so', async () => {
+    const r = await ferry(['pins', '--versions', 'omniintelligence=0.8.0', '--dockerfile', dir]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`error[USAGE]: --dockerfile ${dir}: is a directory, not a Dockerfile`);
+  });
+
   for (const bad of ['a=1.0 b=2.0', 'a=$(id)', 'a;b=1.0', 'a=1.0,,b=2']) {
     it(`rejects --versions ${JSON.stringify(bad)} with exit 2 and writes nothing`, async () => {
       const f = file();

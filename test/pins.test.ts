@@ -62,6 +62,31 @@ COPY . /app
     expect(r.content).toBe('ARG FOO_BAR_VERSION="2.0"\r\nRUN pip install \\\r\n  foo-bar==2.0\r\n');
   });
 
+  it('follows empty continuation lines (docker skips them) and RUN heredoc bodies', () => {
+    const src = [
+      'FROM python:3.12',
+      'RUN pip install a-pkg==1.0 \\',
+      '',
+      '    b-pkg==1.0',
+      'RUN <<EOT',
+      'set -e',
+      '# c-pkg==0.0.1 is a comment',
+      'uv pip install --system c-pkg==1.0 \\',
+      '    d-pkg[x]==1.0',
+      'EOT',
+      'RUN <<-"EOT" bash',
+      '\tpip install e-pkg==1.0',
+      '\tEOT',
+      'RUN echo f-pkg==1.0',
+      '',
+    ].join('\n');
+    const r = rewriteDockerfilePins(src, { 'b-pkg': '2.0', 'c-pkg': '2.0', 'd-pkg': '2.0', 'e-pkg': '2.0', 'f-pkg': '2.0' }, { allowUnmatched: true });
+    expect(r.content).toBe(src.replace('b-pkg==1.0', 'b-pkg==2.0').replace('c-pkg==1.0', 'c-pkg==2.0').replace('d-pkg[x]==1.0', 'd-pkg[x]==2.0').replace('e-pkg==1.0', 'e-pkg==2.0'));
+    expect(r.content).toContain('# c-pkg==0.0.1 is a comment');
+    expect(r.pins['f-pkg']).toEqual({ from: null, to: '2.0', matched: false });
+    expect(r.pins['e-pkg']).toEqual({ from: '1.0', to: '2.0', matched: true });
+  });
+
   it('unmatched package → PIN_UNMATCHED naming it; allowUnmatched reports matched:false', () => {
     let err: unknown;
     try {

@@ -21,12 +21,14 @@ Examples:
     .action(async (o: { versions: string; dockerfile: string; allowUnmatched?: boolean; dryRun?: boolean }) => {
       const { applyPins } = await import('../redeploy/pins-apply.js');
       const { resolve } = await import('node:path');
-      const { existsSync } = await import('node:fs');
+      const { statSync } = await import('node:fs');
       const { parseVersions } = await import('../manifest/dockerfile-pins.js');
       parseVersions(o.versions, '--versions', 'ferry pins --dockerfile <file>');
-      if (!existsSync(resolve(ctx.cwd, o.dockerfile))) {
+      const st = statSync(resolve(ctx.cwd, o.dockerfile), { throwIfNoEntry: false });
+      if (!st?.isFile()) {
         const { ErrorCode, FerryError } = await import('../errors.js');
-        throw new FerryError(ErrorCode.USAGE, `--dockerfile ${o.dockerfile}: no such file`, { fix: `ferry pins --versions "${o.versions}" --dockerfile <path to your Dockerfile>` });
+        const what = st?.isDirectory() ? 'is a directory, not a Dockerfile' : 'no such file';
+        throw new FerryError(ErrorCode.USAGE, `--dockerfile ${o.dockerfile}: ${what}`, { fix: `ferry pins --versions "${o.versions}" --dockerfile <path to your Dockerfile>` });
       }
       const r = await applyPins({ versions: o.versions, dockerfile: resolve(ctx.cwd, o.dockerfile), allowUnmatched: Boolean(o.allowUnmatched), dryRun: Boolean(o.dryRun) });
       for (const line of r.lines) ctx.note(line);

@@ -79,7 +79,13 @@ function isContinued(line: string): boolean {
   return /\\\s*$/.test(line);
 }
 
-/** Groups of line indices forming RUN instructions that call `pip install` (comment lines excluded). */
+// `RUN <<EOT`, `RUN <<-"EOT" bash`: BuildKit heredocs; the body runs up to a line that is the delimiter.
+const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+
+/**
+ * Groups of line indices forming RUN instructions that call `pip install`: continuation lines
+ * (comment and empty lines inside them are skipped, as docker does) and heredoc bodies.
+ */
 function pipRunBlocks(lines: string[]): number[][] {
   const blocks: number[][] = [];
   let i = 0;
@@ -91,11 +97,24 @@ function pipRunBlocks(lines: string[]): number[][] {
     while (cont && i < lines.length) {
       const l = lines[i] as string;
       i++;
-      if (/^\s*#/.test(l)) continue; // Dockerfile comments inside a continued instruction are dropped by docker
+      // Dockerfile comments and empty lines inside a continued instruction are dropped by docker.
+      if (/^\s*#/.test(l) || !l.trim()) continue;
       block.push(i - 1);
       cont = isContinued(l);
     }
-    if (/^\s*RUN\b/i.test(first) && PIP_INSTALL.test(block.map((n) => lines[n]).join(' '))) blocks.push(block);
+    if (!/^\s*RUN\b/i.test(first)) continue;
+    const instruction = block.map((n) => lines[n]).join(' ');
+    for (const m of instruction.matchAll(HEREDOC)) {
+      const strip = m[1] === '-';
+      const delim = m[3] as string;
+      while (i < lines.length) {
+        const l = (lines[i] as string).replace(/\r$/, '');
+        i++;
+        if ((strip ? l.replace(/^\t+/, '') : l) === delim) break;
+        if (!/^\s*#/.test(l)) block.push(i - 1);
+      }
+    }
+    if (PIP_INSTALL.test(block.map((n) => lines[n]).join(' '))) blocks.push(block);
   }
   return blocks;
 }
