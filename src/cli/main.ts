@@ -19,7 +19,6 @@ export function buildProgram(): { program: Command; ctx: CliContext } {
     .option('--no-color', 'plain output without ANSI colours')
     .addOption(new Option('--state-dir <dir>', 'where runs, state and results live (default: .ferry/ beside ferry.yaml)').env('FERRY_STATE_DIR'))
     .showSuggestionAfterError(true)
-    .showHelpAfterError('(run ferry --help for usage)')
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
     .addHelpText(
       'after',
@@ -40,12 +39,31 @@ Exit codes: 0 success, dry run or nothing to do; 1 run failed or partial; 2 bad 
   return { program, ctx };
 }
 
-// After a usage error, point at the help of the command that was mistyped (`ferry pins --help`), not the top level.
-function pointHelpAtCommand(cmd: Command, prefix = ''): void {
-  for (const sub of cmd.commands) {
-    const name = `${prefix}${sub.name()}`;
-    sub.showHelpAfterError(`(run ferry ${name} --help for usage)`);
-    pointHelpAtCommand(sub, `${name} `);
+// Commander's usage errors in ferry's shape: one line `error[USAGE]: …` and a `fix:` pointing at the
+// help of the command that was mistyped (`ferry pins --help`), or at the suggested command; with
+// --json, the `{ ok: false, error }` line on stdout instead.
+function pointHelpAtCommand(cmd: Command, path = ''): void {
+  cmd.configureOutput({ outputError: (text) => usageError(text, path) });
+  for (const sub of cmd.commands) pointHelpAtCommand(sub, path ? `${path} ${sub.name()}` : sub.name());
+}
+
+/** `ferry … --json` on the command line; read from argv because a usage error stops parsing before the options are known. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+function usageError(text: string, path: string): void {
+  const lines = text.trim().replace(/^error: /, '').split('\n');
+  const suggested = /^\(Did you mean (.+)\?\)$/.exec(lines.at(-1) ?? '')?.[1];
+  const what = (suggested ? lines.slice(0, -1) : lines).join('; ');
+  const message = suggested ? `${what}; did you mean ${suggested}?` : what;
+  const here = path ? `ferry ${path}` : 'ferry';
+  const fix = suggested && what.startsWith('unknown command') ? `${here} ${suggested} --help` : `${here} --help`;
+  if (wantsJson(process.argv)) {
+    process.stdout.write(JSON.stringify({ ok: false, error: { code: 'USAGE', message, fix, retryable: false, details: {} } }) + '\n');
+  } else {
+    process.stderr.write(`error[USAGE]: ${message}\n  fix: ${fix}\n`);
   }
 }
 

@@ -51,10 +51,10 @@ describe('cli usage errors', () => {
   it('a usage error in a subcommand points at that subcommand\'s help', async () => {
     const r = await ferry(['pins', '--versions'], { cwd: eco.workspace });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('(run ferry pins --help for usage)');
+    expect(r.stderr).toContain('error[USAGE]: option \'--versions <list>\' argument missing\n  fix: ferry pins --help');
     const nested = await ferry(['config', 'chek'], { cwd: eco.workspace });
     expect(nested.exitCode).toBe(2);
-    expect(nested.stderr).toContain('(run ferry config --help for usage)');
+    expect(nested.stderr).toContain('error[USAGE]: unknown command \'chek\'; did you mean check?\n  fix: ferry config check --help');
   });
 
   it('init --dir on a missing directory says so and suggests ferry init, not ferry.yaml edits', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { FERRY_BIN, ferry } from '../helpers/ferry.js';
+import { FERRY_BIN, ferry, jsonLines } from '../helpers/ferry.js';
 
 const DIST = join(dirname(FERRY_BIN), '..', 'dist');
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -47,13 +47,24 @@ describe('cli', () => {
     const r = await ferry(['rusn']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("unknown command 'rusn'");
-    expect(r.stderr).toContain('Did you mean runs?');
+    expect(r.stderr).toContain('did you mean runs?');
   });
 
   it('a misspelt release (ferry relase) exits 2 and suggests release', async () => {
     const r = await ferry(['relase']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('Did you mean release?');
+    expect(r.stderr).toBe("error[USAGE]: unknown command 'relase'; did you mean release?\n  fix: ferry release --help");
+    expect(r.stdout).toBe('');
+  });
+
+  it('with --json, a usage error is the { ok: false, error } line on stdout', async () => {
+    const r = await ferry(['--json', 'relase']);
+    expect(r.exitCode).toBe(2);
+    const lines = jsonLines(r.stdout);
+    expect(lines).toEqual([{ ok: false, error: { code: 'USAGE', message: "unknown command 'relase'; did you mean release?", fix: 'ferry release --help', retryable: false, details: {} } }]);
+    const flag = await ferry(['release', '--json', '--dryrun']);
+    expect(flag.exitCode).toBe(2);
+    expect((jsonLines(flag.stdout)[0]!.error as { message: string }).message).toBe("unknown option '--dryrun'; did you mean --dry-run?");
   });
 
   it('an empty --state-dir is a usage error, not a silent default', async () => {
