@@ -148,6 +148,11 @@ describe('ferry promote (docker)', () => {
     const v = parseVerdict(text, 'deploy');
     expect(v.frontmatter).toMatchObject({ deploy_status: 'FAILED', exit_code: 2, rolled_back: true, image_id: ids.bad, previous_image_id: ids.v2 });
     expect(text).toContain('unhealthy');
+    expect(text).toContain('Deploy FAILED (exit 2); production rolled back');
+    // Production is fine and the image is bad: the fix re-stages a fixed image, it never re-promotes
+    // the previous image (which the staging gate would refuse as STAGING_STALE).
+    expect(r.error?.fix).toBe(`run a fixed image in ${stagingName}, then: ferry stage api --env staging && ferry promote api --env production`);
+    expect(text).toContain(`fix: ${r.error?.fix}`);
   });
 
   it('refuses to restart the container ferry runs in (FERRY_CONTAINER_ID = target id)', async () => {
@@ -159,5 +164,15 @@ describe('ferry promote (docker)', () => {
     expect(r.exit_code).toBe(1);
     expect(r.error?.code).toBe('SELF_RESTART_REFUSED');
     expect((await docker.inspectContainer(prodName))?.id).toBe(prod!.id); // not recreated
+  });
+
+  it('--image that is not on this host → NOT_FOUND naming it (not a STAGING_STALE against the unresolved ref)', async () => {
+    const { staging } = resolvePair(envs(), 'api', 'production', dir);
+    const before = (await docker.inspectContainer(prodName))!;
+    const r = await runPromote(options('promote-missing-image', { sourceImageId: sourceImageIdFn(rt, staging, `${repo}:missing`) }));
+    expect(r.exit_code).toBe(1);
+    expect(r.switched).toBe(false);
+    expect(r.error).toMatchObject({ code: 'NOT_FOUND', message: `image ${repo}:missing is not on this host (ferry never rebuilds for production)` });
+    expect((await docker.inspectContainer(prodName))?.id).toBe(before.id);
   });
 });

@@ -9,12 +9,12 @@ import type { LoadedConfig } from '../config/load.js';
 import { GATE_TOKEN_PATTERN } from '../adapters/gate/types.js';
 import { runStage, type StageResult } from './stage.js';
 import { runPromote, type PromoteData, type PromoteResult } from './promote.js';
-import { runSelfDeploy, type GateAnswer, type SelfDeployResult } from './self-deploy.js';
+import { GATE_TS_HINT, runSelfDeploy, type GateAnswer, type SelfDeployResult } from './self-deploy.js';
 import { runFinalize, type FinalizeResult } from './finalize.js';
 import { identify, probeSelf, type SelfIdentity } from './self-detect.js';
 import { remoteHook, sshBackend } from './backend-ssh.js';
 import { runHookStep } from './hook-step.js';
-import { resolveService, type ResolvedService } from './service.js';
+import { assertImageRef, resolveService, type ResolvedService } from './service.js';
 import { HOOK_STEPS, isHookStep, remoteFerry } from './ssh.js';
 import { backendFor, createRuntimes, resolvePair, sourceImageIdFn, stageContainer, targetIdentityFn, type Runtimes } from './wiring.js';
 
@@ -73,6 +73,7 @@ export interface PromoteFlags {
 /** Exit code is the hook contract: 0 healthy, 1 failed before the switch, 2 unhealthy after it (rolled back). */
 export async function promoteCommand(c: CommandEnv, service: string, flags: PromoteFlags): Promise<{ result: PromoteResult; exitCode: number }> {
   const f = { ...flags };
+  if (f.image !== undefined) assertImageRef(f.image);
   if (f.resume && f.runId) throw new FerryError(ErrorCode.USAGE, 'give --resume or --run-id, not both', { fix: `ferry promote ${service} --resume ${f.resume}` });
   const runId = f.resume ? validateRunId(f.resume, '--resume') : runIdOf('promote', f.runId);
   if (f.resume) {
@@ -172,23 +173,29 @@ export interface SelfDeployFlags {
   ferryArgv: string[];
 }
 
-/** --gate-attestation <ts>:<run_id>, bound to this run. @throws INVALID_GATE_TOKEN */
-export function checkAttestation(token: string, runId: string): GateAnswer {
+/**
+ * --gate-attestation <ts>:<run_id>, bound to this run. `retry` is the command to run again with a
+ * corrected token. @throws INVALID_GATE_TOKEN
+ */
+export function checkAttestation(token: string, runId: string, retry = ''): GateAnswer {
   const m = GATE_TOKEN_PATTERN.exec(token);
-  if (!m) throw new FerryError(ErrorCode.INVALID_GATE_TOKEN, `--gate-attestation ${JSON.stringify(token)} is not <ts>:<run_id>`, { fix: `--gate-attestation <ts>:${runId}` });
-  if (m[2] !== runId) throw new FerryError(ErrorCode.INVALID_GATE_TOKEN, `--gate-attestation was issued for run ${m[2]}, not ${runId}`, { fix: `--gate-attestation <ts>:${runId}` });
+  const fix = `${retry ? `${retry} ` : ''}--gate-attestation <ts>:${runId}   (${GATE_TS_HINT})`;
+  if (!m) throw new FerryError(ErrorCode.INVALID_GATE_TOKEN, `--gate-attestation ${JSON.stringify(token)} is not <ts>:<run_id>`, { fix });
+  if (m[2] !== runId) throw new FerryError(ErrorCode.INVALID_GATE_TOKEN, `--gate-attestation was issued for run ${m[2]}, not ${runId}`, { fix });
   return { approved: true, token };
 }
 
 export async function selfDeployCommand(c: CommandEnv, service: string, f: SelfDeployFlags): Promise<{ result: SelfDeployResult; exitCode: number }> {
   const env = f.env ?? 'production';
+  if (f.image !== undefined) assertImageRef(f.image);
   const rt = runtimes(c);
   const self = selfOf(c);
   const runId = f.resume ? validateRunId(f.resume, '--resume') : runIdOf('self-deploy', f.runId);
   const { target, staging } = resolvePair(c.loaded.config.environments, service, env, c.loaded.dir);
-  if (f.gateAttestation) checkAttestation(f.gateAttestation, runId);
+  const retry = `ferry self-deploy ${service} --env ${env} ${f.resume ? '--resume' : '--run-id'} ${runId}`;
+  if (f.gateAttestation) checkAttestation(f.gateAttestation, runId, retry);
   const approve = async (message: string, id: string): Promise<GateAnswer> => {
-    if (f.gateAttestation) return checkAttestation(f.gateAttestation, id);
+    if (f.gateAttestation) return checkAttestation(f.gateAttestation, id, retry);
     if (!f.interactive) throw new FerryError(ErrorCode.GATE_UNAVAILABLE, 'no terminal to ask');
     const { TtyGate } = await import('../adapters/gate/tty.js');
     try {

@@ -60,15 +60,17 @@ export async function verifyStaging(d: PromoteDeps, data: PromoteData, opts: { o
     });
   }
   data.source_image_id = source;
+  // A missing image first: comparing an unresolved --image ref with the verdict's image id would
+  // report a misleading STAGING_STALE.
+  if (!(await d.imageExists(source))) {
+    throw new FerryError(ErrorCode.NOT_FOUND, `image ${source} is not on this host (ferry never rebuilds for production)`, { fix: `docker image inspect ${source}` });
+  }
   const verdict = await readLatestVerdict(d.staging.verdictDir, d.staging.service, 'staging');
   try {
     assertStagingPassed(verdict, source, d.staging.service, d.staging.environment);
   } catch (e) {
     if (!opts.onRefusal) throw e;
     opts.onRefusal(e);
-  }
-  if (!(await d.imageExists(source))) {
-    throw new FerryError(ErrorCode.NOT_FOUND, `image ${source} is not on this host (ferry never rebuilds for production)`, { fix: `docker image inspect ${source}` });
   }
   return source;
 }
@@ -178,7 +180,7 @@ export function buildPromoteSteps(d: PromoteDeps, runId: string, facts: PromoteF
           : await backend.rollback(previous, { autoRolledBack: Boolean(data.switch?.auto_rolled_back) });
         data.rollback = { ...rb, rolled_back: Boolean(previous && previous !== source) };
         const err = new FerryError(ErrorCode.HEALTH_FAILED, `${target.service} unhealthy after the switch; ${rb.healthy ? 'rolled back to the previous image (healthy)' : 'ROLLBACK UNHEALTHY'}`, {
-          fix: `ferry promote ${target.service} --env ${target.environment} --image ${previous ?? '<previous image id>'}`,
+          fix: healthFailedFix(d, rb.healthy),
           details: { source_image_id: source, previous_image_id: previous, detail: promoteDetail(data) },
         });
         data.error = serializeError(err);
@@ -211,6 +213,19 @@ export function buildPromoteSteps(d: PromoteDeps, runId: string, facts: PromoteF
       },
     },
   ];
+}
+
+/**
+ * What to do after an unhealthy switch. Rolled back healthy: production is fine and the image is bad,
+ * so fix it, put it on staging and stage it again (re-promoting the previous image would only be refused).
+ * Rollback unhealthy: production needs a look now.
+ */
+export function healthFailedFix(d: Pick<PromoteDeps, 'target' | 'staging'>, rollbackHealthy: boolean): string {
+  const { target, staging } = d;
+  if (!rollbackHealthy) {
+    return target.spec.runtime === 'swarm' ? `docker service ps ${target.spec.container} --no-trunc` : `docker logs --tail 50 ${target.spec.container}`;
+  }
+  return `run a fixed image in ${staging.spec.container}, then: ferry stage ${staging.service} --env ${staging.environment} && ferry promote ${target.service} --env ${target.environment}`;
 }
 
 /** The seed's detail line: switch/health detail, plus the rollback's. */

@@ -2,7 +2,7 @@
 
 import { isAbsolute, join } from 'node:path';
 import { ErrorCode, FerryError } from '../errors.js';
-import type { EnvironmentsConfig, EnvServiceConfig } from '../config/sections/environments.js';
+import { IMAGE_REF, type EnvironmentsConfig, type EnvServiceConfig } from '../config/sections/environments.js';
 
 export interface ResolvedService {
   environment: string;
@@ -22,6 +22,16 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export function assertSafeName(value: string, what: string): string {
   if (!NAME.test(value)) {
     throw new FerryError(ErrorCode.USAGE, `invalid ${what} ${JSON.stringify(value)}: use letters, digits, . _ - (no spaces or shell characters)`);
+  }
+  return value;
+}
+
+/** `--image`: an image reference or id (it becomes an Engine API argument and an argv element). @throws USAGE */
+export function assertImageRef(value: string, flag = '--image'): string {
+  if (!IMAGE_REF.test(value)) {
+    throw new FerryError(ErrorCode.USAGE, `invalid ${flag} ${JSON.stringify(value)}: expected an image reference such as app:v2 or an image id sha256:…`, {
+      fix: 'docker image ls --no-trunc',
+    });
   }
   return value;
 }

@@ -12,7 +12,7 @@ export function assertStagingPassed(verdict: (Verdict & { path: string }) | null
   }
   const tested = verdict.frontmatter.image_id;
   if (tested !== imageId) {
-    throw new FerryError(ErrorCode.STAGING_STALE, `staging verdict for ${service} is SUCCESS for image ${String(tested)}, not ${imageId}`, {
+    throw new FerryError(ErrorCode.STAGING_STALE, `staging verdict for ${service} is SUCCESS for image ${String(tested)}, not ${imageId}: stage that image first (it must run in the ${stagingEnv} container)`, {
       fix,
       details: { verdict: verdict.path, tested_image_id: tested ?? null, image_id: imageId },
     });

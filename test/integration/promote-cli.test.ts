@@ -99,6 +99,19 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
     expect(last(r.stdout)).toMatchObject({ error: { code: 'CONFIRMATION_REQUIRED', fix: 'ferry self-deploy orch --env production' } });
   });
 
+  it('a bad --image is a usage error (exit 2) before any run: no run state, the deploy verdict untouched', async () => {
+    const verdictBefore = readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8');
+    const runsBefore = readdirSync(join(dir, '.ferry/state/promote')).length;
+    const r = await run(['promote', 'api', '--env', 'production', '--image', 'app:v2; rm -rf /']);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(2);
+    expect(last(r.stdout)).toMatchObject({ ok: false, error: { code: 'USAGE', message: expect.stringContaining('invalid --image') } });
+    expect(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8')).toBe(verdictBefore);
+    expect(readdirSync(join(dir, '.ferry/state/promote')).length).toBe(runsBefore);
+    const sd = await run(['self-deploy', 'orch', '--image', '$(id)', '--gate-attestation', '1740312612.000100:x']);
+    expect(sd.exitCode).toBe(2);
+    expect(last(sd.stdout)).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+  });
+
   it('self-deploy: no TTY → refusal; with attestation → detached hook; finalize → SUCCESS verdict', async () => {
     const refused = await run(['self-deploy', 'orch', '--run-id', 'self-deploy-20260101-aaaaaa']);
     expect(refused.exitCode).toBe(1);
@@ -109,7 +122,8 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
 
     const bad = await run(['self-deploy', 'orch', '--resume', 'self-deploy-20260101-aaaaaa', '--gate-attestation', '1740312612.000100:other-run']);
     expect(bad.exitCode).toBe(2);
-    expect(last(bad.stdout)).toMatchObject({ error: { code: 'INVALID_GATE_TOKEN' } });
+    // The fix is the whole command again, and says what <ts> is.
+    expect(last(bad.stdout)).toMatchObject({ error: { code: 'INVALID_GATE_TOKEN', fix: 'ferry self-deploy orch --env production --resume self-deploy-20260101-aaaaaa --gate-attestation <ts>:self-deploy-20260101-aaaaaa   (<ts>: approval time as seconds.microseconds, e.g. 1740312612.000100)' } });
 
     const ok = await run(['self-deploy', 'orch', '--resume', 'self-deploy-20260101-aaaaaa', '--gate-attestation', '1740312612.000100:self-deploy-20260101-aaaaaa']);
     expect(ok.exitCode, ok.stderr).toBe(0);

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { argvSchema, safeNameSchema } from './common.js';
 
-/** An image reference (repo[:tag]): no spaces or shell characters. */
-const imageRefSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/, { error: 'expected an image reference such as app:prod' });
+/** An image reference (repo[:tag], or an image id sha256:…): no spaces or shell characters. */
+export const IMAGE_REF = /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/;
+const imageRefSchema = z.string().regex(IMAGE_REF, { error: 'expected an image reference such as app:prod' });
 
 /** Swarm rolling-update knobs (docker service update --update-order/--update-monitor…). */
 const swarmUpdateSchema = z.strictObject({
