@@ -127,6 +127,10 @@ describe('self-deploy', () => {
     expect(f.detail).toContain('production is on the previous image');
     const text = readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8');
     expect(parseVerdict(text, 'deploy').frontmatter).toMatchObject({ deploy_status: 'FAILED', exit_code: 2 });
+    // The verdict says why: the tail of the detached hook's log (the hook itself printed nothing else).
+    expect(text).toContain('Deploy FAILED (hook exit 2)');
+    expect(text).toContain(`hook log (${join(dir, '.ferry/self-deploy/api/sd-fail/hook.log')}`);
+    expect(text).toMatch(/\[ferry-hook\] exit 2 /);
     // A resumed self-deploy of a launched run never launches a second hook.
     expect((await runSelfDeploy(opts('sd-fail', { resume: true }))).status).toBe('finalized');
   });

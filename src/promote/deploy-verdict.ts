@@ -16,12 +16,16 @@ export interface DeployVerdictFacts {
   now?: () => Date;
   error?: unknown;
   extra?: Record<string, string | number | boolean | null>;
+  /** The exit code is the detached hook's (self-deploy finalize), not this process's. */
+  fromHook?: boolean;
+  /** More output pasted under the detail on FAILED (e.g. the hook log's tail). */
+  output?: string;
 }
 
 export function writeDeployVerdict(target: ResolvedService, f: DeployVerdictFacts): Promise<{ latest: string; history: string }> {
   const summary = f.status === 'SUCCESS'
     ? `Deployed ${f.imageId} to ${target.environment}; health check passed.`
-    : `Deploy FAILED (hook exit ${f.exitCode ?? 'none'})${f.rolledBack ? '; production rolled back to the previous image' : ''}. See details below.`;
+    : `Deploy FAILED (${f.fromHook ? 'hook exit' : 'exit'} ${f.exitCode ?? 'none'})${f.rolledBack ? '; production rolled back to the previous image' : ''}. See details below.`;
   const fix = f.error && isFerryError(f.error) ? f.error.fix : (f.error as { fix?: string | null } | undefined)?.fix;
   return writeVerdict(target.verdictDir, {
     kind: 'deploy',
@@ -34,7 +38,7 @@ export function writeDeployVerdict(target: ResolvedService, f: DeployVerdictFact
     environment: target.environment,
     extra: { previous_image_id: f.previousImageId, exit_code: f.exitCode, rolled_back: f.rolledBack, ...(f.extra ?? {}) },
     summary,
-    output: f.status === 'FAILED' ? [f.detail, fix ? `fix: ${fix}` : ''].filter(Boolean).join('\n') : undefined,
+    output: f.status === 'FAILED' ? [f.detail, fix ? `fix: ${fix}` : '', f.output?.trimEnd() ?? ''].filter(Boolean).join('\n') : undefined,
   });
 }
 

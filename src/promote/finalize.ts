@@ -4,6 +4,7 @@
 // record becomes `finalized`). Idempotent: an interrupted finalize resumes its own run.
 
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { ErrorCode, FerryError, serializeError } from '../errors.js';
 import { openRun, writeResult } from '../engine/run.js';
 import { stateFile } from '../engine/paths.js';
@@ -55,6 +56,14 @@ interface FinalizeData {
 /** Pure: the seed's mapping. 0 → SUCCESS; 1, 2, anything else, or no code at all → FAILED. */
 export function verdictFromExitCode(code: number | null): 'SUCCESS' | 'FAILED' {
   return code === 0 ? 'SUCCESS' : 'FAILED';
+}
+
+/** The last lines of the hook's log (why it failed), for the FAILED verdict; '' when there is none here. */
+export async function hookLogTail(logFile: string, lines = 40): Promise<string> {
+  const text = await readFile(logFile, 'utf8').catch(() => '');
+  if (!text.trim()) return '';
+  const tail = text.trimEnd().split('\n').slice(-lines);
+  return [`hook log (${logFile}, last ${tail.length} lines):`, ...tail].join('\n');
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -117,7 +126,8 @@ function finalizeSteps(o: FinalizeOptions, record: SelfDeployRecord): Step<Final
         const d = ctx.data;
         const paths = await writeDeployVerdict(target, {
           status: d.status, runId: record.run_id, imageId: record.source_image_id, previousImageId: prev, exitCode: d.hook_exit_code,
-          rolledBack: d.rolled_back || d.hook_exit_code === 2, detail: d.detail, now: o.now,
+          rolledBack: d.rolled_back || d.hook_exit_code === 2, detail: d.detail, now: o.now, fromHook: true,
+          output: d.status === 'FAILED' ? await hookLogTail(record.log_file) : undefined,
           extra: { gate_token: record.gate_token, finalized_by: 'ferry finalize' },
         });
         d.verdict = paths.latest;
