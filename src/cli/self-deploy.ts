@@ -7,7 +7,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('deploy the service that runs ferry: approval gate (A), detached host hook (B); `ferry finalize` (C) writes the verdict')
     .option('--env <env>', 'target environment', 'production')
     .option('--image <ref>', 'SOURCE_IMAGE to promote (default: the image id the staging service runs)')
-    .option('--gate-attestation <token>', 'pre-issued approval <ts>:<run_id> (needed without a terminal)')
+    .option('--gate-attestation <token>', 'approval without a terminal: <ts>:<run_id>, <ts> the approval time as seconds.microseconds (e.g. 1740312612.000100)')
     .option('--run-id <id>', 'run id (default: self-deploy-YYYYMMDD-<hex>)')
     .option('--resume <run_id>', 'continue an approval-pending self-deploy')
     .option('--dry-run', 'print phases A/B/C and change nothing')

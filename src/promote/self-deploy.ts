@@ -74,6 +74,9 @@ export function hookPlanFor(target: ResolvedService, hookArgv: string[], exitFil
 
 type Ctx = StepContext<SelfDeployData>;
 
+/** What `<ts>` in a gate token is, for messages (the dashboard / Slack gates issue the same shape). */
+export const GATE_TS_HINT = '<ts>: approval time as seconds.microseconds, e.g. 1740312612.000100';
+
 /** Read-only preconditions; nothing changes if they fail. */
 async function precheck(o: SelfDeployOptions, d: SelfDeployData): Promise<{ note?: string }> {
   const { target, staging } = o;
@@ -142,7 +145,7 @@ export async function runSelfDeploy(o: SelfDeployOptions): Promise<SelfDeployRes
         } catch (e) {
           if (isFerryError(e) && e.code === ErrorCode.GATE_UNAVAILABLE) {
             throw new FerryError(ErrorCode.GATE_UNAVAILABLE, `self-deploy ${o.runId} is approval-pending: no TTY to ask, and no --gate-attestation given`, {
-              fix: `${resumeCmd} --gate-attestation <ts>:${o.runId}`,
+              fix: `${resumeCmd} --gate-attestation <ts>:${o.runId}   (${GATE_TS_HINT})`,
               cause: e,
             });
           }
