@@ -20,13 +20,23 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       `
 Decides exactly one action from what changed since the last deploy (.ferry/last-deploy.json):
-  remote config repo changed / local config dir, Dockerfile, requirements changed → rebuild   (asks)
-  .env changed                                                                   → full restart (asks)
-  code changed                                                                   → redeploy   (auto)
-  services down                                                                  → start      (auto)
-  nothing changed                                                                → status only
-When several apply, the strongest wins. Safe actions run at once; rebuild and full restart ask on a
-terminal, need --yes otherwise (exit 1, nothing changed).
+  a config repo has new commits          → rebuild       (asks)  build image, recreate services
+  local config dir / Dockerfile /
+    requirements / pyproject changed     → rebuild       (asks)
+  .env changed                           → full restart  (asks)  restart services
+  code changed                           → redeploy      (auto)  restart services
+  services down or health checks fail    → start         (auto)  start stopped containers
+  nothing changed                        → status only
+When several apply, the strongest wins. Reasons name the files and the config repos' commit
+subjects. Rebuild and full restart ask on a terminal and need --yes otherwise.
+
+Configure it in the deploy: section of ferry.yaml: paths (glob → code/config/build/env/ignore),
+config_repos, runtime (docker image + service containers, for the built-in actions above),
+actions (commands instead, e.g. [just, orb-deploy]), checks (HTTP URLs). A full example:
+examples/seed-deploy/ferry.yaml. Check it with: ferry config check
+
+Exit codes: 0 deployed (or nothing to do); 1 a step failed, or a rebuild / full restart was not
+confirmed (then nothing changed); 2 usage or config error.
 
 Examples:
   ferry deploy --dry-run     what changed, the decision and its reasons, the commands; change nothing
@@ -57,6 +67,9 @@ Examples:
       });
       await engine.renderer.flush?.();
       ctx.result(out.result);
+      // The report on stdout explains; stderr gets the one-line error and the command that fixes it.
+      const err = out.result.error;
+      if (err) ctx.note(`error[${err.code}]: ${err.message.split('\n')[0]}${err.fix ? `\n  fix: ${err.fix}` : ''}`);
       if (out.exitCode !== 0) process.exitCode = out.exitCode;
     });
 }

@@ -8,7 +8,7 @@ import type { ContainerRuntime } from '../adapters/runtime/types.js';
 import type { DeployConfig } from '../config/sections/deploy.js';
 import { openRun, writeResult, type EngineOptions } from '../engine/run.js';
 import { acquireRunLock } from '../engine/lock.js';
-import { runLogFile } from '../engine/paths.js';
+import { eventsFile, runLogFile } from '../engine/paths.js';
 import { timestampRunId } from '../engine/run-id.js';
 import { ErrorCode, FerryError, serializeError } from '../errors.js';
 import { exec as defaultExec, type Exec } from '../util/process.js';
@@ -111,18 +111,24 @@ export async function runDeploy(o: RunDeployOptions): Promise<RunDeployOutcome> 
   const stateDirs = [...new Set([o.engine.stateDir, dirname(resolve(o.configDir, o.config.state_file))])];
   const fresh = stateDirs.filter((d) => !existsSync(d));
   const lock = await acquireRunLock(join(o.engine.stateDir, 'deploy'), 'ferry deploy', o.engine.version);
+  const progress = { executing: false };
   try {
-    return await deployLocked(o);
+    return await deployLocked(o, progress);
   } finally {
     await lock.release();
-    if (fresh.length) {
+    if (fresh.length && !progress.executing) {
+      // Stopped before running anything (confirmation needed or declined, nothing configured, an
+      // analysis error): "nothing was changed" holds for the repo too, so the state dirs this run
+      // created (lock, config-repo cache) go again and .gitignore is not touched.
+      for (const d of fresh) await rm(d, { recursive: true, force: true });
+    } else if (fresh.length) {
       const edited = await ignoreStateDirs(o.exec ?? defaultExec, fresh);
       for (const e of edited) (o.print ?? (() => undefined))(`\nAdded ${e.entry} to ${e.gitignore} (ferry's run state and last-deploy record, not for version control).`);
     }
   }
 }
 
-async function deployLocked(o: RunDeployOptions): Promise<RunDeployOutcome> {
+async function deployLocked(o: RunDeployOptions, progress: { executing: boolean } = { executing: false }): Promise<RunDeployOutcome> {
   const print = o.print ?? (() => undefined);
   const now = o.now ?? (() => new Date());
   const a = await analyseDeploy(o);
@@ -191,7 +197,8 @@ async function deployLocked(o: RunDeployOptions): Promise<RunDeployOutcome> {
     now,
   };
   const engine = { ...o.engine, dryRun: false };
-  const run = await openRun<DeployData>({ pipeline: 'deploy', runId, resume: false, data, buildSteps: buildDeploySteps(env), resumeCommand: 'ferry deploy' }, engine);
+  progress.executing = true;
+  const run = await openRun<DeployData>({ pipeline: 'deploy', runId, resume: false, data, buildSteps: buildDeploySteps(env), resumeCommand: a.plan.needsConfirmation ? 'ferry deploy --yes' : 'ferry deploy' }, engine);
   let final;
   try {
     final = await run.execute();
@@ -214,7 +221,7 @@ async function deployLocked(o: RunDeployOptions): Promise<RunDeployOutcome> {
       containers: a.services.map((s) => s.container),
       checks: a.checks,
       statusCommands: statusCommands(cfg),
-      runLog: runLogFile(o.engine.stateDir, runId),
+      runLog: existsSync(runLogFile(o.engine.stateDir, runId)) ? runLogFile(o.engine.stateDir, runId) : eventsFile(o.engine.stateDir, runId),
       completed: d.actions_taken.map((x) => x.title),
       stateBefore: d.last_deploy_before,
       stateAfter: d.last_deploy,

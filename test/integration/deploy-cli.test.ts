@@ -1,12 +1,12 @@
 // `ferry deploy` through the built CLI (dist/) as a child process: no TTY, CI set — the way an
 // agent or a pipeline runs it.
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBusyboxImage, cleanupSuite, uniqueName } from '../fixtures/docker-images.js';
 import { ferry, jsonLines } from '../helpers/ferry.js';
-import { makeDeployProject, type DeployProject } from './deploy-project.js';
+import { git, makeDeployProject, type DeployProject } from './deploy-project.js';
 
 const docker = new Docker();
 const suite = uniqueName('deploy-cli');
@@ -42,6 +42,8 @@ describe('ferry deploy (CLI)', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('Add /analyze-logs command');
     expect(r.stdout).toContain('Re-run with --yes to proceed.');
+    // stderr: the one-line error and the command that proceeds, like every other ferry error.
+    expect(r.stderr).toContain('error[CONFIRMATION_REQUIRED]: Rebuild image + recreate services needs confirmation and this is not an interactive terminal; nothing was changed.\n  fix: ferry deploy --yes');
     expect(readFileSync(p.stateFile, 'utf8')).toBe(state);
     expect((await docker.getContainer(p.container).inspect()).Image).toBe(container);
     expect(readdirSync(join(p.repo, '.ferry', 'results'))).toHaveLength(results);
@@ -65,5 +67,24 @@ describe('ferry deploy (CLI)', () => {
     const state = JSON.parse(readFileSync(p.stateFile, 'utf8')) as { docker_image_digest: string };
     expect(state.docker_image_digest).not.toBe(imageId);
     expect((await docker.getContainer(p.container).inspect()).Image).toBe(state.docker_image_digest);
+  });
+
+  it('a first deploy that stops for confirmation leaves the repo as it was: no .ferry/, no .gitignore edit', async () => {
+    const q = await makeDeployProject({ docker, suite, image, noContainer: true });
+    try {
+      q.writeFerryYaml();
+      q.write('.gitignore', '.env\nimage/busybox\n');
+      await git(q.repo, ['add', '-A']);
+      await git(q.repo, ['commit', '-q', '-m', 'add ferry.yaml']);
+      const status = await git(q.repo, ['status', '--porcelain', '--ignored']);
+      const r = await ferry(['deploy'], { cwd: q.repo });
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toContain('nothing was changed');
+      expect(r.stdout).not.toContain('Added .ferry/');
+      expect(existsSync(join(q.repo, '.ferry'))).toBe(false);
+      expect(await git(q.repo, ['status', '--porcelain', '--ignored'])).toBe(status);
+    } finally {
+      q.cleanup();
+    }
   });
 });
