@@ -41,6 +41,11 @@ describe('planDeploy', () => {
     });
   });
 
+  it('the build command line is runnable from the project root: -f is relative to it, odd paths are quoted', () => {
+    const p = planDeploy({ decision: decision('rebuild', ['local_config_changed'], true), actions: {}, runtime: { ...rt, contextDir: 'docker/my app', dockerfile: 'Dockerfile.prod' }, services });
+    expect(p.steps[0]!.text).toBe("docker build -f 'docker/my app/Dockerfile.prod' -t app:latest 'docker/my app'");
+  });
+
   it('start targets only containers that are down', () => {
     const p = planDeploy({ decision: decision('start', ['services_down']), actions: {}, runtime: rt, services });
     expect(p.steps).toEqual([{ kind: 'builtin', op: 'start', containers: ['worker-1'], image: null, confirm: false, title: 'Start worker-1', text: 'docker start worker-1' }]);

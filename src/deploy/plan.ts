@@ -1,5 +1,6 @@
 // Decision → the ordered list of things to run (pure). Each step is data: a built-in runtime
 // operation on named containers, or an argv command from ferry.yaml. --dry-run prints this.
+import { isAbsolute, posix } from 'node:path';
 import { formatCommand } from '../util/process.js';
 import type { Decision, DeployAction, ServiceStatus } from './types.js';
 
@@ -74,9 +75,18 @@ export interface PlanInput {
   services: readonly ServiceStatus[];
 }
 
+/**
+ * The docker CLI line equivalent to the built-in build, runnable from the project root: the API
+ * takes the Dockerfile relative to the context, `docker build -f` relative to the current dir.
+ */
+export function buildCommandText(rt: Pick<PlanRuntime, 'image' | 'contextDir' | 'dockerfile'>): string {
+  const dockerfile = isAbsolute(rt.dockerfile) || rt.contextDir === '.' ? rt.dockerfile : posix.join(rt.contextDir, rt.dockerfile);
+  return formatCommand('docker', ['build', '-f', dockerfile, '-t', rt.image, rt.contextDir]);
+}
+
 function builtinStep(op: BuiltinOp, rt: PlanRuntime, services: readonly ServiceStatus[], confirm: boolean): PlannedStep {
   if (op === 'build') {
-    return { kind: 'builtin', op, containers: [], image: rt.image, confirm, title: `Build image ${rt.image}`, text: `docker build -f ${rt.dockerfile} -t ${rt.image} ${rt.contextDir}` };
+    return { kind: 'builtin', op, containers: [], image: rt.image, confirm, title: `Build image ${rt.image}`, text: buildCommandText(rt) };
   }
   let containers = rt.containers;
   if (op === 'start') {

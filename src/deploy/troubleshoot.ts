@@ -49,13 +49,14 @@ export function troubleshooting(t: TroubleInput): { troubleshooting: string[]; m
       tips.push('Nothing was changed.');
       break;
     default:
-      if (step?.kind === 'builtin' && step.op === 'build') tips.push(`Check the Dockerfile and build context by hand: ${step.text}`);
+      if (step?.kind === 'builtin' && step.op === 'build') tips.push(`Check the Dockerfile and build context by hand: cd ${t.cwd} && ${step.text}`);
       if (step?.kind === 'command') tips.push(`Run the failed command by hand to see its full output: cd ${t.cwd} && ${step.text}`);
       else if (t.fix) tips.push(`Suggested fix: ${t.fix}`);
   }
   for (const s of t.statusCommands) tips.push(`Check status: ${s}`);
   if (t.containers.length) tips.push(`Check containers: docker ps -a --filter name=${t.containers.join(' --filter name=')}`);
-  if (t.runLog) tips.push(`Every command and its output: ${t.runLog}`);
+  // commands.log exists once a step ran a command; built-in steps (docker build via the API) log to events.jsonl.
+  if (t.runLog) tips.push(t.runLog.endsWith('commands.log') ? `Every command and its output: ${t.runLog}` : `The run's log (build output, every step): ${t.runLog}`);
   // Only what actually happened: the steps that completed and what the state file now records.
   if (t.completed.length) recovery.push(`Completed before the failure: ${t.completed.join('; ')}.`);
   const recorded = stateChanges(t.stateBefore, t.stateAfter);
@@ -66,7 +67,9 @@ export function troubleshooting(t: TroubleInput): { troubleshooting: string[]; m
   }
   if (t.code !== 'CONFIRMATION_REQUIRED' && t.code !== 'GATE_REJECTED') {
     if (step?.kind === 'builtin' && (step.op === 'restart' || step.op === 'start' || step.op === 'recreate')) recovery.push(`Bring services back by hand if needed: docker start ${step.containers.join(' ')}`);
-    recovery.push('Fix the cause above, then re-run `ferry deploy` (it analyses again and only does what is still needed).');
+    // A rebuild or full restart asks again on the re-run; say the command that proceeds.
+    const rerun = t.plan?.needsConfirmation ? 'ferry deploy --yes' : 'ferry deploy';
+    recovery.push(`Fix the cause above, then re-run \`${rerun}\` (it analyses again and only does what is still needed).`);
   }
   return { troubleshooting: tips, manualRecovery: recovery };
 }

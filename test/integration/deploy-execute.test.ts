@@ -147,7 +147,8 @@ describe('ferry deploy: execute', () => {
     const printed: string[] = [];
     const r = await runDeploy(opts(p, { print: (t) => printed.push(t) }));
     expect(r.result.action).toBe('status');
-    expect(printed.join('\n')).toContain(`container ${p.container} runs image ${otherId}, but the last deploy recorded ${imageId}`);
+    // Names both ids and the reference the container was really created from.
+    expect(printed.join('\n')).toContain(`container ${p.container} runs image ${otherId} (created from ${other}), but the last deploy recorded ${imageId} (${p.image})`);
   });
 
   it('--dry-run prints analysis, decision and commands and changes nothing', async () => {
@@ -163,7 +164,7 @@ describe('ferry deploy: execute', () => {
     expect(text).toContain('Decision: Rebuild image + recreate services (scenario: remote config changed)');
     expect(text).toContain('Add docker-compose skill');
     expect(text).toContain('agent/agent.py');
-    expect(text).toContain(`docker build -f Dockerfile -t ${p.image} image`);
+    expect(text).toContain(`docker build -f image/Dockerfile -t ${p.image} image`);
     expect(text).toContain('Dry run: nothing was changed.');
     expect(await snapshot(p)).toEqual(before);
   });
@@ -187,9 +188,13 @@ describe('ferry deploy: execute', () => {
     const p = await project();
     await docker.getContainer(p.container).stop({ t: 1 });
     const before = await readFileSync(p.stateFile, 'utf8');
-    const r = await runDeploy(opts(p));
+    const printed: string[] = [];
+    const r = await runDeploy(opts(p, { print: (t) => printed.push(t) }));
     expect(r.result.error).toBeNull();
     expect(r).toMatchObject({ exitCode: 0, result: { action: 'start', status: 'success' } });
+    // Nothing new was deployed, so the report does not invite testing "your changes".
+    expect(printed.join('\n')).toContain(`Services are up again: http://127.0.0.1:${p.port}/health`);
+    expect(printed.join('\n')).not.toContain('test your changes');
     expect((await docker.getContainer(p.container).inspect()).State.Running).toBe(true);
     expect(r.result.verification!.checks[0]).toMatchObject({ ok: true, status: 200 });
     // Starting is not a deployment: the last-deploy state is untouched.
@@ -214,6 +219,19 @@ describe('ferry deploy: execute', () => {
     expect(text).toContain('❌ Deployment Failed');
     expect(text).toContain('Phase: execution (ACTION-1)');
     expect(text).toContain('Manual recovery:');
+  });
+
+  it('a failed built-in build: the report points at a log that exists, a by-hand build that works, and the re-run that proceeds', async () => {
+    const p = await project();
+    p.write('image/Dockerfile', readFileSync(join(p.repo, 'image', 'Dockerfile'), 'utf8') + 'RUN echo "about to fail" && false\n');
+    const r = await runDeploy(opts(p, { yes: true }));
+    expect(r).toMatchObject({ exitCode: 1, result: { status: 'failed', action: 'rebuild', error: { code: 'DEPLOY_FAILED', phase: 'execution (ACTION-1)' } } });
+    const t = r.result.troubleshooting;
+    expect(t).toContain(`Check the Dockerfile and build context by hand: cd ${p.repo} && docker build -f image/Dockerfile -t ${p.image} image`);
+    const log = t.find((x) => x.startsWith("The run's log"))!.split(': ').pop()!;
+    expect(existsSync(log)).toBe(true);
+    expect(readFileSync(log, 'utf8')).toContain('about to fail');
+    expect(r.result.manual_recovery.at(-1)).toContain('re-run `ferry deploy --yes`');
   });
 
   it('a full restart with --yes restarts, records the new .env hash, and the next run has nothing to do', async () => {
