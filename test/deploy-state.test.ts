@@ -125,8 +125,21 @@ describe('digests and verification', () => {
     expect(w[0]).toMatchObject({ subject: 'web-1', expected: D1, actual: D2 });
     expect(w[0]!.message).toContain(D1);
     expect(w[0]!.message).toContain(D2);
-    expect(w[0]!.fix).toContain(`docker tag ${D1} app:latest`);
     expect(digestWarnings([svc(D1)], last, D1)).toEqual([]);
+  });
+
+  it('the fix lists only the steps needed and never a `ferry deploy` that would keep the image', () => {
+    // The tag still points at the deployed image: recreate from it, no re-tag.
+    const same = digestWarnings([svc(D2)], last, D1)[0]!;
+    expect(same.fix).not.toContain('docker tag');
+    expect(same.fix).toMatch(/^recreate web-1 from app:latest /);
+    expect(same.fix).not.toContain('ferry deploy');
+    // The tag moved too: re-tag first, then recreate.
+    const moved = digestWarnings([svc(D2)], last, D2)[0]!;
+    expect(moved.fix).toMatch(new RegExp(`^\`docker tag ${D1} app:latest\`, then recreate web-1 from app:latest `));
+    // Created from another reference: the message names it.
+    const other = digestWarnings([{ ...svc(D2), image: 'app:hotfix' }], last, D1)[0]!;
+    expect(other.message).toBe(`container web-1 runs image ${D2} (created from app:hotfix), but the last deploy recorded ${D1} (app:latest)`);
   });
 
   it('warns when the tag itself moved', () => {

@@ -41,33 +41,41 @@ export async function runChecks(checks: readonly HttpCheck[], timeoutMs: number,
 }
 
 const AVOID = 'Refer to images by id or digest rather than a moving tag like :latest to avoid this.';
+/** How to recreate a container by hand: ferry recreates only as part of a rebuild. */
+const RECREATE = 'the way it was created (docker rm -f + your docker run, or docker compose up -d --force-recreate)';
 
 /**
  * Pure: containers whose image id differs from the recorded one, and a tag that now points at
  * another image than the deployed one. Both digests are named in full so they can be compared.
+ * The fix only lists steps that are needed: no re-tag when the tag already points at the
+ * deployed image (tagNowId), and no `ferry deploy` (a status check or restart keeps the image).
  */
 export function digestWarnings(services: readonly ServiceStatus[], last: LastDeployState | null, tagNowId: string | null): DigestWarning[] {
   const expected = last?.docker_image_digest;
   if (!expected) return [];
-  const tag = last.docker_image_tag ?? 'the deployed tag';
+  const tag = last.docker_image_tag;
   const out: DigestWarning[] = [];
   for (const s of services) {
     if (!s.exists || !s.imageId || s.imageId === expected) continue;
+    // The reference the container was created from, when it is not the deployed tag (or an id).
+    const from = s.image && s.image !== tag && s.image !== s.imageId ? ` (created from ${s.image})` : '';
+    const why = from ? `${from}, but the last deploy recorded ${expected}${tag ? ` (${tag})` : ''}` : `, but the last deploy recorded ${expected} for ${tag ?? 'the deployed tag'}: the tag can hide a different image than the one deployed`;
+    const retag = tag && tagNowId !== expected ? `\`docker tag ${expected} ${tag}\`, then ` : '';
     out.push({
       subject: s.container,
       expected,
       actual: s.imageId,
-      message: `container ${s.container} runs image ${s.imageId}, but the last deploy recorded ${expected} for ${tag}: the tag can hide a different image than the one deployed`,
-      fix: `Recreate ${s.container} from the deployed image (a restart keeps the image it has): \`docker tag ${expected} ${tag}\`, then recreate the container, or rebuild with \`ferry deploy --yes\`. ${AVOID}`,
+      message: `container ${s.container} runs image ${s.imageId}${why}`,
+      fix: `${retag}recreate ${s.container} from ${tag ?? expected} ${RECREATE}; a restart keeps the image a container has. ${AVOID}`,
     });
   }
-  if (tagNowId && last.docker_image_tag && tagNowId !== expected) {
+  if (tagNowId && tag && tagNowId !== expected) {
     out.push({
-      subject: last.docker_image_tag,
+      subject: tag,
       expected,
       actual: tagNowId,
-      message: `${last.docker_image_tag} now points at ${tagNowId}, not the deployed ${expected} (rebuilt or pulled outside ferry)`,
-      fix: `\`docker tag ${expected} ${last.docker_image_tag}\` restores the deployed image; or run \`ferry deploy --yes\` to rebuild and record it. ${AVOID}`,
+      message: `${tag} now points at ${tagNowId}, not the deployed ${expected} (rebuilt or pulled outside ferry)`,
+      fix: `\`docker tag ${expected} ${tag}\` restores the deployed image (otherwise the next container created from ${tag} runs an image ferry did not deploy). ${AVOID}`,
     });
   }
   return out;

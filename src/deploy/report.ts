@@ -208,7 +208,8 @@ export function renderSuccess(r: DeployResult): string {
   lines.push(...warningsBlock(r));
   const url = [...(r.verification?.checks ?? r.analysis.checks)].find((c) => c.ok)?.url;
   if (r.action === 'status') lines.push('', 'Next: edit code or config and run `ferry deploy` again; `ferry deploy --dry-run` shows what it would do.');
-  else if (url) lines.push('', `You can now test your changes at ${url}`);
+  // Starting stopped services deploys nothing new: there are no changes to test.
+  else if (url) lines.push('', r.action === 'start' ? `Services are up again: ${url}` : `You can now test your changes at ${url}`);
   return lines.join('\n');
 }
 
