@@ -5,7 +5,7 @@ import { loadConfig } from '../src/config/load.js';
 import type { RedeployConfig } from '../src/config/sections/redeploy.js';
 import type { RunState } from '../src/engine/types.js';
 import {
-  buildResult, describePhase, formatDryRun, notifyLines, parseVersionOutput, projectPhases, requiredVars, resumeCommand, secretsMode, versionArgv, versionMismatches,
+  buildResult, checkedVersions, describePhase, formatDryRun, notifyLines, parseVersionOutput, projectPhases, requiredVars, resumeCommand, secretsMode, versionArgv, versionMismatches,
 } from '../src/redeploy/plan.js';
 import { versionsFromResult } from '../src/redeploy/versions-from.js';
 import { PHASES, type RedeployData, type RedeployEnvContext } from '../src/redeploy/types.js';
@@ -63,6 +63,23 @@ describe('versions', () => {
       { package: 'omniintelligence', new_version: '0.8.0' },
       { repo: 'skipped', new_version: null },
     ] })).toEqual({ omnibase_spi: '1.2.1', omniintelligence: '0.8.0' });
+  });
+  it('takes only published packages: a planned, interrupted or blocked detail (phase ≠ DONE) is not released', () => {
+    expect(versionsFromResult({ status: 'PARTIAL', details: [
+      { repo: 'omnibase_spi', new_version: '1.2.1', phase: 'DONE', error: null },
+      { repo: 'omnibase_core', new_version: '1.5.0', phase: 'TAGGED', error: null },
+      { repo: 'omniintelligence', new_version: '0.9.1', phase: 'BLOCKED', error: null },
+      { repo: 'omnimemory', new_version: '0.3.1', phase: 'PLANNED', error: null },
+    ] })).toEqual({ omnibase_spi: '1.2.1' });
+  });
+  it('with --allow-unmatched, VERIFY checks and NOTIFY lists only the pins applied', () => {
+    const d = data({ flags: { ...flags, allow_unmatched: true }, pins_applied: { omniintelligence: '0.8.0' } });
+    expect(checkedVersions(d)).toEqual({ omniintelligence: '0.8.0' });
+    expect(notifyLines(d)[1]).toBe('  Pins: omniintelligence==0.8.0');
+    // Without the flag (or before PIN_UPDATE ran) every requested package is checked, as in the seed.
+    expect(checkedVersions(data({ pins_applied: { omniintelligence: '0.8.0' } }))).toEqual(versions);
+    expect(checkedVersions(data({ flags: { ...flags, allow_unmatched: true } }))).toEqual(versions);
+    expect(resumeCommand('redeploy-20260301-abc123', { a: '1.0' }, { ...flags, allow_unmatched: true })).toBe('ferry redeploy --resume redeploy-20260301-abc123 --versions "a=1.0" --allow-unmatched');
   });
 });
 

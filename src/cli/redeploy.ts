@@ -10,6 +10,7 @@ interface RedeployFlags {
   skipInfisical?: boolean;
   worktreeTicket?: string;
   verifyOnly?: boolean;
+  allowUnmatched?: boolean;
   dryRun?: boolean;
   resume?: string;
   runId?: string;
@@ -27,6 +28,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--skip-infisical', 'alias of --skip-secrets')
     .option('--worktree-ticket <name>', 'worktree/branch name (default: the run id)')
     .option('--verify-only', 'only VERIFY the running containers against --versions; change nothing')
+    .option('--allow-unmatched', 'PIN_UPDATE skips packages the Dockerfile does not pin (VERIFY then checks only the pins applied); also accepted with --resume after PIN_UNMATCHED')
     .option('--dry-run', 'print each phase\'s commands; write no state, touch no container')
     .option('--resume <run_id>', 'continue a failed or interrupted run from its first phase not completed')
     .option('--run-id <id>', 'use this run id instead of redeploy-YYYYMMDD-<hash>')
@@ -54,6 +56,7 @@ Examples:
           skipSecrets: f.skipSecrets || f.skipInfisical,
           worktreeTicket: f.worktreeTicket,
           verifyOnly: f.verifyOnly,
+          allowUnmatched: f.allowUnmatched,
           resume: f.resume,
           runId: f.runId,
         },

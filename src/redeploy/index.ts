@@ -32,6 +32,8 @@ export interface RedeployOptions {
   skipSecrets?: boolean;
   worktreeTicket?: string;
   verifyOnly?: boolean;
+  /** PIN_UPDATE: packages the Dockerfile does not pin are reported and skipped (also on --resume). */
+  allowUnmatched?: boolean;
   resume?: string;
   /** Override the generated run id (tests, automation). */
   runId?: string;
@@ -110,6 +112,8 @@ export async function runRedeploy(o: RedeployOptions, loaded: LoadedRedeployConf
     const { state } = await loadState<RedeployData>(engine.stateDir, 'redeploy', runId);
     data = state.data;
     resuming = true;
+    // The one flag a resume may add: after PIN_UNMATCHED, "skip what the Dockerfile does not pin".
+    if (o.allowUnmatched) data.flags = { ...data.flags, allow_unmatched: true };
     if (o.versions && formatVersions(parseVersions(o.versions)) !== formatVersions(data.versions_requested)) {
       throw new FerryError(ErrorCode.USAGE, `--versions differs from the versions of ${runId} (${formatVersions(data.versions_requested)}); a resumed run keeps its versions`, {
         fix: resumeCommand(runId, data.versions_requested, data.flags),
@@ -120,7 +124,7 @@ export async function runRedeploy(o: RedeployOptions, loaded: LoadedRedeployConf
     const runId = o.runId ? validateRunId(o.runId) : timestampRunId('redeploy');
     const ticket = o.worktreeTicket ?? runId;
     if (!SAFE_ID.test(ticket)) throw new FerryError(ErrorCode.USAGE, `--worktree-ticket ${JSON.stringify(ticket)}: use letters, digits, '.', '_' and '-' only`, { fix: '--worktree-ticket OMN-1234' });
-    const flags: RedeployFlags = { skip_sync: Boolean(o.skipSync), skip_dockerfile_update: Boolean(o.skipDockerfileUpdate), skip_secrets: Boolean(o.skipSecrets), verify_only: Boolean(o.verifyOnly) };
+    const flags: RedeployFlags = { skip_sync: Boolean(o.skipSync), skip_dockerfile_update: Boolean(o.skipDockerfileUpdate), skip_secrets: Boolean(o.skipSecrets), verify_only: Boolean(o.verifyOnly), ...(o.allowUnmatched ? { allow_unmatched: true } : {}) };
     data = {
       run_id: runId,
       worktree_ticket: ticket,
@@ -145,6 +149,7 @@ export async function runRedeploy(o: RedeployOptions, loaded: LoadedRedeployConf
     { pipeline: 'redeploy', runId: data.run_id, resume: resuming, data, buildSteps: buildSteps(env, deps, timing), project: projectPhases, resumeCommand: resumeCommand(data.run_id, data.versions_requested, data.flags) },
     engine,
   );
+  if (resuming && o.allowUnmatched) run.state.data.flags = { ...run.state.data.flags, allow_unmatched: true };
   try {
     if (resuming) {
       const done = PHASES.filter((p) => run.state.steps[p]?.status === 'completed');

@@ -83,6 +83,13 @@ export function parseVersionOutput(stdout: string, pkg: string, preset?: 'uv' | 
   return m ? (m[1] as string) : null;
 }
 
+/** Versions VERIFY checks in the container: all requested, or with --allow-unmatched only the pins PIN_UPDATE applied. */
+export function checkedVersions(data: RedeployData): Record<string, string> {
+  const applied = data.pins_applied;
+  if (!data.flags.allow_unmatched || !applied) return data.versions_requested;
+  return Object.fromEntries(Object.entries(data.versions_requested).filter(([pkg]) => pkg in applied));
+}
+
 /** The seed's mismatch list: `pkg: expected X, got Y` / `pkg: container check failed`. */
 export function versionMismatches(requested: Record<string, string>, actual: Record<string, string | null>): string[] {
   const out: string[] = [];
@@ -207,6 +214,7 @@ export function resumeCommand(runId: string, versions: Record<string, string>, f
     flags.skip_dockerfile_update ? '--skip-dockerfile-update' : '',
     flags.skip_secrets ? '--skip-infisical' : '',
     flags.verify_only ? '--verify-only' : '',
+    flags.allow_unmatched ? '--allow-unmatched' : '',
   ].filter(Boolean);
   return [`ferry redeploy --resume ${runId} --versions "${formatVersions(versions)}"`, ...extra].join(' ');
 }
@@ -235,7 +243,7 @@ export function buildResult(data: RedeployData, status: RedeployResult['status']
 
 /** NOTIFY text (seed stdout format). */
 export function notifyLines(data: RedeployData): string[] {
-  const pins = Object.entries(data.versions_requested).map(([k, v]) => `${k}==${v}`).join(', ');
+  const pins = Object.entries(checkedVersions(data)).map(([k, v]) => `${k}==${v}`).join(', ');
   const statuses = PHASES.filter((p) => p !== 'NOTIFY').map((p) => [p, data.phases[p]?.status] as const);
   const allDone = statuses.every(([, s]) => s === 'completed' || s === 'skipped_by_flag' || s === 'skipped_no_infisical');
   const summary = allDone ? 'all completed' : statuses.map(([p, s]) => `${p}=${s}`).join(', ');

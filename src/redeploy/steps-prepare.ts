@@ -2,11 +2,11 @@
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ErrorCode, FerryError } from '../errors.js';
+import { ErrorCode, FerryError, isFerryError } from '../errors.js';
 import { addSecret } from '../engine/redact.js';
 import type { Step, StepContext, StepOutcome } from '../engine/types.js';
 import { applyPins } from './pins-apply.js';
-import { fill, repoDir, requiredVars, syncArgv, syncRepos, worktreeAddArgv, worktreePath } from './plan.js';
+import { fill, repoDir, requiredVars, resumeCommand, syncArgv, syncRepos, worktreeAddArgv, worktreePath } from './plan.js';
 import { formatVersions } from '../manifest/dockerfile-pins.js';
 import type { RedeployData, RedeployEnvContext } from './types.js';
 
@@ -147,7 +147,17 @@ export function pinUpdateStep(env: RedeployEnvContext, describe: Step<RedeployDa
           throw new FerryError(ErrorCode.STEP_FAILED, `pin command did not print JSON as its last stdout line: ${last.slice(0, 200)}`);
         }
       } else {
-        const r = await applyPins({ versions, dockerfile });
+        const allowUnmatched = Boolean(ctx.data.flags.allow_unmatched);
+        let r: Awaited<ReturnType<typeof applyPins>>;
+        try {
+          r = await applyPins({ versions, dockerfile, allowUnmatched });
+        } catch (e) {
+          // The pins editor's own hint (`ferry pins … --allow-unmatched`) would not get this run past PIN_UPDATE.
+          if (isFerryError(e) && e.code === ErrorCode.PIN_UNMATCHED) {
+            throw new FerryError(e.code, e.message, { details: e.details, fix: resumeCommand(ctx.runId, versions, { ...ctx.data.flags, allow_unmatched: true }) });
+          }
+          throw e;
+        }
         for (const l of r.lines) ctx.log.info(l);
         pins = r.pins;
       }

@@ -3,7 +3,7 @@
 import { ErrorCode, FerryError, isFerryError } from '../errors.js';
 import type { Step, StepContext } from '../engine/types.js';
 import { checkHealth } from '../adapters/runtime/health.js';
-import { healthEndpoints, notifyLines, parseVersionOutput, serviceContainers, versionArgv, versionContainer, versionMismatches } from './plan.js';
+import { checkedVersions, healthEndpoints, notifyLines, parseVersionOutput, serviceContainers, versionArgv, versionContainer, versionMismatches } from './plan.js';
 import type { RedeployData, RedeployDeps, RedeployEnvContext } from './types.js';
 
 type Ctx = StepContext<RedeployData>;
@@ -30,7 +30,10 @@ export function verifyStep(env: RedeployEnvContext, deps: RedeployDeps, describe
       // 2. In-container package versions.
       const container = versionContainer(env.config);
       const actual: Record<string, string | null> = {};
-      const requested = ctx.data.versions_requested;
+      const requested = checkedVersions(ctx.data);
+      for (const pkg of Object.keys(ctx.data.versions_requested)) {
+        if (!(pkg in requested)) ctx.log.info(`VERIFY: ${pkg} not pinned in the Dockerfile (--allow-unmatched) -> not checked`);
+      }
       if (container && Object.keys(requested).length) {
         const runtime = deps.runtime();
         for (const [pkg, expected] of Object.entries(requested)) {

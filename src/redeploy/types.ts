@@ -23,6 +23,8 @@ export interface RedeployFlags {
   /** --skip-secrets / --skip-infisical */
   skip_secrets: boolean;
   verify_only: boolean;
+  /** --allow-unmatched: PIN_UPDATE skips packages the Dockerfile does not pin; VERIFY checks only the pins applied. */
+  allow_unmatched?: boolean;
 }
 
 /** Persisted pipeline data: the seed's state-file fields, plus what resume needs. */

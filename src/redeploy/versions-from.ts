@@ -13,15 +13,20 @@ interface ReleaseDetail {
   repo?: string;
   new_version?: string | null;
   error?: unknown;
+  /** Release phase reached; only DONE (published) counts as released. */
+  phase?: string;
 }
 
-/** Pure: pkg → version for every released detail (failed or version-less entries are left out). */
+/**
+ * Pure: pkg → version for every released detail. Failed, version-less and unfinished entries (a
+ * phase other than DONE: planned only, interrupted before publishing, blocked) are left out.
+ */
 export function versionsFromResult(result: unknown): Record<string, string> {
   const details = (result as { details?: ReleaseDetail[] } | null)?.details ?? [];
   const pairs: string[] = [];
   for (const d of details) {
     const name = d.package ?? d.name ?? d.repo;
-    if (!name || !d.new_version || d.error) continue;
+    if (!name || !d.new_version || d.error || (d.phase !== undefined && d.phase !== 'DONE')) continue;
     pairs.push(`${name}=${d.new_version}`);
   }
   if (!pairs.length) return {};
@@ -45,9 +50,13 @@ export async function versionsFromRelease(stateDir: string, runId: string): Prom
   } catch {
     throw new FerryError(ErrorCode.STATE_CORRUPT, `release result ${file} is not valid JSON`, { fix: `ferry runs show ${runId}` });
   }
+  const status = (parsed as { status?: unknown } | null)?.status;
+  if (status === 'DRY_RUN') {
+    throw new FerryError(ErrorCode.USAGE, `release ${runId} was a dry run: it released nothing`, { fix: 'ferry runs list   # pick a release that published, or give --versions "pkg=1.2.3"' });
+  }
   const versions = versionsFromResult(parsed);
   if (!Object.keys(versions).length) {
-    throw new FerryError(ErrorCode.USAGE, `release ${runId} released no packages (no details[].new_version)`, { fix: 'ferry redeploy --versions "pkg=1.2.3"' });
+    throw new FerryError(ErrorCode.USAGE, `release ${runId} released no packages (no detail reached DONE with a new_version)`, { fix: `ferry runs show ${runId}` });
   }
   return versions;
 }

@@ -241,6 +241,37 @@ describe('ferry redeploy (real Docker)', () => {
     }
   });
 
+  it('--versions-from a real-shaped release result: only DONE packages; unpinned ones → PIN_UNMATCHED, then --resume --allow-unmatched', async () => {
+    const detail = (repo: string, v: string, phase: string) => ({
+      repo, tier: 1, old_version: '0.0.1', new_version: v, bump: 'minor', commits_since_tag: 1, pr_url: null, pr_number: 1, tag: `${repo}/v${v}`,
+      pypi_status: phase === 'DONE' ? 'available' : null, phase, error: null,
+    });
+    const write = (id: string, status: string, details: unknown[]) => {
+      const dir = join(ws.dir, '.ferry', 'results', id);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'release.json'), JSON.stringify({ skill: 'release', status, run_id: id, gate_token: null, plan_hash: `sha256:${'0'.repeat(64)}`, repos_attempted: details.length, repos_succeeded: 1, repos_failed: 0, repos_skipped: 0, details }));
+    };
+    // omnibase_spi was released but the runtime image does not pin it; omninode-memory stopped at TAGGED (never published).
+    write('release-20260302-bbbbbb', 'PARTIAL', [detail('omnibase_spi', '1.2.1', 'DONE'), detail('omniintelligence', '0.9.1', 'DONE'), detail('omninode-memory', '0.7.0', 'TAGGED')]);
+    write('release-20260302-cccccc', 'DRY_RUN', [detail('omniintelligence', '0.9.2', 'PLANNED')]);
+    await expect(redeploy({ versionsFrom: 'release-20260302-cccccc', skipSync: true })).rejects.toThrow('release release-20260302-cccccc was a dry run: it released nothing');
+
+    const r = await redeploy({ versionsFrom: 'release-20260302-bbbbbb', skipSync: true });
+    expect(r.exitCode).toBe(1);
+    expect(r.result.error).toMatchObject({ phase: 'PIN_UPDATE', code: 'PIN_UNMATCHED' });
+    const failed = r.events.find((e) => e.type === 'step.failed' && e.step === 'PIN_UPDATE');
+    expect((failed?.data as { error: { fix: string } }).error.fix).toBe(`ferry redeploy --resume ${r.result.run_id} --versions "omnibase_spi=1.2.1,omniintelligence=0.9.1" --skip-sync --allow-unmatched`);
+    const again = await redeploy({ resume: r.result.run_id, allowUnmatched: true });
+    expect(again.errorLines).toEqual([]);
+    expect(again.result).toMatchObject({ status: 'success', pins_applied: { omniintelligence: '0.9.1' }, phases: { PIN_UPDATE: 'completed', DEPLOY: 'completed', VERIFY: 'completed' } });
+    expect(logs(again.events)).toEqual(expect.arrayContaining([
+      '  omnibase_spi: not pinned (unmatched) -> 1.2.1',
+      'VERIFY: omnibase_spi not pinned in the Dockerfile (--allow-unmatched) -> not checked',
+      'VERIFY: omniintelligence Version: 0.9.1 (expected 0.9.1) -> OK',
+    ]));
+    expect(again.printed).toContain('  Pins: omniintelligence==0.9.1');
+  });
+
   it('NOTIFY posts to Slack when configured (through the real wiring)', async () => {
     const slack = await startSlackServer({ token: 'xoxb-test-token-1', channels: ['C0REDEPLOY'] });
     try {
