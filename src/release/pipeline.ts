@@ -17,7 +17,7 @@ import { exec as defaultExec, type Exec } from '../util/process.js';
 import type { Bump, ClassifiedCommit } from './conventional.js';
 import { parseGateAttestation } from './gate-token.js';
 import { planHash, renderGateMessage, renderPlanTable, sortRows } from './plan.js';
-import { driftGuard, initialData, releasePackages } from './prepare.js';
+import { driftGuard, initialData, missingTokenWarnings, releasePackages } from './prepare.js';
 import { projectRelease, releaseFinalStatus } from './project.js';
 import { buildResult, renderFailure, renderSummary, type ReleaseResult } from './result.js';
 import { scanPackage } from './scan.js';
@@ -166,6 +166,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   const data = run.state.data;
   const statusOf = (r: PlanRow): string => (r.status === 'PLANNED' ? (data.repos[r.package]?.phase ?? r.status) : r.status);
   io.print(`Release ${runId}\n\n${renderPlanTable(rows, statusOf)}\n\nplan_hash: ${hash}`);
+  for (const w of missingTokenWarnings(io.loaded, all, rows)) io.note(`warning: ${w}`);
   try {
     // 5. DRY RUN: describe every step, change nothing.
     if (io.engine.dryRun) {

@@ -169,3 +169,32 @@ export function initialData(input: DataInput): ReleaseData {
     commits: Object.fromEntries(Object.entries(input.commits).filter(([k]) => repos[k])),
   };
 }
+
+/**
+ * Pure: one warning per registry that planned packages publish to while the variable named by its
+ * `token_env` is unset. The upload then goes out with a placeholder (fine for an anonymous local
+ * registry), and a registry that needs a token refuses it at PUBLISH, after merge and tag: say so
+ * before the gate, not after.
+ */
+export function missingTokenWarnings(
+  loaded: Pick<LoadedConfig, 'config' | 'env'>,
+  packages: readonly Pick<ReleasePackage, 'name' | 'publish'>[],
+  rows: readonly Pick<PlanRow, 'package' | 'status'>[],
+): string[] {
+  const planned = new Set(rows.filter((r) => r.status === 'PLANNED').map((r) => r.package));
+  const byRegistry = new Map<string, string[]>();
+  for (const p of packages) {
+    if (p.publish === false || !planned.has(p.name)) continue;
+    byRegistry.set(p.publish, [...(byRegistry.get(p.publish) ?? []), p.name]);
+  }
+  const out: string[] = [];
+  for (const [key, names] of byRegistry) {
+    const reg = loaded.config.registries[key];
+    if (!reg || loaded.env[reg.token_env]) continue;
+    out.push(
+      `$${reg.token_env} is not set: ${names.join(', ')} would be published to registry ${key} (${reg.url}) without a token; ` +
+        `a registry that needs one refuses the upload at PUBLISH, after merge and tag (set ${reg.token_env}, or ignore this for an anonymous registry)`,
+    );
+  }
+  return out;
+}

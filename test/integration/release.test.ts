@@ -45,6 +45,16 @@ describe('ferry release (6-repo seed ecosystem, forge git, local PyPI)', () => {
     expect(existsSync(join(home, 'state'))).toBe(false);
   });
 
+  it('warns before the gate when the registry token variable is unset, and not when it is set', async () => {
+    const args = ['--config', eco.configPath, '--state-dir', home, 'release', '--dry-run', '--run-id', RUN];
+    const unset = await ferry(args, { cwd: eco.workspace, env: { ...env(), FERRY_TEST_PYPI_TOKEN: undefined } });
+    expect(unset.exitCode, unset.stderr).toBe(0);
+    expect(unset.stderr).toContain(`warning: $FERRY_TEST_PYPI_TOKEN is not set: ${NAMES.join(', ')} would be published to registry pypi (${pypi.uploadUrl}) without a token`);
+    const set = await ferry(args, { cwd: eco.workspace, env: env() });
+    expect(set.stderr).not.toContain('is not set');
+    expect(existsSync(join(home, 'state'))).toBe(false);
+  });
+
   it('releases every repo in tier order, one squash commit each, tags, pins, uploads', async () => {
     const r = await run(['--run-id', RUN, '--gate-attestation', TOKEN, '--json']);
     const lines = jsonLines(r.stdout);
