@@ -183,6 +183,7 @@ async function deployLocked(o: RunDeployOptions, progress: { executing: boolean 
     last_deploy_before: a.analysis.lastDeploy,
     last_deploy: a.analysis.lastDeploy,
     built: null,
+    baked_config_commits: null,
     actions_taken: [],
     verification: null,
   };

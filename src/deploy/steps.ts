@@ -42,6 +42,12 @@ export interface DeployData {
   last_deploy_before: LastDeployState | null;
   last_deploy: LastDeployState | null;
   built: BuiltImage | null;
+  /**
+   * Config repo commits the build baked in. Recorded in the last-deploy state by the STATE step,
+   * once every action succeeded: an image that never reached the services has deployed no config,
+   * so a re-run after a failed deploy step still sees the config change and rebuilds.
+   */
+  baked_config_commits?: Record<string, string> | null;
   actions_taken: ActionTaken[];
   verification: Verification | null;
 }
@@ -65,8 +71,10 @@ function needRuntime(env: DeployEnv): ContainerRuntime {
 async function recordBuild(ctx: StepContext<DeployData>, built: BuiltImage, commits: Record<string, string>): Promise<void> {
   const d = ctx.data;
   d.built = built;
-  // Seed rule 1: after a successful build, capture every build field at once.
-  d.last_deploy = afterBuild(d.last_deploy, { imageTag: built.image_tag, imageDigest: built.image_id, buildTimestamp: built.build_timestamp, configCommits: commits, imageSize: built.image_size ?? null }, built.build_timestamp);
+  d.baked_config_commits = { ...commits };
+  // Seed rule 1: after a successful build, capture the image fields at once (what the tag now
+  // is); the config commits it contains count as deployed only after the deploy (STATE step).
+  d.last_deploy = afterBuild(d.last_deploy, { imageTag: built.image_tag, imageDigest: built.image_id, buildTimestamp: built.build_timestamp, configCommits: {}, imageSize: built.image_size ?? null }, built.build_timestamp);
   await writeLastDeploy(d.state_file, d.last_deploy);
   ctx.log.info(`recorded build ${built.image_id ?? '(no digest reported)'} in ${d.state_file}`);
 }
@@ -140,8 +148,10 @@ function stateStep(env: DeployEnv): Step<DeployData> {
       if (d.plan.builds && !d.built) {
         await recordBuild(ctx, { image_tag: null, image_id: null, build_timestamp: now, builtin: false }, d.config_commits);
       }
-      // Seed rules 2 and 3: after a successful deployment record the code commit; timestamp every time.
-      d.last_deploy = afterDeploy(d.last_deploy, { codeCommit: d.head, fileHashes: d.file_hashes }, now);
+      // Seed rules 2 and 3: after a successful deployment record the code commit (and the config
+      // commits the new image carries); timestamp every time.
+      const deployed = afterDeploy(d.last_deploy, { codeCommit: d.head, fileHashes: d.file_hashes }, now);
+      d.last_deploy = d.baked_config_commits ? { ...deployed, config_commits: { ...deployed.config_commits, ...d.baked_config_commits } } : deployed;
       await writeLastDeploy(d.state_file, d.last_deploy);
       return { output: { state_file: d.state_file, code_commit: d.head } };
     },

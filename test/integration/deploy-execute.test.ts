@@ -234,6 +234,22 @@ describe('ferry deploy: execute', () => {
     expect(r.result.manual_recovery.at(-1)).toContain('re-run `ferry deploy --yes`');
   });
 
+  it('a deploy step failing after the build records the image but not the config commits: the re-run still rebuilds, naming the commit', async () => {
+    const p = await project();
+    const before = await p.configHead();
+    await p.pushConfig('skills/compose.md', '# compose\n', 'Add docker-compose skill');
+    p.config.actions.rebuild = [{ builtin: 'build' }, { command: ['sh', '-c', 'echo "deploy to cluster failed" >&2; exit 4'], title: 'Deploy to cluster' }];
+    const r = await runDeploy(opts(p, { yes: true }));
+    expect(r).toMatchObject({ exitCode: 1, result: { status: 'failed', error: { phase: 'execution (ACTION-2)' } } });
+    const state = await readLastDeploy(p.stateFile);
+    expect(state!.docker_image_digest).toBe(r.result.actions_taken[0]!.imageId);
+    expect(state!.config_commits).toEqual({ 'master-config': before });
+    expect(r.result.manual_recovery).toContain(`${p.stateFile} now records image ${p.image} ${state!.docker_image_digest}.`);
+    const again = await analyseDeploy({ config: p.config, configDir: p.repo, engine: p.engine, runtime });
+    expect(again.decision.action).toBe('rebuild');
+    expect(again.decision.reasons[0]!.details).toContain(`master-config: ${(await p.configHead()).slice(0, 7)} Add docker-compose skill`);
+  });
+
   it('a full restart with --yes restarts, records the new .env hash, and the next run has nothing to do', async () => {
     const p = await project();
     p.write('.env', 'MODE=two\n');
