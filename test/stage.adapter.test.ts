@@ -64,6 +64,20 @@ describe('ferry stage', () => {
     expect(parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/runs/stage-ok-1/15-staging-log.md'), 'utf8'), 'staging').status).toBe('SUCCESS');
   });
 
+  it('a huge, coloured check output: the verdict and the run state keep its last 64 KiB, escape sequences stripped', async () => {
+    const svc = resolveService(cfg(['sh', '-c', 'seq 1 300000; printf "\\033[31mFAILED: 2 tests\\033[0m\\n"; exit 1']), 'staging', 'api', dir);
+    const r = await runStage({ runtime: rt, svc, home: join(dir, '.ferry'), runId: 'stage-big-1', dryRun: false });
+    expect(r.status).toBe('FAILED');
+    const text = readFileSync(join(dir, '.ferry/verdicts/api/15-staging-log.md'), 'utf8');
+    expect(parseVerdict(text, 'staging').status).toBe('FAILED');
+    expect(text.length).toBeLessThan(70 * 1024);
+    expect(text).not.toContain('\u001b');
+    expect(text).toContain('\n299999\n300000\nFAILED: 2 tests\n');
+    expect(text).toMatch(/\[ferry: \d+ earlier bytes of output omitted; last \d+ bytes follow\]\n\d+\n/);
+    expect(text).not.toContain('\n1\n2\n3\n');
+    expect(readFileSync(join(dir, '.ferry/state/stage/stage-big-1.json'), 'utf8').length).toBeLessThan(80 * 1024);
+  });
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const other = mkdtempSync(join(tmpdir(), 'ferry-stage-dry-'));
     try {

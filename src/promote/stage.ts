@@ -50,6 +50,26 @@ export interface StageResult {
   plan: string[];
 }
 
+/** Check output kept in the run state and the verdict: its last 64 KiB (test summaries come last). */
+export const MAX_CHECK_OUTPUT = 64 * 1024;
+// CSI / OSC escape sequences (colours, cursor moves) a check prints for a terminal.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+
+/**
+ * Pure: the check output as the verdict shows it: escape sequences stripped (the verdict is
+ * markdown, not a terminal) and only the last `max` bytes, with a note of how much was cut.
+ */
+export function clipCheckOutput(text: string, max = MAX_CHECK_OUTPUT): string {
+  const clean = text.replace(ANSI, '').replace(/\r\n/g, '\n');
+  const bytes = Buffer.byteLength(clean, 'utf8');
+  if (bytes <= max) return clean;
+  let tail = Buffer.from(clean, 'utf8').subarray(bytes - max).toString('utf8').replace(/^\uFFFD+/, '');
+  const nl = tail.indexOf('\n');
+  if (nl >= 0 && nl < tail.length - 1) tail = tail.slice(nl + 1); // start on a whole line
+  return `[ferry: ${bytes - Buffer.byteLength(tail, 'utf8')} earlier bytes of output omitted; last ${Buffer.byteLength(tail, 'utf8')} bytes follow]\n${tail}`;
+}
+
 /** Pure: the check's argv and what stage would do (printed by --dry-run). */
 export function planStage(svc: ResolvedService, container: string, runId: string): { argv: string[]; plan: string[] } {
   if (!svc.spec.check) {
@@ -99,7 +119,7 @@ function stageSteps(o: StageOptions, plan: string[]): Step<StageData>[] {
         try {
           const r = await o.runtime.exec(ctx.data.container, ctx.data.argv, { timeoutMs: svc.spec.check_timeout_seconds * 1000 });
           exitCode = r.exitCode;
-          output = [r.stdout, r.stderr].filter((s) => s.trim() !== '').join('\n');
+          output = clipCheckOutput([r.stdout, r.stderr].filter((s) => s.trim() !== '').join('\n'));
         } catch (e) {
           // A check that cannot even start (missing binary, timeout) is a failed check, with the reason as output.
           exitCode = -1;
