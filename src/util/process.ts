@@ -53,9 +53,13 @@ export function formatCommand(file: string, args: readonly string[]): string {
   return [file, ...args].map(quoteArg).join(' ');
 }
 
-/** Last `n` lines of output, for error messages (LINT_FAILED with the output tail…). */
+// CSI and OSC escape sequences (colours, cursor moves, hyperlinks) that tools print even into a pipe.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+
+/** Last `n` lines of output without terminal escapes, for error messages (LINT_FAILED with the output tail…). */
 export function tail(text: string, n = 20): string {
-  const lines = text.trimEnd().split('\n');
+  const lines = text.replace(ANSI, '').replace(/\r(?!\n)/g, '\n').trimEnd().split('\n');
   return lines.slice(-n).join('\n');
 }
 

@@ -117,12 +117,16 @@ describe('release error codes from their real causes', () => {
   });
 
   it('LOCK_FAILED: the lock command fails, with its output tail', async () => {
-    const eco = await small({ release: { lock: { python: ['python3', '-c', 'import sys; print("resolving..."); sys.exit("No solution found when resolving dependencies")'] } } });
+    // The tool colours its output even into a pipe (as twine and uv do): the tail shows the text, not the escapes.
+    const eco = await small({ release: { lock: { python: ['python3', '-c', 'import sys; print("\\x1b[33mresolving...\\x1b[0m"); sys.exit("\\x1b[31mNo solution found when resolving dependencies\\x1b[0m")'] } } });
     const id = 'release-20260101-000004';
     const r = await release(eco, gated(id));
     expect(r.exitCode).toBe(1);
     expect(result(eco, id).details[0]).toMatchObject({ phase: 'LOCKED' });
-    expect(result(eco, id).details[0].error).toMatch(/^LOCK_FAILED: alpha: lock failed[\s\S]*No solution found when resolving dependencies/);
+    expect(result(eco, id).details[0].error).toMatch(/^LOCK_FAILED: alpha: lock failed[\s\S]*resolving\.\.\.\nNo solution found when resolving dependencies/);
+    expect(r.stderr).toContain('No solution found when resolving dependencies');
+    expect(r.stderr).not.toContain('\u001b');
+    expect(JSON.stringify(result(eco, id))).not.toContain('\\u001b');
   });
 
   it('PR_FAILED: the pushed branch vanished from the remote before the change request', async () => {
