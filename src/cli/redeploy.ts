@@ -62,7 +62,7 @@ Examples:
         },
         loaded,
         engine,
-        redeployDeps(loaded.config, (line) => ctx.print(line)),
+        { ...redeployDeps(loaded.config, (line) => ctx.print(line)), printAsEvents: ctx.globals().json },
       );
       await engine.renderer.flush?.();
       for (const l of outcome.errorLines) ctx.note(l);

@@ -137,6 +137,12 @@ export async function runRedeploy(o: RedeployOptions, loaded: LoadedRedeployConf
     };
   }
 
+  if (deps.printAsEvents && engine.renderer) {
+    const renderer = engine.renderer;
+    const runId = data.run_id;
+    deps = { ...deps, print: (message) => renderer.event({ ts: new Date().toISOString(), run_id: runId, pipeline: 'redeploy', type: 'log', level: 'info', message }) };
+  }
+
   if (engine.dryRun) {
     const lines = formatDryRun(data.run_id, PHASES.filter((p) => data.phases[p]?.status !== 'completed').map((p) => [p, describePhase(p, env, data)]));
     for (const l of lines) deps.print(l);

@@ -66,4 +66,6 @@ export interface RedeployDeps {
   notifier?: (env: Record<string, string>) => Notifier;
   /** Human lines that belong on stdout (seed output patterns). */
   print: (line: string) => void;
+  /** --json: those lines go to the engine's renderer as `log` events instead (stdout stays NDJSON, the dry-run plan is not lost). */
+  printAsEvents?: boolean;
 }

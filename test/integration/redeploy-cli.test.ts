@@ -38,6 +38,18 @@ describe('ferry redeploy CLI', () => {
     expect(await ids()).toEqual(before);
   });
 
+  it('--json --dry-run: every stdout line is JSON, the plan as log events, the dry_run result last', async () => {
+    const r = await ferry(['--json', 'redeploy', '--versions', V, '--dry-run', '--run-id', 'redeploy-20260301-json01'], { cwd: ws.dir });
+    expect(r.exitCode).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const messages = lines.filter((l) => l.type === 'log').map((l) => l.message as string);
+    expect(messages[0]).toBe('[DRY RUN] redeploy run_id=redeploy-20260301-json01');
+    expect(messages.map((m) => /^ {2}([A-Z_]+):/.exec(m)?.[1]).filter(Boolean)).toEqual(['SYNC', 'ENV_CHECK', 'WORKTREE', 'PIN_UPDATE', 'DEPLOY', 'INFISICAL', 'VERIFY', 'NOTIFY']);
+    expect(lines.filter((l) => l.type === 'log').every((l) => l.run_id === 'redeploy-20260301-json01')).toBe(true);
+    expect(lines.at(-1)).toMatchObject({ skill: 'redeploy', status: 'dry_run', run_id: 'redeploy-20260301-json01' });
+    expect(existsSync(join(ws.dir, '.ferry', 'state'))).toBe(false);
+  });
+
   it('bad --versions is a usage error (exit 2) and changes nothing', async () => {
     const r = await ferry(['redeploy', '--versions', 'omniintelligence=0.8.0; rm -rf /'], { cwd: ws.dir });
     expect(r.exitCode).toBe(2);
