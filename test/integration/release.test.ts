@@ -110,6 +110,12 @@ describe('ferry release (6-repo seed ecosystem, forge git, local PyPI)', () => {
     expect(existsSync(join(home, 'worktrees', RUN))).toBe(false);
     expect(JSON.parse(readFileSync(join(home, 'results', RUN, 'release.json'), 'utf8'))).toEqual(result);
     for (const name of NAMES) expect(await eco.git(name, ['worktree', 'list'])).not.toContain(RUN);
+    // --json: every line but the result is an event of the schema; the registry token is in no output and no file ferry wrote.
+    for (const e of lines.slice(0, -1)) expect(validateAgainst('event', e)).toEqual([]);
+    expect(r.stdout + r.stderr).not.toContain(pypi.token);
+    const written = readdirSync(home, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+    expect(written.map((d) => d.name)).toEqual(expect.arrayContaining(['events.jsonl', 'commands.log', 'release.json', `${RUN}.json`]));
+    for (const d of written) expect(readFileSync(join(d.parentPath, d.name), 'utf8'), d.name).not.toContain(pypi.token);
   });
 
   it('a second release right after → NOTHING_TO_RELEASE for all, exit 0', async () => {
