@@ -165,6 +165,24 @@ describe('digests and verification', () => {
   });
 });
 
+describe('config repo errors', () => {
+  it('an unreachable config repo is reported with git\'s reason, not its closing advice (real git)', async () => {
+    const { analyseConfigRepo } = await import('../src/deploy/analyse-remote.js');
+    const { exec } = await import('../src/util/process.js');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-remote-'));
+    try {
+      const r = await analyseConfigRepo(exec, dir, { name: 'master', url: `file://${dir}/missing.git`, ref: 'main' }, 'a'.repeat(40));
+      expect(r).toMatchObject({ current: null, changed: false });
+      expect(r.error).toMatch(/^git ls-remote failed: '.*missing\.git' does not appear to be a git repository$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('config repo URL credentials', () => {
   it('are registered as secrets and masked', async () => {
     const { registerUrlSecrets } = await import('../src/deploy/analyse-remote.js');

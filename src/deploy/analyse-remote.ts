@@ -46,6 +46,17 @@ export function parseLog(out: string): CommitLine[] {
     });
 }
 
+/**
+ * Pure: the line of git's stderr that says what went wrong. git ends with advice ("Please make
+ * sure you have the correct access rights / and the repository exists."), so the last line is
+ * not it: the first `fatal:` / `error:` line is, without its prefix.
+ */
+export function gitErrorLine(stderr: string, fallback: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const hit = lines.find((l) => /^(fatal|error):/.test(l));
+  return (hit ? hit.replace(/^(fatal|error):\s*/, '') : lines.at(-1)) ?? fallback;
+}
+
 export function cacheDirFor(stateDir: string, name: string): string {
   return join(stateDir, 'cache', 'config-repos', `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.git`);
 }
@@ -60,7 +71,7 @@ async function commitsSince(exec: Exec, cache: string, repo: ConfigRepo, recorde
   // A sha we already have needs no fetch; otherwise fetch the ref's history without blobs.
   if ((await git(['cat-file', '-e', `${current}^{commit}`])).exitCode !== 0) {
     const f = await git(['fetch', '-q', '--filter=blob:none', '--no-tags', 'origin', `+${repo.ref}:refs/ferry/head`]);
-    if (f.exitCode !== 0) return { commits: [], error: `could not fetch commit subjects: ${f.stderr.split('\n').pop() ?? f.shortMessage}` };
+    if (f.exitCode !== 0) return { commits: [], error: `could not fetch commit subjects: ${gitErrorLine(f.stderr, f.shortMessage)}` };
   }
   const fmt = '--format=%H%x1f%h%x1f%s';
   if (recorded && (await git(['cat-file', '-e', `${recorded}^{commit}`])).exitCode === 0) {
@@ -83,7 +94,7 @@ export async function analyseConfigRepo(exec: Exec, stateDir: string, repo: Conf
   const ls = await exec('git', ['ls-remote', repo.url, repo.ref], { reject: false, timeoutMs: 60_000 });
   const current = ls.exitCode === 0 ? parseLsRemote(ls.stdout, repo.ref) : null;
   if (!current) {
-    const why = ls.exitCode === 0 ? `ref ${repo.ref} not found` : (ls.stderr.trim().split('\n').pop() ?? ls.shortMessage);
+    const why = ls.exitCode === 0 ? `ref ${repo.ref} not found` : gitErrorLine(ls.stderr, ls.shortMessage);
     return { ...base, current: null, changed: false, error: `git ls-remote failed: ${why}` };
   }
   if (current === recorded) return { ...base, current, changed: false };
