@@ -89,6 +89,29 @@ async function resolveVersions(o: RedeployOptions, stateDir: string): Promise<Re
 }
 
 /**
+ * A resumed run keeps the flags it started with (they decided which phases ran); a flag given on
+ * --resume that the run did not have would be silently ignored, so it is refused instead.
+ * --allow-unmatched is the exception (handled by the caller). Repeating the run's own flags is fine.
+ */
+function rejectChangedFlags(o: RedeployOptions, data: RedeployData): void {
+  const given: Array<[string, boolean]> = [
+    ['--skip-sync', Boolean(o.skipSync) && !data.flags.skip_sync],
+    ['--skip-dockerfile-update', Boolean(o.skipDockerfileUpdate) && !data.flags.skip_dockerfile_update],
+    ['--skip-infisical', Boolean(o.skipSecrets) && !data.flags.skip_secrets],
+    ['--verify-only', Boolean(o.verifyOnly) && !data.flags.verify_only],
+    ['--versions-from', o.versionsFrom !== undefined],
+    ['--run-id', o.runId !== undefined && o.runId !== data.run_id],
+    ['--worktree-ticket', o.worktreeTicket !== undefined && o.worktreeTicket !== data.worktree_ticket],
+  ];
+  const changed = given.filter(([, bad]) => bad).map(([flag]) => flag);
+  if (!changed.length) return;
+  const verify = data.flags.verify_only ? '' : ` (for that, start a new run: ferry redeploy --verify-only --versions "${formatVersions(data.versions_requested)}")`;
+  throw new FerryError(ErrorCode.USAGE, `${changed.join(', ')} ${changed.length === 1 ? 'was' : 'were'} not part of ${data.run_id}; a resumed run keeps the flags it started with${changed.includes('--verify-only') ? verify : ''}`, {
+    fix: resumeCommand(data.run_id, data.versions_requested, data.flags),
+  });
+}
+
+/**
  * Run (or describe) a redeploy.
  * @throws USAGE, CONFIG_INVALID, STATE_NOT_FOUND, STATE_CORRUPT, LOCKED — before any phase runs.
  * Phase failures do not throw: they come back as a failed result with the seed's error lines.
@@ -119,6 +142,7 @@ export async function runRedeploy(o: RedeployOptions, loaded: LoadedRedeployConf
         fix: resumeCommand(runId, data.versions_requested, data.flags),
       });
     }
+    rejectChangedFlags(o, data);
   } else {
     const versions = await resolveVersions(o, engine.stateDir);
     const runId = o.runId ? validateRunId(o.runId) : timestampRunId('redeploy');

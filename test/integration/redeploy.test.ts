@@ -94,6 +94,13 @@ describe('ferry redeploy (real Docker)', () => {
     ]);
     const state = JSON.parse(readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${r.result.run_id}.json`), 'utf8'));
     expect(state.data.phases.ENV_CHECK).toMatchObject({ status: 'failed', missing: 'KAFKA_BOOTSTRAP_SERVERS' });
+    // A flag the run did not start with is refused on --resume (it would be ignored); its own flags may be repeated.
+    await expect(redeploy({ resume: r.result.run_id, verifyOnly: true, skipDockerfileUpdate: true })).rejects.toThrow(
+      `--skip-dockerfile-update, --verify-only were not part of ${r.result.run_id}; a resumed run keeps the flags it started with (for that, start a new run: ferry redeploy --verify-only --versions "${V1S}")`,
+    );
+    await expect(redeploy({ resume: r.result.run_id, versionsFrom: 'release-20260301-aaaaaa' })).rejects.toThrow('--versions-from was not part of');
+    const state2 = JSON.parse(readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${r.result.run_id}.json`), 'utf8'));
+    expect(state2).toEqual(state);
   });
 
   it('ENV_MISSING names an env file that does not exist instead of asking to source it', async () => {
