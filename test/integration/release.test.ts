@@ -41,6 +41,9 @@ describe('ferry release (6-repo seed ecosystem, forge git, local PyPI)', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('repo             | tier | current | new   | bump  | commits | status');
     expect(r.stdout).toMatch(/plan_hash: sha256:[0-9a-f]{64}/);
+    // The step list is introduced as a dry run, never as "Starting release".
+    expect(r.stderr).toContain(`Dry run of release ${RUN}: every step and command it would run; nothing is changed`);
+    expect(r.stderr).not.toContain('Starting release');
     expect(await eco.snapshotRepos()).toEqual(before);
     expect(existsSync(join(home, 'state'))).toBe(false);
   });

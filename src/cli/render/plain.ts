@@ -33,6 +33,8 @@ export class PlainRenderer implements Renderer {
     switch (e.type) {
       case 'run.started':
       case 'run.resumed':
+        // A dry run starts nothing: say what it is, so the step list below is not read as a live run.
+        if (e.data?.dry_run) return s.bold(`Dry run of ${e.pipeline} ${e.run_id}: every step and command it would run; nothing is changed`);
         return s.bold(`${e.type === 'run.resumed' ? 'Resuming' : 'Starting'} ${e.pipeline} ${e.run_id}`);
       case 'step.started':
         return `${s.dim('▶')} ${name}  ${s.dim(e.title ?? '')}`;
