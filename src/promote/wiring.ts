@@ -2,6 +2,7 @@
 // the backend (docker container or swarm service), the source image id, the target's identity.
 
 import type { ContainerRuntime } from '../adapters/runtime/types.js';
+import { ErrorCode, FerryError } from '../errors.js';
 import { SwarmRuntime } from '../adapters/runtime/swarm.js';
 import { createDockerRuntime } from '../adapters/runtime/docker.js';
 import type { EnvironmentsConfig } from '../config/sections/environments.js';
@@ -16,9 +17,19 @@ export interface Runtimes {
   swarm: SwarmRuntime;
 }
 
-/** The target env's service and the env it promotes from (its staging twin). */
+/**
+ * The target env's service and the env it promotes from (its staging twin).
+ * @throws USAGE when the environment promotes from itself (e.g. `--env staging`): its own staging
+ * verdict would gate it, and its deploy verdict would replace production's (same verdict file).
+ */
 export function resolvePair(envs: EnvironmentsConfig | undefined, service: string, environment: string, baseDir: string): { target: ResolvedService; staging: ResolvedService } {
   const target = resolveService(envs, environment, service, baseDir);
+  if (target.promoteFrom === environment) {
+    const into = Object.entries(envs ?? {}).filter(([name, e]) => name !== environment && e.promote_from === environment && e.services[service]).map(([name]) => name);
+    throw new FerryError(ErrorCode.USAGE, `${environment} is where images are staged, not promoted into: it promotes from itself (promote_from: ${environment})`, {
+      fix: into.length ? `ferry promote ${service} --env ${into[0]}` : `set environments.${environment}.promote_from to the environment it promotes from`,
+    });
+  }
   const staging = resolveService(envs, target.promoteFrom, service, baseDir);
   return { target, staging };
 }

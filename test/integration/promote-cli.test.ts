@@ -112,6 +112,15 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
     expect(last(sd.stdout)).toMatchObject({ ok: false, error: { code: 'USAGE' } });
   });
 
+  it('promote --env staging (the environment that promotes from itself) is refused: production\'s deploy verdict is not replaced', async () => {
+    const verdictBefore = readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8');
+    const r = await run(['promote', 'api', '--env', 'staging']);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(2);
+    expect(last(r.stdout)).toMatchObject({ ok: false, error: { code: 'USAGE', fix: 'ferry promote api --env production' } });
+    expect(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8')).toBe(verdictBefore);
+    expect(parseVerdict(verdictBefore, 'deploy').frontmatter.environment).toBe('production');
+  });
+
   it('self-deploy: no TTY → refusal; with attestation → detached hook; finalize → SUCCESS verdict', async () => {
     const refused = await run(['self-deploy', 'orch', '--run-id', 'self-deploy-20260101-aaaaaa']);
     expect(refused.exitCode).toBe(1);
