@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planDeploy } from '../src/deploy/plan.js';
+import { troubleshooting } from '../src/deploy/troubleshoot.js';
 import type { Decision, ServiceStatus } from '../src/deploy/types.js';
 
 const rt = { image: 'app:latest', contextDir: '.', dockerfile: 'Dockerfile', containers: ['web-1', 'worker-1'] };
@@ -44,6 +45,13 @@ describe('planDeploy', () => {
   it('the build command line is runnable from the project root: -f is relative to it, odd paths are quoted', () => {
     const p = planDeploy({ decision: decision('rebuild', ['local_config_changed'], true), actions: {}, runtime: { ...rt, contextDir: 'docker/my app', dockerfile: 'Dockerfile.prod' }, services });
     expect(p.steps[0]!.text).toBe("docker build -f 'docker/my app/Dockerfile.prod' -t app:latest 'docker/my app'");
+  });
+
+  it('troubleshooting commands can be pasted into a shell when the project path has a space', () => {
+    const plan = planDeploy({ decision: decision('redeploy', ['code_changed']), actions: { redeploy: [{ command: ['just', 'orb-deploy'] }] }, runtime: null, services: [] });
+    const t = troubleshooting({ code: 'DEPLOY_FAILED', phase: 'ACTION-1', fix: null, plan, containers: [], checks: [], statusCommands: [], runLog: null, completed: [], stateBefore: null, stateAfter: null, stateFile: '/srv/my app/.ferry/last-deploy.json', cwd: '/srv/my app' });
+    expect(t.troubleshooting[0]).toBe("Run the failed command by hand to see its full output: cd '/srv/my app' && just orb-deploy");
+    expect(t.manualRecovery.at(-1)).toContain('re-run `ferry deploy`');
   });
 
   it('start targets only containers that are down', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,13 @@ describe('last-deploy state', () => {
     const p = join(tmp, 'bad.json');
     writeFileSync(p, '{nope');
     await expect(readLastDeploy(p)).rejects.toMatchObject({ code: 'STATE_CORRUPT' });
+  });
+
+  it('the fix for a corrupt state file can be pasted into a shell when the path has a space', async () => {
+    mkdirSync(join(tmp, 'my project'), { recursive: true });
+    const p = join(tmp, 'my project', 'last-deploy.json');
+    writeFileSync(p, '{nope');
+    await expect(readLastDeploy(p)).rejects.toMatchObject({ fix: expect.stringMatching(new RegExp(`^mv '${p}' '${p}\\.bad'   #`)) });
   });
 });
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, FerryError } from '../errors.js';
-import type { Exec } from '../util/process.js';
+import { quoteArg, type Exec } from '../util/process.js';
 import { classifyPath, parseNameOnlyZ, parsePorcelainZ, type StatusEntry } from './classify.js';
 import type { ChangedFile, LastDeployState, LocalAnalysis, PathRule } from './types.js';
 
@@ -69,7 +69,7 @@ export async function collectLocalFacts(exec: Exec, root: string, last: LastDepl
   const inside = await git(['rev-parse', '--is-inside-work-tree']);
   if (inside.exitCode !== 0 || inside.stdout.trim() !== 'true') {
     throw new FerryError(ErrorCode.CONFIG_INVALID, `${root} is not a git work tree; ferry deploy analyses local changes with git`, {
-      fix: `git -C ${root} init   # or set deploy.repo in ferry.yaml`,
+      fix: `git -C ${quoteArg(root)} init   # or set deploy.repo in ferry.yaml`,
     });
   }
   const warnings: string[] = [];

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { ErrorCode, FerryError } from '../errors.js';
 import { writeJsonAtomic } from '../engine/state-store.js';
+import { quoteArg } from '../util/process.js';
 import type { LastDeployState } from './types.js';
 
 export function emptyLastDeploy(): LastDeployState {
@@ -64,7 +65,7 @@ export async function readLastDeploy(path: string): Promise<LastDeployState | nu
     return normalizeLastDeploy(JSON.parse(text));
   } catch (e) {
     throw new FerryError(ErrorCode.STATE_CORRUPT, `${path} is not a valid last-deploy state: ${(e as Error).message}`, {
-      fix: `mv ${path} ${path}.bad   # the next deploy treats everything as changed and records a fresh state`,
+      fix: `mv ${quoteArg(path)} ${quoteArg(`${path}.bad`)}   # the next deploy treats everything as changed and records a fresh state`,
       cause: e,
     });
   }

@@ -3,7 +3,7 @@
 import type { ContainerRuntime } from '../adapters/runtime/types.js';
 import { ErrorCode, FerryError } from '../errors.js';
 import type { Step, StepContext } from '../engine/types.js';
-import { tail } from '../util/process.js';
+import { quoteArg, tail } from '../util/process.js';
 import type { HttpCheck, ServiceRef } from './analyse-system.js';
 import { readBuildBlock } from './build-output.js';
 import { afterBuild, afterDeploy, writeLastDeploy } from './last-deploy.js';
@@ -116,7 +116,7 @@ function actionStep(env: DeployEnv, s: PlannedStep, i: number): Step<DeployData>
         const r = await ctx.exec(s.argv[0]!, s.argv.slice(1), {
           cwd: d.root,
           failCode: ErrorCode.DEPLOY_FAILED,
-          fix: `cd ${d.root} && ${s.text}   # fix the failure, then: ferry deploy`,
+          fix: `cd ${quoteArg(d.root)} && ${s.text}   # fix the failure, then: ferry deploy${d.plan.needsConfirmation ? ' --yes' : ''}`,
         });
         if (r.all) ctx.log.debug(tail(r.all, 30));
         const block = d.plan.builds ? readBuildBlock(r.stdout, Object.keys(d.config_commits)) : null;

@@ -1,4 +1,5 @@
 // Failure-report hints: specific troubleshooting and manual recovery per error code and phase. Pure.
+import { quoteArg } from '../util/process.js';
 import { short } from './decide.js';
 import type { DeployPlan } from './plan.js';
 import type { LastDeployState } from './types.js';
@@ -49,8 +50,8 @@ export function troubleshooting(t: TroubleInput): { troubleshooting: string[]; m
       tips.push('Nothing was changed.');
       break;
     default:
-      if (step?.kind === 'builtin' && step.op === 'build') tips.push(`Check the Dockerfile and build context by hand: cd ${t.cwd} && ${step.text}`);
-      if (step?.kind === 'command') tips.push(`Run the failed command by hand to see its full output: cd ${t.cwd} && ${step.text}`);
+      if (step?.kind === 'builtin' && step.op === 'build') tips.push(`Check the Dockerfile and build context by hand: cd ${quoteArg(t.cwd)} && ${step.text}`);
+      if (step?.kind === 'command') tips.push(`Run the failed command by hand to see its full output: cd ${quoteArg(t.cwd)} && ${step.text}`);
       else if (t.fix) tips.push(`Suggested fix: ${t.fix}`);
   }
   for (const s of t.statusCommands) tips.push(`Check status: ${s}`);
