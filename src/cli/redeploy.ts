@@ -35,12 +35,21 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
+Phases, in order: SYNC (git pull --ff-only of each repo), ENV_CHECK (redeploy.env_file + required_env),
+WORKTREE (<worktree_root>/<ticket>/<repo> on branch <ticket>), PIN_UPDATE (Dockerfile pins, like
+\`ferry pins\`), DEPLOY (docker build + recreate each service, or runtime.command), INFISICAL (secrets sync
+when INFISICAL_ADDR is set), VERIFY (health URLs, in-container versions, image ids), NOTIFY.
+State is saved after every phase (.ferry/state/redeploy/<run_id>.json); the result goes to
+.ferry/results/<run_id>/redeploy.json. A failed phase exits 1 and prints \`Resume with: …\`; a resume
+skips completed phases and keeps the run's versions and flags. Usage errors exit 2.
+
 Examples:
   ferry redeploy --versions "omniintelligence=0.8.0,omninode-claude=0.4.0"
   ferry redeploy --versions "omniintelligence=0.8.0" --skip-sync --dry-run
   ferry redeploy --verify-only --versions "omniintelligence=0.8.0"
   ferry redeploy --resume redeploy-20260301-abc123 --versions "omniintelligence=0.8.0"
-  ferry redeploy --versions-from release-20260225-a3f7b2`,
+  ferry redeploy --versions-from release-20260225-a3f7b2 --allow-unmatched   # the image pins only some released packages
+  ferry redeploy --resume redeploy-20260301-abc123 --allow-unmatched           # get past PIN_UNMATCHED`,
     )
     .action(async (f: RedeployFlags) => {
       const { runRedeploy } = await import('../redeploy/index.js');

@@ -50,6 +50,16 @@ describe('ferry redeploy CLI', () => {
     expect(existsSync(join(ws.dir, '.ferry', 'state'))).toBe(false);
   });
 
+  it('--help teaches the phases, where state and result go, resume, and --allow-unmatched', async () => {
+    const r = await ferry(['redeploy', '--help'], { cwd: ws.dir });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('Phases, in order: SYNC');
+    expect(r.stdout).toContain('.ferry/state/redeploy/<run_id>.json');
+    expect(r.stdout).toContain('.ferry/results/<run_id>/redeploy.json');
+    expect(r.stdout).toContain('--allow-unmatched');
+    expect(r.stdout).toContain('ferry redeploy --resume redeploy-20260301-abc123 --allow-unmatched');
+  });
+
   it('bad --versions is a usage error (exit 2) and changes nothing', async () => {
     const r = await ferry(['redeploy', '--versions', 'omniintelligence=0.8.0; rm -rf /'], { cwd: ws.dir });
     expect(r.exitCode).toBe(2);
