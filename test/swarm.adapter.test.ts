@@ -6,7 +6,8 @@ import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerRuntime } from '../src/adapters/runtime/docker.js';
 import { SwarmRuntime } from '../src/adapters/runtime/swarm.js';
-import { healthCheckSpec, pinnedRef } from '../src/adapters/runtime/swarm-plan.js';
+import { healthCheckSpec, pinnedRef, planImageUpdate } from '../src/adapters/runtime/swarm-plan.js';
+import { swarmPolicy } from '../src/promote/backend-swarm.js';
 import { runPromote, type PromoteOptions } from '../src/promote/promote.js';
 import { identify } from '../src/promote/self-detect.js';
 import { writeVerdict } from '../src/promote/verdict-store.js';
@@ -135,6 +136,27 @@ describe('ferry promote on Docker Swarm', () => {
     expect((await swarm.inspectService(service))?.updateState).toBe('completed');
     expect((await (await fetch(`${front.url}/version`)).text()).trim()).toBe('v2');
     expect(parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8'), 'deploy').status).toBe('SUCCESS');
+  });
+
+  it('an update still in flight (a ferry killed mid-SWITCH): the SWITCH check waits for it to settle before trusting the tasks', async () => {
+    const { target } = resolvePair(envs(), 'api', 'production', dir);
+    const backend = backendFor(rt, target);
+    // Target the image the service is not on (the earlier tests leave it on v2).
+    const to = (await swarm.verifyConverged(service, ids.v1!)).converged ? ids.v2! : ids.v1!;
+    await backend.retag(to);
+    // What the killed ferry had sent: the update, without waiting for it.
+    const before = (await swarm.inspectService(service))!;
+    const spec = planImageUpdate(before.spec, pinnedRef(`${repo}:prod`, to), swarmPolicy(target.spec));
+    await docker.docker.getService(before.id).update({ _query: { version: before.version }, _body: spec } as unknown as Docker.ServiceSpec);
+    for (let i = 0; i < 20 && (await swarm.inspectService(service))?.updateStartedAt === before.updateStartedAt; i++) await sleep(100);
+    expect((await swarm.inspectService(service))?.updateState).toBe('updating');
+    expect(await backend.runs(to)).toBe(true);
+    // runs() only answered once the update (its monitor window included) was over.
+    expect((await swarm.inspectService(service))?.updateState).toBe('completed');
+    expect((await swarm.verifyConverged(service, to)).converged).toBe(true);
+    // Back to v2 for the next test.
+    await backend.retag(ids.v2!);
+    expect((await backend.switchTo(ids.v2!)).ok).toBe(true);
   });
 
   it('bad image → swarm rolls back automatically, 0 failed requests, service back on the old image', async () => {

@@ -50,8 +50,12 @@ export function swarmBackend(runtime: ContainerRuntime, swarm: SwarmRuntime, spe
     }
   }
 
+  /** An update still in flight (started by a ferry killed mid-SWITCH) decides the state: wait for it. */
+  const settled = () => swarm.waitSettled(spec.container, { timeoutMs: policy.timeoutMs });
+
   async function health(imageId: string): Promise<HealthOutcome> {
     try {
+      await settled();
       const v = await swarm.verifyConverged(spec.container, imageId);
       if (!v.converged) return { healthy: false, detail: v.detail };
       if (!spec.health) return { healthy: true, detail: v.detail };
@@ -77,6 +81,7 @@ export function swarmBackend(runtime: ContainerRuntime, swarm: SwarmRuntime, spe
     },
     retag,
     async runs(imageId) {
+      await settled();
       return (await swarm.verifyConverged(spec.container, imageId)).converged;
     },
     switchTo,
@@ -86,6 +91,7 @@ export function swarmBackend(runtime: ContainerRuntime, swarm: SwarmRuntime, spe
         // Swarm already returned to the previous spec (auto rollback): ferry checks it and moves the tags
         // back. Otherwise (or when a resumed rollback finds it elsewhere) roll forward to the previous image.
         await retag(previousImageId);
+        await settled();
         if (!after.autoRolledBack && !(await swarm.verifyConverged(spec.container, previousImageId)).converged) {
           const sw = await switchTo(previousImageId);
           if (!sw.ok) return { healthy: false, detail: sw.detail };

@@ -237,6 +237,26 @@ export class SwarmRuntime {
     return { state: after.updateState ?? 'unknown', message: after.updateMessage, service: after, verified };
   }
 
+  /**
+   * Wait until no update or rollback is in flight (update state none or terminal), e.g. one a killed
+   * ferry started: until then the converged state can still change (monitor window, auto rollback).
+   * @throws NOT_FOUND, DEPLOY_FAILED (still in flight at the deadline)
+   */
+  async waitSettled(name: string, opts: { timeoutMs: number; pollMs?: number }): Promise<SwarmServiceInfo> {
+    const deadline = Date.now() + opts.timeoutMs;
+    for (;;) {
+      const s = await this.mustInspect(name);
+      if (s.updateState === null || TERMINAL_UPDATE_STATES.has(s.updateState)) return s;
+      if (Date.now() > deadline) {
+        throw new FerryError(ErrorCode.DEPLOY_FAILED, `swarm service ${name} is still ${s.updateState} after ${Math.round(opts.timeoutMs / 1000)}s`, {
+          fix: `docker service ps ${name} --no-trunc`,
+          details: { update_state: s.updateState, message: s.updateMessage },
+        });
+      }
+      await sleep(opts.pollMs ?? 250);
+    }
+  }
+
   /** Old tasks can take a moment to leave `running` after the update is marked done. */
   private async waitConverged(name: string, imageId: string, timeoutMs: number): Promise<ConvergedState> {
     const deadline = Date.now() + timeoutMs;
