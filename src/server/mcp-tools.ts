@@ -16,6 +16,14 @@ export interface ToolDef {
 }
 
 const flag = (on: unknown, name: string): string[] => (on ? [name] : []);
+// Mutating tools run detached; the call returns `running` after this long (the run goes on).
+const waitSeconds = z
+  .number()
+  .int()
+  .min(0)
+  .max(3600)
+  .optional()
+  .describe('seconds to wait for the run to finish (default 45, under the usual 60 s client timeout); if still going, the call returns status "running" with its run_id: follow it with ferry_run_show');
 const opt = (v: unknown, name: string): string[] => (v === undefined || v === null || v === '' ? [] : [name, String(v)]);
 
 export const TOOLS: ToolDef[] = [
@@ -42,27 +50,34 @@ export const TOOLS: ToolDef[] = [
   },
   {
     name: 'release_plan',
-    description: 'Dry run of a release: the plan table (tier, current → new, bump, commits), plan_hash and run id. Changes nothing.',
-    input: { packages: z.array(pkgName).optional(), bump: z.enum(['major', 'minor', 'patch']).optional() },
-    argv: (i) => ['release', ...((i.packages as string[] | undefined) ?? []), ...opt(i.bump, '--bump'), '--dry-run'],
+    description:
+      'Dry run of a release: per package tier, current → new version, bump and commits, plus plan_hash and the run id a real release would use. Changes nothing. Show it to the human before asking for approval.',
+    input: { packages: z.array(pkgName).optional(), bump: z.enum(['major', 'minor', 'patch']).optional(), run_id: runId.optional() },
+    argv: (i) => ['release', ...((i.packages as string[] | undefined) ?? []), ...opt(i.bump, '--bump'), ...opt(i.run_id, '--run-id'), '--dry-run'],
     mutating: false,
   },
   {
     name: 'release',
     description:
-      'Run (or resume) a coordinated release. HIGH_RISK: requires a gate attestation token <ts>:<run_id> issued by a human approval; ferry never treats silence as consent.',
+      'Run (or resume) a coordinated release. HIGH_RISK: an agent cannot approve it. First call ferry_release_plan and show the plan to a human; ' +
+      'the human approves in the Slack release channel (a reply `approve` in the run\'s gate thread, or a message `approve <run_id>`), and the token is ' +
+      '<that message\'s ts>:<run_id>. With Slack configured ferry looks the message up and refuses anything else; silence is never consent. ' +
+      'Pass the same packages/bump (or run_id) as the plan so the run id matches the token.',
     input: {
       packages: z.array(pkgName).optional(),
       bump: z.enum(['major', 'minor', 'patch']).optional(),
-      gate_attestation: z.string().describe('<slack_ts>:<run_id> from the human approval'),
+      gate_attestation: z.string().describe('<slack_ts>:<run_id> of the human approval'),
+      run_id: runId.optional().describe('the run id the approval names (default: the one ferry_release_plan reported)'),
       resume: runId.optional(),
       skip_registry_wait: z.boolean().optional(),
+      wait_seconds: waitSeconds,
     },
     argv: (i) => [
       'release',
       ...((i.packages as string[] | undefined) ?? []),
       ...opt(i.bump, '--bump'),
       ...opt(i.resume, '--resume'),
+      ...(i.resume ? [] : opt(i.run_id, '--run-id')),
       '--gate-attestation',
       String(i.gate_attestation),
       ...flag(i.skip_registry_wait, '--skip-registry-wait'),
@@ -72,14 +87,14 @@ export const TOOLS: ToolDef[] = [
   {
     name: 'redeploy',
     description: 'Redeploy the runtime with pinned package versions (SYNC … VERIFY, NOTIFY). Use dry_run first.',
-    input: { versions: versions.optional(), versions_from: runId.optional(), dry_run: z.boolean().optional(), resume: runId.optional(), verify_only: z.boolean().optional() },
+    input: { versions: versions.optional(), versions_from: runId.optional(), dry_run: z.boolean().optional(), resume: runId.optional(), verify_only: z.boolean().optional(), wait_seconds: waitSeconds },
     argv: (i) => ['redeploy', ...opt(i.versions, '--versions'), ...opt(i.versions_from, '--versions-from'), ...opt(i.resume, '--resume'), ...flag(i.dry_run, '--dry-run'), ...flag(i.verify_only, '--verify-only')],
     mutating: true,
   },
   {
     name: 'deploy',
     description: 'Change-aware deploy: analyse changes, decide, and run safe actions; rebuild/restart need yes=true.',
-    input: { dry_run: z.boolean().optional(), yes: z.boolean().optional() },
+    input: { dry_run: z.boolean().optional(), yes: z.boolean().optional(), wait_seconds: waitSeconds },
     argv: (i) => ['deploy', ...flag(i.dry_run, '--dry-run'), ...flag(i.yes, '--yes')],
     mutating: true,
   },

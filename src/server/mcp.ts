@@ -1,9 +1,22 @@
 // `ferry mcp`: a Model Context Protocol server on stdio. Each tool runs ferry --json as a child
 // process and returns its result object (the last JSON line) plus a short event digest.
+//
+// Mutating tools (release, redeploy, deploy) can outlast an MCP client's request timeout (60 s by
+// default in the SDK), so they run detached, writing their NDJSON to a file: the call waits up to
+// `wait_seconds`, reports each event as a progress notification (when the client asked for them),
+// and if the run is still going returns `running` with its run id instead of failing. The run is
+// never killed because a client gave up or the server exited: ferry runs are resumable, but a
+// release should not be interrupted by an agent's timeout.
 import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { TOOLS } from './mcp-tools.js';
+import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { TOOLS, type ToolDef } from './mcp-tools.js';
 
 export interface McpOptions {
   /** argv prefix that starts ferry: [node, /path/to/bin/ferry.js]. */
@@ -13,29 +26,140 @@ export interface McpOptions {
   version: string;
 }
 
-export async function runMcpServer(o: McpOptions): Promise<void> {
+/** Default wait for a mutating tool: below the SDK client's 60 s request timeout. */
+export const DEFAULT_WAIT_SECONDS = 45;
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+type ToolResult = { content: { type: 'text'; text: string }[]; isError: boolean };
+
+function parseLines(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+}
+
+function finished(exitCode: number | undefined, stdout: string, stderr: string): ToolResult {
+  const parsed = parseLines(stdout);
+  const result = parsed.at(-1) ?? { ok: false, error: { message: stderr.trim() || 'no output' } };
+  const failures = parsed.filter((e) => e.type === 'step.failed').map((e) => `${String(e.step)}: ${String(e.message)}`);
+  const text = JSON.stringify({ exit_code: exitCode ?? null, result, failed_steps: failures }, null, 2);
+  return { content: [{ type: 'text', text }], isError: exitCode !== 0 };
+}
+
+const eventLine = (e: Record<string, unknown>): string =>
+  [e.type, e.step, e.message ?? e.status].filter((x) => typeof x === 'string' && x).join(' ').split('\n')[0] ?? '';
+
+async function runQuick(o: McpOptions, argv: string[]): Promise<ToolResult> {
+  const [cmd, ...pre] = o.ferry;
+  const r = await execa(cmd!, [...pre, ...argv], { cwd: o.cwd, reject: false, env: { CI: 'true' }, stdin: 'ignore' });
+  return finished(r.exitCode, String(r.stdout), String(r.stderr));
+}
+
+/** A mutating tool: detached, output to a file, bounded wait, progress per event. */
+async function runLong(o: McpOptions, tool: ToolDef, argv: string[], waitSeconds: number, extra: Extra): Promise<ToolResult> {
+  const [cmd, ...pre] = o.ferry;
+  const dir = await mkdtemp(join(tmpdir(), 'ferry-mcp-'));
+  const out = join(dir, 'stdout.jsonl');
+  const err = join(dir, 'stderr.log');
+  // Plain file descriptors (node's spawn: execa's { file } pipes through this process and its types
+  // take no fd): the run must keep writing after this server is gone.
+  const [fo, fe] = await Promise.all([open(out, 'w'), open(err, 'w')]);
+  const child = spawn(cmd!, [...pre, ...argv], {
+    cwd: o.cwd,
+    env: { ...process.env, CI: 'true' },
+    stdio: ['ignore', fo.fd, fe.fd],
+    // Its own process group, not killed with this server: a client timeout must not interrupt a release.
+    detached: true,
+  });
+  await Promise.all([fo.close(), fe.close()]);
+  let exitCode: number | undefined;
+  let spawnError = '';
+  let done = false;
+  const exited = new Promise<void>((resolve) => {
+    child.once('error', (e) => {
+      spawnError = e.message;
+      exitCode = 127;
+      done = true;
+      resolve();
+    });
+    child.once('exit', (code, signal) => {
+      exitCode = code ?? (signal ? 128 : 1);
+      done = true;
+      resolve();
+    });
+  });
+  const progressToken = extra._meta?.progressToken;
+  let sent = 0;
+  const report = async (): Promise<Record<string, unknown>[]> => {
+    const events = parseLines(await readFile(out, 'utf8').catch(() => ''));
+    if (progressToken !== undefined) {
+      for (; sent < events.length; sent++) {
+        const e = events[sent] as Record<string, unknown>;
+        if (e.type === undefined) continue; // the result object, not an event
+        await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: sent + 1, message: eventLine(e) } }).catch(() => undefined);
+      }
+    }
+    return events;
+  };
+  const deadline = Date.now() + waitSeconds * 1000;
+  while (!done && Date.now() < deadline && !extra.signal.aborted) {
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 500))]);
+    await report();
+  }
+  if (done) {
+    const stdout = await readFile(out, 'utf8').catch(() => '');
+    const stderr = `${await readFile(err, 'utf8').catch(() => '')}${spawnError}`;
+    await rm(dir, { recursive: true, force: true });
+    return finished(exitCode, stdout, stderr);
+  }
+  // Still going: hand back what is known; the agent follows it with ferry_run_show.
+  // The output file stays: its last line is the run's result object once it finishes.
+  child.unref();
+  const events = await report();
+  const runId = events.map((e) => e.run_id).find((x): x is string => typeof x === 'string');
+  const text = JSON.stringify(
+    {
+      exit_code: null,
+      status: 'running',
+      run_id: runId ?? null,
+      pid: child.pid ?? null,
+      waited_seconds: waitSeconds,
+      recent_events: events.slice(-8).map(eventLine),
+      next: runId
+        ? `the ${tool.name} continues in the background; call ferry_run_show with run_id "${runId}" until its status is no longer in_progress`
+        : `the ${tool.name} continues in the background (pid ${child.pid ?? '?'}); call ferry_runs_list to find it`,
+      output_file: out,
+    },
+    null,
+    2,
+  );
+  return { content: [{ type: 'text', text }], isError: false };
+}
+
+export function createMcpServer(o: McpOptions): McpServer {
   const server = new McpServer({ name: 'ferry', version: o.version });
   for (const tool of TOOLS) {
     server.registerTool(
       `ferry_${tool.name}`,
       { description: tool.description, inputSchema: tool.input, annotations: { readOnlyHint: !tool.mutating, destructiveHint: tool.mutating } },
-      async (input: Record<string, unknown>) => {
-        const [cmd, ...pre] = o.ferry;
-        const r = await execa(cmd!, [...pre, ...o.globalArgs, '--json', ...tool.argv(input)], { cwd: o.cwd, reject: false, env: { CI: 'true' }, stdin: 'ignore' });
-        const lines = String(r.stdout).split('\n').filter((l) => l.trim());
-        const parsed = lines.flatMap((l) => {
-          try {
-            return [JSON.parse(l) as Record<string, unknown>];
-          } catch {
-            return [];
-          }
-        });
-        const result = parsed.at(-1) ?? { ok: false, error: { message: String(r.stderr).trim() || 'no output' } };
-        const failures = parsed.filter((e) => e.type === 'step.failed').map((e) => `${String(e.step)}: ${String(e.message)}`);
-        const text = JSON.stringify({ exit_code: r.exitCode, result, failed_steps: failures }, null, 2);
-        return { content: [{ type: 'text' as const, text }], isError: r.exitCode !== 0 };
+      async (input: Record<string, unknown>, extra: Extra) => {
+        const argv = [...o.globalArgs, '--json', ...tool.argv(input)];
+        if (!tool.mutating) return runQuick(o, argv);
+        const wait = typeof input.wait_seconds === 'number' ? input.wait_seconds : DEFAULT_WAIT_SECONDS;
+        return runLong(o, tool, argv, wait, extra);
       },
     );
   }
-  await server.connect(new StdioServerTransport());
+  return server;
+}
+
+export async function runMcpServer(o: McpOptions): Promise<void> {
+  await createMcpServer(o).connect(new StdioServerTransport());
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { FERRY_BIN, ferry } from '../helpers/ferry.js';
+import { buildEcosystem, type Ecosystem } from '../fixtures/ecosystem.js';
 
 let dir: string;
 let client: Client;
@@ -49,5 +50,74 @@ describe('mcp', () => {
     const r = await client.callTool({ name: 'ferry_run_show', arguments: { run_id: 'release-20991231-ffffff' } });
     expect(r.isError).toBe(true);
     expect(JSON.stringify(r.content)).toContain('STATE_NOT_FOUND');
+  });
+});
+
+// A release through MCP: the plan first, then the release with an attestation. A release outlives
+// the client's request timeout, so the call returns "running" after wait_seconds and the run goes on
+// even when the client (and with it the server) goes away.
+describe('mcp release', () => {
+  let eco: Ecosystem;
+  beforeAll(async () => {
+    eco = await buildEcosystem({ repos: [{ name: 'mcp_pkg', ecosystem: 'python', version: '1.0.0', commits: [{ subject: 'feat: add a thing' }] }] });
+    // A lint that takes a few seconds, so the run is still going when the call returns.
+    eco.writeConfig({ release: { lint: ['sh', '-c', 'sleep 3'], gate: { channels: ['tty'], timeout_minutes: 1 } } });
+  });
+  afterAll(async () => {
+    await eco?.cleanup();
+  });
+  const connect = async (): Promise<Client> => {
+    const c = new Client({ name: 'ferry-test', version: '1.0.0' });
+    await c.connect(new StdioClientTransport({ command: 'node', args: [FERRY_BIN, 'mcp'], cwd: eco.workspace, stderr: 'pipe' }));
+    return c;
+  };
+  const body = (r: unknown): Record<string, unknown> => JSON.parse((r as { content: { text: string }[] }).content[0]!.text) as Record<string, unknown>;
+
+  it('plan, refuse without attestation, then release in the background past the client', async () => {
+    const c = await connect();
+    const plan = body(await c.callTool({ name: 'ferry_release_plan', arguments: { run_id: 'release-20260101-abc123' } }));
+    const result = plan.result as { status: string; run_id: string; plan_hash: string };
+    expect([plan.exit_code, result.status, result.run_id]).toEqual([0, 'DRY_RUN', 'release-20260101-abc123']);
+    expect(result.plan_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+
+    const refused = await c.callTool({ name: 'ferry_release', arguments: { run_id: result.run_id } });
+    expect(refused.isError).toBe(true);
+    expect(JSON.stringify(refused.content)).toContain('gate_attestation');
+    const wrong = await c.callTool({ name: 'ferry_release', arguments: { run_id: result.run_id, gate_attestation: '1740312612.000100:release-20260101-ffffff' } });
+    expect(wrong.isError).toBe(true);
+    expect(JSON.stringify(wrong.content)).toContain('INVALID_GATE_TOKEN');
+
+    const progress: string[] = [];
+    const started = body(
+      await c.callTool(
+        { name: 'ferry_release', arguments: { run_id: result.run_id, gate_attestation: `1740312612.000100:${result.run_id}`, wait_seconds: 1 } },
+        undefined,
+        { onprogress: (p) => void progress.push(String(p.message)), resetTimeoutOnProgress: true },
+      ),
+    );
+    expect([started.status, started.run_id, started.exit_code]).toEqual(['running', result.run_id, null]);
+    expect(progress.some((m) => m.startsWith('gate.approved'))).toBe(true);
+    // The client goes away (its transport stops the server); the release must not go with it.
+    await c.close();
+
+    const c2 = await connect();
+    let status = '';
+    for (let i = 0; i < 120 && status !== 'completed'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      const shown = body(await c2.callTool({ name: 'ferry_run_show', arguments: { run_id: result.run_id } }));
+      status = (shown.result as { summary: { status: string } }).summary.status;
+      if (status === 'failed') break;
+    }
+    await c2.close();
+    expect(status).toBe('completed');
+    expect(await eco.git('mcp_pkg', ['--git-dir', eco.repos.mcp_pkg!.remote, 'log', '-1', '--format=%s', 'main'])).toBe('release: mcp_pkg v1.1.0');
+  });
+
+  it('--help teaches how to register it and lists the tools', async () => {
+    const r = await ferry(['mcp', '--help']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('"mcpServers"');
+    expect(r.stdout).toContain('ferry_release_plan');
   });
 });
