@@ -24,7 +24,9 @@ Examples:
         ferry: [process.execPath, process.argv[1]!],
         interactive: ctx.interactive(),
         color: ctx.globals().color,
+        json: ctx.globals().json,
         print: (t) => ctx.print(t),
+        result: (r) => ctx.result(r),
       });
     });
 }

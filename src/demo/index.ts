@@ -12,7 +12,22 @@ export interface DemoOptions {
   /** A person at a terminal can answer the gate prompt. */
   interactive: boolean;
   color: boolean;
+  /** --json: the ferry runs print NDJSON (events, then their result) and the demo ends with its own result line. */
+  json?: boolean;
   print(text: string): void;
+  /** The demo's result object (the last stdout line under --json). */
+  result?(obj: DemoResult): void;
+}
+
+export interface DemoResult {
+  skill: 'demo';
+  status: 'SUCCESS' | 'FAILED';
+  run_id: string | null;
+  /** Checked outside ferry: release commits on remote main, tags on them, files on the index. */
+  verified: { release_commits: number; tags: number; index_files: number } | null;
+  duration_ms: number;
+  /** The demo directory when --keep left it behind. */
+  kept: string | null;
 }
 
 const TOKEN_ENV = 'FERRY_DEMO_PYPI_TOKEN';
@@ -32,25 +47,29 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     o.print(`  index:     ${pypi.url}`);
     const [node, ...bin] = o.ferry;
     const env = { [TOKEN_ENV]: pypi.token, ...(o.color ? {} : { NO_COLOR: '1' }) };
-    const ferry = (args: string[]) => execa(node!, [...bin, ...args], { cwd: eco.workspace, env, stdio: 'inherit', reject: false });
+    const ferry = (args: string[]) => execa(node!, [...bin, ...(o.json ? ['--json'] : []), ...args], { cwd: eco.workspace, env, stdio: 'inherit', reject: false });
+    const finish = (code: number, runId: string | null, verified: DemoResult['verified']): number => {
+      o.result?.({ skill: 'demo', status: code === 0 ? 'SUCCESS' : 'FAILED', run_id: runId, verified, duration_ms: Date.now() - started, kept: o.keep ? eco.root : null });
+      return code;
+    };
 
     o.print('\n$ ferry release --dry-run');
     const plan = await ferry(['release', '--dry-run']);
-    if (plan.exitCode !== 0) return plan.exitCode ?? 1;
+    if (plan.exitCode !== 0) return finish(plan.exitCode ?? 1, null, null);
 
     let gateArgs: string[] = [];
-    if (o.interactive) {
+    const runId = releaseRunId(eco.packages.map((p) => p.name));
+    if (o.interactive && !o.json) {
       o.print('\n$ ferry release          (type "approve" at the HIGH_RISK gate to go on)');
     } else {
       // No person to ask: approve the way CI or an agent does, with a pre-issued attestation token.
-      const runId = releaseRunId(eco.packages.map((p) => p.name));
       const token = `${(Date.now() / 1000).toFixed(6)}:${runId}`;
       gateArgs = ['--gate-attestation', token];
       o.print(`\n$ ferry release --gate-attestation ${token}`);
       o.print('  (no terminal to answer the HIGH_RISK gate: the demo approves with an attestation token, as CI or an agent would)');
     }
     const release = await ferry(['release', ...gateArgs]);
-    if (release.exitCode !== 0) return release.exitCode ?? 1;
+    if (release.exitCode !== 0) return finish(release.exitCode ?? 1, runId, null);
 
     // Check the outcome from the outside: remote main, tags and the index, not ferry's own word.
     let commits = 0;
@@ -69,7 +88,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       o.print(`Kept ${eco.root} (see ${eco.workspace}/.ferry for state, events and results).`);
       o.print(`Note: the demo's package index stops with the demo, so its ferry.yaml points at a server that is gone; git remotes and .ferry/ stay inspectable (ferry runs list there).`);
     }
-    return 0;
+    return finish(0, runId, { release_commits: commits, tags, index_files: files });
   } finally {
     await pypi.stop();
     if (!o.keep) await eco.cleanup();
