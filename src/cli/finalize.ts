@@ -1,6 +1,16 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { nonNegativeInt } from './parse.js';
+import type { FinalizeResult } from '../promote/finalize.js';
+
+/** The human lines for one finalize result: status, exit code (once), verdict, and what to run when still pending. */
+export function finalizeLines(r: FinalizeResult, env: string): string[] {
+  const code = r.hook_exit_code !== null && !r.detail.startsWith(`hook exit ${r.hook_exit_code}`) ? ` (hook exit ${r.hook_exit_code})` : '';
+  const lines = [`${r.service} ${r.run_id ?? ''}: ${r.status}${code}${r.detail ? ` — ${r.detail}` : ''}`];
+  if (r.verdict) lines.push(`verdict: ${r.verdict}`);
+  if (r.status === 'pending') lines.push(`next: ferry finalize ${r.service} --env ${env} --run-id ${r.run_id ?? ''} --wait-seconds 120`);
+  return lines;
+}
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -28,10 +38,7 @@ Examples:
         ctx.result({ skill: 'finalize', status: exitCode === 0 ? 'ok' : 'failed', run_id: results.map((r) => r.run_id)
           .filter(Boolean).join(','), results });
         if (results.length === 0) ctx.print('nothing to finalize');
-        for (const r of results) {
-          ctx.print(`${r.service} ${r.run_id ?? ''}: ${r.status}${r.hook_exit_code !== null ? ` (hook exit ${r.hook_exit_code})` : ''}${r.detail ? ` — ${r.detail}` : ''}`);
-          if (r.verdict) ctx.print(`verdict: ${r.verdict}`);
-        }
+        for (const r of results) for (const line of finalizeLines(r, o.env)) ctx.print(line);
         process.exitCode = exitCode;
       } finally {
         await engine.renderer.flush?.();
