@@ -78,6 +78,17 @@ describe('ferry stage', () => {
     expect(readFileSync(join(dir, '.ferry/state/stage/stage-big-1.json'), 'utf8').length).toBeLessThan(80 * 1024);
   });
 
+  it('a check that times out → FAILED verdict that says it did not complete, with the reason', async () => {
+    const envs = environments({ staging: { services: { api: { container: staging, image: `${suite}:staging`, check: ['sleep', '3'], check_timeout_seconds: 1 } } } });
+    const svc = resolveService(envs, 'staging', 'api', dir);
+    const r = await runStage({ runtime: rt, svc, home: join(dir, '.ferry'), runId: 'stage-timeout-1', dryRun: false });
+    expect(r.status).toBe('FAILED');
+    const text = readFileSync(join(dir, '.ferry/verdicts/api/15-staging-log.md'), 'utf8');
+    expect(parseVerdict(text, 'staging').frontmatter).toMatchObject({ staging_status: 'FAILED', exit_code: -1 });
+    expect(text).toContain('Staging test suite FAILED (the check did not run to completion). See details below.');
+    expect(text).toContain('timed out after 1000 ms');
+  });
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const other = mkdtempSync(join(tmpdir(), 'ferry-stage-dry-'));
     try {

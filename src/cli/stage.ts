@@ -26,7 +26,7 @@ Examples:
         await engine.renderer.flush?.();
         ctx.result(result);
         if (result.status !== 'dry_run') {
-          ctx.print(`${service} (${result.environment}) staging_status: ${result.status}  image ${result.image_id}  exit ${result.exit_code}`);
+          ctx.print(`${service} (${result.environment}) staging_status: ${result.status}  image ${result.image_id}  ${result.exit_code === -1 ? 'check did not complete' : `exit ${result.exit_code}`}`);
           if (result.status === 'FAILED' && result.output) ctx.print(result.output.split('\n').slice(-20).join('\n'));
           ctx.print(`verdict: ${result.verdict}`);
         }

@@ -50,6 +50,9 @@ export interface StageResult {
   plan: string[];
 }
 
+/** exit_code of a check that could not run to completion (timed out, or docker exec itself failed). */
+export const NO_EXIT_CODE = -1;
+
 /** Check output kept in the run state and the verdict: its last 64 KiB (test summaries come last). */
 export const MAX_CHECK_OUTPUT = 64 * 1024;
 // CSI / OSC escape sequences (colours, cursor moves) a check prints for a terminal.
@@ -122,7 +125,7 @@ function stageSteps(o: StageOptions, plan: string[]): Step<StageData>[] {
           output = clipCheckOutput([r.stdout, r.stderr].filter((s) => s.trim() !== '').join('\n'));
         } catch (e) {
           // A check that cannot even start (missing binary, timeout) is a failed check, with the reason as output.
-          exitCode = -1;
+          exitCode = NO_EXIT_CODE;
           output = e instanceof Error ? e.message : String(e);
         }
         ctx.data.exit_code = exitCode;
@@ -154,7 +157,9 @@ function stageSteps(o: StageOptions, plan: string[]): Step<StageData>[] {
           service: svc.service,
           environment: svc.environment,
           extra: { container: d.container, image: d.image, exit_code: d.exit_code },
-          summary: d.status === 'SUCCESS' ? 'Staging test suite completed. All checks passed.' : `Staging test suite FAILED (exit ${d.exit_code}). See details below.`,
+          summary: d.status === 'SUCCESS'
+            ? 'Staging test suite completed. All checks passed.'
+            : `Staging test suite FAILED (${d.exit_code === NO_EXIT_CODE ? 'the check did not run to completion' : `exit ${d.exit_code}`}). See details below.`,
           output: d.status === 'FAILED' ? d.output : undefined,
         });
         d.verdict = paths.latest;
