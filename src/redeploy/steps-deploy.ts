@@ -2,7 +2,7 @@
 // user's script) and INFISICAL/SECRETS (built-in Universal Auth sync, or the configured script).
 
 import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { ErrorCode, FerryError } from '../errors.js';
 import type { Step, StepContext } from '../engine/types.js';
 import { formatSyncLine, syncSecrets } from '../adapters/secrets/types.js';
@@ -30,6 +30,17 @@ export function deployStep(env: RedeployEnvContext, deps: RedeployDeps, describe
         const r = await ctx.exec(rt.command[0] as string, rt.command.slice(1), { cwd: wt, env: env.env, failCode: ErrorCode.DEPLOY_FAILED, signal: ctx.signal });
         for (const l of r.all.split('\n')) if (l.trim()) ctx.log.info(l);
         return { output: { command: rt.command.join(' ') } };
+      }
+      const built = resolve(wt, rt.context, rt.dockerfile);
+      const pinned = resolve(wt, env.config.dockerfile);
+      if (!ctx.data.flags.skip_dockerfile_update && !env.config.pin_command && built !== pinned) {
+        ctx.log.warn(`DEPLOY builds ${built} but PIN_UPDATE edited ${pinned} (redeploy.dockerfile); the new pins may not reach the image`);
+      }
+      if (!existsSync(built)) {
+        throw new FerryError(ErrorCode.DEPLOY_FAILED, `Dockerfile ${rt.dockerfile} not found in the build context ${join(wt, rt.context)}`, {
+          fix: 'set redeploy.runtime.dockerfile (relative to runtime.context) in ferry.yaml',
+          details: { dockerfile: built },
+        });
       }
       const runtime = deps.runtime();
       await runtime.ping();

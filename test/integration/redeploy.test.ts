@@ -214,6 +214,21 @@ describe('ferry redeploy (real Docker)', () => {
     ws.writeConfig();
   });
 
+  it('DEPLOY names a runtime.dockerfile missing from the build context before building, and touches no container', async () => {
+    const rtc = { kind: 'docker', context: '.', dockerfile: 'docker/nope', image: ws.image, services: ws.services.map((s) => ({ name: s.name, container: s.container })) };
+    ws.writeConfig({ runtime: rtc });
+    try {
+      const before = await containerIds();
+      const r = await redeploy({ versions: V1S, skipSync: true });
+      expect(r.result.error).toMatchObject({ phase: 'DEPLOY', code: 'DEPLOY_FAILED' });
+      expect(r.errorLines[0]).toMatch(/^ERROR in DEPLOY: Dockerfile docker\/nope not found in the build context .*\/omnibase_infra$/);
+      expect(await containerIds()).toEqual(before);
+      expect(r.events.some((e) => e.type === 'log' && e.level === 'warn' && /^DEPLOY builds .*\/docker\/nope but PIN_UPDATE edited .*\/docker\/Dockerfile\.runtime \(redeploy\.dockerfile\)/.test(e.message ?? ''))).toBe(true);
+    } finally {
+      ws.writeConfig();
+    }
+  });
+
   it('SYNC fails naming a diverged repo', async () => {
     const { git } = await import('../fixtures/git.js');
     // Someone else pushed to origin; the local clone has its own commit: ff-only is impossible.
