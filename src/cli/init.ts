@@ -30,10 +30,10 @@ Examples:
       }
       const r = await initWorkspace({ dir, force: Boolean(o.force) });
       ctx.result(r);
-      ctx.print(`wrote ${r.configPath} (${r.packages.length} packages in ${r.tiers.length} tiers)`);
+      const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+      ctx.print(`wrote ${r.configPath} (${count(r.packages.length, 'package')} in ${count(r.tiers.length, 'tier')})`);
       r.tiers.forEach((names, i) => ctx.print(`  tier ${i + 1}: ${names.join(', ')}`));
       for (const w of r.warnings) ctx.note(`warning: ${w}`);
-      if (r.packages.length === 0) ctx.note(`warning: no git repos with pyproject.toml or package.json found under ${o.dir}; add packages to ferry.yaml by hand or run init from your workspace root`);
       if (r.gitignore.added) ctx.print(`added .ferry/ to ${r.gitignore.path}`);
       ctx.print('next: ferry config check && ferry release --dry-run');
     });

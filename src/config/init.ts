@@ -146,6 +146,14 @@ export async function initWorkspace(opts: { dir: string; force?: boolean }): Pro
   }
   const discovery = discoverPackages(opts.dir);
   const { packages, tiers } = planInit(discovery.packages);
+  // Nothing found is almost always init run in the wrong directory: write neither ferry.yaml nor .gitignore there.
+  if (packages.length === 0) {
+    const seen = discovery.warnings.length ? ` (${discovery.warnings.join('; ')})` : '';
+    throw new FerryError(ErrorCode.USAGE, `no git repos with a pyproject.toml or package.json under ${opts.dir} (searched two levels deep)${seen}; nothing written`, {
+      fix: 'ferry init --dir <the directory that holds your repos>',
+      details: { dir: opts.dir, warnings: discovery.warnings },
+    });
+  }
   const text = renderInitConfig(packages, tiers);
   // Guard against writing a config ferry itself would reject.
   parseConfig(text, configPath);

@@ -1,7 +1,7 @@
 // Usage errors found by QA: each is a one-line error, exit 2, nothing written; config check agrees
 // with the release drift guard; a closed stdout pipe is not a crash.
 import { execa } from 'execa';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,21 @@ describe('cli usage errors', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('error[USAGE]: --dir "no such dir": no such directory');
     expect(r.stderr).toContain('fix: ferry init --dir');
+  });
+
+  it('init where no repo has a manifest (the wrong directory) → exit 2, neither ferry.yaml nor .gitignore written', async () => {
+    const wrong = join(eco.root, 'not a workspace');
+    mkdirSync(join(wrong, 'notes'), { recursive: true });
+    const r = await ferry(['init'], { cwd: wrong });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('error[USAGE]: no git repos with a pyproject.toml or package.json under');
+    expect(r.stderr).toContain('nothing written');
+    expect(readdirSync(wrong)).toEqual(['notes']);
+    const solo = join(eco.root, 'solo');
+    cpSync(eco.repos.omnibase_spi!.dir, join(solo, 'omnibase_spi'), { recursive: true });
+    const one = await ferry(['init'], { cwd: solo });
+    expect(one.exitCode, one.stderr).toBe(0);
+    expect(one.stdout).toContain('(1 package in 1 tier)');
   });
 
   it('config check fails (exit 2, file:line:col key) on a tier that contradicts the manifests, as release would', async () => {
