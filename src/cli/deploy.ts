@@ -69,7 +69,14 @@ Examples:
       ctx.result(out.result);
       // The report on stdout explains; stderr gets the one-line error and the command that fixes it.
       const err = out.result.error;
-      if (err) ctx.note(`error[${err.code}]: ${err.message.split('\n')[0]}${err.fix ? `\n  fix: ${err.fix}` : ''}`);
+      if (err) ctx.note(`error[${err.code}]: ${oneLine(err.message)}${err.fix ? `\n  fix: ${err.fix}` : ''}`);
       if (out.exitCode !== 0) process.exitCode = out.exitCode;
     });
+}
+
+/** "cmd exited 4:\n<output tail>" → "cmd exited 4: <last output line>" (the report has the rest). */
+function oneLine(message: string): string {
+  const [first = '', ...rest] = message.split('\n');
+  const last = rest.map((l) => l.trim()).filter(Boolean).at(-1);
+  return first.endsWith(':') && last ? `${first} ${last}` : first;
 }

@@ -113,11 +113,19 @@ function actionStep(env: DeployEnv, s: PlannedStep, i: number): Step<DeployData>
       ctx.log.info(`$ ${s.text}`);
       let imageId: string | undefined;
       if (s.kind === 'command') {
-        const r = await ctx.exec(s.argv[0]!, s.argv.slice(1), {
-          cwd: d.root,
-          failCode: ErrorCode.DEPLOY_FAILED,
-          fix: `cd ${quoteArg(d.root)} && ${s.text}   # fix the failure, then: ferry deploy${d.plan.needsConfirmation ? ' --yes' : ''}`,
-        });
+        const rerun = `ferry deploy${d.plan.needsConfirmation ? ' --yes' : ''}`;
+        const r = await ctx
+          .exec(s.argv[0]!, s.argv.slice(1), { cwd: d.root, failCode: ErrorCode.DEPLOY_FAILED, fix: `cd ${quoteArg(d.root)} && ${s.text}   # fix the failure, then: ${rerun}` })
+          .catch((e: unknown) => {
+            // The program is not installed: say so, instead of "exited -1 … spawn just ENOENT".
+            if (e instanceof FerryError && (e.details as { exitCode?: number } | undefined)?.exitCode === -1 && /\bENOENT\b/.test(e.message)) {
+              throw new FerryError(ErrorCode.DEPLOY_FAILED, `${s.argv[0]!}: command not found (not on PATH, or not in ${d.root}); ${s.text} could not start`, {
+                fix: `install ${s.argv[0]!} (check: command -v ${quoteArg(s.argv[0]!)}), or change the command in deploy.actions of ferry.yaml; then: ${rerun}`,
+                cause: e,
+              });
+            }
+            throw e;
+          });
         if (r.all) ctx.log.debug(tail(r.all, 30));
         const block = d.plan.builds ? readBuildBlock(r.stdout, Object.keys(d.config_commits)) : null;
         if (block) {

@@ -87,4 +87,32 @@ describe('ferry deploy (CLI)', () => {
       q.cleanup();
     }
   });
+
+  it('a failing command: stderr has one error line with the cause from its output; a missing program says so', async () => {
+    const q = await makeDeployProject({
+      docker,
+      suite,
+      image,
+      noContainer: true,
+      extraConfig: { runtime: undefined, actions: { redeploy: [{ command: ['sh', '-c', 'echo syncing; echo "rsync: permission denied" >&2; exit 3'], title: 'Sync code' }] } },
+    });
+    try {
+      q.writeFerryYaml();
+      await q.writeBaseline(imageId);
+      q.write('agent/agent.py', 'def run():\n    return "v9"\n');
+      const r = await ferry(['deploy'], { cwd: q.repo });
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toContain('❌ Deployment Failed');
+      expect(r.stderr).toContain(`error[DEPLOY_FAILED]: sh -c 'echo syncing; echo "rsync: permission denied" >&2; exit 3' exited 3: rsync: permission denied\n`);
+
+      q.configInput.actions = { redeploy: [{ command: ['ferry-no-such-tool', 'orb-deploy'] }] };
+      q.writeFerryYaml();
+      const m = await ferry(['deploy'], { cwd: q.repo });
+      expect(m.exitCode).toBe(1);
+      expect(m.stderr).toContain(`error[DEPLOY_FAILED]: ferry-no-such-tool: command not found (not on PATH, or not in ${q.repo}); ferry-no-such-tool orb-deploy could not start\n`);
+      expect(m.stderr).toContain('  fix: install ferry-no-such-tool (check: command -v ferry-no-such-tool), or change the command in deploy.actions of ferry.yaml; then: ferry deploy');
+    } finally {
+      q.cleanup();
+    }
+  });
 });
