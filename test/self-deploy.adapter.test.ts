@@ -172,7 +172,10 @@ describe('self-deploy', () => {
     });
     expect(inside.inContainer).toBe(true);
     expect(isSelf(inside, prod)).toBe(true);
-    await expect(runSelfDeploy(opts('sd-self-2', { self: inside }))).rejects.toMatchObject({ code: 'SELF_RESTART_REFUSED' });
+    await expect(runSelfDeploy(opts('sd-self-2', { self: inside }))).rejects.toMatchObject({
+      code: 'SELF_RESTART_REFUSED',
+      fix: 'set environments.production.services.api.host in ferry.yaml (the hook then runs there over ssh), or run ferry self-deploy api --env production on the host',
+    });
     // The same probe from a different container does not match.
     expect(isSelf(inside, { id: 'f'.repeat(64), name: 'other' })).toBe(false);
   });

@@ -86,7 +86,17 @@ async function precheck(o: SelfDeployOptions, d: SelfDeployData): Promise<{ note
   const ident = await o.targetIdentity();
   if (!ident) throw new FerryError(ErrorCode.NOT_FOUND, `production ${target.spec.container} not found`, { fix: `docker ps -a --filter name=${target.spec.container}` });
   // A local detached process inside the target container would die with it: only a host hook may restart it.
-  if (!target.spec.host) assertNotSelf(o.self, ident, target.service);
+  if (!target.spec.host && isSelf(o.self, ident)) {
+    try {
+      assertNotSelf(o.self, ident, target.service);
+    } catch (e) {
+      // The way out from inside: a host hook (ssh), or running the command on the host.
+      throw new FerryError(ErrorCode.SELF_RESTART_REFUSED, `${(e as Error).message}, and a detached process started here would die with it`, {
+        fix: `set environments.${target.environment}.services.${target.service}.host in ferry.yaml (the hook then runs there over ssh), or run ferry self-deploy ${target.service} --env ${target.environment} on the host`,
+        details: (e as FerryError).details,
+      });
+    }
+  }
   d.source_image_id = source;
   d.previous_image_id ??= await o.currentImageId();
   d.hook_argv = o.hookArgv(source, o.runId);
