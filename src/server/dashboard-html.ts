@@ -41,7 +41,13 @@ es.addEventListener('ferry', (m) => { const e = JSON.parse(m.data); pre.textCont
 </script></body></html>`;
 }
 
-export function gatesPage(gates: GateFile[]) {
+export function errorPage(message: string, fix?: string) {
+  return html`<!doctype html><html><head><meta charset="utf-8"><title>ferry: error</title>${STYLE}</head><body>
+<p><a href="/">← runs</a> · <a href="/gates">approvals</a></p><h1>Not done</h1><p class="failed">${message}</p>
+${fix ? html`<p>Fix: <code>${fix}</code></p>` : ''}</body></html>`;
+}
+
+export function gatesPage(gates: GateFile[], abandoned: GateFile[] = []) {
   return html`<!doctype html><html><head><meta charset="utf-8"><title>ferry approvals</title>${STYLE}</head><body>
 <p><a href="/">← runs</a></p><h1>Waiting for approval</h1>
 ${gates.length === 0 ? html`<p>Nothing is waiting.</p>` : ''}
@@ -51,5 +57,9 @@ ${gates.map(
 <input type="hidden" name="plan_hash" value="${g.plan_hash}"><label>Your name <input name="by" required></label>
 <button name="decision" value="approve">Approve</button> <button name="decision" value="reject">Reject</button></form>`,
 )}
+${abandoned.length > 0
+  ? html`<h2>No longer waiting</h2><p>These runs stopped while waiting for approval (their process exited); approving them here would do nothing.</p>
+<ul>${abandoned.map((g) => html`<li>${g.run_id} (requested ${g.requested_at}): resume it with <code>ferry release --resume ${g.run_id}</code>, which asks again</li>`)}</ul>`
+  : ''}
 </body></html>`;
 }

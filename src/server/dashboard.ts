@@ -8,18 +8,21 @@ import { serve } from '@hono/node-server';
 import { findRun, listRuns } from '../engine/history.js';
 import { eventsFile, SAFE_ID } from '../engine/paths.js';
 import { isFerryError } from '../errors.js';
-import { decideGate, readGate, type GateFile } from '../adapters/gate/dashboard.js';
-import { gatesPage, runPage, runsPage } from './dashboard-html.js';
+import { decideGate, gateWaiting, readGate, type GateFile } from '../adapters/gate/dashboard.js';
+import { errorPage, gatesPage, runPage, runsPage } from './dashboard-html.js';
 
 export function dashboardApp(home: string): Hono {
   const app = new Hono();
   app.onError((e, c) => {
-    if (!isFerryError(e)) return c.json({ error: { message: 'internal error' } }, 500);
-    return c.json({ error: e.toJSON() }, e.code === 'PLAN_CHANGED' ? 409 : 404);
+    // A person clicking a button or following a link gets a page; the JSON API and scripts get JSON.
+    const browser = !c.req.path.startsWith('/api/') && !c.req.header('accept')?.includes('application/json') && c.req.header('accept')?.includes('text/html');
+    if (!isFerryError(e)) return browser ? c.html(errorPage('internal error'), 500) : c.json({ error: { message: 'internal error' } }, 500);
+    const status = e.code === 'PLAN_CHANGED' ? 409 : 404;
+    return browser ? c.html(errorPage(e.message, e.fix), status) : c.json({ error: e.toJSON() }, status);
   });
   app.use('/runs/:id/*', async (c, next) => (SAFE_ID.test(c.req.param('id') ?? '') ? next() : c.text('bad run id', 400)));
   app.get('/', async (c) => c.html(runsPage(await listRuns(home), (await pendingGates(home)).length)));
-  app.get('/gates', async (c) => c.html(gatesPage(await pendingGates(home))));
+  app.get('/gates', async (c) => c.html(gatesPage(await pendingGates(home), await pendingGates(home, false))));
   app.get('/api/gates', async (c) => c.json({ gates: await pendingGates(home) }));
   // A decision names the plan hash the person reviewed: a changed plan cannot be approved by a stale page.
   app.post('/gates/:id/decide', async (c) => {
@@ -67,10 +70,13 @@ export function dashboardApp(home: string): Hono {
   return app;
 }
 
-async function pendingGates(home: string): Promise<GateFile[]> {
+/** Gates still `pending` whose run is (waiting = true) or is not (false) alive and waiting. */
+async function pendingGates(home: string, waiting = true): Promise<GateFile[]> {
   const names = await readdir(join(home, 'gates')).catch(() => [] as string[]);
   const gates = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => readGate(home, n.slice(0, -5))));
-  return gates.filter((g): g is GateFile => g?.status === 'pending');
+  const pending = gates.filter((g): g is GateFile => g?.status === 'pending');
+  const alive = await Promise.all(pending.map((g) => gateWaiting(home, g.run_id)));
+  return pending.filter((_, i) => alive[i] === waiting);
 }
 
 export interface DashboardHandle {

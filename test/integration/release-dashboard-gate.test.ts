@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildEcosystem, type Ecosystem } from '../fixtures/ecosystem.js';
 import { startDashboard, type DashboardHandle } from '../../src/server/dashboard.js';
-import { ferrySpawn, jsonLines } from '../helpers/ferry.js';
+import { ferry, ferrySpawn, jsonLines } from '../helpers/ferry.js';
 
 let eco: Ecosystem | undefined;
 let dash: DashboardHandle | undefined;
@@ -62,5 +62,38 @@ describe('dashboard gate', () => {
     expect(String(r.stderr)).toContain('GATE_REJECTED');
     expect(String(r.stderr)).toContain('rejected on the dashboard by bob');
     expect((await eco.snapshotRepos()).digest).toBe(before.digest);
+  });
+
+  it('a run killed while waiting is not offered for approval; a stale page gets an HTML answer', async () => {
+    const { eco, dash } = await setup();
+    const child = ferrySpawn(['release'], { cwd: eco.workspace });
+    const gate = await pendingGate(dash.url);
+    const stale = await fetch(`${dash.url}/gates/${gate.run_id}/decide`, {
+      method: 'POST',
+      headers: { accept: 'text/html' },
+      body: new URLSearchParams({ plan_hash: 'sha256:' + '0'.repeat(64), decision: 'approve', by: 'alice' }),
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.headers.get('content-type')).toContain('text/html');
+    expect(await stale.text()).toContain('reload and review it');
+
+    child.kill('SIGKILL');
+    await child;
+    const { gates } = (await (await fetch(`${dash.url}/api/gates`)).json()) as { gates: unknown[] };
+    expect(gates).toEqual([]);
+    expect(await (await fetch(`${dash.url}/`)).text()).not.toContain('waiting</a>');
+    const page = await (await fetch(`${dash.url}/gates`)).text();
+    expect(page).toContain('No longer waiting');
+    expect(page).toContain(`ferry release --resume ${gate.run_id}`);
+    const late = await decide(dash.url, gate.run_id, { plan_hash: gate.plan_hash, decision: 'approve', by: 'alice' });
+    expect(late.status).toBe(404);
+    expect(((await late.json()) as { error: { message: string } }).error.message).toContain('no longer waiting');
+  });
+
+  it('dashboard --help names the pages and has examples', async () => {
+    const r = await ferry(['dashboard', '--help']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('/gates');
+    expect(r.stdout).toContain('Examples:');
   });
 });

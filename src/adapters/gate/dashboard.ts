@@ -2,10 +2,12 @@
 // `ferry dashboard` shows it with Approve / Reject. A decision must name the plan hash it saw, so a
 // stale page can never approve a changed plan. Silence times out; it never approves.
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, FerryError } from '../../errors.js';
 import { writeJsonAtomic } from '../../engine/state-store.js';
+import { stateFile } from '../../engine/paths.js';
 import { localGateToken } from './tty.js';
 import type { Gate, GateDecision, GateRequest } from './types.js';
 
@@ -32,12 +34,38 @@ export async function readGate(home: string, runId: string): Promise<GateFile | 
 }
 
 /**
+ * Is the run that wrote this pending gate still waiting on it? It holds its run lock while it waits;
+ * a run killed at the gate (kill -9, closed terminal) leaves the gate file `pending` forever, and
+ * approving that would approve nothing. Another host's lock holder cannot be checked: assume alive.
+ */
+export async function gateWaiting(home: string, runId: string): Promise<boolean> {
+  try {
+    const owner = JSON.parse(await readFile(`${stateFile(home, 'release', runId)}.lock.owner.json`, 'utf8')) as { pid?: unknown; host?: unknown };
+    if (typeof owner.pid !== 'number') return false;
+    if (owner.host !== hostname()) return true;
+    try {
+      process.kill(owner.pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Record a human decision (called by the dashboard).
  * @throws NOT_FOUND when nothing is pending for the run; PLAN_CHANGED when planHash is not the pending one.
  */
 export async function decideGate(home: string, runId: string, planHash: string, approve: boolean, by: string): Promise<GateFile> {
   const g = await readGate(home, runId);
   if (!g || g.status !== 'pending') throw new FerryError(ErrorCode.NOT_FOUND, `no gate is pending for ${runId}`, { fix: 'ferry runs list' });
+  if (!(await gateWaiting(home, runId))) {
+    throw new FerryError(ErrorCode.NOT_FOUND, `release ${runId} is no longer waiting for approval (its process has exited); nothing was approved`, {
+      fix: `ferry release --resume ${runId}   # it asks again`,
+    });
+  }
   if (g.plan_hash !== planHash) throw new FerryError(ErrorCode.PLAN_CHANGED, `the pending plan for ${runId} is ${g.plan_hash}, not ${planHash}; reload and review it`, { fix: 'reload the dashboard page' });
   const decided: GateFile = { ...g, status: approve ? 'approved' : 'rejected', decided_at: new Date().toISOString(), by };
   await writeJsonAtomic(gateFile(home, runId), decided);
