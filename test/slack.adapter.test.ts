@@ -93,6 +93,9 @@ describe('Slack gate', () => {
     expect(isFerryError(e) && e.code).toBe('GATE_TIMEOUT');
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(slack.messages(CHANNEL).at(-1)?.text).toContain('silence does not approve');
+    // A short timeout is said in seconds, not rounded down to "0 min".
+    expect(isFerryError(e) && e.message).toContain('within 1 s');
+    expect(slack.messages(CHANNEL).at(-1)?.text).toContain('No decision within 1 s');
   });
 
   it('counts only configured approvers; others are ignored and logged', async () => {

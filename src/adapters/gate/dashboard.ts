@@ -9,7 +9,7 @@ import { ErrorCode, FerryError } from '../../errors.js';
 import { writeJsonAtomic } from '../../engine/state-store.js';
 import { stateFile } from '../../engine/paths.js';
 import { localGateToken } from './tty.js';
-import type { Gate, GateDecision, GateRequest } from './types.js';
+import { waitText, type Gate, type GateDecision, type GateRequest } from './types.js';
 
 export interface GateFile {
   run_id: string;
@@ -85,7 +85,7 @@ export class DashboardGate implements Gate {
   async request(req: GateRequest, signal?: AbortSignal): Promise<GateDecision> {
     const path = gateFile(this.home, req.runId);
     await writeJsonAtomic(path, { run_id: req.runId, plan_hash: req.planHash, message: req.message, requested_at: new Date().toISOString(), status: 'pending' } satisfies GateFile);
-    this.log(`waiting for approval on the dashboard (ferry dashboard → /gates), up to ${Math.round(req.timeoutMs / 60_000)} min`);
+    this.log(`waiting for approval on the dashboard (ferry dashboard → /gates), up to ${waitText(req.timeoutMs)}`);
     const deadline = Date.now() + req.timeoutMs;
     for (;;) {
       const g = await readGate(this.home, req.runId);
@@ -98,7 +98,7 @@ export class DashboardGate implements Gate {
       }
       if (Date.now() > deadline || signal?.aborted) {
         if (g) await writeJsonAtomic(path, { ...g, status: 'timed_out' } satisfies GateFile);
-        throw new FerryError(ErrorCode.GATE_TIMEOUT, `no decision on the dashboard within ${Math.round(req.timeoutMs / 60_000)} min; silence never approves a HIGH_RISK release`, { fix: `ferry release --resume ${req.runId}` });
+        throw new FerryError(ErrorCode.GATE_TIMEOUT, `no decision on the dashboard within ${waitText(req.timeoutMs)}; silence never approves a HIGH_RISK release`, { fix: `ferry release --resume ${req.runId}` });
       }
       await sleep(this.pollMs);
     }

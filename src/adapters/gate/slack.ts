@@ -4,7 +4,7 @@
 
 import type { WebClient } from '@slack/web-api';
 import { ErrorCode, FerryError } from '../../errors.js';
-import type { Gate, GateDecision, GateRequest } from './types.js';
+import { waitText, type Gate, type GateDecision, type GateRequest } from './types.js';
 import type { NotifyConfig } from '../../config/sections/notify.js';
 import { createSlackClient, slackReason, slackSettings, type SlackSettings } from './slack-client.js';
 import { replyDecision } from './slack-message.js';
@@ -61,7 +61,7 @@ export class SlackGate implements Gate {
         details: { channel, reason: slackReason(e) },
       });
     }
-    this.log(`gate posted to Slack (ts ${threadTs}); waiting up to ${Math.round(req.timeoutMs / 60000)} min for approve/reject in the thread`);
+    this.log(`gate posted to Slack (ts ${threadTs}); waiting up to ${waitText(req.timeoutMs)} for approve/reject in the thread`);
     const deadline = Date.now() + req.timeoutMs;
     const seen = new Set<string>();
     for (;;) {
@@ -86,9 +86,9 @@ export class SlackGate implements Gate {
         return { approved: true, token: `${r.ts}:${req.runId}`, channel: 'slack', by: r.user };
       }
       if (Date.now() >= deadline) {
-        const minutes = Math.round(req.timeoutMs / 60000);
-        await this.ack(channel, threadTs, `No decision within ${minutes} min — run ${req.runId} stopped; silence does not approve HIGH_RISK.`);
-        throw new FerryError(ErrorCode.GATE_TIMEOUT, `no approve/reject in the Slack thread within ${minutes} min (run ${req.runId}); nothing was changed`, {
+        const within = waitText(req.timeoutMs);
+        await this.ack(channel, threadTs, `No decision within ${within} — run ${req.runId} stopped; silence does not approve HIGH_RISK.`);
+        throw new FerryError(ErrorCode.GATE_TIMEOUT, `no approve/reject in the Slack thread within ${within} (run ${req.runId}); nothing was changed`, {
           fix: `ferry release --resume ${req.runId}  (or --gate-attestation <ts>:${req.runId})`,
           retryable: true,
           details: { ts: threadTs, runId: req.runId, timeoutMs: req.timeoutMs },

@@ -26,3 +26,8 @@ export interface Gate {
 
 /** `<slack_ts>:<run_id>`, e.g. 1740312612.000100:release-20260225-a3f7b2 */
 export const GATE_TOKEN_PATTERN = /^(\d{9,11}\.\d{6}):([a-z]+-\d{8}-[0-9a-f]{6}|[A-Za-z0-9._-]+)$/;
+
+/** A gate's wait for people: "30 s", "2 min", "1.5 min" (never "0 min" for a short timeout). */
+export function waitText(ms: number): string {
+  return ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${Number((ms / 60_000).toFixed(1))} min`;
+}
