@@ -14,6 +14,11 @@ function checkRunId(runId: string, sub: string): void {
   }
 }
 
+// Pipelines whose command takes --resume <run_id> (deploy and finalize start over instead).
+const RESUMABLE: Record<string, string> = { release: 'release', redeploy: 'redeploy', stage: 'stage', promote: 'promote', 'self-deploy': 'self-deploy', selftest: '_selftest' };
+const resumeHint = (pipeline: string, runId: string): string =>
+  RESUMABLE[pipeline] ? `resume with: ferry ${RESUMABLE[pipeline]} --resume ${runId}` : `ferry ${pipeline} cannot resume; run it again`;
+
 function unknownSubcommand(name: string): FerryError {
   const near = SUBCOMMANDS.find((s) => s.startsWith(name.slice(0, 2))) ?? 'list';
   return new FerryError(ErrorCode.USAGE, `unknown command 'runs ${name}' (known: ${SUBCOMMANDS.join(', ')})`, { fix: `ferry runs ${near}` });
@@ -49,9 +54,11 @@ Examples:
     ctx.print(
       renderTable(
         ['run id', 'pipeline', 'status', 'started', 'duration', 'steps'],
-        rows.map((r) => [r.run_id, r.pipeline, r.status, r.started_at.replace('T', ' ').slice(0, 19), r.duration_ms === null ? 'running' : formatMs(r.duration_ms), `${r.steps_done}/${r.steps_total}`]),
+        rows.map((r) => [r.run_id, r.pipeline, r.interrupted ? 'interrupted' : r.status, r.started_at.replace('T', ' ').slice(0, 19), r.interrupted ? '-' : r.duration_ms === null ? 'running' : formatMs(r.duration_ms), `${r.steps_done}/${r.steps_total}`]),
       ),
     );
+    // A killed run still says in_progress in its state file; tell how to continue it.
+    for (const r of rows.filter((x) => x.interrupted)) ctx.note(`${r.run_id} was interrupted (no live process holds it); ${resumeHint(r.pipeline, r.run_id)}`);
   };
   runs
     .command('list')
@@ -62,12 +69,13 @@ Examples:
     .description('one run: its status and every step with its status, attempts and error')
     .action(async (runId: string) => {
       checkRunId(runId, 'show');
-      const { findRun, summarize } = await import('../engine/history.js');
+      const { findRun, isInterrupted, summarize } = await import('../engine/history.js');
       const { renderTable } = await import('../util/table.js');
       const { state, archived } = await findRun(await ctx.home(), runId);
-      ctx.result({ summary: summarize(state, archived), state });
-      const s = summarize(state, archived);
-      ctx.print(`${s.pipeline} ${s.run_id}: ${s.status}${archived ? ' (archived)' : ''}, started ${s.started_at}`);
+      const s = summarize(state, archived, await isInterrupted(await ctx.home(), state, archived));
+      ctx.result({ summary: s, state });
+      const status = s.interrupted ? `interrupted (in_progress, but no live process holds it; ${resumeHint(s.pipeline, s.run_id)})` : s.status;
+      ctx.print(`${s.pipeline} ${s.run_id}: ${status}${archived ? ' (archived)' : ''}, started ${s.started_at}`);
       ctx.print(
         renderTable(
           ['step', 'status', 'attempts', 'error'],

@@ -1,7 +1,8 @@
 // Run history across pipelines, read from state files (active and archived).
 import { readFile } from 'node:fs/promises';
 import { ErrorCode, FerryError } from '../errors.js';
-import { eventsFile } from './paths.js';
+import { liveHolder } from './lock.js';
+import { eventsFile, stateFile } from './paths.js';
 import { listStates, loadState } from './state-store.js';
 import type { FerryEvent, RunState } from './types.js';
 
@@ -15,9 +16,11 @@ export interface RunSummary {
   steps_total: number;
   steps_done: number;
   archived: boolean;
+  /** In progress, but no live process holds its lock (killed or crashed): it waits for --resume. */
+  interrupted: boolean;
 }
 
-export function summarize(s: RunState<unknown>, archived: boolean): RunSummary {
+export function summarize(s: RunState<unknown>, archived: boolean, interrupted = false): RunSummary {
   const records = Object.values(s.steps);
   const end = s.finished_at ?? (s.status === 'in_progress' ? null : s.updated_at);
   return {
@@ -30,7 +33,14 @@ export function summarize(s: RunState<unknown>, archived: boolean): RunSummary {
     steps_total: records.length,
     steps_done: records.filter((r) => r.status === 'completed' || r.status === 'skipped').length,
     archived,
+    interrupted,
   };
+}
+
+/** An in-progress run that no live process holds: killed, crashed or its terminal closed. */
+export async function isInterrupted(home: string, s: RunState<unknown>, archived: boolean): Promise<boolean> {
+  if (archived || s.status !== 'in_progress') return false;
+  return (await liveHolder(stateFile(home, s.pipeline, s.run_id))) === null;
 }
 
 /** Newest first. Unreadable state files are listed as corrupt rather than hiding the rest. */
@@ -38,9 +48,10 @@ export async function listRuns(home: string): Promise<RunSummary[]> {
   const out: RunSummary[] = [];
   for (const l of await listStates(home)) {
     try {
-      out.push(summarize((await loadState(home, l.pipeline, l.runId)).state, l.archived));
+      const { state } = await loadState(home, l.pipeline, l.runId);
+      out.push(summarize(state, l.archived, await isInterrupted(home, state, l.archived)));
     } catch {
-      out.push({ run_id: l.runId, pipeline: l.pipeline, status: 'corrupt', started_at: new Date(l.mtimeMs).toISOString(), finished_at: null, duration_ms: null, steps_total: 0, steps_done: 0, archived: l.archived });
+      out.push({ run_id: l.runId, pipeline: l.pipeline, status: 'corrupt', started_at: new Date(l.mtimeMs).toISOString(), finished_at: null, duration_ms: null, steps_total: 0, steps_done: 0, archived: l.archived, interrupted: false });
     }
   }
   return out.sort((a, b) => b.started_at.localeCompare(a.started_at));

@@ -93,3 +93,13 @@ async function olderThan(path: string, ms: number): Promise<boolean> {
     return true;
   }
 }
+
+/**
+ * Who holds the run lock of `target` right now, or null when nobody does: no holder record, or the
+ * recorded process on this host is gone (kill -9, crash, closed terminal). Reads only.
+ */
+export async function liveHolder(target: string): Promise<LockHolder | null> {
+  const holder = await readHolder(`${target}.lock.owner.json`);
+  if (!holder) return null;
+  return holder.host !== hostname() || alive(holder.pid) ? holder : null;
+}

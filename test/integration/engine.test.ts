@@ -72,8 +72,14 @@ describe('engine', () => {
     // The killed run left its lock owner file behind: history lists the run, not that file.
     expect(existsSync(`${statePath(id)}.lock.owner.json`)).toBe(true);
     const list = await ferry(['--json', '--state-dir', home, 'runs', 'list']);
-    const listed = jsonLines(list.stdout).at(-1)!.runs as { run_id: string; status: string }[];
-    expect(listed.map((x) => [x.run_id, x.status])).toEqual([[id, 'in_progress']]);
+    const listed = jsonLines(list.stdout).at(-1)!.runs as { run_id: string; status: string; interrupted: boolean }[];
+    expect(listed.map((x) => [x.run_id, x.status, x.interrupted])).toEqual([[id, 'in_progress', true]]);
+    // No process holds it any more: shown as interrupted, with the command that continues it.
+    const text = await ferry(['--state-dir', home, 'runs', 'list']);
+    expect(text.stdout).toMatch(new RegExp(`^${id} +selftest +interrupted +\\S+ \\S+ +- +0/4$`, 'm'));
+    expect(text.stderr).toContain(`${id} was interrupted (no live process holds it); resume with: ferry _selftest --resume ${id}`);
+    const show = await ferry(['--state-dir', home, 'runs', 'show', id]);
+    expect(show.stdout).toContain(`selftest ${id}: interrupted (in_progress, but no live process holds it; resume with: ferry _selftest --resume ${id})`);
     const r = await ferry(['--state-dir', home, '_selftest', '--out', out, '--resume', id, '--sleep-ms', '0']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(effects()).toEqual(['s1', 's2', 's3', 's4']);
@@ -86,6 +92,9 @@ describe('engine', () => {
     await ferry(base(id), { env: { FERRY_TEST_CRASH: 'AFTER:s1' } });
     const first = ferrySpawn(['--state-dir', home, '_selftest', '--out', out, '--resume', id, '--sleep-ms', '3000']);
     await waitFor(() => effects().includes('s2'));
+    // A run a live process holds is running, not interrupted.
+    const live = await ferry(['--json', '--state-dir', home, 'runs', 'list']);
+    expect((jsonLines(live.stdout).at(-1)!.runs as { run_id: string; interrupted: boolean }[]).find((x) => x.run_id === id)?.interrupted).toBe(false);
     const second = await ferry(['--state-dir', home, '_selftest', '--out', out, '--resume', id]);
     expect(second.exitCode).toBe(1);
     expect(second.stderr).toContain('LOCKED');
