@@ -1,5 +1,5 @@
 // ferry promote on a real Docker engine: staging gate, build-once retag, health loop, rollback.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,6 +173,17 @@ describe('ferry promote (docker)', () => {
     expect(r.exit_code).toBe(1);
     expect(r.switched).toBe(false);
     expect(r.error).toMatchObject({ code: 'NOT_FOUND', message: `image ${repo}:missing is not on this host (ferry never rebuilds for production)` });
+    expect((await docker.inspectContainer(prodName))?.id).toBe(before.id);
+  });
+
+  it('a hand-edited staging verdict (staging_status: success) is STATE_CORRUPT with the command that rewrites it', async () => {
+    const path = join(dir, '.ferry/verdicts/api/15-staging-log.md');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('staging_status: SUCCESS', 'staging_status: success'));
+    const before = (await docker.inspectContainer(prodName))!;
+    const r = await runPromote(options('promote-corrupt-verdict'));
+    expect(r.exit_code).toBe(1);
+    expect(r.error).toMatchObject({ code: 'STATE_CORRUPT', fix: 'ferry stage api --env staging' });
+    expect(r.error?.message).toContain('staging_status must be exactly SUCCESS or FAILED, got "success"');
     expect((await docker.inspectContainer(prodName))?.id).toBe(before.id);
   });
 });

@@ -10,8 +10,8 @@ import { deployVerdictWritten, writeDeployVerdict } from './deploy-verdict.js';
 import { edit, exec, note } from './pipeline.js';
 import { assertNotSelf, type SelfIdentity } from './self-detect.js';
 import type { ResolvedService } from './service.js';
-import { assertStagingPassed } from './staging-gate.js';
-import { latestVerdictPath, readLatestVerdict } from './verdict-store.js';
+import { assertStagingPassed, readStagingVerdict } from './staging-gate.js';
+import { latestVerdictPath } from './verdict-store.js';
 
 export interface PromoteData {
   service: string;
@@ -65,7 +65,7 @@ export async function verifyStaging(d: PromoteDeps, data: PromoteData, opts: { o
   if (!(await d.imageExists(source))) {
     throw new FerryError(ErrorCode.NOT_FOUND, `image ${source} is not on this host (ferry never rebuilds for production)`, { fix: `docker image inspect ${source}` });
   }
-  const verdict = await readLatestVerdict(d.staging.verdictDir, d.staging.service, 'staging');
+  const verdict = await readStagingVerdict(d.staging);
   try {
     assertStagingPassed(verdict, source, d.staging.service, d.staging.environment);
   } catch (e) {

@@ -16,8 +16,7 @@ import { loadRecord, saveRecord, selfDeployDir, type SelfDeployRecord } from './
 import { assertNotSelf, isSelf, type SelfIdentity } from './self-detect.js';
 import type { ResolvedService } from './service.js';
 import { sshTargetOf } from './ssh.js';
-import { assertStagingPassed } from './staging-gate.js';
-import { readLatestVerdict } from './verdict-store.js';
+import { assertStagingPassed, readStagingVerdict } from './staging-gate.js';
 
 export interface GateAnswer {
   approved: boolean;
@@ -82,7 +81,7 @@ async function precheck(o: SelfDeployOptions, d: SelfDeployData): Promise<{ note
   const { target, staging } = o;
   const source = d.source_image_id ?? (await o.sourceImageId());
   if (!source) throw new FerryError(ErrorCode.NOT_FOUND, `no source image: staging ${staging.spec.container} is not running and no --image was given`, { fix: `ferry self-deploy ${target.service} --env ${target.environment} --image <sha256:…>` });
-  assertStagingPassed(await readLatestVerdict(staging.verdictDir, staging.service, 'staging'), source, staging.service, staging.environment);
+  assertStagingPassed(await readStagingVerdict(staging), source, staging.service, staging.environment);
   const ident = await o.targetIdentity();
   if (!ident) throw new FerryError(ErrorCode.NOT_FOUND, `production ${target.spec.container} not found`, { fix: `docker ps -a --filter name=${target.spec.container}` });
   // A local detached process inside the target container would die with it: only a host hook may restart it.
