@@ -3,8 +3,10 @@
 
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ErrorCode, FerryError } from '../errors.js';
-import type { Step, StepContext } from '../engine/types.js';
+import { ErrorCode, FerryError, isFerryError } from '../errors.js';
+import { acquireRunLock, type RunLock } from '../engine/lock.js';
+import type { ContainerRuntime } from '../adapters/runtime/types.js';
+import type { Step, StepContext, StepOutcome } from '../engine/types.js';
 import { formatSyncLine, syncSecrets } from '../adapters/secrets/types.js';
 import { imageTag, secretsMode, serviceContainers } from './plan.js';
 import type { RedeployData, RedeployDeps, RedeployEnvContext } from './types.js';
@@ -44,37 +46,68 @@ export function deployStep(env: RedeployEnvContext, deps: RedeployDeps, describe
       }
       const runtime = deps.runtime();
       await runtime.ping();
-      const cp: DeployCheckpoint = { ...((ctx.checkpoint as DeployCheckpoint | undefined) ?? {}) };
-      const tag = imageTag(env.config, ctx.runId) as string;
-      // Resume: an image built by an earlier attempt of this run is reused if it still exists.
-      let imageId = cp.image_id && (await runtime.inspectImage(tag))?.id === cp.image_id ? cp.image_id : undefined;
-      if (!imageId) {
-        const img = await runtime.build({
-          contextDir: join(wt, rt.context),
-          dockerfile: rt.dockerfile,
-          tags: [tag, rt.image],
-          labels: { 'ferry.run_id': ctx.runId, 'ferry.pipeline': 'redeploy' },
-          onLog: (l) => ctx.log.info(`[build] ${l}`),
-        });
-        imageId = img.id;
-        cp.image_id = imageId;
-        await ctx.saveCheckpoint(cp);
+      // Another run recreating the same containers at the same time would race on the temp names.
+      const locks = await lockContainers(env, serviceContainers(env.config).map((s) => s.container), ctx.runId);
+      try {
+        return await buildAndRecreate(ctx, env, runtime, wt);
+      } finally {
+        for (const l of locks) await l.release();
       }
-      ctx.data.image_id = imageId;
-      const services: NonNullable<RedeployData['services']> = { ...(cp.services ?? {}) };
-      for (const { service, container } of serviceContainers(env.config)) {
-        ctx.signal.throwIfAborted();
-        ctx.log.info(`DEPLOY: recreating ${container} from ${tag}`);
-        const r = await runtime.recreate(container, tag, { labels: { 'ferry.run_id': ctx.runId } });
-        services[service] = { container, container_id: r.container.id, image_id: r.container.imageId };
-        cp.services = services;
-        await ctx.saveCheckpoint(cp);
-        ctx.log.info(`DEPLOY: ${container} ${r.changed ? 'recreated' : 'already on the new image'} (${r.container.id.slice(0, 12)})`);
-      }
-      ctx.data.services = services;
-      return { output: { image_id: imageId, image: tag, services } };
     },
   };
+}
+
+async function lockContainers(env: RedeployEnvContext, names: string[], runId: string): Promise<RunLock[]> {
+  const held: RunLock[] = [];
+  try {
+    for (const name of [...new Set(names)].sort()) {
+      try {
+        held.push(await acquireRunLock(join(env.stateDir, 'locks', 'containers', name), `redeploy ${runId} DEPLOY`));
+      } catch (e) {
+        if (!isFerryError(e) || e.code !== ErrorCode.LOCKED) throw e;
+        throw new FerryError(ErrorCode.LOCKED, `container ${name} is being recreated by another run: ${e.message}`, { fix: e.fix ?? undefined, details: e.details });
+      }
+    }
+    return held;
+  } catch (e) {
+    for (const l of held) await l.release();
+    throw e;
+  }
+}
+
+/** Build the image from the worktree (reused on resume), then recreate each service from it, checkpointing each. */
+async function buildAndRecreate(ctx: Ctx, env: RedeployEnvContext, runtime: ContainerRuntime, wt: string): Promise<StepOutcome> {
+  const rt = env.config.runtime;
+  if (rt.kind !== 'docker') throw new FerryError(ErrorCode.INTERNAL, 'buildAndRecreate needs the docker runtime');
+  const cp: DeployCheckpoint = { ...((ctx.checkpoint as DeployCheckpoint | undefined) ?? {}) };
+  const tag = imageTag(env.config, ctx.runId) as string;
+  // Resume: an image built by an earlier attempt of this run is reused if it still exists.
+  let imageId = cp.image_id && (await runtime.inspectImage(tag))?.id === cp.image_id ? cp.image_id : undefined;
+  if (!imageId) {
+    const img = await runtime.build({
+      contextDir: join(wt, rt.context),
+      dockerfile: rt.dockerfile,
+      tags: [tag, rt.image],
+      labels: { 'ferry.run_id': ctx.runId, 'ferry.pipeline': 'redeploy' },
+      onLog: (l) => ctx.log.info(`[build] ${l}`),
+    });
+    imageId = img.id;
+    cp.image_id = imageId;
+    await ctx.saveCheckpoint(cp);
+  }
+  ctx.data.image_id = imageId;
+  const services: NonNullable<RedeployData['services']> = { ...(cp.services ?? {}) };
+  for (const { service, container } of serviceContainers(env.config)) {
+    ctx.signal.throwIfAborted();
+    ctx.log.info(`DEPLOY: recreating ${container} from ${tag}`);
+    const r = await runtime.recreate(container, tag, { labels: { 'ferry.run_id': ctx.runId } });
+    services[service] = { container, container_id: r.container.id, image_id: r.container.imageId };
+    cp.services = services;
+    await ctx.saveCheckpoint(cp);
+    ctx.log.info(`DEPLOY: ${container} ${r.changed ? 'recreated' : 'already on the new image'} (${r.container.id.slice(0, 12)})`);
+  }
+  ctx.data.services = services;
+  return { output: { image_id: imageId, image: tag, services } };
 }
 
 export function secretsStep(env: RedeployEnvContext, deps: RedeployDeps, describe: Step<RedeployData>['describe']): Step<RedeployData> {

@@ -229,6 +229,23 @@ describe('ferry redeploy (real Docker)', () => {
     }
   });
 
+  it('DEPLOY refuses containers another live run is recreating (LOCKED), and resumes once it is done', async () => {
+    const { acquireRunLock } = await import('../../src/engine/lock.js');
+    const other = await acquireRunLock(join(ws.dir, '.ferry', 'locks', 'containers', ws.services[1]!.container), 'redeploy redeploy-20260301-other9 DEPLOY');
+    const before = await containerIds();
+    let r: Awaited<ReturnType<typeof redeploy>>;
+    try {
+      r = await redeploy({ versions: V1S, skipSync: true });
+    } finally {
+      await other.release();
+    }
+    expect(r.result.error).toMatchObject({ phase: 'DEPLOY', code: 'LOCKED' });
+    expect(r.errorLines[0]).toContain(`ERROR in DEPLOY: container ${ws.services[1]!.container} is being recreated by another run: run is locked by pid ${process.pid}`);
+    expect(await containerIds()).toEqual(before);
+    const again = await redeploy({ resume: r.result.run_id });
+    expect(again.result).toMatchObject({ status: 'success', phases: { DEPLOY: 'completed', VERIFY: 'completed' } });
+  });
+
   it('SYNC fails naming a diverged repo', async () => {
     const { git } = await import('../fixtures/git.js');
     // Someone else pushed to origin; the local clone has its own commit: ff-only is impossible.
