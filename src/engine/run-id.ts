@@ -25,7 +25,7 @@ export function timestampRunId(pipeline: string, now = new Date()): string {
 export function validateRunId(id: string, flag = '--run-id'): string {
   if (!SAFE_ID.test(id)) {
     throw new FerryError(ErrorCode.USAGE, `${flag} ${JSON.stringify(id)} is not a valid run id: use letters, digits, '.', '_' and '-' only`, {
-      fix: `${flag} release-20260225-a3f7b2`,
+      fix: flag === '--resume' ? 'ferry runs list   # the ids of runs there are to resume' : `${flag} release-20260225-a3f7b2   # or leave ${flag} out`,
     });
   }
   return id;

@@ -57,6 +57,16 @@ describe('cli usage errors', () => {
     expect(nested.stderr).toContain('error[USAGE]: unknown command \'chek\'; did you mean check?\n  fix: ferry config check --help');
   });
 
+  it('a bad --run-id or --resume id is a usage error whose fix is a real command line', async () => {
+    const bad = await ferry(['release', '--dry-run', '--run-id', 'a b'], { cwd: eco.workspace });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('fix: --run-id release-20260225-a3f7b2   # or leave --run-id out');
+    const resume = await ferry(['release', '--resume', '../x'], { cwd: eco.workspace });
+    expect(resume.exitCode).toBe(2);
+    expect(resume.stderr).toContain('fix: ferry runs list');
+    expect(existsSync(join(eco.workspace, '.ferry'))).toBe(false);
+  });
+
   it('init --dir on a missing directory says so and suggests ferry init, not ferry.yaml edits', async () => {
     const r = await ferry(['init', '--dir', 'no such dir'], { cwd: eco.workspace });
     expect(r.exitCode).toBe(2);
