@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliContext } from './context.js';
 
 export function register(program: Command, ctx: CliContext): void {
@@ -9,9 +9,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--image <ref>', 'SOURCE_IMAGE to promote (default: the image id the staging service runs)')
     .option('--run-id <id>', 'run id (default: promote-YYYYMMDD-<hex>)')
     .option('--resume <run_id>', 'continue an interrupted promote from its first step not done (it can still roll back)')
-    .option('--hook-mode', 'run as the self-deploy hook: no verdict (ferry finalize writes it), exit code is the contract')
-    .option('--hook-step <step>', 'on a service\'s host, for a remote promote over ssh: run one runtime step (current, image-id, identity, retag, runs, switch, health, rollback) and print it as one JSON line')
-    .option('--auto-rolled-back', 'with --hook-step rollback: the runtime already rolled back by itself (swarm)')
+    // Plumbing ferry passes to itself (the self-deploy hook; each step of a promote over ssh): hidden from --help.
+    .addOption(new Option('--hook-mode', 'run as the self-deploy hook: no verdict (ferry finalize writes it), exit code is the contract').hideHelp())
+    .addOption(new Option('--hook-step <step>', 'on a service\'s host, for a remote promote over ssh: run one runtime step (current, image-id, identity, retag, runs, switch, health, rollback) and print it as one JSON line').hideHelp())
+    .addOption(new Option('--auto-rolled-back', 'with --hook-step rollback: the runtime already rolled back by itself (swarm)').hideHelp())
     .option('--dry-run', 'print each step\'s intents and change nothing')
     .addHelpText(
       'after',
@@ -19,9 +20,11 @@ export function register(program: Command, ctx: CliContext): void {
 Examples:
   ferry promote api --env production      promote the image staging verified (SUCCESS) to production
   ferry promote api --env production --dry-run
+  ferry promote api --env production --image sha256:4f1c…   an image staging verified earlier (SUCCESS for that id)
   ferry promote api --env production --resume promote-20260606-1a2b3c
 
-Refuses unless the latest staging verdict is SUCCESS for the same image id (STAGING_FAILED / STAGING_STALE).`,
+Refuses unless the latest staging verdict is SUCCESS for the same image id (STAGING_FAILED / STAGING_STALE).
+A service with \`host:\` is promoted over ssh (each runtime step runs there); a \`self: true\` service only by ferry self-deploy.`,
     )
     .action(async (service: string, o: { env?: string; image?: string; runId?: string; resume?: string; hookMode?: boolean; hookStep?: string; autoRolledBack?: boolean; dryRun?: boolean }) => {
       const { promoteCommand, hookStepCommand } = await import('../promote/commands.js');

@@ -99,6 +99,17 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
     expect(last(r.stdout)).toMatchObject({ error: { code: 'CONFIRMATION_REQUIRED', fix: 'ferry self-deploy orch --env production' } });
   });
 
+  it('promote --help teaches the user-facing flags and hides the hook plumbing; the plumbing still works', async () => {
+    const h = await ferry(['promote', '--help'], { cwd: dir });
+    expect(h.exitCode).toBe(0);
+    expect(h.stdout).toContain('--env <env>');
+    expect(h.stdout).toContain('Examples:');
+    expect(h.stdout).not.toMatch(/--hook-mode|--hook-step|--auto-rolled-back/);
+    const step = await ferry(['promote', 'api', '--env', 'production', '--hook-step', 'current'], { cwd: dir });
+    expect(step.exitCode, step.stderr).toBe(0);
+    expect(JSON.parse(step.stdout.trim())).toMatchObject({ hook_step: 'current' });
+  });
+
   it('a bad --image is a usage error (exit 2) before any run: no run state, the deploy verdict untouched', async () => {
     const verdictBefore = readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8');
     const runsBefore = readdirSync(join(dir, '.ferry/state/promote')).length;
