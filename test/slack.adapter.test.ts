@@ -1,6 +1,7 @@
 // Slack gate and --gate-attestation through @slack/web-api against the local Slack simulator.
 
 import { randomBytes } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackGate, slackGateFromConfig } from '../src/adapters/gate/slack.js';
 import { checkGateAttestation, checkGateAttestationFromConfig, parseGateToken, verifyAttestation } from '../src/adapters/gate/attestation.js';
@@ -96,6 +97,15 @@ describe('Slack gate', () => {
     // A short timeout is said in seconds, not rounded down to "0 min".
     expect(isFerryError(e) && e.message).toContain('within 1 s');
     expect(slack.messages(CHANNEL).at(-1)?.text).toContain('No decision within 1 s');
+  });
+
+  it('polling a long gate does not pile up abort listeners on the run signal', async () => {
+    const gate = new SlackGate({ settings, pollMs: 10, log });
+    const ac = new AbortController();
+    const e = await catchErr(gate.request(req(400), ac.signal));
+    expect(isFerryError(e) && e.code).toBe('GATE_TIMEOUT');
+    // One listener per poll was left behind before (MaxListenersExceededWarning after 11 polls).
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
   });
 
   it('counts only configured approvers; others are ignored and logged', async () => {

@@ -2,7 +2,7 @@
 // a commit (commit statuses and check runs both count, as on GitHub's merge box).
 
 import { ErrorCode, FerryError } from '../../errors.js';
-import { githubReason, isHttpError, type GithubClient } from './github-client.js';
+import { abortableSleep, githubReason, isHttpError, type GithubClient } from './github-client.js';
 
 export type CheckVerdict = 'success' | 'failure' | 'pending';
 
@@ -108,9 +108,6 @@ export async function waitForChecks(gh: GithubClient, input: WaitChecksInput, lo
         { retryable: true, details: { repo, pr: prNumber, sha, checks: pending.map((r) => r.context), reason: 'checks_timeout' } },
       );
     }
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, input.pollMs);
-      input.signal?.addEventListener('abort', () => (clearTimeout(t), reject(input.signal?.reason)), { once: true });
-    });
+    await abortableSleep(input.pollMs, input.signal);
   }
 }

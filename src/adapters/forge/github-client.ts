@@ -40,6 +40,22 @@ export function isHttpError(e: unknown): e is HttpErrorLike {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Sleep that an abort ends early; the abort listener is removed when the sleep ends (no leak per poll). */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /**
  * A stand-in for a Bottleneck.Group that only enforces spacing. The throttling plugin calls
  * `group.key(id).schedule(options, fn)` and nothing else on the write/notification groups.

@@ -3,7 +3,7 @@
 
 import { ErrorCode, FerryError } from '../../errors.js';
 import type { WorkflowInput, WorkflowRunResult } from './types.js';
-import { githubReason, type GithubClient } from './github-client.js';
+import { abortableSleep as sleep, githubReason, type GithubClient } from './github-client.js';
 
 export interface WorkflowOptions {
   owner: string;
@@ -11,12 +11,6 @@ export interface WorkflowOptions {
   pollMs: number;
   signal?: AbortSignal;
 }
-
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
-  });
 
 /** Branch or tag name as a workflow run reports it in head_branch. */
 export function shortRef(ref: string): string {

@@ -4,7 +4,7 @@
 
 import type { WebClient } from '@slack/web-api';
 import { ErrorCode, FerryError } from '../../errors.js';
-import { waitText, type Gate, type GateDecision, type GateRequest } from './types.js';
+import { abortableSleep as sleep, waitText, type Gate, type GateDecision, type GateRequest } from './types.js';
 import type { NotifyConfig } from '../../config/sections/notify.js';
 import { createSlackClient, slackReason, slackSettings, type SlackSettings } from './slack-client.js';
 import { replyDecision } from './slack-message.js';
@@ -26,13 +26,6 @@ interface Reply {
   bot_id?: string;
   text?: string;
 }
-
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
-  });
 
 export class SlackGate implements Gate {
   readonly channel = 'slack';
