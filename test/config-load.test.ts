@@ -90,6 +90,24 @@ packages:
     expect(err.message).toContain(':5:5 packages[0].reop: unknown key — did you mean `repo`?');
   });
 
+  it('a template with an unknown or missing placeholder names the key and the placeholders', () => {
+    const err = loadBroken(`version: 1
+packages:
+  - { name: spi, ecosystem: python }
+release:
+  tag: "{nme}/v{version}"
+  branch: "release/{runid}/{repo}"
+  commit_message: "release {repo}"
+`);
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.message).toContain(':5:3 release.tag: unknown placeholder {nme} in "{nme}/v{version}" (expected {name}, {version}, {repo})');
+    expect(err.message).toContain(':6:3 release.branch: unknown placeholder {runid} in "release/{runid}/{repo}" (expected {run_id}, {repo})');
+    expect(loadBroken('version: 1\npackages: []\nrelease:\n  tag: "{name}-latest"\n').message).toContain('release.tag: "{name}-latest" needs {version}');
+    // Every placeholder ferry fills is accepted.
+    const ok = parseConfig('version: 1\npackages: []\nrelease:\n  tag: "{repo}/{name}@{version}"\n  branch: "r/{run_id}/{repo}"\n  commit_message: "release: {repo} {name} v{version}"\n', 'ok.yaml');
+    expect(ok.release.tag).toBe('{repo}/{name}@{version}');
+  });
+
   it('unknown top-level key lists what is expected when nothing is close', () => {
     const err = loadBroken('version: 1\nzzzzzzzz: 1\n');
     expect(err.message).toMatch(/:2:1 zzzzzzzz: unknown key \(expected one of: version, workspace, .*packages/);

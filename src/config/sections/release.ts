@@ -24,12 +24,28 @@ const forgeSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/**
+ * A `{placeholder}` template: only the placeholders ferry fills are allowed (an unknown one would
+ * be left in tags and branch names literally), and `required` ones must be there.
+ */
+function template(allowed: readonly string[], required: readonly string[] = []) {
+  const list = allowed.map((a) => `{${a}}`).join(', ');
+  return z.string().superRefine((t, ctx) => {
+    for (const [, k] of t.matchAll(/\{(\w*)\}/g)) {
+      if (!allowed.includes(k!)) ctx.addIssue({ code: 'custom', message: `unknown placeholder {${k}} in ${JSON.stringify(t)} (expected ${list})` });
+    }
+    for (const r of required) {
+      if (!t.includes(`{${r}}`)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(t)} needs {${r}} (placeholders: ${list})` });
+    }
+  });
+}
+
 export const releaseSchema = z.strictObject({
-  tag: z.string().default('{name}/v{version}'),
+  tag: template(['name', 'version', 'repo'], ['version']).default('{name}/v{version}'),
   /** Annotated tags (`git tag -a`, message `release <tag>`); false for lightweight tags. */
   tag_annotated: z.boolean().default(true),
-  branch: z.string().default('release/{run_id}/{repo}'),
-  commit_message: z.string().default('release: {repo} v{version}'),
+  branch: template(['run_id', 'repo']).default('release/{run_id}/{repo}'),
+  commit_message: template(['repo', 'name', 'version']).default('release: {repo} v{version}'),
   main_branch: z.string().default('main'),
   forge: forgeSchema.default({ kind: 'git', remote: 'origin' }),
   /** Lint command run in each worktree; omit to skip LINT. */
