@@ -108,6 +108,12 @@ release:
     expect(ok.release.tag).toBe('{repo}/{name}@{version}');
   });
 
+  it('several problems are listed in file order', () => {
+    const err = loadBroken('version: 1\npackages:\n  - { name: a, ecosystem: python }\nrelease:\n  gate: { channels: [tyy] }\n  forge: { kind: gitt }\n');
+    const lines = err.message.split('\n').slice(1).map((l) => /:(\d+):\d+ (\S+):/.exec(l)?.slice(1, 3));
+    expect(lines).toEqual([['5', 'release.gate.channels[0]'], ['6', 'release.forge.kind']]);
+  });
+
   it('unknown top-level key lists what is expected when nothing is close', () => {
     const err = loadBroken('version: 1\nzzzzzzzz: 1\n');
     expect(err.message).toMatch(/:2:1 zzzzzzzz: unknown key \(expected one of: version, workspace, .*packages/);

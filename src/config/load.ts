@@ -74,7 +74,9 @@ export function findConfig(cwd: string, explicit?: string): string {
   });
 }
 
-function invalid(file: string, issues: ConfigIssue[]): FerryError {
+function invalid(file: string, unsorted: ConfigIssue[]): FerryError {
+  // In file order, as an editor walks them (zod reports in schema order).
+  const issues = [...unsorted].sort((a, b) => a.line - b.line || a.col - b.col);
   const n = issues.length;
   const head = `${file}: ${n} problem${n === 1 ? '' : 's'} in config`;
   return new FerryError(ErrorCode.CONFIG_INVALID, [head, ...issues.map(formatIssue)].join('\n'), {
