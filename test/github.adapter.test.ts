@@ -215,6 +215,8 @@ describe('forge github', () => {
     const e = await catchErr(bad.ensurePr(input('spi', 'release/r1/spi'), log));
     expect(isFerryError(e) && e.code).toBe('PR_FAILED');
     expect((e as Error).message).toContain('401 Bad credentials');
+    // The fix says it is the token, and which variable holds it.
+    expect(isFerryError(e) && e.fix).toContain('$FERRY_TEST_GH_TOKEN');
     const everything = [...logs, (e as Error).message, JSON.stringify(serializeError(e)), String((e as Error).stack)].join('\n');
     expect(everything).not.toContain(wrong);
     expect(everything).not.toContain(TOKEN);

@@ -60,6 +60,14 @@ export function githubToken(cfg: GithubForgeConfig, env: NodeJS.ProcessEnv = pro
   return token;
 }
 
+/** What to do about a refusal that is about the token, not the change (401, or 403 that is not a rate limit). */
+function credentialsFix(e: unknown, tokenEnv: string): { fix: string } | Record<string, never> {
+  if (!isHttpError(e)) return {};
+  if (e.status === 401) return { fix: `GitHub does not accept the token in $${tokenEnv}: export a valid one (contents:write, pull_requests:write), then resume` };
+  if (e.status === 403 && !/rate limit/i.test(githubReason(e))) return { fix: `the token in $${tokenEnv} may not push/merge here: it needs contents:write and pull_requests:write on the repo (and branch protection must allow it), then resume` };
+  return {};
+}
+
 export class GithubForge implements Forge {
   readonly kind = 'github' as const;
   readonly gh: GithubClient;
@@ -99,6 +107,7 @@ export class GithubForge implements Forge {
       const failed = (e: unknown): FerryError =>
         new FerryError(ErrorCode.PR_FAILED, `GitHub refused the PR for ${where} (${githubReason(e)})`, {
           cause: e,
+          ...credentialsFix(e, this.cfg.token_env),
           details: { repo, branch, status: isHttpError(e) ? e.status : undefined, reason: githubReason(e) },
         });
       let existing: PullRequest | undefined;
@@ -142,6 +151,7 @@ export class GithubForge implements Forge {
       const failed = (reason: string, e?: unknown, extra: Record<string, unknown> = {}): FerryError =>
         new FerryError(ErrorCode.MERGE_FAILED, `cannot merge ${where}: ${reason}`, {
           cause: e,
+          ...credentialsFix(e, this.cfg.token_env),
           details: { repo, pr: pr.number, url: pr.url, status: isHttpError(e) ? e.status : undefined, reason, ...extra },
         });
       const current = async (): Promise<PullRequest & { headSha: string }> => {
