@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isFerryError } from '../src/errors.js';
+import { isFerryError, type FerryError } from '../src/errors.js';
 import { configuredGraph, discoverPackages, expandWorkspaces, findGitRepos } from '../src/config/discover.js';
 import { addFerryIgnore, initWorkspace, renderInitConfig } from '../src/config/init.js';
 import { loadConfig, parseConfig } from '../src/config/load.js';
@@ -122,6 +122,9 @@ describe('discovery', () => {
     } catch (e) {
       expect(isFerryError(e) && e.code).toBe('DEPENDENCY_CYCLE');
       expect((e as Error).message).toContain('a → b → a');
+      // No ferry.yaml exists yet: the message names the manifests and the fix is not `ferry config check`.
+      expect((e as Error).message).toContain(`${join(eco.workspace, 'a', 'pyproject.toml')} needs b`);
+      expect((e as FerryError).fix).toBe('remove one of these dependencies, then: ferry init');
     }
     expect(existsSync(join(eco.workspace, 'ferry.yaml'))).toBe(false);
     expect(existsSync(join(eco.workspace, '.gitignore'))).toBe(false);

@@ -4,10 +4,10 @@
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCode, FerryError } from '../errors.js';
+import { ErrorCode, FerryError, isFerryError } from '../errors.js';
 import { discoverPackages } from './discover.js';
 import type { DiscoveredPackage } from './discover.js';
-import { buildGraph } from './graph.js';
+import { buildGraph, type DependencyGraph } from './graph.js';
 import { parseConfig } from './load.js';
 
 export interface InitPackage {
@@ -121,8 +121,20 @@ export function addFerryIgnore(existing: string | null): string | null {
 
 /** Discovered packages with computed tiers, in release order. @throws FerryError DEPENDENCY_CYCLE */
 export function planInit(discovered: readonly DiscoveredPackage[]): { packages: InitPackage[]; tiers: string[][] } {
-  const graph = buildGraph(discovered.map((d) => ({ name: d.name, deps: d.deps })));
   const byName = new Map(discovered.map((d) => [d.name, d]));
+  let graph: DependencyGraph;
+  try {
+    graph = buildGraph(discovered.map((d) => ({ name: d.name, deps: d.deps })));
+  } catch (e) {
+    // No ferry.yaml yet: name the manifests that declare the cycle, not `ferry config check`.
+    const cycle = isFerryError(e) && e.code === ErrorCode.DEPENDENCY_CYCLE ? (e.details.cycle as string[] | undefined) : undefined;
+    if (!cycle) throw e;
+    const edges = cycle.slice(0, -1).map((n, i) => `${byName.get(n)?.manifest ?? n} needs ${cycle[i + 1]}`);
+    throw new FerryError(ErrorCode.DEPENDENCY_CYCLE, `dependency cycle in the manifests: ${cycle.join(' → ')} (${edges.join('; ')}); nothing written`, {
+      fix: 'remove one of these dependencies, then: ferry init',
+      details: { cycle },
+    });
+  }
   const packages = graph.tiers.flat().map((n): InitPackage => {
     const d = byName.get(n) as DiscoveredPackage;
     return { name: d.name, ecosystem: d.ecosystem, repo: d.repo, path: d.path, tier: graph.tierOf[n] ?? 1, version: d.version, deps: graph.deps[n] ?? [] };
