@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'node:http';
 import { startDashboard, type DashboardHandle } from '../src/server/dashboard.js';
 import { ferry } from './helpers/ferry.js';
 
@@ -43,5 +44,26 @@ describe('dashboard', () => {
   it('rejects bad ids and 404s unknown runs', async () => {
     expect((await fetch(`${dash.url}/runs/..%2F..%2Fetc/events`)).status).toBe(400);
     expect((await fetch(`${dash.url}/api/runs/release-20991231-ffffff`)).status).toBe(404);
+  });
+
+  it('answers only loopback Host names and refuses cross-origin POSTs (no DNS rebinding or cross-site approval)', async () => {
+    const { port } = new URL(dash.url);
+    const call = (method: string, path: string, headers: Record<string, string>): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(method === 'POST' ? 'decision=approve&plan_hash=x&by=eve' : undefined);
+      });
+    expect(await call('GET', '/api/gates', { host: `127.0.0.1:${port}` })).toBe(200);
+    expect(await call('GET', '/api/gates', { host: `localhost:${port}` })).toBe(200);
+    expect(await call('GET', '/api/gates', { host: `evil.example:${port}` })).toBe(403);
+    const form = { 'content-type': 'application/x-www-form-urlencoded', host: `127.0.0.1:${port}` };
+    expect(await call('POST', `/gates/${ID}/decide`, { ...form, origin: 'http://evil.example' })).toBe(403);
+    expect(await call('POST', `/gates/${ID}/decide`, { ...form, origin: 'null' })).toBe(403);
+    // Same origin gets through to the gate logic (nothing is pending for this run: 404).
+    expect(await call('POST', `/gates/${ID}/decide`, { ...form, origin: `http://127.0.0.1:${port}` })).toBe(404);
   });
 });

@@ -11,8 +11,28 @@ import { isFerryError } from '../errors.js';
 import { decideGate, gateWaiting, readGate, type GateFile } from '../adapters/gate/dashboard.js';
 import { errorPage, gatesPage, runPage, runsPage } from './dashboard-html.js';
 
-export function dashboardApp(home: string): Hono {
+const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
+
+/**
+ * @param bindHost the address served; on a loopback address only loopback Host names are answered
+ *   (a web page cannot reach the gate through DNS rebinding), and on any address a POST from another
+ *   origin is refused (a web page cannot submit an approval form cross-site).
+ */
+export function dashboardApp(home: string, bindHost = '127.0.0.1'): Hono {
   const app = new Hono();
+  const anyHost = bindHost === '0.0.0.0' || bindHost === '::';
+  const allowed = new Set([...LOOPBACK, bindHost.replace(/^\[|\]$/g, '')]);
+  app.use('*', async (c, next) => {
+    const host = c.req.header('host') ?? '';
+    const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    if (!anyHost && !allowed.has(name)) return c.text(`host ${JSON.stringify(host)} is not served here`, 403);
+    const origin = c.req.header('origin');
+    if (c.req.method !== 'GET' && origin && origin !== 'null' && URL.canParse(origin) && new URL(origin).host !== host) {
+      return c.text('cross-origin request refused', 403);
+    }
+    if (c.req.method !== 'GET' && origin === 'null') return c.text('cross-origin request refused', 403);
+    await next();
+  });
   app.onError((e, c) => {
     // A person clicking a button or following a link gets a page; the JSON API and scripts get JSON.
     const browser = !c.req.path.startsWith('/api/') && !c.req.header('accept')?.includes('application/json') && c.req.header('accept')?.includes('text/html');
@@ -86,7 +106,7 @@ export interface DashboardHandle {
 
 export function startDashboard(home: string, port: number, host = '127.0.0.1'): Promise<DashboardHandle> {
   return new Promise((resolve) => {
-    const server = serve({ fetch: dashboardApp(home).fetch, port, hostname: host }, (info) => {
+    const server = serve({ fetch: dashboardApp(home, host).fetch, port, hostname: host }, (info) => {
       resolve({
         url: `http://${host}:${info.port}`,
         close: () => new Promise<void>((r) => server.close(() => r())),
