@@ -186,4 +186,23 @@ describe('ferry promote (docker)', () => {
     expect(r.error?.message).toContain('staging_status must be exactly SUCCESS or FAILED, got "success"');
     expect((await docker.inspectContainer(prodName))?.id).toBe(before.id);
   });
+
+  it('two promotes of the same container at once: one switches, the other is LOCKED before touching anything', async () => {
+    await setStaging(`${repo}:v1`);
+    expect((await stage('stage-v1-lock')).status).toBe('SUCCESS');
+    expect((await docker.inspectContainer(prodName))?.imageId).toBe(ids.v2);
+    const [a, b] = await Promise.allSettled([runPromote(options('promote-lock-a')), runPromote(options('promote-lock-b'))]);
+    const won = [a, b].filter((x) => x.status === 'fulfilled');
+    const lost = [a, b].filter((x) => x.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect((won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof runPromote>>>).value).toMatchObject({ exit_code: 0, status: 'SUCCESS' });
+    expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'LOCKED', message: expect.stringContaining(`api (${prodName}) is being changed by another run`) });
+    const loser = a.status === 'rejected' ? 'promote-lock-a' : 'promote-lock-b';
+    expect(existsSync(join(dir, `.ferry/state/promote/${loser}.json`))).toBe(false);
+    expect((await docker.inspectContainer(prodName))?.imageId).toBe(ids.v1);
+    expect(await prodHealthy()).toBe(true);
+    // The lock is released: the next promote runs (already on the image: nothing to switch).
+    expect((await runPromote(options('promote-lock-c'))).exit_code).toBe(0);
+  });
 });

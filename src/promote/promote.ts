@@ -5,6 +5,8 @@
 // 0 healthy · 1 failed before the switch (nothing changed) · 2 unhealthy after the switch (rolled back).
 
 import { ErrorCode, FerryError, isFerryError, type SerializedError } from '../errors.js';
+import { join } from 'node:path';
+import { acquireRunLock, type RunLock } from '../engine/lock.js';
 import { openRun, writeResult } from '../engine/run.js';
 import type { RunState, RunStatus } from '../engine/types.js';
 import type { PromoteBackend } from './backend.js';
@@ -124,6 +126,31 @@ export async function runPromote(o: PromoteOptions): Promise<PromoteResult> {
   const facts = o.dryRun && !o.resume ? await probe(deps, data) : {};
   const build = buildPromoteSteps(deps, o.runId, facts);
   const holder: { error: unknown } = { error: null };
+  // One switch at a time per container/service: two promotes (or a promote and a redeploy) of the
+  // same one would recreate it under each other and both roll back.
+  const targetLock = o.dryRun ? null : await lockTarget(o);
+  try {
+    return await promoteLocked(o, deps, data, build, holder);
+  } finally {
+    await targetLock?.release();
+  }
+}
+
+/** The lock redeploy also takes for a local container (same path), or a per-host/service one. @throws LOCKED */
+async function lockTarget(o: PromoteOptions): Promise<RunLock> {
+  const { spec } = o.target;
+  const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, '_');
+  const kind = spec.runtime === 'swarm' ? 'services' : 'containers';
+  const name = spec.host ? `${safe(spec.host)}--${safe(spec.container)}` : safe(spec.container);
+  try {
+    return await acquireRunLock(join(o.home, 'locks', kind, name), `promote ${o.runId}`);
+  } catch (e) {
+    if (!isFerryError(e) || e.code !== ErrorCode.LOCKED) throw e;
+    throw new FerryError(ErrorCode.LOCKED, `${o.target.service} (${spec.container}) is being changed by another run: ${e.message}`, { fix: e.fix ?? undefined, details: e.details });
+  }
+}
+
+async function promoteLocked(o: PromoteOptions, deps: PromoteDeps, data: PromoteData, build: ReturnType<typeof buildPromoteSteps>, holder: { error: unknown }): Promise<PromoteResult> {
   const run = await openRun<PromoteData>(
     {
       pipeline: 'promote',
