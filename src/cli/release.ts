@@ -36,8 +36,16 @@ export function register(program: Command, ctx: CliContext): void {
 Examples:
   ferry release --dry-run                       plan table + plan hash; nothing changes
   ferry release omnibase_core --bump minor      one package, forced minor bump
+  ferry release                                 asks for approval (type approve), then releases tier by tier
   ferry release --resume release-20260225-a3f7b2
-  ferry release --gate-attestation 1740312612.000100:release-20260225-a3f7b2`,
+                                                after a failure or a kill: continue where it stopped
+  ferry release --gate-attestation 1740312612.000100:release-20260225-a3f7b2
+                                                pre-approved (CI, agents): no prompt; the id must be this run's
+  ferry --json release --dry-run | tail -1      the plan as the result object (status DRY_RUN)
+
+Never proceeds on silence: with no terminal and no other gate channel it stops (GATE_UNAVAILABLE).
+Exit codes: 0 released, dry run or nothing to release; 1 failed or partial (resume command printed);
+2 bad usage, config or gate token.`,
     )
     .action(async (packages: string[], flags: ReleaseFlags) => {
       const loaded = await ctx.config();

@@ -43,6 +43,15 @@ describe('cli', () => {
     expect(r.stdout).not.toContain('_selftest');
   });
 
+  it('release --help teaches: examples for the gate, resume and attestation, and the exit codes', async () => {
+    const r = await ferry(['release', '--help']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('asks for approval (type approve), then releases tier by tier');
+    expect(r.stdout).toContain('after a failure or a kill: continue where it stopped');
+    expect(r.stdout).toContain('(GATE_UNAVAILABLE)');
+    expect(r.stdout).toMatch(/Exit codes: 0 released, dry run or nothing to release; 1 failed or partial/);
+  });
+
   it('an unknown command exits 2 and suggests the nearest one', async () => {
     const r = await ferry(['rusn']);
     expect(r.exitCode).toBe(2);
