@@ -111,7 +111,8 @@ release:
   it('several problems are listed in file order', () => {
     const err = loadBroken('version: 1\npackages:\n  - { name: a, ecosystem: python }\nrelease:\n  gate: { channels: [tyy] }\n  forge: { kind: gitt }\n');
     const lines = err.message.split('\n').slice(1).map((l) => /:(\d+):\d+ (\S+):/.exec(l)?.slice(1, 3));
-    expect(lines).toEqual([['5', 'release.gate.channels[0]'], ['6', 'release.forge.kind']]);
+    expect(lines.slice(0, 2)).toEqual([['5', 'release.gate.channels[0]'], ['6', 'release.forge.kind']]);
+    expect(err.fix).toMatch(/^edit \S+ferry\.yaml at the lines above, then: ferry config check --config \S+ferry\.yaml$/);
   });
 
   it('unknown top-level key lists what is expected when nothing is close', () => {

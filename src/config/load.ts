@@ -80,7 +80,7 @@ function invalid(file: string, unsorted: ConfigIssue[]): FerryError {
   const n = issues.length;
   const head = `${file}: ${n} problem${n === 1 ? '' : 's'} in config`;
   return new FerryError(ErrorCode.CONFIG_INVALID, [head, ...issues.map(formatIssue)].join('\n'), {
-    fix: `ferry config check --config ${file}`,
+    fix: `edit ${file} at the line${n === 1 ? '' : 's'} above, then: ferry config check --config ${file}`,
     details: { file, issues },
   });
 }
