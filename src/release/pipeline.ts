@@ -1,6 +1,7 @@
 // `ferry release`: validate → scan → drift guard → plan table + hash → gate → steps → summary.
 // The thin orchestration over the pure parts (scan, plan, prepare, result) and the engine.
 
+import { relative } from 'node:path';
 import { releaseRunId, validateRunId } from '../engine/run-id.js';
 import { archiveState } from '../engine/state-store.js';
 import { openRun, writeResult, type EngineOptions, type Run } from '../engine/run.js';
@@ -13,7 +14,7 @@ import { selectGate, type GateFactory } from '../adapters/gate/index.js';
 import type { TtyGateOptions } from '../adapters/gate/tty.js';
 import { Git } from '../adapters/git/git.js';
 import { ErrorCode, FerryError, serializeError } from '../errors.js';
-import { exec as defaultExec, type Exec } from '../util/process.js';
+import { exec as defaultExec, formatCommand, type Exec } from '../util/process.js';
 import type { Bump, ClassifiedCommit } from './conventional.js';
 import { parseGateAttestation } from './gate-token.js';
 import { planHash, renderGateMessage, renderPlanTable, sortRows } from './plan.js';
@@ -84,7 +85,18 @@ async function scanAll(git: Git, pkgs: readonly ReleasePackage[], io: ReleaseIo,
   const refOf = await mapLimit(dirs, SCAN_CONCURRENCY, async (dir) => {
     const hasRemote = await git.hasRemote(dir, remote);
     if (fetch && hasRemote) await git.fetch(dir, remote);
-    return hasRemote && (await git.revParse(dir, tracking)) ? tracking : 'HEAD';
+    if (!(hasRemote && (await git.revParse(dir, tracking)))) return 'HEAD';
+    // The release is cut from the remote: local commits that were never pushed are not in it. Say so,
+    // or "nothing to release" after a forgotten push reads as if the commits were not there.
+    const local = `refs/heads/${cfg.main_branch}`;
+    if (await git.revParse(dir, local)) {
+      const unpushed = (await git.log(dir, `${tracking}..${local}`)).length;
+      if (unpushed > 0) {
+        const name = relative(io.loaded.workspaceDir, dir) || '.';
+        io.note(`note: ${name}: ${unpushed} commit${unpushed === 1 ? '' : 's'} on local ${cfg.main_branch} ${unpushed === 1 ? 'is' : 'are'} not on ${remote}/${cfg.main_branch} and not part of this release (push first: ${formatCommand('git', ['-C', dir, 'push', remote, cfg.main_branch])})`);
+      }
+    }
+    return tracking;
   });
   const refs = new Map(dirs.map((d, i) => [d, refOf[i]!]));
   const results = await mapLimit(pkgs, SCAN_CONCURRENCY, (p) =>

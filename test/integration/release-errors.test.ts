@@ -79,6 +79,15 @@ describe('release error codes from their real causes', () => {
     expect(t.stderr).toMatch(/GRAPH_DRIFT[\s\S]*beta is configured in tier 1 but depends on alpha \(tier 1\)/);
   });
 
+  it('NOTHING_TO_RELEASE after a forgotten push: the unpushed local commits are named, with the push command', async () => {
+    const eco = await small();
+    await git(eco.repos.alpha!.dir, ['-c', 'user.name=x', '-c', 'user.email=x@x', 'commit', '-q', '--allow-empty', '-m', 'feat: only here']);
+    const r = await release(eco, ['--dry-run']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`note: alpha: 1 commit on local main is not on origin/main and not part of this release (push first: git -C ${eco.repos.alpha!.dir} push origin main)`);
+    expect(r.stderr).not.toContain('note: beta:');
+  });
+
   it('GATE_UNAVAILABLE: no terminal and no other channel → never proceeds', async () => {
     const eco = await small();
     const before = await eco.snapshotRepos();
