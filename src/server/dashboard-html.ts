@@ -47,7 +47,7 @@ export function errorPage(message: string, fix?: string) {
 ${fix ? html`<p>Fix: <code>${fix}</code></p>` : ''}</body></html>`;
 }
 
-export function gatesPage(gates: GateFile[], abandoned: GateFile[] = []) {
+export function gatesPage(gates: GateFile[], abandoned: { gate: GateFile; command: string }[] = []) {
   return html`<!doctype html><html><head><meta charset="utf-8"><title>ferry approvals</title>${STYLE}</head><body>
 <p><a href="/">← runs</a></p><h1>Waiting for approval</h1>
 ${gates.length === 0 ? html`<p>Nothing is waiting.</p>` : ''}
@@ -59,7 +59,7 @@ ${gates.map(
 )}
 ${abandoned.length > 0
   ? html`<h2>No longer waiting</h2><p>These runs stopped while waiting for approval (their process exited); approving them here would do nothing.</p>
-<ul>${abandoned.map((g) => html`<li>${g.run_id} (requested ${g.requested_at}): resume it with <code>ferry release --resume ${g.run_id}</code>, which asks again</li>`)}</ul>`
+<ul>${abandoned.map((a) => html`<li>${a.gate.run_id} (requested ${a.gate.requested_at}): run <code>${a.command}</code>, which asks again</li>`)}</ul>`
   : ''}
 </body></html>`;
 }

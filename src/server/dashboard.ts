@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { serve } from '@hono/node-server';
 import { findRun, listRuns } from '../engine/history.js';
-import { eventsFile, SAFE_ID } from '../engine/paths.js';
+import { eventsFile, SAFE_ID, stateFile } from '../engine/paths.js';
 import { isFerryError } from '../errors.js';
 import { decideGate, gateWaiting, readGate, type GateFile } from '../adapters/gate/dashboard.js';
 import { errorPage, gatesPage, runPage, runsPage } from './dashboard-html.js';
@@ -42,7 +42,16 @@ export function dashboardApp(home: string, bindHost = '127.0.0.1'): Hono {
   });
   app.use('/runs/:id/*', async (c, next) => (SAFE_ID.test(c.req.param('id') ?? '') ? next() : c.text('bad run id', 400)));
   app.get('/', async (c) => c.html(runsPage(await listRuns(home), (await pendingGates(home)).length)));
-  app.get('/gates', async (c) => c.html(gatesPage(await pendingGates(home), await pendingGates(home, false))));
+  app.get('/gates', async (c) => {
+    // A run killed at its first gate has no state yet (nothing was changed): it starts again; else resume.
+    const abandoned = await Promise.all(
+      (await pendingGates(home, false)).map(async (g) => ({
+        gate: g,
+        command: (await stat(stateFile(home, 'release', g.run_id)).then(() => true, () => false)) ? `ferry release --resume ${g.run_id}` : 'ferry release',
+      })),
+    );
+    return c.html(gatesPage(await pendingGates(home), abandoned));
+  });
   app.get('/api/gates', async (c) => c.json({ gates: await pendingGates(home) }));
   // A decision names the plan hash the person reviewed: a changed plan cannot be approved by a stale page.
   app.post('/gates/:id/decide', async (c) => {

@@ -84,7 +84,8 @@ describe('dashboard gate', () => {
     expect(await (await fetch(`${dash.url}/`)).text()).not.toContain('waiting</a>');
     const page = await (await fetch(`${dash.url}/gates`)).text();
     expect(page).toContain('No longer waiting');
-    expect(page).toContain(`ferry release --resume ${gate.run_id}`);
+    // Killed at its first gate: no state was written and nothing changed, so it starts again (no --resume).
+    expect(page).toContain('run <code>ferry release</code>, which asks again');
     const late = await decide(dash.url, gate.run_id, { plan_hash: gate.plan_hash, decision: 'approve', by: 'alice' });
     expect(late.status).toBe(404);
     expect(((await late.json()) as { error: { message: string } }).error.message).toContain('no longer waiting');

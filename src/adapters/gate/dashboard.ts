@@ -63,7 +63,7 @@ export async function decideGate(home: string, runId: string, planHash: string, 
   if (!g || g.status !== 'pending') throw new FerryError(ErrorCode.NOT_FOUND, `no gate is pending for ${runId}`, { fix: 'ferry runs list' });
   if (!(await gateWaiting(home, runId))) {
     throw new FerryError(ErrorCode.NOT_FOUND, `release ${runId} is no longer waiting for approval (its process has exited); nothing was approved`, {
-      fix: `ferry release --resume ${runId}   # it asks again`,
+      fix: `ferry release --resume ${runId}   # or, if it never got past the gate: ferry release`,
     });
   }
   if (g.plan_hash !== planHash) throw new FerryError(ErrorCode.PLAN_CHANGED, `the pending plan for ${runId} is ${g.plan_hash}, not ${planHash}; reload and review it`, { fix: 'reload the dashboard page' });
