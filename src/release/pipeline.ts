@@ -212,6 +212,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
     // 8. CLEANUP on success: worktrees removed, state archived.
     if (final.status === 'completed') {
       await cleanupWorktrees(git, home, runId, final.data);
+      await noteBehindClones(git, io, selectedFor(all, final.data));
     } else {
       const failed = Object.values(final.data.repos).find((r) => r.error && r.phase !== 'BLOCKED');
       io.note(`\n${renderFailure(runId, final.status, failed, resumeCommand(runId))}`);
@@ -222,6 +223,23 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
     await run.close();
     if (!io.engine.dryRun && run.state.status === 'completed') await archiveState(home, 'release', runId);
   }
+}
+
+/**
+ * The release commits went to the remote from ferry's worktrees; the clones' own main branches did
+ * not move. Say which are behind, or the next `git push` there is rejected as non-fast-forward.
+ */
+async function noteBehindClones(git: Git, io: ReleaseIo, pkgs: readonly ReleasePackage[]): Promise<void> {
+  const { remote } = io.loaded.config.release.forge;
+  const main = io.loaded.config.release.main_branch;
+  const behind: string[] = [];
+  for (const dir of new Set(pkgs.map((p) => p.repoDir))) {
+    if (!(await git.revParse(dir, `refs/heads/${main}`))) continue;
+    if ((await git.log(dir, `refs/heads/${main}..refs/remotes/${remote}/${main}`)).length > 0) behind.push(dir);
+  }
+  if (!behind.length) return;
+  const names = behind.map((d) => relative(io.loaded.workspaceDir, d) || '.').join(', ');
+  io.note(`note: local ${main} of ${names} is behind ${remote}/${main} (the release commits are on the remote); update with: ${formatCommand('git', ['-C', behind[0]!, 'pull', '--ff-only', remote, main])}${behind.length > 1 ? ' (and likewise in the others)' : ''}`);
 }
 
 function selectedFor(all: readonly ReleasePackage[], data: ReleaseData): ReleasePackage[] {

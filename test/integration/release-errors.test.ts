@@ -88,6 +88,15 @@ describe('release error codes from their real causes', () => {
     expect(r.stderr).not.toContain('note: beta:');
   });
 
+  it('after a completed release, the clones whose main is now behind the remote are named with the pull command', async () => {
+    const eco = await small();
+    const r = await release(eco, gated('release-20260101-00000b'));
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`note: local main of alpha, beta is behind origin/main (the release commits are on the remote); update with: git -C ${eco.repos.alpha!.dir} pull --ff-only origin main (and likewise in the others)`);
+    await git(eco.repos.alpha!.dir, ['pull', '-q', '--ff-only', 'origin', 'main']);
+    expect(await git(eco.repos.alpha!.dir, ['log', '-1', '--format=%s'])).toBe('release: alpha v1.1.0');
+  });
+
   it('GATE_UNAVAILABLE: no terminal and no other channel → never proceeds', async () => {
     const eco = await small();
     const before = await eco.snapshotRepos();
