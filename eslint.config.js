@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'schema/', 'examples/', '**/*.d.ts'] },
+  { ignores: ['dist/', 'dist.next/', '.test-build/', 'node_modules/', 'coverage/', 'schema/', 'examples/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
