@@ -122,10 +122,12 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   const runId = req.resume ? baseId : await checkStale(home, baseId, Boolean(req.runId), io.note, now, io.engine.dryRun);
   // Still before any scan: the token must name this run, so one for a finished run is refused.
   if (req.gateAttestation !== undefined) parseGateAttestation(req.gateAttestation, runId, runId !== baseId ? baseId : undefined);
-  // With Slack configured the attestation must be a real approval of this run in the channel.
+  // With Slack configured the attestation must be a real approval of this run in the channel; a
+  // reply in the gate thread also says which plan it approved (checked once the scan has run).
+  let approvedPlan: string | undefined;
   if (req.gateAttestation !== undefined && io.loaded.config.notify.slack && !io.engine.dryRun) {
     const { checkGateAttestationFromConfig } = await import('../adapters/gate/attestation.js');
-    await checkGateAttestationFromConfig(req.gateAttestation, runId, io.loaded.config.notify, io.loaded.config.release.gate, { env: io.loaded.env, log: io.note });
+    approvedPlan = (await checkGateAttestationFromConfig(req.gateAttestation, runId, io.loaded.config.notify, io.loaded.config.release.gate, { env: io.loaded.env, log: io.note })).planHash;
   }
 
   // 2-3. SCAN and DRIFT GUARD.
@@ -155,6 +157,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
       const scanned = await scanAll(git, selectedFor(all, run.state.data), io, run.state.data.options.bump_override, !io.engine.dryRun);
       rows = rescanForResume(run.state, scanned.rows, scanned.commits, io.loaded.config.release.commit_message);
       hash = planHash(rows);
+      checkApprovedPlan(req, approvedPlan, hash);
       run.state.data.options = { ...run.state.data.options, ...(req.skipRegistryWait !== undefined ? { skip_registry_wait: req.skipRegistryWait } : {}), ...(req.registryTimeoutMinutes !== undefined ? { registry_timeout_minutes: req.registryTimeoutMinutes } : {}) };
       run.state.data.plan_hash = hash;
     } catch (e) {
@@ -165,6 +168,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
     const scanned = await scanAll(git, selected, io, bump, !io.engine.dryRun);
     rows = scanned.rows;
     hash = planHash(rows);
+    checkApprovedPlan(req, approvedPlan, hash);
     if (!rows.some((r) => r.status === 'PLANNED')) {
       io.print(`${renderPlanTable(rows)}\n\nplan_hash: ${hash}\nNothing to release: no package has unreleased commits (NOTHING_TO_RELEASE).`);
       const result = buildResult({ runId, planHash: hash, rows, data: null, dryRun: io.engine.dryRun });
@@ -245,6 +249,18 @@ async function noteBehindClones(git: Git, io: ReleaseIo, pkgs: readonly ReleaseP
 function selectedFor(all: readonly ReleasePackage[], data: ReleaseData): ReleasePackage[] {
   const names = new Set(data.plan.map((r) => r.package));
   return all.filter((p) => names.has(p.name));
+}
+
+/**
+ * An attestation verified in Slack as a reply to a gate message approved that message's plan: when
+ * the scan now gives another plan hash, the approval is for something else (exit 2, nothing changed).
+ */
+function checkApprovedPlan(req: ReleaseRequest, approved: string | undefined, hash: string): void {
+  if (approved === undefined || approved === hash) return;
+  throw new FerryError(ErrorCode.INVALID_GATE_TOKEN, `--gate-attestation ${req.gateAttestation} approved plan ${approved}, but the plan is now ${hash} (commits or versions changed since the approval)`, {
+    fix: `ferry release --dry-run   # review the new plan, then ask for a new approval (or run without --gate-attestation)`,
+    details: { approved_plan_hash: approved, plan_hash: hash },
+  });
 }
 
 async function gate(run: Run<ReleaseData>, req: ReleaseRequest, io: ReleaseIo, rows: PlanRow[], hash: string): Promise<void> {

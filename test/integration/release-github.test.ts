@@ -3,7 +3,7 @@
 // (local Slack simulator; the test plays the human by replying in the thread).
 
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deepMerge, seedEcosystem, SEED_TIERS, type Ecosystem } from '../fixtures/ecosystem.js';
@@ -160,7 +160,20 @@ describe('ferry release via forge github + Slack gate', () => {
       w.gh.setCi(`${OWNER}/${n}`, 'ci/build', 'pending');
     }
     // Slack configured → the attestation is looked up: approve in a thread of this run's gate text.
-    const gate = w.slack.post(CHANNEL, w.slack.botUserId, `[HIGH_RISK] release — coordinated release of 6 repos\n\nRun: ${RUN}\nPlan Hash: sha256:x`);
+    const dry = await ferry(w.args(['--run-id', RUN, '--dry-run']), { cwd: w.eco.workspace, env: w.env });
+    const hash = /^plan_hash: (sha256:[0-9a-f]{64})$/m.exec(dry.stdout)?.[1];
+    expect(hash, dry.stdout).toBeDefined();
+    const gateText = (h: string) => `[HIGH_RISK] release — coordinated release of 6 repos\n\nRun: ${RUN}\nPlan Hash: ${h}`;
+    // An approval of another plan of this run is refused once the scan gives the real hash: exit 2, nothing sent to GitHub.
+    const oldGate = w.slack.post(CHANNEL, w.slack.botUserId, gateText(`sha256:${'0'.repeat(64)}`));
+    const oldToken = `${w.slack.reply(oldGate, 'U0LEAD', 'approve')}:${RUN}`;
+    const stale = await ferry(w.args(['--run-id', RUN, '--gate-attestation', oldToken]), { cwd: w.eco.workspace, env: w.env });
+    expect(stale.exitCode, stale.stderr).toBe(2);
+    expect(stale.stderr).toContain(`error[INVALID_GATE_TOKEN]: --gate-attestation ${oldToken} approved plan sha256:${'0'.repeat(64)}, but the plan is now ${hash}`);
+    expect(w.gh.count(CREATE)).toBe(0);
+    expect(existsSync(join(w.home, 'state', 'release', `${RUN}.json`))).toBe(false);
+
+    const gate = w.slack.post(CHANNEL, w.slack.botUserId, gateText(hash!));
     const token = `${w.slack.reply(gate, 'U0LEAD', 'approve')}:${RUN}`;
     const p = ferrySpawn(w.args(['--run-id', RUN, '--gate-attestation', token]), { cwd: w.eco.workspace, env: w.env });
     await until('first PR', () => w.gh.count(CREATE, `${OWNER}/omnibase_spi`) > 0);
