@@ -215,6 +215,18 @@ packages:
     expect(err.message).toContain(':5:45 packages[2].depends_on[0]: unknown package "nope"');
   });
 
+  it('a tag without {name} is refused when one repo holds several packages (their tags would collide)', () => {
+    const err = loadBroken(`version: 1
+packages:
+  - { name: "@acme/ui", repo: web, path: packages/ui, ecosystem: npm }
+  - { name: "@acme/api", repo: web, path: packages/api, ecosystem: npm }
+release:
+  tag: "v{version}"
+`);
+    expect(err.message).toContain(':6:3 release.tag: must contain {name}: repo web holds @acme/ui, @acme/api, whose tags would collide');
+    expect(() => parseConfig('version: 1\npackages:\n  - { name: a, ecosystem: npm }\nrelease:\n  tag: "v{version}"\n', 'ferry.yaml')).not.toThrow();
+  });
+
   it('bad repo and path values (shell-ish or escaping the repo) are rejected with their line', () => {
     const err = loadBroken(`version: 1
 packages:

@@ -108,6 +108,14 @@ function semanticIssues(config: FerryConfig, doc: Document, lc: LineCounter, fil
       else if (d === p.name) at(['packages', i, 'depends_on', j], 'a package cannot depend on itself');
     });
   });
+  // Packages of one repo (a monorepo) are tagged in the same git repo: without {name} their tags collide.
+  const byRepo = new Map<string, string[]>();
+  for (const p of config.packages) byRepo.set(p.repo ?? p.name, [...(byRepo.get(p.repo ?? p.name) ?? []), p.name]);
+  const shared = [...byRepo].filter(([, n]) => n.length > 1);
+  if (shared.length && !config.release.tag.includes('{name}')) {
+    const [repo, pkgs] = shared[0]!;
+    at(['release', 'tag'], `must contain {name}: repo ${repo} holds ${pkgs.join(', ')}, whose tags would collide (e.g. "{name}/v{version}")`);
+  }
   return out;
 }
 
