@@ -53,7 +53,7 @@ Examples:
         });
       }
       const { validateRunId } = await import('../engine/run-id.js');
-      const runId = flags.runId ? validateRunId(flags.runId) : undefined;
+      const runId = flags.runId ? validateRunId(flags.runId, '--run-id', 'deploy') : undefined;
       const engine = await ctx.engine({ dryRun: Boolean(flags.dryRun) });
       const { runDeploy } = await import('../deploy/run-deploy.js');
       const out = await runDeploy({

@@ -37,7 +37,7 @@ function selfOf(c: CommandEnv): SelfIdentity {
   return c.self ?? identify(probeSelf());
 }
 function runIdOf(pipeline: string, explicit?: string): string {
-  return explicit ? validateRunId(explicit) : timestampRunId(pipeline);
+  return explicit ? validateRunId(explicit, '--run-id', pipeline) : timestampRunId(pipeline);
 }
 
 function flow(c: CommandEnv): { home: string; dryRun: boolean; engine?: Partial<EngineOptions> } {

@@ -145,7 +145,7 @@ export async function runRedeploy(o: RedeployOptions, loaded: LoadedRedeployConf
     rejectChangedFlags(o, data);
   } else {
     const versions = await resolveVersions(o, engine.stateDir);
-    const runId = o.runId ? validateRunId(o.runId) : timestampRunId('redeploy');
+    const runId = o.runId ? validateRunId(o.runId, '--run-id', 'redeploy') : timestampRunId('redeploy');
     const ticket = o.worktreeTicket ?? runId;
     if (!SAFE_ID.test(ticket)) throw new FerryError(ErrorCode.USAGE, `--worktree-ticket ${JSON.stringify(ticket)}: use letters, digits, '.', '_' and '-' only`, { fix: '--worktree-ticket OMN-1234' });
     const flags: RedeployFlags = { skip_sync: Boolean(o.skipSync), skip_dockerfile_update: Boolean(o.skipDockerfileUpdate), skip_secrets: Boolean(o.skipSecrets), verify_only: Boolean(o.verifyOnly), ...(o.allowUnmatched ? { allow_unmatched: true } : {}) };
