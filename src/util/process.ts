@@ -94,11 +94,13 @@ export function createExec(hooks: ExecHooks = {}): Exec {
     hooks.onResult?.(result);
     if (result.failed && opts.reject !== false) {
       const code = result.timedOut ? ErrorCode.COMMAND_TIMEOUT : (opts.failCode ?? ErrorCode.COMMAND_FAILED);
-      const why = result.timedOut ? `timed out after ${opts.timeoutMs} ms` : `exited ${result.exitCode}`;
+      // A program that is not installed never ran: say that, not "exited -1".
+      const notFound = (r as { code?: string }).code === 'ENOENT';
+      const why = result.timedOut ? `timed out after ${opts.timeoutMs} ms` : notFound ? `could not start: ${file} is not installed or not on PATH` : `exited ${result.exitCode}`;
       const out = tail(result.all || result.shortMessage, 12);
       throw new FerryError(code, `${command} ${why}${out ? `:\n${out}` : ''}`, {
         fix: opts.fix,
-        details: { command, exitCode: result.exitCode, timedOut: result.timedOut },
+        details: { command, exitCode: result.exitCode, timedOut: result.timedOut, notFound },
       });
     }
     return result;
