@@ -79,7 +79,7 @@ export class CliContext {
       dryRun: opts.dryRun,
       verbose: g.verbose,
       version: this.version,
-      renderer: pickRenderer({ json: g.json, verbose: g.verbose, color: g.color, tty: Boolean(process.stderr.isTTY) && !this.env.CI }),
+      renderer: pickRenderer({ json: g.json, verbose: g.verbose, color: g.color, tty: Boolean(process.stderr.isTTY) && !this.env.CI, columns: process.stdout.columns }),
     };
   }
 

@@ -10,6 +10,11 @@ export interface RendererChoice {
   color: boolean;
   /** stderr is an interactive terminal and we are not in CI. */
   tty: boolean;
+  /**
+   * Width the terminal reports (process.stdout.columns). Some (plain `script`, a few CI ptys) say 0:
+   * the live list would then wrap every character onto its own line, so plain lines are used.
+   */
+  columns?: number;
 }
 
 export type FlushableRenderer = Renderer & { flush?(): Promise<void> };
@@ -17,5 +22,5 @@ export type FlushableRenderer = Renderer & { flush?(): Promise<void> };
 export function pickRenderer(c: RendererChoice): FlushableRenderer {
   if (c.json) return new JsonRenderer();
   const style = makeStyle(c.color);
-  return c.tty ? new LiveRenderer(style, c.verbose) : new PlainRenderer(style, c.verbose);
+  return c.tty && c.columns !== 0 ? new LiveRenderer(style, c.verbose) : new PlainRenderer(style, c.verbose);
 }

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { pickRenderer } from '../src/cli/render/index.js';
+import { JsonRenderer } from '../src/cli/render/json.js';
+import { LiveRenderer } from '../src/cli/render/live.js';
+import { PlainRenderer } from '../src/cli/render/plain.js';
+
+describe('pickRenderer', () => {
+  const base = { json: false, verbose: false, color: false };
+  it('--json wins; a terminal gets the live list; anything else plain lines', () => {
+    expect(pickRenderer({ ...base, json: true, tty: true, columns: 120 })).toBeInstanceOf(JsonRenderer);
+    expect(pickRenderer({ ...base, tty: true, columns: 120 })).toBeInstanceOf(LiveRenderer);
+    expect(pickRenderer({ ...base, tty: false, columns: 120 })).toBeInstanceOf(PlainRenderer);
+  });
+  it('a terminal that reports 0 columns gets plain lines (the live list would wrap per character); an unknown width keeps the live list', () => {
+    expect(pickRenderer({ ...base, tty: true, columns: 0 })).toBeInstanceOf(PlainRenderer);
+    expect(pickRenderer({ ...base, tty: true })).toBeInstanceOf(LiveRenderer);
+  });
+});
