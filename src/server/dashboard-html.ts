@@ -7,7 +7,7 @@ import type { GateFile } from '../adapters/gate/dashboard.js';
 const STYLE = raw(`<style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1f24}
 table{border-collapse:collapse;width:100%}td,th{padding:.35rem .6rem;border-bottom:1px solid #e3e6ea;text-align:left}
-.completed,.skipped{color:#1a7f37}.failed,.corrupt{color:#cf222e}.running,.in_progress{color:#9a6700}.blocked,.pending{color:#656d76}
+.completed,.skipped{color:#1a7f37}.failed,.corrupt,.interrupted{color:#cf222e}.running,.in_progress{color:#9a6700}.blocked,.pending{color:#656d76}
 pre{background:#f6f8fa;padding:.75rem;max-height:40vh;overflow:auto}a{color:#0969da}
 </style>`);
 
@@ -19,7 +19,7 @@ export function runsPage(runs: RunSummary[], pendingGates = 0) {
 ${pendingGates > 0 ? html`<p><b><a href="/gates">${pendingGates} approval${pendingGates === 1 ? '' : 's'} waiting</a></b></p>` : ''}
 ${runs.length === 0 ? html`<p>No runs yet.</p>` : ''}
 <table><tr><th>run id</th><th>pipeline</th><th>status</th><th>started</th><th>duration</th><th>steps</th></tr>
-${runs.map((r) => html`<tr><td><a href="/runs/${r.run_id}">${r.run_id}</a></td><td>${r.pipeline}</td><td class="${r.status}">${r.status}</td><td>${r.started_at}</td><td>${ms(r.duration_ms)}</td><td>${r.steps_done}/${r.steps_total}</td></tr>`)}
+${runs.map((r) => html`<tr><td><a href="/runs/${r.run_id}">${r.run_id}</a></td><td>${r.pipeline}</td><td class="${r.interrupted ? 'interrupted' : r.status}">${r.interrupted ? 'interrupted' : r.status}</td><td>${r.started_at}</td><td>${r.interrupted ? '-' : ms(r.duration_ms)}</td><td>${r.steps_done}/${r.steps_total}</td></tr>`)}
 </table></body></html>`;
 }
 
