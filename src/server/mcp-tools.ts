@@ -87,8 +87,10 @@ export const TOOLS: ToolDef[] = [
   {
     name: 'redeploy',
     description: 'Redeploy the runtime with pinned package versions (SYNC … VERIFY, NOTIFY). Use dry_run first.',
-    input: { versions: versions.optional(), versions_from: runId.optional(), dry_run: z.boolean().optional(), resume: runId.optional(), verify_only: z.boolean().optional(), wait_seconds: waitSeconds },
-    argv: (i) => ['redeploy', ...opt(i.versions, '--versions'), ...opt(i.versions_from, '--versions-from'), ...opt(i.resume, '--resume'), ...flag(i.dry_run, '--dry-run'), ...flag(i.verify_only, '--verify-only')],
+    input: { versions: versions.optional(), versions_from: runId.optional(), dry_run: z.boolean().optional(), resume: runId.optional(), verify_only: z.boolean().optional(),
+      allow_unmatched: z.boolean().optional().describe('skip packages the Dockerfile does not pin (e.g. versions_from a release of more packages than the image uses); also with resume after PIN_UNMATCHED'),
+      wait_seconds: waitSeconds },
+    argv: (i) => ['redeploy', ...opt(i.versions, '--versions'), ...opt(i.versions_from, '--versions-from'), ...opt(i.resume, '--resume'), ...flag(i.dry_run, '--dry-run'), ...flag(i.verify_only, '--verify-only'), ...flag(i.allow_unmatched, '--allow-unmatched')],
     mutating: true,
   },
   {
