@@ -153,7 +153,7 @@ describe('gate', () => {
     b.input.end();
     await expect(p2).rejects.toMatchObject({ code: 'GATE_REJECTED', message: expect.stringContaining('not approved') });
     const c = tty();
-    await expect(c.gate.request({ ...req, timeoutMs: 50 })).rejects.toMatchObject({ code: 'GATE_TIMEOUT' });
+    await expect(c.gate.request({ ...req, timeoutMs: 50 })).rejects.toMatchObject({ code: 'GATE_TIMEOUT', message: expect.stringContaining('no answer within 1 s;') });
   });
 
   it('no terminal and no other channel → GATE_UNAVAILABLE naming the fix', async () => {

@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ErrorCode, FerryError } from '../../errors.js';
-import type { Gate, GateDecision, GateRequest } from './types.js';
+import { waitText, type Gate, type GateDecision, type GateRequest } from './types.js';
 
 export interface TtyGateOptions {
   input?: Readable & { isTTY?: boolean };
@@ -44,7 +44,7 @@ export class TtyGate implements Gate {
     const rl = createInterface({ input: this.input, output: this.output, terminal: false });
     try {
       return await new Promise<GateDecision>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new FerryError(ErrorCode.GATE_TIMEOUT, `no answer within ${Math.round(req.timeoutMs / 60000)} min; silence never approves a HIGH_RISK release`, { fix: `ferry release --resume ${req.runId}` })), req.timeoutMs);
+        const timer = setTimeout(() => reject(new FerryError(ErrorCode.GATE_TIMEOUT, `no answer within ${waitText(req.timeoutMs)}; silence never approves a HIGH_RISK release`, { fix: `ferry release --resume ${req.runId}` })), req.timeoutMs);
         const done = (f: () => void): void => {
           clearTimeout(timer);
           f();
