@@ -18,7 +18,7 @@ import { exec as defaultExec, formatCommand, type Exec } from '../util/process.j
 import type { Bump, ClassifiedCommit } from './conventional.js';
 import { parseGateAttestation } from './gate-token.js';
 import { planHash, renderGateMessage, renderPlanTable, sortRows } from './plan.js';
-import { driftGuard, initialData, missingTokenWarnings, releasePackages } from './prepare.js';
+import { driftGuard, initialData, missingForgeToken, missingTokenWarnings, releasePackages } from './prepare.js';
 import { projectRelease, releaseFinalStatus } from './project.js';
 import { buildResult, renderFailure, renderSummary, type ReleaseResult } from './result.js';
 import { scanPackage } from './scan.js';
@@ -129,6 +129,15 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
     const { checkGateAttestationFromConfig } = await import('../adapters/gate/attestation.js');
     approvedPlan = (await checkGateAttestationFromConfig(req.gateAttestation, runId, io.loaded.config.notify, io.loaded.config.release.gate, { env: io.loaded.env, log: io.note })).planHash;
   }
+
+  const forgeToken = missingForgeToken(io.loaded);
+  if (forgeToken && !io.engine.dryRun) {
+    throw new FerryError(ErrorCode.ENV_MISSING, `forge github needs a token in $${forgeToken}, which is not set (checked before the gate, so nobody approves a run that cannot open its PRs)`, {
+      fix: `export ${forgeToken}=<token with contents:write and pull_requests:write>   # then run ferry release again`,
+      details: { env: forgeToken },
+    });
+  }
+  if (forgeToken) io.note(`warning: $${forgeToken} is not set: a real run stops before the gate (forge github needs it for PRs and merges)`);
 
   // 2-3. SCAN and DRIFT GUARD.
   driftGuard(io.loaded);

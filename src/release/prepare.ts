@@ -198,3 +198,12 @@ export function missingTokenWarnings(
   }
   return out;
 }
+
+/**
+ * Pure: the forge's token variable when it is needed and unset. Found only at PR, it would fail the
+ * run after a human approved it and the branches were pushed: a real run stops before the gate.
+ */
+export function missingForgeToken(loaded: Pick<LoadedConfig, 'config' | 'env'>): string | null {
+  const forge = loaded.config.release.forge;
+  return forge.kind === 'github' && !loaded.env[forge.token_env] ? forge.token_env : null;
+}

@@ -110,6 +110,15 @@ describe('ferry release via forge github + Slack gate', () => {
     expect(t.exitCode, t.stderr).toBe(1);
     expect(t.stderr).toContain('GATE_TIMEOUT');
 
+    // No forge token: refused before the scan and the gate, so nobody approves a run that cannot open its PRs.
+    const noToken = await ferry(w.args(['--run-id', 'release-20260225-eeeeee']), { cwd: w.eco.workspace, env: { ...w.env, FERRY_TEST_GH_TOKEN: '' } });
+    expect(noToken.exitCode, noToken.stderr).toBe(1);
+    expect(noToken.stderr).toContain('error[ENV_MISSING]: forge github needs a token in $FERRY_TEST_GH_TOKEN, which is not set');
+    expect(w.slack.posted(CHANNEL).filter((m) => m.text.includes('release-20260225-eeeeee'))).toEqual([]);
+    const dry = await ferry(w.args(['--run-id', 'release-20260225-eeeeee', '--dry-run']), { cwd: w.eco.workspace, env: { ...w.env, FERRY_TEST_GH_TOKEN: '' } });
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stderr).toContain('warning: $FERRY_TEST_GH_TOKEN is not set: a real run stops before the gate');
+
     expect(await w.eco.snapshotRepos()).toEqual(before);
     expect(w.gh.calls.filter((c) => c.method !== 'GET')).toEqual([]);
     for (const n of NAMES) expect((await remoteRefs(w, n)).filter((r) => !r.startsWith('refs/tags/'))).toEqual(['refs/heads/main']);
