@@ -61,6 +61,12 @@ Problems are reported as file:line:col key: what was expected (exit 2); nothing 
       }
       // Deploy decisions that would have nothing to run: warn, not fail (they may never come up).
       if (loaded.config.deploy) warnings.push(...(await import('../deploy/config-warnings.js')).deployConfigWarnings(loaded.config.deploy));
+      const envs = loaded.config.environments ?? {};
+      for (const [name, e] of Object.entries(envs)) {
+        if (name !== e.promote_from && !(e.promote_from in envs)) {
+          warnings.push(`${where(['environments', name])}: promote_from ${JSON.stringify(e.promote_from)} names no environment under environments: (${Object.keys(envs).join(', ')}); ferry promote --env ${name} would find no staging verdict to check`);
+        }
+      }
       for (const w of warnings) ctx.note(`warning: ${w}`);
       if (problems.length > 0) {
         const { ErrorCode, FerryError } = await import('../errors.js');
@@ -74,5 +80,10 @@ Problems are reported as file:line:col key: what was expected (exit 2); nothing 
       ctx.print(`${loaded.path}: ok (${count(graph.names.length, 'package')} in ${count(graph.tiers.length, 'tier')})`);
       // A configured minimum tier can leave a level empty; say so rather than print a bare "tier 4:".
       graph.tiers.forEach((names, i) => ctx.print(`  tier ${i + 1}: ${names.length > 0 ? names.join(', ') : '(empty: no package is configured in this tier)'}`));
+      // The other sections were validated too: say what they hold, so "0 packages" does not read as "nothing checked".
+      const c = loaded.config;
+      if (c.redeploy) ctx.print(`  redeploy: repo ${c.redeploy.repo}, runtime ${c.redeploy.runtime.kind}${c.redeploy.runtime.kind === "docker" ? ` (${count(c.redeploy.runtime.services.length, "service")})` : ""}`);
+      if (c.deploy) ctx.print(`  deploy: ${count(c.deploy.config_repos.length, 'config repo')}, ${count(Object.keys(c.deploy.checks).length, 'health check')}${c.deploy.runtime ? `, runtime ${c.deploy.runtime.kind}` : ''}`);
+      for (const [name, e] of Object.entries(envs)) ctx.print(`  environment ${name}: ${Object.keys(e.services).join(', ') || '(no services)'}`);
     });
 }

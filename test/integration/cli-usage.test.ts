@@ -126,6 +126,20 @@ describe('cli usage errors', () => {
     expect(release.stderr).toContain('error[GRAPH_DRIFT]');
   });
 
+  it('config check lists the other sections it validated, and warns when promote_from names no environment', async () => {
+    const envs = join(eco.workspace, 'envs.yaml');
+    const svc = (c: string) => ({ api: { container: c, image: 'acme/api:latest', health: 'http://127.0.0.1:8080/health' } });
+    writeFileSync(envs, stringify({ version: 1, environments: { preprod: { services: svc('api-pre') }, production: { services: svc('api-prod'), promote_from: 'preprod' }, edge: { services: svc('api-edge') } } }));
+    const r = await ferry(['config', 'check', '--config', envs], { cwd: eco.workspace });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('ok (0 packages in 0 tiers)');
+    expect(r.stdout).toContain('  environment preprod: api');
+    expect(r.stdout).toContain('  environment production: api');
+    // edge (and preprod) promote from the default "staging", which is not configured.
+    expect(r.stderr).toMatch(/envs\.yaml:\d+:\d+ environments\.edge: promote_from "staging" names no environment under environments: \(preprod, production, edge\)/);
+    expect(r.stderr).not.toContain('environments.production: promote_from');
+  });
+
   it('a reader that closes stdout early (| head) ends ferry quietly, without an EPIPE trace', async () => {
     const child = execa('node', [FERRY_BIN, 'config', 'check'], { cwd: eco.workspace, env: { NO_COLOR: '1', CI: 'true' }, reject: false, stdout: 'pipe' });
     child.stdout?.destroy();
