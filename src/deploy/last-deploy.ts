@@ -1,9 +1,9 @@
 // `.ferry/last-deploy.json`: what is deployed now. Read once at analysis, written atomically,
 // updated by the seed's rules: after a successful build (image + config commits), after a
 // successful deployment (code commit), and the timestamp on every deployment.
-import { readFile } from 'node:fs/promises';
 import { ErrorCode, FerryError } from '../errors.js';
 import { writeJsonAtomic } from '../engine/state-store.js';
+import { readTextOrNull } from '../util/fs.js';
 import { quoteArg } from '../util/process.js';
 import type { LastDeployState } from './types.js';
 
@@ -54,13 +54,8 @@ export function normalizeLastDeploy(raw: unknown): LastDeployState {
 
 /** null when the file does not exist (never deployed). @throws STATE_CORRUPT on unreadable JSON. */
 export async function readLastDeploy(path: string): Promise<LastDeployState | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
+  const text = await readTextOrNull(path);
+  if (text === null) return null;
   try {
     return normalizeLastDeploy(JSON.parse(text));
   } catch (e) {

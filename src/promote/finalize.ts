@@ -18,6 +18,7 @@ import { loadRecord, pendingRunId, readExitCode, saveRecord, type SelfDeployReco
 import { isSelf, type SelfIdentity } from './self-detect.js';
 import type { ResolvedService } from './service.js';
 import { latestVerdictPath } from './verdict-store.js';
+import { sleep } from '../util/sleep.js';
 
 export interface FinalizeOptions extends FlowEngine {
   target: ResolvedService;
@@ -66,7 +67,6 @@ export async function hookLogTail(logFile: string, lines = 40): Promise<string> 
   return [`hook log (${logFile}, last ${tail.length} lines):`, ...tail].join('\n');
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const hookCodeOf = (code: number | null): number | null => (code !== null && !Number.isNaN(code) ? code : null);
 type Ctx = StepContext<FinalizeData>;
 

@@ -1,4 +1,5 @@
 // The hook's health loop: poll the health URL until it answers 2xx or the deadline passes.
+import { sleep } from '../util/sleep.js';
 
 export interface HealthLoopResult {
   healthy: boolean;
@@ -8,7 +9,6 @@ export interface HealthLoopResult {
   elapsedMs: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function waitHealthy(url: string, deadlineMs: number, opts: { intervalMs?: number; requestTimeoutMs?: number } = {}): Promise<HealthLoopResult> {
   const started = Date.now();

@@ -1,8 +1,9 @@
 // Where verdicts live: `<verdict_dir>/<service>/<file>` is the latest (what gates read), and
 // `<verdict_dir>/<service>/runs/<run_id>/<file>` keeps every run's verdict as history.
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { readTextOrNull } from '../util/fs.js';
 import { parseVerdict, renderVerdict, VERDICT_FILE, type Verdict, type VerdictInput, type VerdictKind } from './verdict.js';
 
 export function latestVerdictPath(verdictDir: string, service: string, kind: VerdictKind): string {
@@ -33,12 +34,7 @@ export async function writeVerdict(verdictDir: string, v: VerdictInput): Promise
 /** The latest verdict, or null when none was written yet. @throws STATE_CORRUPT on a malformed file. */
 export async function readLatestVerdict(verdictDir: string, service: string, kind: VerdictKind): Promise<(Verdict & { path: string }) | null> {
   const path = latestVerdictPath(verdictDir, service, kind);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
+  const text = await readTextOrNull(path);
+  if (text === null) return null;
   return { ...parseVerdict(text, kind, path), path };
 }

@@ -2,7 +2,8 @@
 // a commit (commit statuses and check runs both count, as on GitHub's merge box).
 
 import { ErrorCode, FerryError } from '../../errors.js';
-import { abortableSleep, githubReason, isHttpError, type GithubClient } from './github-client.js';
+import { abortableSleep } from '../../util/sleep.js';
+import { githubReason, isHttpError, type GithubClient } from './github-client.js';
 
 export type CheckVerdict = 'success' | 'failure' | 'pending';
 

@@ -5,6 +5,7 @@ import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { redact } from '../../engine/redact.js';
+import { sleep } from '../../util/sleep.js';
 
 const GhOctokit = Octokit.plugin(retry, throttling);
 // NOTE: the plugins only add options; typing clients as plain Octokit keeps declarations portable.
@@ -38,23 +39,7 @@ export function isHttpError(e: unknown): e is HttpErrorLike {
   return typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number';
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Sleep that an abort ends early; the abort listener is removed when the sleep ends (no leak per poll). */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * A stand-in for a Bottleneck.Group that only enforces spacing. The throttling plugin calls

@@ -3,7 +3,8 @@
 
 import { ErrorCode, FerryError } from '../../errors.js';
 import type { WorkflowInput, WorkflowRunResult } from './types.js';
-import { abortableSleep as sleep, githubReason, type GithubClient } from './github-client.js';
+import { abortableSleep as sleep } from '../../util/sleep.js';
+import { githubReason, type GithubClient } from './github-client.js';
 
 export interface WorkflowOptions {
   owner: string;

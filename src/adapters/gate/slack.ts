@@ -4,7 +4,8 @@
 
 import type { WebClient } from '@slack/web-api';
 import { ErrorCode, FerryError } from '../../errors.js';
-import { abortableSleep as sleep, waitText, type Gate, type GateDecision, type GateRequest } from './types.js';
+import { abortableSleep as sleep } from '../../util/sleep.js';
+import { waitText, type Gate, type GateDecision, type GateRequest } from './types.js';
 import type { NotifyConfig } from '../../config/sections/notify.js';
 import { createSlackClient, slackReason, slackSettings, type SlackSettings } from './slack-client.js';
 import { replyDecision } from './slack-message.js';

@@ -2,8 +2,8 @@
 // 429/503, abortable, bounded by an absolute deadline. Lookups, publish retries and visibility waits
 // (npm packument, PEP 691 simple index) all go through it so they log and give up the same way.
 
-import { setTimeout as sleepTimer } from 'node:timers/promises';
 import type { FerryError } from '../../errors.js';
+import { abortableSleep } from '../../util/sleep.js';
 
 export interface BackoffPolicy {
   initialMs: number;
@@ -66,15 +66,7 @@ function resolvePolicy(deps: HttpDeps): BackoffPolicy {
   return { ...DEFAULT_BACKOFF, ...deps.policy };
 }
 
-async function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  try {
-    await sleepTimer(ms, undefined, signal ? { signal } : undefined);
-  } catch (e) {
-    // Surface the caller's abort reason, not Node's generic AbortError.
-    if (signal?.aborted) throw signal.reason;
-    throw e;
-  }
-}
+const defaultSleep = abortableSleep;
 
 /**
  * Call `attempt` until it returns {done}. Between tries sleep max(backoff, Retry-After), never past the

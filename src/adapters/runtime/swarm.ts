@@ -5,6 +5,7 @@
 
 import Docker from 'dockerode';
 import { ErrorCode, FerryError } from '../../errors.js';
+import { sleep } from '../../util/sleep.js';
 import { dockerError, statusOf } from './docker-util.js';
 import { planImageUpdate, TERMINAL_UPDATE_STATES, type ServiceSpecLike, type SwarmUpdatePolicy } from './swarm-plan.js';
 
@@ -68,7 +69,6 @@ interface RawTask {
   Status?: { State?: string; Err?: string; ContainerStatus?: { ContainerID?: string }; PortStatus?: { Ports?: Array<{ PublishedPort?: number }> } };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class SwarmRuntime {
   readonly docker: Docker;

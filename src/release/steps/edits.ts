@@ -3,6 +3,7 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readTextOrNull } from '../../util/fs.js';
 import type { Step } from '../../engine/types.js';
 import { insertChangelogSection, renderChangelogSection } from '../../manifest/changelog.js';
 import { pinPackageJsonDeps, setPackageJsonVersion } from '../../manifest/package-json.js';
@@ -11,15 +12,6 @@ import { plural } from '../plan.js';
 import { manifestFile } from '../scan.js';
 import type { ReleaseData, RepoState } from '../types.js';
 import { packageDir, repoOf, unitOf, type Ctx, type ReleaseDeps } from './deps.js';
-
-async function readOrNull(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-}
 
 function manifestPath(ctx: Ctx, pkg: string): string {
   const r = repoOf(ctx, pkg);
@@ -102,7 +94,7 @@ export function changelogStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData>
     run: async (ctx) => {
       const r = repoOf(ctx, pkg);
       const file = path(ctx);
-      const before = await readOrNull(file);
+      const before = await readTextOrNull(file);
       const section = renderChangelogSection(r.new_version, ctx.data.date, ctx.data.commits[pkg] ?? []);
       const after = insertChangelogSection(before, r.new_version, section);
       if (after === before) return { status: 'skipped', detail: 'already_has_version' };
