@@ -37,7 +37,6 @@ if (mode === 'launch') {
     backend: backendFor(rt, target), target, staging, sourceImageId: async () => arg,
     imageExists: async (id) => (await docker.inspectImage(id)) !== null,
     targetIdentity: targetIdentityFn(rt, target, self), self, home: join(dir, '.ferry'), runId: `${runId}-hook`, dryRun: false, hookMode: true,
-    log: (l) => console.log(l),
   });
   console.log(JSON.stringify(r));
   process.exit(r.exit_code);

@@ -107,7 +107,7 @@ export async function promoteCommand(c: CommandEnv, service: string, flags: Prom
       targetIdentity: targetIdentityFn(rt, target, self),
     }),
     target, staging, self,
-    ...flow(c), runId, resume: Boolean(f.resume), hookMode: Boolean(f.hookMode), log: c.log,
+    ...flow(c), runId, resume: Boolean(f.resume), hookMode: Boolean(f.hookMode),
   });
   return { result, exitCode: result.exit_code };
 }

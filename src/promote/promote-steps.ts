@@ -32,10 +32,15 @@ export interface PromoteData {
 
 export interface PromoteDeps {
   backend: PromoteBackend;
+  /** The production (target) service. */
   target: ResolvedService;
+  /** The staging service whose verdict gates this promote. */
   staging: ResolvedService;
+  /** SOURCE_IMAGE: the image id to promote; default: what the staging container runs now. */
   sourceImageId: () => Promise<string | null>;
+  /** Does this image exist on the target host? (nothing is built or pulled) */
   imageExists: (imageId: string) => Promise<boolean>;
+  /** The container/service identity, to refuse restarting ourselves. */
   targetIdentity: () => Promise<{ id: string; name: string } | null>;
   self: SelfIdentity;
   now?: () => Date;

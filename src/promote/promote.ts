@@ -9,11 +9,8 @@ import { join } from 'node:path';
 import { acquireRunLock, type RunLock } from '../engine/lock.js';
 import { openRun, writeResult } from '../engine/run.js';
 import type { RunState, RunStatus } from '../engine/types.js';
-import type { PromoteBackend } from './backend.js';
 import { engineOptions, failedStep, keepErrors, planLines, type FlowEngine } from './pipeline.js';
 import { buildPromoteSteps, promoteDetail, recordPrevious, verifyStaging, writePromoteVerdict, type PromoteData, type PromoteDeps, type PromoteFacts } from './promote-steps.js';
-import type { ResolvedService } from './service.js';
-import type { SelfIdentity } from './self-detect.js';
 import type { VerdictStatus } from './verdict.js';
 
 export { writeDeployVerdict, type DeployVerdictFacts } from './deploy-verdict.js';
@@ -21,27 +18,12 @@ export type { PromoteData } from './promote-steps.js';
 
 export type HookExitCode = 0 | 1 | 2;
 
-export interface PromoteOptions extends FlowEngine {
-  backend: PromoteBackend;
-  /** The production (target) service. */
-  target: ResolvedService;
-  /** The staging service whose verdict gates this promote. */
-  staging: ResolvedService;
-  /** SOURCE_IMAGE: the image id to promote; default: what the staging container runs now. */
-  sourceImageId: () => Promise<string | null>;
-  /** Does this image exist on the target host? (nothing is built or pulled) */
-  imageExists: (imageId: string) => Promise<boolean>;
-  /** The container/service identity, to refuse restarting ourselves. */
-  targetIdentity: () => Promise<{ id: string; name: string } | null>;
-  self: SelfIdentity;
+export interface PromoteOptions extends FlowEngine, PromoteDeps {
   runId: string;
   /** Continue run `runId` from its first step not done (its persisted data wins). */
   resume?: boolean;
   /** Hook mode (self-deploy Phase B): no verdict (finalize writes it), the exit code is the contract. */
   hookMode: boolean;
-  now?: () => Date;
-  /** Unused since the engine port (progress goes through run events); kept for callers. */
-  log?: (line: string) => void;
 }
 
 export interface PromoteResult {
