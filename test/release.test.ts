@@ -191,4 +191,19 @@ describe('release output', () => {
     const cells = renderSummary(result).split('\n').slice(2).map((l) => l.split(' | ').map((c) => c.trim()));
     expect(cells.map((c) => [c[0], c[4]])).toEqual([['a', 'available'], ['b', 'failed (LINT)'], ['c', 'blocked']]);
   });
+
+  it('counts: a gate that stopped the run leaves every repo unattempted (seed: no repos modified); skipped is NOTHING_TO_RELEASE only', () => {
+    const row = (p: string, status: 'PLANNED' | 'NOTHING_TO_RELEASE' = 'PLANNED'): PlanRow => ({ package: p, repo: p, tier: 1, current: '1.0.0', new: '1.1.0', bump: 'minor', commits: 1, status });
+    const repo = (p: string, phase: string, error: string | null) => ({
+      package: p, tier: 1, old_version: '1.0.0', new_version: '1.1.0', bump: 'minor' as const, commits_since_tag: 1, pr_url: null, pr_number: null, tag: null, pypi_status: null, phase, error,
+    });
+    const rows = [row('a'), row('b'), row('c', 'NOTHING_TO_RELEASE')];
+    const hash = 'sha256:' + '0'.repeat(64);
+    const gated = buildResult({ runId: 'r-1', planHash: hash, rows, data: { repos: { a: repo('a', 'PLANNED', null), b: repo('b', 'PLANNED', null) } } as never, dryRun: false, error: { code: 'GATE_TIMEOUT', message: 'no answer', fix: null } as never });
+    expect(gated).toMatchObject({ status: 'FAILED', repos_attempted: 0, repos_succeeded: 0, repos_failed: 0, repos_skipped: 1 });
+    const partial = buildResult({ runId: 'r-1', planHash: hash, rows, data: { repos: { a: repo('a', 'DONE', null), b: repo('b', 'BLOCKED', 'TIER_BLOCKED: x') } } as never, dryRun: false });
+    expect(partial).toMatchObject({ status: 'PARTIAL', repos_attempted: 2, repos_succeeded: 1, repos_failed: 1, repos_skipped: 1 });
+    const dry = buildResult({ runId: 'r-1', planHash: hash, rows, data: { repos: { a: repo('a', 'PLANNED', null), b: repo('b', 'PLANNED', null) } } as never, dryRun: true });
+    expect(dry).toMatchObject({ status: 'DRY_RUN', repos_attempted: 2, repos_failed: 0, repos_skipped: 1 });
+  });
 });

@@ -59,20 +59,25 @@ export function buildResult(input: {
   const details: ReleaseDetail[] = [];
   let ok = 0;
   let failed = 0;
+  let notStarted = 0;
   for (const row of input.rows) {
     const r = input.data?.repos[row.package];
     if (row.status !== 'PLANNED' || !r) {
       if (row.status !== 'PLANNED') details.push(skippedDetail(row));
       continue;
     }
-    if (r.phase === 'DONE') ok++;
+    // Still PLANNED with no error: never started (the gate stopped the run first), so neither
+    // attempted nor failed; the seed: "Gate rejected: no repos modified".
+    const untouched = r.phase === 'PLANNED' && !r.error && !input.dryRun;
+    if (untouched) notStarted++;
+    else if (r.phase === 'DONE') ok++;
     else if (!input.dryRun) failed++;
     details.push({
       repo: r.package, tier: r.tier, old_version: r.old_version, new_version: r.new_version, bump: r.bump, commits_since_tag: r.commits_since_tag,
       pr_url: r.pr_url, pr_number: r.pr_number, tag: r.tag, pypi_status: r.pypi_status, phase: r.phase, error: r.error,
     });
   }
-  const attempted = input.rows.filter((r) => r.status === 'PLANNED').length;
+  const attempted = input.rows.filter((r) => r.status === 'PLANNED').length - notStarted;
   const status = input.dryRun ? 'DRY_RUN' : failed === 0 && !input.error ? 'SUCCESS' : ok > 0 ? 'PARTIAL' : 'FAILED';
   return {
     skill: 'release',
@@ -83,7 +88,7 @@ export function buildResult(input: {
     repos_attempted: attempted,
     repos_succeeded: ok,
     repos_failed: failed,
-    repos_skipped: input.rows.length - attempted,
+    repos_skipped: input.rows.filter((r) => r.status !== 'PLANNED').length,
     details,
     ...(input.error ? { error: input.error } : {}),
   };
