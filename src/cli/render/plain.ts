@@ -52,7 +52,8 @@ export class PlainRenderer implements Renderer {
       case 'gate.approved':
         return s.ok(`✓ gate approved${e.message ? `: ${e.message}` : ''}`);
       case 'gate.rejected':
-        return s.bad(`✗ gate rejected${e.message ? `: ${e.message}` : ''}`);
+        // status carries the error code: only a human's "reject" is a rejection.
+        return s.bad(`✗ gate ${e.status === 'GATE_UNAVAILABLE' ? 'unavailable' : e.status === 'GATE_TIMEOUT' ? 'timed out' : 'rejected'}${e.message ? `: ${e.message}` : ''}`);
       case 'log':
         if (e.level === 'debug' && !this.verbose) return null;
         if (e.level === 'warn') return s.warn(`! ${e.message ?? ''}`);
