@@ -7,7 +7,7 @@ import { InfisicalStore } from '../src/adapters/secrets/infisical.js';
 import { EnvFileStore, readEnvFile } from '../src/adapters/secrets/env-file.js';
 import { formatSyncLine, syncSecrets } from '../src/adapters/secrets/types.js';
 import { redact } from '../src/engine/redact.js';
-import { isFerryError } from '../src/errors.js';
+import { isFerryError, type FerryError } from '../src/errors.js';
 import { startInfisical, type InfisicalSim } from './fixtures/infisical-server.js';
 
 let sim: InfisicalSim;
@@ -43,6 +43,10 @@ describe('InfisicalStore', () => {
     const e = await bad.login().catch((x: unknown) => x);
     expect(isFerryError(e) && e.code).toBe('SECRETS_FAILED');
     expect((e as Error).message).toContain('HTTP 401');
+    expect((e as FerryError).fix).toContain('$INFISICAL_CLIENT_ID / $INFISICAL_CLIENT_SECRET');
+    // The fix names the variables the config reads the credentials from.
+    const named = new InfisicalStore({ addr: sim.url, clientId: sim.clientId, clientSecret: 'wrong-secret', envNames: { clientId: 'OMNI_ID', clientSecret: 'OMNI_SECRET' } });
+    expect(await named.login().catch((x: unknown) => (x as FerryError).fix)).toBe("check $OMNI_ID / $OMNI_SECRET and the identity's project access");
     const down = new InfisicalStore({ addr: 'http://127.0.0.1:1', clientId: 'a', clientSecret: 'bbbb', timeoutMs: 2000 });
     const e2 = await down.login().catch((x: unknown) => x);
     expect(isFerryError(e2) && [e2.code, e2.retryable]).toEqual(['SECRETS_FAILED', true]);

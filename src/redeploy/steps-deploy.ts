@@ -139,7 +139,7 @@ export function secretsStep(env: RedeployEnvContext, deps: RedeployDeps, describ
         if (v === undefined) throw new FerryError(ErrorCode.ENV_MISSING, `${envName} (value for secret ${key}) not set`, { fix: `export ${envName}=…`, details: { missing: envName } });
         values[key] = v;
       }
-      const store = deps.secrets({ addr: env.env[s.addr_env]!, clientId: env.env[s.client_id_env]!, clientSecret: env.env[s.client_secret_env]! });
+      const store = deps.secrets({ addr: env.env[s.addr_env]!, clientId: env.env[s.client_id_env]!, clientSecret: env.env[s.client_secret_env]!, envNames: { clientId: s.client_id_env, clientSecret: s.client_secret_env } });
       const scope = { projectId: s.project_id, environment: s.environment, path: s.secret_path };
       ctx.log.info('Seeding Infisical from config keys...');
       const lines = await syncSecrets(store, values, scope);

@@ -61,7 +61,7 @@ export interface RedeployEnvContext {
 /** Adapters the steps use; injected so tests and the CLI choose implementations. */
 export interface RedeployDeps {
   runtime: () => ContainerRuntime;
-  secrets?: (opts: { addr: string; clientId: string; clientSecret: string }) => SecretsStore;
+  secrets?: (opts: { addr: string; clientId: string; clientSecret: string; envNames?: { clientId: string; clientSecret: string } }) => SecretsStore;
   /** Built lazily in NOTIFY from the sourced env (Slack token/channel may come from the env file). */
   notifier?: (env: Record<string, string>) => Notifier;
   /** Human lines that belong on stdout (seed output patterns). */

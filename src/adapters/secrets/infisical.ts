@@ -10,6 +10,8 @@ export interface InfisicalOptions {
   addr: string;
   clientId: string;
   clientSecret: string;
+  /** The variables the credentials came from, for the fix of a refused login (default Infisical's names). */
+  envNames?: { clientId: string; clientSecret: string };
   timeoutMs?: number;
 }
 
@@ -33,7 +35,7 @@ export class InfisicalStore implements SecretsStore {
     return new FerryError(ErrorCode.SECRETS_FAILED, `Infisical ${what} failed${status ? ` (HTTP ${status})` : ''}: ${body.slice(0, 200)}`, {
       retryable,
       details: { status },
-      fix: status === 401 || status === 403 ? 'check INFISICAL_CLIENT_ID / INFISICAL_CLIENT_SECRET and the identity\'s project access' : undefined,
+      fix: status === 401 || status === 403 ? `check $${this.opts.envNames?.clientId ?? 'INFISICAL_CLIENT_ID'} / $${this.opts.envNames?.clientSecret ?? 'INFISICAL_CLIENT_SECRET'} and the identity's project access` : undefined,
     });
   }
 
