@@ -79,7 +79,7 @@ describe('ferry stage', () => {
   });
 
   it('a check that times out → FAILED verdict that says it did not complete, with the reason', async () => {
-    const envs = environments({ staging: { services: { api: { container: staging, image: `${suite}:staging`, check: ['sleep', '3'], check_timeout_seconds: 1 } } } });
+    const envs = environments({ staging: { services: { api: { container: staging, image: `${suite}:staging`, check: ['sh', '-c', 'echo started-the-check; exec sleep 37'], check_timeout_seconds: 1 } } } });
     const svc = resolveService(envs, 'staging', 'api', dir);
     const r = await runStage({ runtime: rt, svc, home: join(dir, '.ferry'), runId: 'stage-timeout-1', dryRun: false });
     expect(r.status).toBe('FAILED');
@@ -87,6 +87,11 @@ describe('ferry stage', () => {
     expect(parseVerdict(text, 'staging').frontmatter).toMatchObject({ staging_status: 'FAILED', exit_code: -1 });
     expect(text).toContain('Staging test suite FAILED (the check did not run to completion). See details below.');
     expect(text).toContain('timed out after 1000 ms');
+    // What it printed before it hung is kept, and the hung process is stopped, not left in staging.
+    expect(text).toContain('output before it was stopped:\nstarted-the-check');
+    expect(text).toMatch(/the process \(host pid \d+\) was killed/);
+    const ps = await rt.exec(staging, ['ps']);
+    expect(ps.stdout).not.toContain('sleep 37');
   });
 
   it('--dry-run prints the plan and writes nothing', async () => {

@@ -126,7 +126,10 @@ function stageSteps(o: StageOptions, plan: string[]): Step<StageData>[] {
         } catch (e) {
           // A check that cannot even start (missing binary, timeout) is a failed check, with the reason as output.
           exitCode = NO_EXIT_CODE;
-          output = e instanceof Error ? e.message : String(e);
+          // A timed-out check keeps what it printed before it was stopped (the clue to why it hung).
+          const partial = (e as { details?: { stdout?: string; stderr?: string } }).details;
+          const printed = [partial?.stdout ?? '', partial?.stderr ?? ''].filter((x) => x.trim() !== '').join('\n');
+          output = clipCheckOutput([e instanceof Error ? e.message : String(e), printed ? `output before it was stopped:\n${printed}` : ''].filter(Boolean).join('\n'));
         }
         ctx.data.exit_code = exitCode;
         ctx.data.output = output;

@@ -2,6 +2,7 @@
 // codes: unreachable engine → RUNTIME_UNAVAILABLE, build/create/start failures → DEPLOY_FAILED.
 
 import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { ErrorCode, FerryError } from '../../errors.js';
@@ -179,18 +180,29 @@ export class DockerRuntime implements ContainerRuntime {
       out.on('data', (b: Buffer) => chunks.out.push(b));
       err.on('data', (b: Buffer) => chunks.err.push(b));
       this.docker.modem.demuxStream(stream, out, err);
+      const text = (b: Buffer[]): string => Buffer.concat(b).toString('utf8');
       await new Promise<void>((resolve, reject) => {
+        let timedOut = false;
         const timer = setTimeout(() => {
+          // Destroying the stream emits 'close': the timeout, not that close, decides the outcome.
+          timedOut = true;
           (stream as unknown as { destroy?: () => void }).destroy?.();
-          reject(new FerryError(ErrorCode.COMMAND_TIMEOUT, `docker exec ${name} ${argv.join(' ')} timed out after ${timeoutMs} ms`));
+          // Closing the stream does not stop the process in the container: stop it, and keep what it printed.
+          void killExec(ex).then((killed) => {
+            reject(new FerryError(ErrorCode.COMMAND_TIMEOUT, `docker exec ${name} ${argv.join(' ')} timed out after ${timeoutMs} ms; ${killed}`, {
+              details: { stdout: text(chunks.out), stderr: text(chunks.err) },
+            }));
+          });
         }, timeoutMs);
         const done = (): void => {
+          if (timedOut) return;
           clearTimeout(timer);
           resolve();
         };
         stream.on('end', done);
         stream.on('close', done);
         stream.on('error', (e: unknown) => {
+          if (timedOut) return;
           clearTimeout(timer);
           reject(e);
         });
@@ -201,12 +213,9 @@ export class DockerRuntime implements ContainerRuntime {
         await new Promise((r) => setTimeout(r, 20));
         info = await ex.inspect();
       }
-      return {
-        exitCode: info.ExitCode ?? -1,
-        stdout: Buffer.concat(chunks.out).toString('utf8'),
-        stderr: Buffer.concat(chunks.err).toString('utf8'),
-      };
+      return { exitCode: info.ExitCode ?? -1, stdout: text(chunks.out), stderr: text(chunks.err) };
     } catch (e) {
+      if (e instanceof FerryError) throw e;
       if (statusOf(e) === 404) throw new FerryError(ErrorCode.NOT_FOUND, `container ${name} not found`, { cause: e });
       if (statusOf(e) === 409) throw new FerryError(ErrorCode.DEPLOY_FAILED, `container ${name} is not running`, { cause: e });
       throw dockerError(e, ErrorCode.COMMAND_FAILED, `docker exec ${name}`);
@@ -216,4 +225,24 @@ export class DockerRuntime implements ContainerRuntime {
 
 export function createDockerRuntime(opts: DockerRuntimeOptions = {}): DockerRuntime {
   return new DockerRuntime(opts);
+}
+
+/**
+ * The Engine API cannot stop an exec'd process; its host pid (ExecInspect.Pid) can be signalled when
+ * the engine runs on this machine in ferry's pid namespace. /proc/<pid>/cgroup must name the
+ * container: with a remote engine, or ferry itself in a container, the same number may be another
+ * process, which is never signalled. Says what happened.
+ */
+async function killExec(ex: Docker.Exec): Promise<string> {
+  try {
+    const info = await ex.inspect();
+    if (!info.Running) return 'the process had already ended';
+    const pid = info.Pid;
+    const cgroup = await readFile(`/proc/${pid}/cgroup`, 'utf8').catch(() => '');
+    if (!pid || !info.ContainerID || !cgroup.includes(info.ContainerID)) return 'it may still run in the container (ferry cannot reach its process from here): stop it there by hand';
+    process.kill(pid, 'SIGKILL');
+    return `the process (host pid ${pid}) was killed`;
+  } catch (e) {
+    return `it may still run in the container (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): stop it there by hand`;
+  }
 }
