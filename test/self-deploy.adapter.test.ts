@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerRuntime } from '../src/adapters/runtime/docker.js';
 import { SwarmRuntime } from '../src/adapters/runtime/swarm.js';
 import { ErrorCode, FerryError } from '../src/errors.js';
+import { lockTarget } from '../src/promote/target-lock.js';
 import { runFinalize } from '../src/promote/finalize.js';
 import { pidAlive } from '../src/promote/hook-launch.js';
 import { loadRecord } from '../src/promote/self-deploy-record.js';
@@ -145,6 +146,12 @@ describe('self-deploy', () => {
     // Simulate the half-done switch the killed hook left behind.
     await docker.tag(ids.v1!, `${repo}:prod`);
     await docker.recreate(prodName, `${repo}:prod`);
+    // Another run is changing production: finalize does not roll back under it, and says who holds it.
+    const held = await lockTarget(join(dir, '.ferry'), finalizeOpts().target, 'promote other-run');
+    const blocked = await runFinalize(finalizeOpts('sd-killed')).catch((e: unknown) => e);
+    await held.release();
+    expect(blocked).toMatchObject({ code: 'LOCKED', message: expect.stringMatching(/^api \(prod-[0-9a-f]+\) is being changed by another run: .*\(promote other-run\)/) });
+    expect((await docker.inspectContainer(prodName))?.imageId).toBe(ids.v1);
     const f = await runFinalize(finalizeOpts('sd-killed'));
     expect(f.hook_exit_code).toBe(137);
     expect(f.status).toBe('FAILED');

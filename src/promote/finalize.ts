@@ -18,6 +18,7 @@ import { loadRecord, pendingRunId, readExitCode, saveRecord, type SelfDeployReco
 import { isSelf, type SelfIdentity } from './self-detect.js';
 import type { ResolvedService } from './service.js';
 import { latestVerdictPath } from './verdict-store.js';
+import { lockTarget } from './target-lock.js';
 import { sleep } from '../util/sleep.js';
 
 export interface FinalizeOptions extends FlowEngine {
@@ -106,7 +107,13 @@ function finalizeSteps(o: FinalizeOptions, record: SelfDeployRecord): Step<Final
           ctx.log.warn(`${e.code}: ${e.message}`);
           return { detail: 'self_restart_refused', output: { error: serializeError(e) } };
         }
-        const rb = await o.backend.rollback(prev, { autoRolledBack: false });
+        const lock = await lockTarget(o.home, target, `finalize ${ctx.runId}`);
+        let rb: Awaited<ReturnType<PromoteBackend['rollback']>>;
+        try {
+          rb = await o.backend.rollback(prev, { autoRolledBack: false });
+        } finally {
+          await lock.release();
+        }
         d.rolled_back = true;
         d.detail += `; rolled back to ${prev}: ${rb.detail}`;
         return { detail: rb.healthy ? 'rolled_back_healthy' : 'rollback_unhealthy', output: { detail: rb.detail } };

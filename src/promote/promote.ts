@@ -5,9 +5,8 @@
 // 0 healthy · 1 failed before the switch (nothing changed) · 2 unhealthy after the switch (rolled back).
 
 import { ErrorCode, FerryError, isFerryError, type SerializedError } from '../errors.js';
-import { join } from 'node:path';
-import { acquireRunLock, type RunLock } from '../engine/lock.js';
 import { openRun, writeResult } from '../engine/run.js';
+import { lockTarget } from './target-lock.js';
 import type { RunState, RunStatus } from '../engine/types.js';
 import { engineOptions, failedStep, keepErrors, planLines, type FlowEngine } from './pipeline.js';
 import { buildPromoteSteps, promoteDetail, recordPrevious, verifyStaging, writePromoteVerdict, type PromoteData, type PromoteDeps, type PromoteFacts } from './promote-steps.js';
@@ -110,25 +109,11 @@ export async function runPromote(o: PromoteOptions): Promise<PromoteResult> {
   const holder: { error: unknown } = { error: null };
   // One switch at a time per container/service: two promotes (or a promote and a redeploy) of the
   // same one would recreate it under each other and both roll back.
-  const targetLock = o.dryRun ? null : await lockTarget(o);
+  const targetLock = o.dryRun ? null : await lockTarget(o.home, o.target, `promote ${o.runId}`);
   try {
     return await promoteLocked(o, deps, data, build, holder);
   } finally {
     await targetLock?.release();
-  }
-}
-
-/** The lock redeploy also takes for a local container (same path), or a per-host/service one. @throws LOCKED */
-async function lockTarget(o: PromoteOptions): Promise<RunLock> {
-  const { spec } = o.target;
-  const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, '_');
-  const kind = spec.runtime === 'swarm' ? 'services' : 'containers';
-  const name = spec.host ? `${safe(spec.host)}--${safe(spec.container)}` : safe(spec.container);
-  try {
-    return await acquireRunLock(join(o.home, 'locks', kind, name), `promote ${o.runId}`);
-  } catch (e) {
-    if (!isFerryError(e) || e.code !== ErrorCode.LOCKED) throw e;
-    throw new FerryError(ErrorCode.LOCKED, `${o.target.service} (${spec.container}) is being changed by another run: ${e.message}`, { fix: e.fix ?? undefined, details: e.details });
   }
 }
 
