@@ -1,30 +1,20 @@
 // Shared setup for the promote/stage/swarm/self-deploy tests: distinct busybox images (healthy or
 // with a failing /health), and ferry.yaml-shaped environments parsed through the real schema.
 
-import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { environmentsSchema, type EnvironmentsConfig } from '../src/config/sections/environments.js';
-import { makeBusyboxContext, TEST_LABEL } from './fixtures/docker-images.js';
+import { buildBusyboxImage } from './fixtures/docker-images.js';
 
 /** Build a busybox httpd image whose content differs by `marker`; `healthy: false` drops /www/health (404). */
-export async function buildMarkedImage(docker: Docker, tag: string, suite: string, marker: string, healthy = true): Promise<string> {
-  const dir = makeBusyboxContext();
-  try {
-    writeFileSync(join(dir, 'www', 'version'), `${marker}\n`);
-    if (!healthy) unlinkSync(join(dir, 'www', 'health'));
-    const stream = await docker.buildImage({ context: dir, src: ['Dockerfile', 'busybox', 'tools', 'www'] }, { t: tag, labels: { [TEST_LABEL]: suite }, rm: true });
-    await new Promise<void>((resolve, reject) =>
-      docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
-        const bad = out?.find((e) => e.error);
-        if (err || bad) reject(err ?? new Error(bad?.error));
-        else resolve();
-      }),
-    );
-    return (await docker.getImage(tag).inspect()).Id;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+export function buildMarkedImage(docker: Docker, tag: string, suite: string, marker: string, healthy = true): Promise<string> {
+  return buildBusyboxImage(docker, tag, suite, {
+    customize: (dir) => {
+      writeFileSync(join(dir, 'www', 'version'), `${marker}\n`);
+      if (!healthy) unlinkSync(join(dir, 'www', 'health'));
+    },
+  });
 }
 
 export function environments(raw: unknown): EnvironmentsConfig {
