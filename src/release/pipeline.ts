@@ -83,13 +83,16 @@ async function scanAll(git: Git, pkgs: readonly ReleasePackage[], io: ReleaseIo,
   const tracking = `refs/remotes/${remote}/${cfg.main_branch}`;
   const dirs = [...new Set(pkgs.map((p) => p.repoDir))];
   const refOf = await mapLimit(dirs, SCAN_CONCURRENCY, async (dir) => {
-    const hasRemote = await git.hasRemote(dir, remote);
+    // Without a fetch (dry run) the tracking ref alone says what the remote last had.
+    const hasRemote = fetch ? await git.hasRemote(dir, remote) : true;
     if (fetch && hasRemote) await git.fetch(dir, remote);
-    if (!(hasRemote && (await git.revParse(dir, tracking)))) return 'HEAD';
+    const local = `refs/heads/${cfg.main_branch}`;
+    // One read for both refs: the scan's git calls per repo are what planning a large ecosystem costs.
+    const shas = hasRemote ? await git.refShas(dir, [tracking, local]) : new Map<string, string>();
+    if (!shas.has(tracking)) return 'HEAD';
     // The release is cut from the remote: local commits that were never pushed are not in it. Say so,
     // or "nothing to release" after a forgotten push reads as if the commits were not there.
-    const local = `refs/heads/${cfg.main_branch}`;
-    if (await git.revParse(dir, local)) {
+    if (shas.has(local) && shas.get(local) !== shas.get(tracking)) {
       const unpushed = (await git.log(dir, `${tracking}..${local}`)).length;
       if (unpushed > 0) {
         const name = relative(io.loaded.workspaceDir, dir) || '.';

@@ -38,6 +38,17 @@ export class Git {
     return r.exitCode === 0 ? r.stdout.trim() : null;
   }
 
+  /** Commit shas of several branch refs in one call (`refs/heads/…`, `refs/remotes/…`); missing ones are absent. */
+  async refShas(cwd: string, refs: readonly string[]): Promise<Map<string, string>> {
+    const out = await this.out(cwd, ['for-each-ref', '--format=%(refname) %(objectname)', ...refs]);
+    const shas = new Map<string, string>();
+    for (const line of out.split('\n')) {
+      const [ref, sha] = line.trim().split(' ');
+      if (ref && sha && refs.includes(ref)) shas.set(ref, sha);
+    }
+    return shas;
+  }
+
   async tags(cwd: string, glob: string): Promise<string[]> {
     const out = await this.out(cwd, ['tag', '--list', glob]);
     return out.split('\n').map((t) => t.trim()).filter(Boolean);
