@@ -3,10 +3,10 @@
 // and a lock left by a dead process (kill -9) is taken over at once instead of after a stale timeout.
 import { hostname } from 'node:os';
 import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
-import { ErrorCode, FerryError } from '../errors.js';
+import { ErrorCode, FerryError, isFerryError } from '../errors.js';
 
 export interface LockHolder {
   pid: number;
@@ -91,6 +91,21 @@ async function olderThan(path: string, ms: number): Promise<boolean> {
     return Date.now() - (await stat(path)).mtimeMs > ms;
   } catch {
     return true;
+  }
+}
+
+/**
+ * One change at a time per runtime object, across pipelines: redeploy, promote and finalize all lock
+ * `<home>/locks/<kind>/<name>` before recreating a container or updating a Swarm service.
+ * `what` starts the LOCKED message ("container web is being recreated").
+ * @throws LOCKED "<what> by another run: <holder>"
+ */
+export async function acquireResourceLock(home: string, kind: 'containers' | 'services', name: string, holder: string, what: string): Promise<RunLock> {
+  try {
+    return await acquireRunLock(join(home, 'locks', kind, name.replace(/[^A-Za-z0-9._-]/g, '_')), holder);
+  } catch (e) {
+    if (!isFerryError(e) || e.code !== ErrorCode.LOCKED) throw e;
+    throw new FerryError(ErrorCode.LOCKED, `${what} by another run: ${e.message}`, { fix: e.fix ?? undefined, details: e.details });
   }
 }
 

@@ -3,8 +3,8 @@
 
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ErrorCode, FerryError, isFerryError } from '../errors.js';
-import { acquireRunLock, type RunLock } from '../engine/lock.js';
+import { ErrorCode, FerryError } from '../errors.js';
+import { acquireResourceLock, type RunLock } from '../engine/lock.js';
 import type { ContainerRuntime } from '../adapters/runtime/types.js';
 import type { Step, StepContext, StepOutcome } from '../engine/types.js';
 import { formatSyncLine, syncSecrets } from '../adapters/secrets/types.js';
@@ -61,12 +61,7 @@ async function lockContainers(env: RedeployEnvContext, names: string[], runId: s
   const held: RunLock[] = [];
   try {
     for (const name of [...new Set(names)].sort()) {
-      try {
-        held.push(await acquireRunLock(join(env.stateDir, 'locks', 'containers', name), `redeploy ${runId} DEPLOY`));
-      } catch (e) {
-        if (!isFerryError(e) || e.code !== ErrorCode.LOCKED) throw e;
-        throw new FerryError(ErrorCode.LOCKED, `container ${name} is being recreated by another run: ${e.message}`, { fix: e.fix ?? undefined, details: e.details });
-      }
+      held.push(await acquireResourceLock(env.stateDir, 'containers', name, `redeploy ${runId} DEPLOY`, `container ${name} is being recreated`));
     }
     return held;
   } catch (e) {
