@@ -118,7 +118,7 @@ function actionStep(env: DeployEnv, s: PlannedStep, i: number): Step<DeployData>
           .exec(s.argv[0]!, s.argv.slice(1), { cwd: d.root, failCode: ErrorCode.DEPLOY_FAILED, fix: `cd ${quoteArg(d.root)} && ${s.text}   # fix the failure, then: ${rerun}` })
           .catch((e: unknown) => {
             // The program is not installed: say so, instead of "exited -1 … spawn just ENOENT".
-            if (e instanceof FerryError && (e.details as { exitCode?: number } | undefined)?.exitCode === -1 && /\bENOENT\b/.test(e.message)) {
+            if (e instanceof FerryError && (e.details as { notFound?: boolean } | undefined)?.notFound) {
               throw new FerryError(ErrorCode.DEPLOY_FAILED, `${s.argv[0]!}: command not found (not on PATH, or not in ${d.root}); ${s.text} could not start`, {
                 fix: `install ${s.argv[0]!} (check: command -v ${quoteArg(s.argv[0]!)}), or change the command in deploy.actions of ferry.yaml; then: ${rerun}`,
                 cause: e,
