@@ -6,7 +6,7 @@ import { ErrorCode, FerryError } from '../errors.js';
 import { openRun, writeResult } from '../engine/run.js';
 import type { RunStatus, Step, StepContext } from '../engine/types.js';
 import type { ContainerRuntime } from '../adapters/runtime/types.js';
-import { formatCommand } from '../util/process.js';
+import { formatCommand, stripAnsi } from '../util/process.js';
 import { engineOptions, exec, edit, keepErrors, note, planLines, type FlowEngine } from './pipeline.js';
 import { fillArgv, type ResolvedService } from './service.js';
 import { historyVerdictPath, latestVerdictPath, readLatestVerdict, writeVerdict } from './verdict-store.js';
@@ -55,16 +55,13 @@ export const NO_EXIT_CODE = -1;
 
 /** Check output kept in the run state and the verdict: its last 64 KiB (test summaries come last). */
 export const MAX_CHECK_OUTPUT = 64 * 1024;
-// CSI / OSC escape sequences (colours, cursor moves) a check prints for a terminal.
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
 
 /**
  * Pure: the check output as the verdict shows it: escape sequences stripped (the verdict is
  * markdown, not a terminal) and only the last `max` bytes, with a note of how much was cut.
  */
 export function clipCheckOutput(text: string, max = MAX_CHECK_OUTPUT): string {
-  const clean = text.replace(ANSI, '').replace(/\r\n/g, '\n');
+  const clean = stripAnsi(text).replace(/\r\n/g, '\n');
   const bytes = Buffer.byteLength(clean, 'utf8');
   if (bytes <= max) return clean;
   let tail = Buffer.from(clean, 'utf8').subarray(bytes - max).toString('utf8').replace(/^\uFFFD+/, '');

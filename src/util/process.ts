@@ -57,9 +57,14 @@ export function formatCommand(file: string, args: readonly string[]): string {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
 
+/** Text without terminal escape sequences (for error messages, verdicts: not a terminal). */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
 /** Last `n` lines of output without terminal escapes, for error messages (LINT_FAILED with the output tail…). */
 export function tail(text: string, n = 20): string {
-  const lines = text.replace(ANSI, '').replace(/\r(?!\n)/g, '\n').trimEnd().split('\n');
+  const lines = stripAnsi(text).replace(/\r(?!\n)/g, '\n').trimEnd().split('\n');
   return lines.slice(-n).join('\n');
 }
 
