@@ -175,19 +175,28 @@ export class SwarmRuntime {
   }
 
   /** Poll until the update that started after `since` reaches a terminal state. @throws DEPLOY_FAILED on timeout */
-  private async waitUpdate(name: string, since: string | null, timeoutMs: number, pollMs: number): Promise<SwarmServiceInfo> {
-    const deadline = Date.now() + timeoutMs;
+  private waitUpdate(name: string, since: string | null, timeoutMs: number, pollMs: number): Promise<SwarmServiceInfo> {
+    return this.pollService(
+      name,
+      (s) => s.updateStartedAt !== null && s.updateStartedAt !== since && s.updateState !== null && TERMINAL_UPDATE_STATES.has(s.updateState),
+      { timeoutMs, pollMs },
+      (s) => `did not converge within ${Math.round(timeoutMs / 1000)}s (update state ${s.updateState ?? 'none'})`,
+    );
+  }
+
+  /** Inspect `name` every `pollMs` until `done`. @throws NOT_FOUND; DEPLOY_FAILED "swarm service <name> <late(s)>" at the deadline */
+  private async pollService(name: string, done: (s: SwarmServiceInfo) => boolean, o: { timeoutMs: number; pollMs: number }, late: (s: SwarmServiceInfo) => string): Promise<SwarmServiceInfo> {
+    const deadline = Date.now() + o.timeoutMs;
     for (;;) {
       const s = await this.mustInspect(name);
-      const fresh = s.updateStartedAt !== null && s.updateStartedAt !== since;
-      if (fresh && s.updateState && TERMINAL_UPDATE_STATES.has(s.updateState)) return s;
+      if (done(s)) return s;
       if (Date.now() > deadline) {
-        throw new FerryError(ErrorCode.DEPLOY_FAILED, `swarm service ${name} did not converge within ${Math.round(timeoutMs / 1000)}s (update state ${s.updateState ?? 'none'})`, {
+        throw new FerryError(ErrorCode.DEPLOY_FAILED, `swarm service ${name} ${late(s)}`, {
           fix: `docker service ps ${name} --no-trunc`,
           details: { update_state: s.updateState, message: s.updateMessage },
         });
       }
-      await sleep(pollMs);
+      await sleep(o.pollMs);
     }
   }
 
@@ -242,19 +251,13 @@ export class SwarmRuntime {
    * ferry started: until then the converged state can still change (monitor window, auto rollback).
    * @throws NOT_FOUND, DEPLOY_FAILED (still in flight at the deadline)
    */
-  async waitSettled(name: string, opts: { timeoutMs: number; pollMs?: number }): Promise<SwarmServiceInfo> {
-    const deadline = Date.now() + opts.timeoutMs;
-    for (;;) {
-      const s = await this.mustInspect(name);
-      if (s.updateState === null || TERMINAL_UPDATE_STATES.has(s.updateState)) return s;
-      if (Date.now() > deadline) {
-        throw new FerryError(ErrorCode.DEPLOY_FAILED, `swarm service ${name} is still ${s.updateState} after ${Math.round(opts.timeoutMs / 1000)}s`, {
-          fix: `docker service ps ${name} --no-trunc`,
-          details: { update_state: s.updateState, message: s.updateMessage },
-        });
-      }
-      await sleep(opts.pollMs ?? 250);
-    }
+  waitSettled(name: string, opts: { timeoutMs: number; pollMs?: number }): Promise<SwarmServiceInfo> {
+    return this.pollService(
+      name,
+      (s) => s.updateState === null || TERMINAL_UPDATE_STATES.has(s.updateState),
+      { timeoutMs: opts.timeoutMs, pollMs: opts.pollMs ?? 250 },
+      (s) => `is still ${s.updateState} after ${Math.round(opts.timeoutMs / 1000)}s`,
+    );
   }
 
   /** Old tasks can take a moment to leave `running` after the update is marked done. */
