@@ -3,7 +3,8 @@
 
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { eventsFile, resultFile } from '../engine/paths.js';
 import type { Git } from '../adapters/git/git.js';
 import { listStates } from '../engine/state-store.js';
 import type { RunState } from '../engine/types.js';
@@ -17,7 +18,7 @@ export const STALE_MS = 24 * 60 * 60 * 1000;
 
 /** Whether a run id has left traces of a run (events, result) even without a state file. */
 function traces(home: string, id: string): boolean {
-  return existsSync(join(home, 'runs', id)) || existsSync(join(home, 'results', id));
+  return existsSync(dirname(eventsFile(home, id))) || existsSync(dirname(resultFile(home, id, 'release')));
 }
 
 /**
@@ -31,27 +32,26 @@ function traces(home: string, id: string): boolean {
  */
 export async function checkStale(home: string, runId: string, explicit: boolean, note: (m: string) => void, now: Date, dryRun = false): Promise<string> {
   const listed = (await listStates(home)).filter((s) => s.pipeline === 'release');
-  const states = new Map<string, RunState<ReleaseData> | null>();
+  // Archived runs count by id alone; only the active ones are read (status, steps, staleness).
+  const archived = new Set(listed.filter((s) => s.archived).map((s) => s.runId));
+  const active = new Map<string, { state: RunState<ReleaseData> | null; stale: boolean }>();
   for (const s of listed) {
+    if (s.archived) continue;
     let state: RunState<ReleaseData> | null = null;
     try {
       state = JSON.parse(await readFile(s.path, 'utf8')) as RunState<ReleaseData>;
     } catch {
       /* a corrupt file is reported when someone resumes it */
     }
-    if (!s.archived) {
-      states.set(s.runId, state);
-      if (now.getTime() - s.mtimeMs > STALE_MS && state?.status !== 'completed') {
-        note(`warning: release run ${s.runId} is stale (not completed, last updated ${new Date(s.mtimeMs).toISOString()}); starting a new run`);
-      }
-    }
+    const stale = now.getTime() - s.mtimeMs > STALE_MS && state?.status !== 'completed';
+    if (stale) note(`warning: release run ${s.runId} is stale (not completed, last updated ${new Date(s.mtimeMs).toISOString()}); starting a new run`);
+    active.set(s.runId, { state, stale });
   }
-  const archived = new Set(listed.filter((s) => s.archived).map((s) => s.runId));
-  const mtime = new Map(listed.filter((s) => !s.archived).map((s) => [s.runId, s.mtimeMs]));
   const usedBecause = (id: string): string | null => {
     if (archived.has(id)) return 'already completed (archived)';
-    if (states.get(id)?.status === 'completed') return 'already completed';
-    if (states.has(id)) return now.getTime() - (mtime.get(id) ?? 0) > STALE_MS ? 'is stale' : null;
+    const a = active.get(id);
+    if (a?.state?.status === 'completed') return 'already completed';
+    if (a) return a.stale ? 'is stale' : null;
     return traces(home, id) ? 'was already used (its events or result exist)' : null;
   };
   const skipped: string[] = [];
@@ -62,7 +62,7 @@ export async function checkStale(home: string, runId: string, explicit: boolean,
       skipped.push(`release run ${id} ${why}`);
       continue;
     }
-    const state = states.get(id);
+    const state = active.get(id)?.state;
     if (state && !dryRun && Object.values(state.steps ?? {}).some((r) => r.status !== 'pending')) {
       throw new FerryError(ErrorCode.USAGE, `release run ${id} already exists (${state.status}); resume it instead of starting it again`, {
         fix: `ferry release --resume ${id}${explicit ? '   # or pick another --run-id' : ''}`,
