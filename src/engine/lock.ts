@@ -115,6 +115,7 @@ export async function acquireResourceLock(home: string, kind: 'containers' | 'se
  */
 export async function liveHolder(target: string): Promise<LockHolder | null> {
   const holder = await readHolder(`${target}.lock.owner.json`);
-  if (!holder) return null;
+  // A record without a pid (truncated, hand-edited) names no process that could hold the lock.
+  if (!holder || typeof holder.pid !== 'number') return null;
   return holder.host !== hostname() || alive(holder.pid) ? holder : null;
 }

@@ -41,18 +41,19 @@ export function dashboardApp(home: string, bindHost = '127.0.0.1'): Hono {
     return browser ? c.html(errorPage(e.message, e.fix), status) : c.json({ error: e.toJSON() }, status);
   });
   app.use('/runs/:id/*', async (c, next) => (SAFE_ID.test(c.req.param('id') ?? '') ? next() : c.text('bad run id', 400)));
-  app.get('/', async (c) => c.html(runsPage(await listRuns(home), (await pendingGates(home)).length)));
+  app.get('/', async (c) => c.html(runsPage(await listRuns(home), (await pendingGates(home)).waiting.length)));
   app.get('/gates', async (c) => {
     // A run killed at its first gate has no state yet (nothing was changed): it starts again; else resume.
+    const { waiting, abandoned: stopped } = await pendingGates(home);
     const abandoned = await Promise.all(
-      (await pendingGates(home, false)).map(async (g) => ({
+      stopped.map(async (g) => ({
         gate: g,
         command: (await stat(stateFile(home, 'release', g.run_id)).then(() => true, () => false)) ? `ferry release --resume ${g.run_id}` : 'ferry release',
       })),
     );
-    return c.html(gatesPage(await pendingGates(home), abandoned));
+    return c.html(gatesPage(waiting, abandoned));
   });
-  app.get('/api/gates', async (c) => c.json({ gates: await pendingGates(home) }));
+  app.get('/api/gates', async (c) => c.json({ gates: (await pendingGates(home)).waiting }));
   // A decision names the plan hash the person reviewed: a changed plan cannot be approved by a stale page.
   app.post('/gates/:id/decide', async (c) => {
     const id = c.req.param('id');
@@ -99,13 +100,13 @@ export function dashboardApp(home: string, bindHost = '127.0.0.1'): Hono {
   return app;
 }
 
-/** Gates still `pending` whose run is (waiting = true) or is not (false) alive and waiting. */
-async function pendingGates(home: string, waiting = true): Promise<GateFile[]> {
+/** Gates still `pending`, split by whether their run is alive and waiting on them (read once). */
+async function pendingGates(home: string): Promise<{ waiting: GateFile[]; abandoned: GateFile[] }> {
   const names = await readdir(join(home, 'gates')).catch(() => [] as string[]);
   const gates = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => readGate(home, n.slice(0, -5))));
   const pending = gates.filter((g): g is GateFile => g?.status === 'pending');
   const alive = await Promise.all(pending.map((g) => gateWaiting(home, g.run_id)));
-  return pending.filter((_, i) => alive[i] === waiting);
+  return { waiting: pending.filter((_, i) => alive[i]), abandoned: pending.filter((_, i) => !alive[i]) };
 }
 
 export interface DashboardHandle {

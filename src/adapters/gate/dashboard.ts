@@ -2,11 +2,11 @@
 // `ferry dashboard` shows it with Approve / Reject. A decision must name the plan hash it saw, so a
 // stale page can never approve a changed plan. Silence times out; it never approves.
 import { readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, FerryError } from '../../errors.js';
 import { writeJsonAtomic } from '../../engine/state-store.js';
+import { liveHolder } from '../../engine/lock.js';
 import { stateFile } from '../../engine/paths.js';
 import { localGateToken } from './tty.js';
 import { waitText, type Gate, type GateDecision, type GateRequest } from './types.js';
@@ -39,19 +39,7 @@ export async function readGate(home: string, runId: string): Promise<GateFile | 
  * approving that would approve nothing. Another host's lock holder cannot be checked: assume alive.
  */
 export async function gateWaiting(home: string, runId: string): Promise<boolean> {
-  try {
-    const owner = JSON.parse(await readFile(`${stateFile(home, 'release', runId)}.lock.owner.json`, 'utf8')) as { pid?: unknown; host?: unknown };
-    if (typeof owner.pid !== 'number') return false;
-    if (owner.host !== hostname()) return true;
-    try {
-      process.kill(owner.pid, 0);
-      return true;
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  } catch {
-    return false;
-  }
+  return (await liveHolder(stateFile(home, 'release', runId))) !== null;
 }
 
 /**
