@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { plural } from '../util/text.js';
 
 // `file:line:col key` for a key path of the config file, as the schema errors print it.
 async function keyLocator(file: string): Promise<(path: (string | number)[]) => string> {
@@ -76,14 +77,13 @@ Problems are reported as file:line:col key: what was expected (exit 2); nothing 
         });
       }
       ctx.result({ ok: true, path: loaded.path, tiers: graph.tiers, warnings });
-      const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
-      ctx.print(`${loaded.path}: ok (${count(graph.names.length, 'package')} in ${count(graph.tiers.length, 'tier')})`);
+      ctx.print(`${loaded.path}: ok (${plural(graph.names.length, 'package')} in ${plural(graph.tiers.length, 'tier')})`);
       // A configured minimum tier can leave a level empty; say so rather than print a bare "tier 4:".
       graph.tiers.forEach((names, i) => ctx.print(`  tier ${i + 1}: ${names.length > 0 ? names.join(', ') : '(empty: no package is configured in this tier)'}`));
       // The other sections were validated too: say what they hold, so "0 packages" does not read as "nothing checked".
       const c = loaded.config;
-      if (c.redeploy) ctx.print(`  redeploy: repo ${c.redeploy.repo}, runtime ${c.redeploy.runtime.kind}${c.redeploy.runtime.kind === "docker" ? ` (${count(c.redeploy.runtime.services.length, "service")})` : ""}`);
-      if (c.deploy) ctx.print(`  deploy: ${count(c.deploy.config_repos.length, 'config repo')}, ${count(Object.keys(c.deploy.checks).length, 'health check')}${c.deploy.runtime ? `, runtime ${c.deploy.runtime.kind}` : ''}`);
+      if (c.redeploy) ctx.print(`  redeploy: repo ${c.redeploy.repo}, runtime ${c.redeploy.runtime.kind}${c.redeploy.runtime.kind === 'docker' ? ` (${plural(c.redeploy.runtime.services.length, 'service')})` : ''}`);
+      if (c.deploy) ctx.print(`  deploy: ${plural(c.deploy.config_repos.length, 'config repo')}, ${plural(Object.keys(c.deploy.checks).length, 'health check')}${c.deploy.runtime ? `, runtime ${c.deploy.runtime.kind}` : ''}`);
       for (const [name, e] of Object.entries(envs)) ctx.print(`  environment ${name}: ${Object.keys(e.services).join(', ') || '(no services)'}`);
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { plural } from '../util/text.js';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -30,8 +31,7 @@ Examples:
       }
       const r = await initWorkspace({ dir, force: Boolean(o.force) });
       ctx.result(r);
-      const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
-      ctx.print(`wrote ${r.configPath} (${count(r.packages.length, 'package')} in ${count(r.tiers.length, 'tier')})`);
+      ctx.print(`wrote ${r.configPath} (${plural(r.packages.length, 'package')} in ${plural(r.tiers.length, 'tier')})`);
       r.tiers.forEach((names, i) => ctx.print(`  tier ${i + 1}: ${names.join(', ')}`));
       for (const w of r.warnings) ctx.note(`warning: ${w}`);
       if (r.gitignore.added) ctx.print(`added .ferry/ to ${r.gitignore.path}`);

@@ -2,6 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import type { PlanRow } from './types.js';
+import { plural } from '../util/text.js';
 
 /** JSON with object keys sorted at every level: the same data always gives the same text. */
 export function canonicalJson(value: unknown): string {
@@ -23,11 +24,6 @@ export function sortRows(rows: readonly PlanRow[]): PlanRow[] {
 /** `sha256:<hex>` of the canonical JSON of the sorted rows (no timestamps in it). */
 export function planHash(rows: readonly PlanRow[]): string {
   return 'sha256:' + createHash('sha256').update(canonicalJson(sortRows(rows))).digest('hex');
-}
-
-/** `1 commit`, `2 commits`: counts in release output agree with their noun. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function table(header: string[], body: string[][]): string {

@@ -8,7 +8,7 @@ import type { Step } from '../../engine/types.js';
 import { insertChangelogSection, renderChangelogSection } from '../../manifest/changelog.js';
 import { pinPackageJsonDeps, setPackageJsonVersion } from '../../manifest/package-json.js';
 import { pinPyprojectDeps, setPyprojectVersion, type PinChange } from '../../manifest/pyproject.js';
-import { plural } from '../plan.js';
+import { plural } from '../../util/text.js';
 import { manifestFile } from '../scan.js';
 import type { ReleaseData, RepoState } from '../types.js';
 import { packageDir, repoOf, unitOf, type Ctx, type ReleaseDeps } from './deps.js';
