@@ -66,15 +66,13 @@ function resolvePolicy(deps: HttpDeps): BackoffPolicy {
   return { ...DEFAULT_BACKOFF, ...deps.policy };
 }
 
-const defaultSleep = abortableSleep;
-
 /**
  * Call `attempt` until it returns {done}. Between tries sleep max(backoff, Retry-After), never past the
  * deadline; one last try happens at the deadline, then `onGiveUp`. Abort rejects with the signal's reason.
  */
 export async function retryLoop<T>(attempt: (n: number) => Promise<AttemptResult<T>>, opts: RetryOptions, deps: HttpDeps = {}): Promise<T> {
   const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? defaultSleep;
+  const sleep = deps.sleep ?? abortableSleep;
   const policy = resolvePolicy(deps);
   for (let n = 1; ; n++) {
     opts.signal?.throwIfAborted();
