@@ -2,10 +2,11 @@
 // 0 success / dry run / nothing to do, 1 run failed or partial, 2 bad usage or config.
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
-import { isFerryError, serializeError } from '../errors.js';
+import { ErrorCode, FerryError, isFerryError, serializeError } from '../errors.js';
 import { addSecretsFromEnv, redact } from '../engine/redact.js';
 import { CliContext, type Register } from './context.js';
 import { COMMANDS } from './commands.js';
+import { makeStyle, type Style } from './render/style.js';
 
 export function buildProgram(): { program: Command; ctx: CliContext } {
   const program = new Command('ferry');
@@ -60,11 +61,19 @@ function usageError(text: string, path: string): void {
   const message = suggested ? `${what}; did you mean ${suggested}?` : what;
   const here = path ? `ferry ${path}` : 'ferry';
   const fix = suggested && what.startsWith('unknown command') ? `${here} ${suggested} --help` : `${here} --help`;
-  if (wantsJson(process.argv)) {
-    process.stdout.write(JSON.stringify({ ok: false, error: { code: 'USAGE', message, fix, retryable: false, details: {} } }) + '\n');
-  } else {
-    process.stderr.write(`error[USAGE]: ${message}\n  fix: ${fix}\n`);
+  printFerryError(new FerryError(ErrorCode.USAGE, message, { fix }), wantsJson(process.argv), PLAIN);
+}
+
+const PLAIN = makeStyle(false);
+
+/** A FerryError the way every command reports one: the `{ ok: false, error }` line under --json, else `error[CODE]: …` and its fix. */
+function printFerryError(e: FerryError, json: boolean, style: Style): void {
+  if (json) {
+    process.stdout.write(JSON.stringify({ ok: false, error: serializeError(e) }) + '\n');
+    return;
   }
+  process.stderr.write(`${style.bad(`error[${e.code}]`)}: ${redact(e.message)}\n`);
+  if (e.fix) process.stderr.write(`  ${style.dim('fix:')} ${redact(e.fix)}\n`);
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -92,11 +101,7 @@ function report(e: unknown, ctx: CliContext): number {
   }
   const json = safeJson(ctx);
   if (isFerryError(e)) {
-    if (json) process.stdout.write(JSON.stringify({ ok: false, error: serializeError(e) }) + '\n');
-    else {
-      process.stderr.write(`${ctx.style.bad(`error[${e.code}]`)}: ${redact(e.message)}\n`);
-      if (e.fix) process.stderr.write(`  ${ctx.style.dim('fix:')} ${redact(e.fix)}\n`);
-    }
+    printFerryError(e, json, ctx.style);
     return e.exitCode;
   }
   const msg = redact(e instanceof Error ? (e.stack ?? e.message) : String(e));
