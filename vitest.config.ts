@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // One private copy of the build per test run (see test/global-setup.ts); workers inherit the env.
-process.env.FERRY_TEST_BUILD_DIR ??= join(fileURLToPath(new URL('.', import.meta.url)), '.test-build', String(process.pid));
+process.env.FERRY_TEST_BUILD_DIR ??= join(
+  fileURLToPath(new URL('.', import.meta.url)),
+  '.test-build',
+  String(process.pid),
+);
 
 export default defineConfig({
   test: {

@@ -37,10 +37,25 @@ export function CASES(bin) {
       baseline: () => execFileSync('node', ['-e', floor, join(dir)]),
       subject: () => {
         n++;
-        execFileSync('node', [bin, '--state-dir', join(dir, 'home'), '_selftest', '--out', join(dir, `out${n}`), '--steps', String(STEPS), '--run-id', `bench-20260101-${String(n).padStart(6, '0')}`], {
-          env: { ...process.env, FERRY_TEST_COMMANDS: '1', CI: 'true' },
-          stdio: 'ignore',
-        });
+        execFileSync(
+          'node',
+          [
+            bin,
+            '--state-dir',
+            join(dir, 'home'),
+            '_selftest',
+            '--out',
+            join(dir, `out${n}`),
+            '--steps',
+            String(STEPS),
+            '--run-id',
+            `bench-20260101-${String(n).padStart(6, '0')}`,
+          ],
+          {
+            env: { ...process.env, FERRY_TEST_COMMANDS: '1', CI: 'true' },
+            stdio: 'ignore',
+          },
+        );
       },
       maxRatio: 4,
     },

@@ -32,7 +32,8 @@ export interface LoadRun {
 
 function assertLoopback(url: string): void {
   const host = new URL(url).hostname;
-  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '[::1]') throw new Error(`load generator targets loopback only, got ${host}`);
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '[::1]')
+    throw new Error(`load generator targets loopback only, got ${host}`);
 }
 
 function once(url: string, agent: Agent, timeoutMs: number): Promise<{ ok: boolean; label: string }> {
@@ -80,5 +81,10 @@ export function startLoad(o: LoadOptions): LoadRun {
     agent.destroy();
     return report;
   });
-  return { done, stop: () => { stopped = true; } };
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+    },
+  };
 }

@@ -37,7 +37,12 @@ export function CASES(bin) {
       },
       teardown: () => eco.cleanup(),
       baseline: () => execFileSync('node', ['-e', floor, JSON.stringify(eco.packages.map((p) => [p.dir, p.name]))]),
-      subject: () => execFileSync('node', [bin, 'release', '--dry-run'], { cwd: eco.workspace, stdio: 'ignore', env: { ...process.env, CI: 'true' } }),
+      subject: () =>
+        execFileSync('node', [bin, 'release', '--dry-run'], {
+          cwd: eco.workspace,
+          stdio: 'ignore',
+          env: { ...process.env, CI: 'true' },
+        }),
       maxRatio: 4,
     },
   ];

@@ -53,7 +53,9 @@ for (const c of CASES.filter((c) => !only || c.name.includes(only))) {
   const ratio = subj / base;
   const ok = ratio <= c.maxRatio;
   if (!ok) failed++;
-  console.log(`${ok ? 'PASS' : 'FAIL'}  ${c.name}: ${subj.toFixed(1)} ms vs ${base.toFixed(1)} ms = ${ratio.toFixed(2)}x (target ≤ ${c.maxRatio}x)  — ${c.why}`);
+  console.log(
+    `${ok ? 'PASS' : 'FAIL'}  ${c.name}: ${subj.toFixed(1)} ms vs ${base.toFixed(1)} ms = ${ratio.toFixed(2)}x (target ≤ ${c.maxRatio}x)  — ${c.why}`,
+  );
 }
 console.log(failed ? `${failed} target(s) missed` : 'all targets met');
 process.exitCode = failed ? 1 : 0;

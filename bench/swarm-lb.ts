@@ -17,7 +17,11 @@ export interface SwarmFront {
   close(): Promise<void>;
 }
 
-export async function startSwarmFront(swarm: SwarmRuntime, service: string, opts: { refreshMs?: number } = {}): Promise<SwarmFront> {
+export async function startSwarmFront(
+  swarm: SwarmRuntime,
+  service: string,
+  opts: { refreshMs?: number } = {},
+): Promise<SwarmFront> {
   let backends: number[] = [];
   const seenPorts = new Set<number>();
   let rr = 0;
@@ -25,7 +29,9 @@ export async function startSwarmFront(swarm: SwarmRuntime, service: string, opts
   const refresh = async (): Promise<void> => {
     try {
       const tasks = await swarm.listTasks(service);
-      backends = tasks.filter((t) => t.state === 'running' && t.desiredState === 'running').flatMap((t) => t.publishedPorts);
+      backends = tasks
+        .filter((t) => t.state === 'running' && t.desiredState === 'running')
+        .flatMap((t) => t.publishedPorts);
       for (const p of backends) seenPorts.add(p);
     } catch {
       // keep the last known backends
@@ -45,10 +51,13 @@ export async function startSwarmFront(swarm: SwarmRuntime, service: string, opts
     tried.add(port);
     stats.forwarded++;
     if (attempt > 1) stats.retried++;
-    const up = request({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers, timeout: 3000 }, (ur) => {
-      res.writeHead(ur.statusCode ?? 502, ur.headers);
-      ur.pipe(res);
-    });
+    const up = request(
+      { host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers, timeout: 3000 },
+      (ur) => {
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        ur.pipe(res);
+      },
+    );
     up.on('timeout', () => up.destroy(new Error('upstream timeout')));
     up.on('error', () => {
       if (!res.headersSent && attempt < 2 && req.method === 'GET') forward(req, res, attempt + 1, tried);

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import('../dist/cli.js').then((m) => m.main(process.argv)).catch((err) => {
-  console.error(err);
-  process.exit(70);
-});
+import('../dist/cli.js')
+  .then((m) => m.main(process.argv))
+  .catch((err) => {
+    console.error(err);
+    process.exit(70);
+  });

@@ -95,7 +95,13 @@ export class FerryError extends Error {
   }
 
   toJSON(): SerializedError {
-    return { code: this.code, message: this.message, fix: this.fix ?? null, retryable: this.retryable, details: this.details };
+    return {
+      code: this.code,
+      message: this.message,
+      fix: this.fix ?? null,
+      retryable: this.retryable,
+      details: this.details,
+    };
   }
 }
 

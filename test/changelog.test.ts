@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { hasChangelogVersion, insertChangelogSection, renderChangelogSection, type ChangelogCommit } from '../src/manifest/changelog.js';
+import {
+  hasChangelogVersion,
+  insertChangelogSection,
+  renderChangelogSection,
+  type ChangelogCommit,
+} from '../src/manifest/changelog.js';
 
-const c = (sha: string, type: string | null, subject: string, breaking = false, scope: string | null = null, releasing = true): ChangelogCommit => ({ sha, type, scope, subject, breaking, releasing });
+const c = (
+  sha: string,
+  type: string | null,
+  subject: string,
+  breaking = false,
+  scope: string | null = null,
+  releasing = true,
+): ChangelogCommit => ({ sha, type, scope, subject, breaking, releasing });
 
 describe('changelog', () => {
   const commits = [
@@ -41,7 +53,9 @@ describe('changelog', () => {
     const existing = '# Changelog\n\nAll notable changes.\n\n## 1.0.0 (2026-01-01)\n\n- first\n';
     const section = renderChangelogSection('1.1.0', '2026-02-25', [commits[1]!]);
     const out = insertChangelogSection(existing, '1.1.0', section);
-    expect(out).toBe('# Changelog\n\nAll notable changes.\n\n## 1.1.0 (2026-02-25)\n\n### Fixes\n\n- close store (bbbbbbb)\n\n## 1.0.0 (2026-01-01)\n\n- first\n');
+    expect(out).toBe(
+      '# Changelog\n\nAll notable changes.\n\n## 1.1.0 (2026-02-25)\n\n### Fixes\n\n- close store (bbbbbbb)\n\n## 1.0.0 (2026-01-01)\n\n- first\n',
+    );
     expect(insertChangelogSection(out, '1.1.0', section)).toBe(out);
     expect(insertChangelogSection(null, '1.1.0', section)).toBe(`# Changelog\n\n${section}`);
     expect(hasChangelogVersion('## [1.1.0] - x', '1.1.0')).toBe(true);

@@ -17,10 +17,12 @@ describe('mapLimit', () => {
   });
 
   it('rejects with the first error', async () => {
-    await expect(mapLimit([1, 2, 3], 2, async (n) => {
-      if (n === 2) throw new Error('boom');
-      return n;
-    })).rejects.toThrow('boom');
+    await expect(
+      mapLimit([1, 2, 3], 2, async (n) => {
+        if (n === 2) throw new Error('boom');
+        return n;
+      }),
+    ).rejects.toThrow('boom');
   });
 
   it('handles an empty list', async () => {

@@ -100,19 +100,38 @@ release:
   commit_message: "release {repo}"
 `);
     expect(err.code).toBe('CONFIG_INVALID');
-    expect(err.message).toContain(':5:3 release.tag: unknown placeholder {nme} in "{nme}/v{version}" (expected {name}, {version}, {repo})');
-    expect(err.message).toContain(':6:3 release.branch: unknown placeholder {runid} in "release/{runid}/{repo}" (expected {run_id}, {repo})');
-    expect(loadBroken('version: 1\npackages: []\nrelease:\n  tag: "{name}-latest"\n').message).toContain('release.tag: "{name}-latest" needs {version}');
+    expect(err.message).toContain(
+      ':5:3 release.tag: unknown placeholder {nme} in "{nme}/v{version}" (expected {name}, {version}, {repo})',
+    );
+    expect(err.message).toContain(
+      ':6:3 release.branch: unknown placeholder {runid} in "release/{runid}/{repo}" (expected {run_id}, {repo})',
+    );
+    expect(loadBroken('version: 1\npackages: []\nrelease:\n  tag: "{name}-latest"\n').message).toContain(
+      'release.tag: "{name}-latest" needs {version}',
+    );
     // Every placeholder ferry fills is accepted.
-    const ok = parseConfig('version: 1\npackages: []\nrelease:\n  tag: "{repo}/{name}@{version}"\n  branch: "r/{run_id}/{repo}"\n  commit_message: "release: {repo} {name} v{version}"\n', 'ok.yaml');
+    const ok = parseConfig(
+      'version: 1\npackages: []\nrelease:\n  tag: "{repo}/{name}@{version}"\n  branch: "r/{run_id}/{repo}"\n  commit_message: "release: {repo} {name} v{version}"\n',
+      'ok.yaml',
+    );
     expect(ok.release.tag).toBe('{repo}/{name}@{version}');
   });
 
   it('several problems are listed in file order', () => {
-    const err = loadBroken('version: 1\npackages:\n  - { name: a, ecosystem: python }\nrelease:\n  gate: { channels: [tyy] }\n  forge: { kind: gitt }\n');
-    const lines = err.message.split('\n').slice(1).map((l) => /:(\d+):\d+ (\S+):/.exec(l)?.slice(1, 3));
-    expect(lines.slice(0, 2)).toEqual([['5', 'release.gate.channels[0]'], ['6', 'release.forge.kind']]);
-    expect(err.fix).toMatch(/^edit \S+ferry\.yaml at the lines above, then: ferry config check --config \S+ferry\.yaml$/);
+    const err = loadBroken(
+      'version: 1\npackages:\n  - { name: a, ecosystem: python }\nrelease:\n  gate: { channels: [tyy] }\n  forge: { kind: gitt }\n',
+    );
+    const lines = err.message
+      .split('\n')
+      .slice(1)
+      .map((l) => /:(\d+):\d+ (\S+):/.exec(l)?.slice(1, 3));
+    expect(lines.slice(0, 2)).toEqual([
+      ['5', 'release.gate.channels[0]'],
+      ['6', 'release.forge.kind'],
+    ]);
+    expect(err.fix).toMatch(
+      /^edit \S+ferry\.yaml at the lines above, then: ferry config check --config \S+ferry\.yaml$/,
+    );
   });
 
   it('unknown top-level key lists what is expected when nothing is close', () => {
@@ -167,7 +186,9 @@ release:
   tag: "{name}/v{version}"
    branch: x
 `);
-    expect(err.message).toContain('ferry.yaml:4:1 release.tag: YAML syntax error: All mapping items must start at the same column');
+    expect(err.message).toContain(
+      'ferry.yaml:4:1 release.tag: YAML syntax error: All mapping items must start at the same column',
+    );
   });
 
   it('duplicate YAML keys are errors', () => {
@@ -211,7 +232,9 @@ packages:
   - { name: x, ecosystem: npm, depends_on: [nope] }
 `);
     expect(err.message).toContain(':4:7 packages[1].name: duplicate package name omnibase_spi (also packages[0])');
-    expect(err.message).toContain(':4:46 packages[1].publish: unknown registry "pypi" (expected a key under registries: none defined, or false)');
+    expect(err.message).toContain(
+      ':4:46 packages[1].publish: unknown registry "pypi" (expected a key under registries: none defined, or false)',
+    );
     expect(err.message).toContain(':5:45 packages[2].depends_on[0]: unknown package "nope"');
   });
 
@@ -223,8 +246,15 @@ packages:
 release:
   tag: "v{version}"
 `);
-    expect(err.message).toContain(':6:3 release.tag: must contain {name}: repo web holds @acme/ui, @acme/api, whose tags would collide');
-    expect(() => parseConfig('version: 1\npackages:\n  - { name: a, ecosystem: npm }\nrelease:\n  tag: "v{version}"\n', 'ferry.yaml')).not.toThrow();
+    expect(err.message).toContain(
+      ':6:3 release.tag: must contain {name}: repo web holds @acme/ui, @acme/api, whose tags would collide',
+    );
+    expect(() =>
+      parseConfig(
+        'version: 1\npackages:\n  - { name: a, ecosystem: npm }\nrelease:\n  tag: "v{version}"\n',
+        'ferry.yaml',
+      ),
+    ).not.toThrow();
   });
 
   it('bad repo and path values (shell-ish or escaping the repo) are rejected with their line', () => {
@@ -299,7 +329,11 @@ release:
       'export DB_PASSWORD="pa ss\\nword"\nGH_PAT=ghp_abcdef123456 # comment\nPLAIN=$(touch pwned)\n',
     );
     const loaded = loadConfig(file, { env: { HOME: '/root' } });
-    expect(loaded.envFromFiles).toEqual({ DB_PASSWORD: 'pa ss\nword', GH_PAT: 'ghp_abcdef123456', PLAIN: '$(touch pwned)' });
+    expect(loaded.envFromFiles).toEqual({
+      DB_PASSWORD: 'pa ss\nword',
+      GH_PAT: 'ghp_abcdef123456',
+      PLAIN: '$(touch pwned)',
+    });
     expect(loaded.env.HOME).toBe('/root');
     expect(loaded.warnings).toEqual([`env file not found: ${join(dir, 'missing.env')} (from env_files in ${file})`]);
     expect(readdirSync(dir)).not.toContain('pwned');
@@ -333,7 +367,11 @@ release:
     expect(
       referencedEnvNames({
         notify: { slack: { token_env: 'SLACK_BOT_TOKEN', channel_env: 'SLACK_CHANNEL_ID' } },
-        redeploy: { required_env: { DEPLOY: ['POSTGRES_PASSWORD'] }, secrets: { keys: { K: 'KAFKA_PW' } }, env_file: 'x.env' },
+        redeploy: {
+          required_env: { DEPLOY: ['POSTGRES_PASSWORD'] },
+          secrets: { keys: { K: 'KAFKA_PW' } },
+          env_file: 'x.env',
+        },
         env_files: ['a.env'],
       }),
     ).toEqual(['KAFKA_PW', 'POSTGRES_PASSWORD', 'SLACK_BOT_TOKEN', 'SLACK_CHANNEL_ID']);

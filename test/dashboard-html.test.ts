@@ -3,14 +3,34 @@ import { runsPage } from '../src/server/dashboard-html.js';
 import type { RunSummary } from '../src/engine/history.js';
 
 const run = (id: string, o: Partial<RunSummary>): RunSummary => ({
-  run_id: id, pipeline: 'release', status: 'in_progress', started_at: '2026-02-25T10:00:00.000Z', finished_at: null, duration_ms: null, steps_total: 4, steps_done: 1, archived: false, interrupted: false, ...o,
+  run_id: id,
+  pipeline: 'release',
+  status: 'in_progress',
+  started_at: '2026-02-25T10:00:00.000Z',
+  finished_at: null,
+  duration_ms: null,
+  steps_total: 4,
+  steps_done: 1,
+  archived: false,
+  interrupted: false,
+  ...o,
 });
 
 describe('dashboard runs page', () => {
   it('a killed run shows as interrupted (not running); a live one as in_progress; names are escaped', async () => {
-    const page = String(await runsPage([run('release-a', { interrupted: true }), run('release-b', {}), run('<x>', { status: 'completed', duration_ms: 2500 })]));
-    expect(page).toMatch(/release-a<\/a><\/td><td>release<\/td><td class="interrupted">interrupted<\/td><td>[^<]+<\/td><td>-<\/td>/);
-    expect(page).toMatch(/release-b<\/a><\/td><td>release<\/td><td class="in_progress">in_progress<\/td><td>[^<]+<\/td><td>running<\/td>/);
+    const page = String(
+      await runsPage([
+        run('release-a', { interrupted: true }),
+        run('release-b', {}),
+        run('<x>', { status: 'completed', duration_ms: 2500 }),
+      ]),
+    );
+    expect(page).toMatch(
+      /release-a<\/a><\/td><td>release<\/td><td class="interrupted">interrupted<\/td><td>[^<]+<\/td><td>-<\/td>/,
+    );
+    expect(page).toMatch(
+      /release-b<\/a><\/td><td>release<\/td><td class="in_progress">in_progress<\/td><td>[^<]+<\/td><td>running<\/td>/,
+    );
     expect(page).toContain('&lt;x&gt;');
     expect(page).toContain('<td>2.5 s</td>');
   });

@@ -13,7 +13,17 @@ const ID = 'selftest-20260101-d45b0a';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ferry-dash-'));
-  await ferry(['--state-dir', join(dir, '.ferry'), '_selftest', '--out', join(dir, 'o'), '--run-id', ID, '--fail-step', 's3']);
+  await ferry([
+    '--state-dir',
+    join(dir, '.ferry'),
+    '_selftest',
+    '--out',
+    join(dir, 'o'),
+    '--run-id',
+    ID,
+    '--fail-step',
+    's3',
+  ]);
   dash = await startDashboard(join(dir, '.ferry'), 0);
 });
 afterAll(async () => {
@@ -36,7 +46,10 @@ describe('dashboard', () => {
 
   it('streams the run events over SSE and ends after run.finished', async () => {
     const text = await (await fetch(`${dash.url}/runs/${ID}/events`)).text();
-    const events = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as { type: string });
+    const events = text
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)) as { type: string });
     expect(events[0]!.type).toBe('run.started');
     expect(events.at(-1)!.type).toBe('run.finished');
   });

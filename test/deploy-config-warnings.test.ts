@@ -22,7 +22,11 @@ describe('deploy config warnings', () => {
 
   it('without a runtime: one line per decision with nothing to run; start only when checks could see services down', () => {
     const none = deployConfigWarnings(deploySchema.parse({}));
-    expect(none.map((w) => w.split(' ')[0])).toEqual(['deploy.actions.rebuild', 'deploy.actions.restart', 'deploy.actions.redeploy']);
+    expect(none.map((w) => w.split(' ')[0])).toEqual([
+      'deploy.actions.rebuild',
+      'deploy.actions.restart',
+      'deploy.actions.redeploy',
+    ]);
     expect(none[2]).toContain('would stop when code changes');
     const withChecks = deployConfigWarnings(deploySchema.parse({ checks: { web: 'http://127.0.0.1:1/health' } }));
     expect(withChecks.at(-1)).toMatch(/^deploy\.actions\.start is not set .*when a health check fails/);
@@ -30,7 +34,11 @@ describe('deploy config warnings', () => {
 
   it('a configured command is fine; a built-in without a runtime is named', () => {
     const cfg = deploySchema.parse({
-      actions: { rebuild: [{ command: ['just', 'build'] }], restart: [{ builtin: 'restart' }], redeploy: [{ command: ['just', 'deploy'] }] },
+      actions: {
+        rebuild: [{ command: ['just', 'build'] }],
+        restart: [{ builtin: 'restart' }],
+        redeploy: [{ command: ['just', 'deploy'] }],
+      },
     });
     expect(deployConfigWarnings(cfg)).toEqual([
       "deploy.actions.restart uses the built-in 'restart' but there is no deploy.runtime: `ferry deploy` would stop when an .env file changes; add a deploy.runtime or use commands",
@@ -50,8 +58,12 @@ describe('ignoreStateDirs', () => {
 
   it('adds .ferry/ to the repo .gitignore once, keeping what was there', async () => {
     const d = await repo('node_modules/\n');
-    expect(await ignoreStateDirs(exec, [join(d, '.ferry')])).toEqual([{ gitignore: join(d, '.gitignore'), entry: '.ferry/' }]);
-    expect(readFileSync(join(d, '.gitignore'), 'utf8')).toBe('node_modules/\n\n# ferry run state, events and results\n.ferry/\n');
+    expect(await ignoreStateDirs(exec, [join(d, '.ferry')])).toEqual([
+      { gitignore: join(d, '.gitignore'), entry: '.ferry/' },
+    ]);
+    expect(readFileSync(join(d, '.gitignore'), 'utf8')).toBe(
+      'node_modules/\n\n# ferry run state, events and results\n.ferry/\n',
+    );
     // Now ignored: a second call changes nothing.
     expect(await ignoreStateDirs(exec, [join(d, '.ferry')])).toEqual([]);
     const r = await exec('git', ['-C', d, 'check-ignore', '-q', '--', '.ferry/'], { reject: false });

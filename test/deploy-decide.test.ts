@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_ORDER, decide } from '../src/deploy/decide.js';
-import type { Analysis, ChangedFile, CheckResult, LastDeployState, RemoteRepoStatus, ServiceStatus } from '../src/deploy/types.js';
+import type {
+  Analysis,
+  ChangedFile,
+  CheckResult,
+  LastDeployState,
+  RemoteRepoStatus,
+  ServiceStatus,
+} from '../src/deploy/types.js';
 
 const SHA_A = 'a'.repeat(40);
 const SHA_B = 'b'.repeat(40);
@@ -14,11 +21,29 @@ const LAST: LastDeployState = {
   file_hashes: {},
 };
 
-const running: ServiceStatus = { name: 'web', container: 'web-1', exists: true, running: true, status: 'running', imageId: LAST.docker_image_digest, image: 'app:latest' };
+const running: ServiceStatus = {
+  name: 'web',
+  container: 'web-1',
+  exists: true,
+  running: true,
+  status: 'running',
+  imageId: LAST.docker_image_digest,
+  image: 'app:latest',
+};
 const healthy: CheckResult = { name: 'admin', url: 'http://localhost:3370', status: 200, ok: true };
-const upToDate: RemoteRepoStatus = { name: 'master', url: 'file:///m.git', ref: 'HEAD', recorded: SHA_A, current: SHA_A, changed: false, commits: [] };
+const upToDate: RemoteRepoStatus = {
+  name: 'master',
+  url: 'file:///m.git',
+  ref: 'HEAD',
+  recorded: SHA_A,
+  current: SHA_A,
+  changed: false,
+  commits: [],
+};
 
-function analysis(p: { files?: ChangedFile[]; remote?: RemoteRepoStatus[]; services?: ServiceStatus[]; checks?: CheckResult[] } = {}): Analysis {
+function analysis(
+  p: { files?: ChangedFile[]; remote?: RemoteRepoStatus[]; services?: ServiceStatus[]; checks?: CheckResult[] } = {},
+): Analysis {
   return {
     local: { head: 'c'.repeat(40), base: 'c'.repeat(40), files: p.files ?? [], hashes: {}, warnings: [] },
     remote: p.remote ?? [upToDate],
@@ -26,7 +51,12 @@ function analysis(p: { files?: ChangedFile[]; remote?: RemoteRepoStatus[]; servi
     lastDeploy: LAST,
   };
 }
-const file = (path: string, cls: ChangedFile['class'], change: ChangedFile['change'] = 'modified', source: ChangedFile['source'] = 'worktree'): ChangedFile => ({ path, class: cls, change, source });
+const file = (
+  path: string,
+  cls: ChangedFile['class'],
+  change: ChangedFile['change'] = 'modified',
+  source: ChangedFile['source'] = 'worktree',
+): ChangedFile => ({ path, class: cls, change, source });
 const pushed: RemoteRepoStatus = {
   ...upToDate,
   current: SHA_B,
@@ -48,7 +78,10 @@ describe('decide: the six scenarios', () => {
         {
           scenario: 'remote_config_changed',
           summary: 'Remote config changed: master aaaaaaa → bbbbbbb',
-          details: ['master: bbbbbbb Add /analyze-logs command', 'master: ddddddd Update permission settings for Bash tool'],
+          details: [
+            'master: bbbbbbb Add /analyze-logs command',
+            'master: ddddddd Update permission settings for Bash tool',
+          ],
         },
       ],
       needsConfirmation: true,
@@ -57,7 +90,11 @@ describe('decide: the six scenarios', () => {
   });
 
   it('2. local config changed → rebuild with file names', () => {
-    const d = decide(analysis({ files: [file('.claude/settings.json', 'config'), file('Dockerfile', 'build', 'modified', 'committed')] }));
+    const d = decide(
+      analysis({
+        files: [file('.claude/settings.json', 'config'), file('Dockerfile', 'build', 'modified', 'committed')],
+      }),
+    );
     expect(d.action).toBe('rebuild');
     expect(d.scenario).toBe('local_config_changed');
     expect(d.needsConfirmation).toBe(true);
@@ -65,7 +102,10 @@ describe('decide: the six scenarios', () => {
       {
         scenario: 'local_config_changed',
         summary: 'Local config changed: .claude/settings.json, Dockerfile',
-        details: ['.claude/settings.json (modified, uncommitted)', 'Dockerfile (modified, committed since last deploy)'],
+        details: [
+          '.claude/settings.json (modified, uncommitted)',
+          'Dockerfile (modified, committed since last deploy)',
+        ],
       },
     ]);
   });
@@ -73,7 +113,11 @@ describe('decide: the six scenarios', () => {
   it('3. code changed → redeploy, auto-approved', () => {
     const d = decide(analysis({ files: [file('agent/agent.py', 'code')] }));
     expect(d).toMatchObject({ action: 'redeploy', scenario: 'code_changed', needsConfirmation: false });
-    expect(d.reasons[0]).toEqual({ scenario: 'code_changed', summary: 'Code changed: agent/agent.py', details: ['agent/agent.py (modified, uncommitted)'] });
+    expect(d.reasons[0]).toEqual({
+      scenario: 'code_changed',
+      summary: 'Code changed: agent/agent.py',
+      details: ['agent/agent.py (modified, uncommitted)'],
+    });
   });
 
   it('4. env changed → full restart, needs confirmation', () => {
@@ -88,7 +132,13 @@ describe('decide: the six scenarios', () => {
       action: 'status',
       scenario: 'nothing_changed',
       scenarios: ['nothing_changed'],
-      reasons: [{ scenario: 'nothing_changed', summary: 'Nothing changed since the last deploy (2026-01-01T00:00:00.000Z, code ccccccc)', details: [] }],
+      reasons: [
+        {
+          scenario: 'nothing_changed',
+          summary: 'Nothing changed since the last deploy (2026-01-01T00:00:00.000Z, code ccccccc)',
+          details: [],
+        },
+      ],
       needsConfirmation: false,
       warnings: [],
     });
@@ -97,8 +147,22 @@ describe('decide: the six scenarios', () => {
   it('6. services down → start, auto-approved, naming containers and failing checks', () => {
     const d = decide(
       analysis({
-        services: [{ ...running, running: false, status: 'exited' }, { name: 'db', container: 'db-1', exists: false, running: false, status: 'missing', imageId: null, image: null }],
-        checks: [{ name: 'ray', url: 'http://localhost:8265', status: null, ok: false, error: 'connection refused' }, { name: 'admin', url: 'http://localhost:3370', status: 503, ok: false }],
+        services: [
+          { ...running, running: false, status: 'exited' },
+          {
+            name: 'db',
+            container: 'db-1',
+            exists: false,
+            running: false,
+            status: 'missing',
+            imageId: null,
+            image: null,
+          },
+        ],
+        checks: [
+          { name: 'ray', url: 'http://localhost:8265', status: null, ok: false, error: 'connection refused' },
+          { name: 'admin', url: 'http://localhost:3370', status: 503, ok: false },
+        ],
       }),
     );
     expect(d).toMatchObject({ action: 'start', scenario: 'services_down', needsConfirmation: false });
@@ -123,7 +187,12 @@ describe('decide: combinations (strongest action wins)', () => {
   });
 
   it('code + env + services down → full restart, all reasons kept', () => {
-    const d = decide(analysis({ files: [file('a.py', 'code'), file('.env', 'env')], services: [{ ...running, running: false, status: 'exited' }] }));
+    const d = decide(
+      analysis({
+        files: [file('a.py', 'code'), file('.env', 'env')],
+        services: [{ ...running, running: false, status: 'exited' }],
+      }),
+    );
     expect(d.action).toBe('full_restart');
     expect(d.scenarios).toEqual(['env_changed', 'code_changed', 'services_down']);
     expect(d.reasons.map((r) => r.scenario)).toEqual(['env_changed', 'code_changed', 'services_down']);
@@ -131,7 +200,11 @@ describe('decide: combinations (strongest action wins)', () => {
 
   it('remote + local config + code → rebuild from the remote change', () => {
     const d = decide(analysis({ remote: [pushed], files: [file('.claude/x.md', 'config'), file('a.py', 'code')] }));
-    expect(d).toMatchObject({ action: 'rebuild', scenario: 'remote_config_changed', scenarios: ['remote_config_changed', 'local_config_changed', 'code_changed'] });
+    expect(d).toMatchObject({
+      action: 'rebuild',
+      scenario: 'remote_config_changed',
+      scenarios: ['remote_config_changed', 'local_config_changed', 'code_changed'],
+    });
   });
 
   it('code + services down → redeploy (plan starts services first)', () => {
@@ -141,8 +214,22 @@ describe('decide: combinations (strongest action wins)', () => {
 
   it('never-deployed config repo counts as changed; unreachable repo only warns', () => {
     const commits = [{ sha: SHA_B, short: 'bbbbbbb', subject: 'Add /analyze-logs command' }];
-    const fresh: RemoteRepoStatus = { ...upToDate, name: 'project', recorded: null, current: SHA_B, changed: true, commits, note: 'no deployed commit recorded; latest commits shown' };
-    const broken: RemoteRepoStatus = { ...upToDate, name: 'gone', current: null, changed: false, error: 'git ls-remote failed: not found' };
+    const fresh: RemoteRepoStatus = {
+      ...upToDate,
+      name: 'project',
+      recorded: null,
+      current: SHA_B,
+      changed: true,
+      commits,
+      note: 'no deployed commit recorded; latest commits shown',
+    };
+    const broken: RemoteRepoStatus = {
+      ...upToDate,
+      name: 'gone',
+      current: null,
+      changed: false,
+      error: 'git ls-remote failed: not found',
+    };
     const d = decide(analysis({ remote: [fresh, broken] }));
     // QA: "(no deployed commit recorded…)" was in the summary and again as a detail; once is enough.
     expect(d.reasons[0]).toEqual({
@@ -158,10 +245,14 @@ describe('decide: combinations (strongest action wins)', () => {
   it('warns when there is no last-deploy state to diff against', () => {
     const d = decide({ ...analysis(), lastDeploy: null });
     expect(d.reasons[0]!.summary).toBe('Nothing changed (no previous deploy recorded)');
-    expect(d.warnings).toEqual(['no last-deploy state yet: only uncommitted changes can be detected until a deploy records one']);
+    expect(d.warnings).toEqual([
+      'no last-deploy state yet: only uncommitted changes can be detected until a deploy records one',
+    ]);
   });
 
   it('honours configured confirm actions', () => {
-    expect(decide(analysis({ files: [file('a.py', 'code')] }), { confirmActions: ['redeploy'] }).needsConfirmation).toBe(true);
+    expect(
+      decide(analysis({ files: [file('a.py', 'code')] }), { confirmActions: ['redeploy'] }).needsConfirmation,
+    ).toBe(true);
   });
 });

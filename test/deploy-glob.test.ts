@@ -77,7 +77,17 @@ describe('classifyPath (seed defaults, first match wins)', () => {
   });
 
   it('has the seed order: env before config dirs before build files before code', () => {
-    expect(DEFAULT_PATH_RULES.map((r) => r.class)).toEqual(['env', 'config', 'build', 'build', 'build', 'build', 'code', 'code', 'code']);
+    expect(DEFAULT_PATH_RULES.map((r) => r.class)).toEqual([
+      'env',
+      'config',
+      'build',
+      'build',
+      'build',
+      'build',
+      'code',
+      'code',
+      'code',
+    ]);
   });
 });
 
@@ -95,7 +105,9 @@ describe('git output parsing', () => {
     ]);
   });
   it('keeps spaces in paths', () => {
-    expect(parsePorcelainZ(' M dir with space/a b.py\0')).toEqual([{ path: 'dir with space/a b.py', change: 'modified' }]);
+    expect(parsePorcelainZ(' M dir with space/a b.py\0')).toEqual([
+      { path: 'dir with space/a b.py', change: 'modified' },
+    ]);
   });
   it('parses diff --name-only -z', () => {
     expect(parseNameOnlyZ('a.py\0b/c.py\0')).toEqual(['a.py', 'b/c.py']);
@@ -104,5 +116,8 @@ describe('git output parsing', () => {
 });
 
 describe('ferry files are never deploy inputs', () => {
-  it.each(['.ferry/last-deploy.json', 'sub/.ferry/state/deploy/x.py', 'src/.ferry/runs/a/events.jsonl'])('%s → ignore', (p) => expect(classifyPath(p)).toBe('ignore'));
+  it.each(['.ferry/last-deploy.json', 'sub/.ferry/state/deploy/x.py', 'src/.ferry/runs/a/events.jsonl'])(
+    '%s → ignore',
+    (p) => expect(classifyPath(p)).toBe('ignore'),
+  );
 });

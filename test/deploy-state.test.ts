@@ -6,7 +6,13 @@ import { DELETED, localChanges, type LocalFacts } from '../src/deploy/analyse-lo
 import { parseLog, parseLsRemote } from '../src/deploy/analyse-remote.js';
 import { digestWarnings } from '../src/deploy/analyse-system.js';
 import { matchConfigKey, readBuildBlock } from '../src/deploy/build-output.js';
-import { afterBuild, afterDeploy, normalizeLastDeploy, readLastDeploy, writeLastDeploy } from '../src/deploy/last-deploy.js';
+import {
+  afterBuild,
+  afterDeploy,
+  normalizeLastDeploy,
+  readLastDeploy,
+  writeLastDeploy,
+} from '../src/deploy/last-deploy.js';
 import type { LastDeployState, ServiceStatus } from '../src/deploy/types.js';
 import { evaluateVerification } from '../src/deploy/verify.js';
 
@@ -27,7 +33,16 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('last-deploy state', () => {
   it('afterBuild captures every build field (seed rule 1)', () => {
-    const s = afterBuild(last, { imageTag: 'app:latest', imageDigest: D2, buildTimestamp: '2026-02-02T00:00:00.000Z', configCommits: { master: 'b'.repeat(40), project: 'e'.repeat(40) } }, '2026-02-02T00:00:01.000Z');
+    const s = afterBuild(
+      last,
+      {
+        imageTag: 'app:latest',
+        imageDigest: D2,
+        buildTimestamp: '2026-02-02T00:00:00.000Z',
+        configCommits: { master: 'b'.repeat(40), project: 'e'.repeat(40) },
+      },
+      '2026-02-02T00:00:01.000Z',
+    );
     expect(s).toEqual({
       ...last,
       timestamp: '2026-02-02T00:00:01.000Z',
@@ -38,12 +53,29 @@ describe('last-deploy state', () => {
   });
 
   it('afterDeploy records the code commit, the timestamp and replaces file hashes (seed rules 2, 3)', () => {
-    const s = afterDeploy(last, { codeCommit: 'f'.repeat(40), fileHashes: { '.env': 'sha256:env2' } }, '2026-03-03T00:00:00.000Z');
-    expect(s).toEqual({ ...last, timestamp: '2026-03-03T00:00:00.000Z', code_commit: 'f'.repeat(40), file_hashes: { '.env': 'sha256:env2' } });
+    const s = afterDeploy(
+      last,
+      { codeCommit: 'f'.repeat(40), fileHashes: { '.env': 'sha256:env2' } },
+      '2026-03-03T00:00:00.000Z',
+    );
+    expect(s).toEqual({
+      ...last,
+      timestamp: '2026-03-03T00:00:00.000Z',
+      code_commit: 'f'.repeat(40),
+      file_hashes: { '.env': 'sha256:env2' },
+    });
   });
 
   it('reads the seed shape (master_config_commit…) and writes atomically', async () => {
-    const seed = { timestamp: 't', master_config_commit: 'm1', project_config_commit: 'p1', docker_image_tag: 'x:latest', docker_image_digest: D1, build_timestamp: 'b', code_commit: 'c1' };
+    const seed = {
+      timestamp: 't',
+      master_config_commit: 'm1',
+      project_config_commit: 'p1',
+      docker_image_tag: 'x:latest',
+      docker_image_digest: D1,
+      build_timestamp: 'b',
+      code_commit: 'c1',
+    };
     expect(normalizeLastDeploy(seed).config_commits).toEqual({ master: 'm1', project: 'p1' });
     const p = join(tmp, 'nested', 'last-deploy.json');
     expect(await readLastDeploy(p)).toBeNull();
@@ -62,35 +94,78 @@ describe('last-deploy state', () => {
     mkdirSync(join(tmp, 'my project'), { recursive: true });
     const p = join(tmp, 'my project', 'last-deploy.json');
     writeFileSync(p, '{nope');
-    await expect(readLastDeploy(p)).rejects.toMatchObject({ fix: expect.stringMatching(new RegExp(`^mv '${p}' '${p}\\.bad'   #`)) });
+    await expect(readLastDeploy(p)).rejects.toMatchObject({
+      fix: expect.stringMatching(new RegExp(`^mv '${p}' '${p}\\.bad'   #`)),
+    });
   });
 });
 
 describe('localChanges', () => {
-  const facts = (p: Partial<LocalFacts>): LocalFacts => ({ head: 'h', base: 'c', status: [], committed: [], envFiles: [], hashes: {}, warnings: [], ...p });
+  const facts = (p: Partial<LocalFacts>): LocalFacts => ({
+    head: 'h',
+    base: 'c',
+    status: [],
+    committed: [],
+    envFiles: [],
+    hashes: {},
+    warnings: [],
+    ...p,
+  });
 
   it('an uncommitted edit that was already deployed is not a change; an edit after it is', () => {
-    const same = localChanges(facts({ status: [{ path: 'agent.py', change: 'modified' }], hashes: { 'agent.py': 'sha256:py1', '.env': 'sha256:env1' }, envFiles: ['.env'] }), last, undefined);
+    const same = localChanges(
+      facts({
+        status: [{ path: 'agent.py', change: 'modified' }],
+        hashes: { 'agent.py': 'sha256:py1', '.env': 'sha256:env1' },
+        envFiles: ['.env'],
+      }),
+      last,
+      undefined,
+    );
     expect(same.files).toEqual([]);
     expect(same.hashes).toEqual({ 'agent.py': 'sha256:py1', '.env': 'sha256:env1' });
-    const edited = localChanges(facts({ status: [{ path: 'agent.py', change: 'modified' }], hashes: { 'agent.py': 'sha256:py2', '.env': 'sha256:env1' }, envFiles: ['.env'] }), last, undefined);
+    const edited = localChanges(
+      facts({
+        status: [{ path: 'agent.py', change: 'modified' }],
+        hashes: { 'agent.py': 'sha256:py2', '.env': 'sha256:env1' },
+        envFiles: ['.env'],
+      }),
+      last,
+      undefined,
+    );
     expect(edited.files).toEqual([{ path: 'agent.py', class: 'code', change: 'modified', source: 'worktree' }]);
   });
 
   it('an ignored .env is a change when its hash differs from the recorded one', () => {
-    const r = localChanges(facts({ envFiles: ['.env'], hashes: { '.env': 'sha256:env2', 'agent.py': 'sha256:py1' } }), last, undefined);
+    const r = localChanges(
+      facts({ envFiles: ['.env'], hashes: { '.env': 'sha256:env2', 'agent.py': 'sha256:py1' } }),
+      last,
+      undefined,
+    );
     expect(r.files).toEqual([{ path: '.env', class: 'env', change: 'changed', source: 'file' }]);
   });
 
   it('a deployed uncommitted edit that was reverted is a change', () => {
-    const r = localChanges(facts({ envFiles: ['.env'], hashes: { '.env': 'sha256:env1', 'agent.py': 'sha256:committed' } }), last, undefined);
+    const r = localChanges(
+      facts({ envFiles: ['.env'], hashes: { '.env': 'sha256:env1', 'agent.py': 'sha256:committed' } }),
+      last,
+      undefined,
+    );
     expect(r.files).toEqual([{ path: 'agent.py', class: 'code', change: 'changed', source: 'file' }]);
-    const gone = localChanges(facts({ envFiles: [], hashes: { '.env': DELETED, 'agent.py': 'sha256:py1' } }), last, undefined);
+    const gone = localChanges(
+      facts({ envFiles: [], hashes: { '.env': DELETED, 'agent.py': 'sha256:py1' } }),
+      last,
+      undefined,
+    );
     expect(gone.files).toEqual([{ path: '.env', class: 'env', change: 'deleted', source: 'file' }]);
   });
 
   it('committed changes since the last deploy count; ignored classes drop out; without a baseline env files are not compared', () => {
-    const r = localChanges(facts({ committed: ['src/x.ts', 'README.md'], envFiles: ['.env'], hashes: { '.env': 'sha256:new' } }), null, undefined);
+    const r = localChanges(
+      facts({ committed: ['src/x.ts', 'README.md'], envFiles: ['.env'], hashes: { '.env': 'sha256:new' } }),
+      null,
+      undefined,
+    );
     expect(r.files).toEqual([{ path: 'src/x.ts', class: 'code', change: 'modified', source: 'committed' }]);
   });
 });
@@ -105,11 +180,24 @@ describe('git and build output parsing', () => {
   });
 
   it('parseLog keeps subjects intact', () => {
-    expect(parseLog(`${'a'.repeat(40)}\x1faaaaaaa\x1fAdd /analyze-logs command\n`)).toEqual([{ sha: 'a'.repeat(40), short: 'aaaaaaa', subject: 'Add /analyze-logs command' }]);
+    expect(parseLog(`${'a'.repeat(40)}\x1faaaaaaa\x1fAdd /analyze-logs command\n`)).toEqual([
+      { sha: 'a'.repeat(40), short: 'aaaaaaa', subject: 'Add /analyze-logs command' },
+    ]);
   });
 
   it('reads the seed build skill DEPLOYMENT STATE block', () => {
-    const out = ['building…', '=== DEPLOYMENT STATE ===', 'MASTER_CONFIG_COMMIT=m1', 'PROJECT_CONFIG_COMMIT=p1', 'DOCKER_IMAGE_TAG=ghcr.io/u/w:latest', `DOCKER_IMAGE_DIGEST=${D2}`, 'IMAGE_SIZE=1200MB', 'BUILD_TIMESTAMP=2025-11-03T12:28:45Z', '', 'done'].join('\n');
+    const out = [
+      'building…',
+      '=== DEPLOYMENT STATE ===',
+      'MASTER_CONFIG_COMMIT=m1',
+      'PROJECT_CONFIG_COMMIT=p1',
+      'DOCKER_IMAGE_TAG=ghcr.io/u/w:latest',
+      `DOCKER_IMAGE_DIGEST=${D2}`,
+      'IMAGE_SIZE=1200MB',
+      'BUILD_TIMESTAMP=2025-11-03T12:28:45Z',
+      '',
+      'done',
+    ].join('\n');
     expect(readBuildBlock(out, ['cc-master-agent-config', 'cc-example-agent-config'])).toEqual({
       imageTag: 'ghcr.io/u/w:latest',
       imageDigest: D2,
@@ -117,14 +205,24 @@ describe('git and build output parsing', () => {
       buildTimestamp: '2025-11-03T12:28:45Z',
       configCommits: { 'cc-master-agent-config': 'm1' },
     });
-    expect(matchConfigKey('EXAMPLE_CONFIG_COMMIT', ['cc-master-agent-config', 'cc-example-agent-config'])).toBe('cc-example-agent-config');
+    expect(matchConfigKey('EXAMPLE_CONFIG_COMMIT', ['cc-master-agent-config', 'cc-example-agent-config'])).toBe(
+      'cc-example-agent-config',
+    );
     expect(matchConfigKey('CODE_COMMIT', ['code'])).toBeNull();
     expect(readBuildBlock('no block here', [])).toBeNull();
   });
 });
 
 describe('digests and verification', () => {
-  const svc = (imageId: string, running = true): ServiceStatus => ({ name: 'web', container: 'web-1', exists: true, running, status: running ? 'running' : 'exited', imageId, image: 'app:latest' });
+  const svc = (imageId: string, running = true): ServiceStatus => ({
+    name: 'web',
+    container: 'web-1',
+    exists: true,
+    running,
+    status: running ? 'running' : 'exited',
+    imageId,
+    image: 'app:latest',
+  });
 
   it('warns, naming both digests, when a container runs another image than recorded', () => {
     const w = digestWarnings([svc(D2)], last, D1);
@@ -146,13 +244,17 @@ describe('digests and verification', () => {
     expect(moved.fix).toMatch(new RegExp(`^\`docker tag ${D1} app:latest\`, then recreate web-1 from app:latest `));
     // Created from another reference: the message names it.
     const other = digestWarnings([{ ...svc(D2), image: 'app:hotfix' }], last, D1)[0]!;
-    expect(other.message).toBe(`container web-1 runs image ${D2} (created from app:hotfix), but the last deploy recorded ${D1} (app:latest)`);
+    expect(other.message).toBe(
+      `container web-1 runs image ${D2} (created from app:hotfix), but the last deploy recorded ${D1} (app:latest)`,
+    );
   });
 
   it('warns when the tag itself moved', () => {
     const w = digestWarnings([svc(D1)], last, D2);
     expect(w.map((x) => x.subject)).toEqual(['app:latest']);
-    expect(w[0]!.message).toBe(`app:latest now points at ${D2}, not the deployed ${D1} (rebuilt or pulled outside ferry)`);
+    expect(w[0]!.message).toBe(
+      `app:latest now points at ${D2}, not the deployed ${D1} (rebuilt or pulled outside ferry)`,
+    );
   });
 
   it('after a build every container must run the new id (DIGEST_MISMATCH)', () => {
@@ -165,7 +267,13 @@ describe('digests and verification', () => {
   });
 
   it('stopped containers and failing checks fail with HEALTH_FAILED; without a build a digest drift only warns', () => {
-    const r = evaluateVerification([svc(D2, false)], [{ name: 'admin', url: 'http://x', status: 503, ok: false }], null, last, null);
+    const r = evaluateVerification(
+      [svc(D2, false)],
+      [{ name: 'admin', url: 'http://x', status: 503, ok: false }],
+      null,
+      last,
+      null,
+    );
     expect(r.error?.code).toBe('HEALTH_FAILED');
     expect(r.verification.problems).toEqual(['container web-1 is not running', 'admin http://x: HTTP 503']);
     expect(r.verification.digestWarnings.map((w) => w.actual)).toEqual([D2]);
@@ -173,7 +281,7 @@ describe('digests and verification', () => {
 });
 
 describe('config repo errors', () => {
-  it('an unreachable config repo is reported with git\'s reason, not its closing advice (real git)', async () => {
+  it("an unreachable config repo is reported with git's reason, not its closing advice (real git)", async () => {
     const { analyseConfigRepo } = await import('../src/deploy/analyse-remote.js');
     const { exec } = await import('../src/util/process.js');
     const { mkdtempSync, rmSync } = await import('node:fs');
@@ -181,7 +289,12 @@ describe('config repo errors', () => {
     const { join } = await import('node:path');
     const dir = mkdtempSync(join(tmpdir(), 'ferry-remote-'));
     try {
-      const r = await analyseConfigRepo(exec, dir, { name: 'master', url: `file://${dir}/missing.git`, ref: 'main' }, 'a'.repeat(40));
+      const r = await analyseConfigRepo(
+        exec,
+        dir,
+        { name: 'master', url: `file://${dir}/missing.git`, ref: 'main' },
+        'a'.repeat(40),
+      );
       expect(r).toMatchObject({ current: null, changed: false });
       expect(r.error).toMatch(/^git ls-remote failed: '.*missing\.git' does not appear to be a git repository$/);
     } finally {
@@ -197,7 +310,9 @@ describe('config repo URL credentials', () => {
     registerUrlSecrets('https://x-access-token:ghp_abcdefghijklmnop@github.com/o/cc-master-agent-config.git');
     registerUrlSecrets('https://ghp_tokenonlyinusername1234@github.com/o/r.git');
     registerUrlSecrets('git@github.com:o/r.git');
-    expect(redact('fatal: https://x-access-token:ghp_abcdefghijklmnop@github.com')).toBe('fatal: https://x-access-token:***@github.com');
+    expect(redact('fatal: https://x-access-token:ghp_abcdefghijklmnop@github.com')).toBe(
+      'fatal: https://x-access-token:***@github.com',
+    );
     expect(redact('https://ghp_tokenonlyinusername1234@github.com')).toBe('https://***@github.com');
     clearSecrets();
   });

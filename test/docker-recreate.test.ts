@@ -5,7 +5,13 @@ import { decideRecovery, nextName, planReplacement, prevName } from '../src/adap
 
 const id = 'abcdef1234567890'.padEnd(64, '0');
 
-function inspect(over: Partial<{ Config: Record<string, unknown>; HostConfig: Record<string, unknown>; Networks: Record<string, unknown> }> = {}): Docker.ContainerInspectInfo {
+function inspect(
+  over: Partial<{
+    Config: Record<string, unknown>;
+    HostConfig: Record<string, unknown>;
+    Networks: Record<string, unknown>;
+  }> = {},
+): Docker.ContainerInspectInfo {
   return {
     Id: id,
     Name: '/svc',
@@ -25,12 +31,24 @@ function inspect(over: Partial<{ Config: Record<string, unknown>; HostConfig: Re
       Image: 'img:a',
       ...over.Config,
     },
-    HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8085' }] }, RestartPolicy: { Name: 'unless-stopped' }, NetworkMode: 'net1', Binds: ['/data:/data'], ...over.HostConfig },
-    NetworkSettings: { Networks: over.Networks ?? { net1: { Aliases: ['svc', id.slice(0, 12)] }, net2: { Aliases: null } } },
+    HostConfig: {
+      PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8085' }] },
+      RestartPolicy: { Name: 'unless-stopped' },
+      NetworkMode: 'net1',
+      Binds: ['/data:/data'],
+      ...over.HostConfig,
+    },
+    NetworkSettings: {
+      Networks: over.Networks ?? { net1: { Aliases: ['svc', id.slice(0, 12)] }, net2: { Aliases: null } },
+    },
   } as unknown as Docker.ContainerInspectInfo;
 }
 
-const oldImage = { Env: ['PATH=/usr/local/bin:/bin'], Cmd: ['httpd', '-f', '-p', '80', '-h', '/www'], Labels: { 'from.image': 'x' } };
+const oldImage = {
+  Env: ['PATH=/usr/local/bin:/bin'],
+  Cmd: ['httpd', '-f', '-p', '80', '-h', '/www'],
+  Labels: { 'from.image': 'x' },
+};
 
 describe('planReplacement', () => {
   it('keeps operator settings, drops what came from the old image, and splits networks', () => {
@@ -47,14 +65,28 @@ describe('planReplacement', () => {
       AttachStdin: false,
       AttachStdout: false,
       AttachStderr: false,
-      HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8085' }] }, RestartPolicy: { Name: 'unless-stopped' }, NetworkMode: 'net1', Binds: ['/data:/data'] },
+      HostConfig: {
+        PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8085' }] },
+        RestartPolicy: { Name: 'unless-stopped' },
+        NetworkMode: 'net1',
+        Binds: ['/data:/data'],
+      },
       NetworkingConfig: { EndpointsConfig: { net1: { Aliases: ['svc'] } } },
     });
     expect(plan.extraNetworks).toEqual([{ name: 'net2', config: {} }]);
   });
 
   it('keeps an explicit cmd, hostname and user; everything counts as explicit without the old image', () => {
-    const plan = planReplacement(inspect({ Config: { Cmd: ['sh', '-c', 'run'], Hostname: 'myhost', User: '1000' }, Networks: { bridge: {} }, HostConfig: { NetworkMode: 'bridge' } }), undefined, 'img:b', 'n');
+    const plan = planReplacement(
+      inspect({
+        Config: { Cmd: ['sh', '-c', 'run'], Hostname: 'myhost', User: '1000' },
+        Networks: { bridge: {} },
+        HostConfig: { NetworkMode: 'bridge' },
+      }),
+      undefined,
+      'img:b',
+      'n',
+    );
     expect(plan.options.Cmd).toEqual(['sh', '-c', 'run']);
     expect(plan.options.Hostname).toBe('myhost');
     expect(plan.options.User).toBe('1000');
@@ -67,13 +99,25 @@ describe('planReplacement', () => {
 describe('decideRecovery', () => {
   const T = 'sha256:new';
   it('covers every crash point', () => {
-    expect(decideRecovery({ current: { imageId: T, running: true }, prev: false, next: null }, T)).toEqual({ kind: 'done', start: false });
-    expect(decideRecovery({ current: { imageId: T, running: false }, prev: true, next: null }, T)).toEqual({ kind: 'done', start: true });
-    expect(decideRecovery({ current: { imageId: 'sha256:old', running: true }, prev: false, next: { imageId: T } }, T)).toEqual({ kind: 'swap' });
-    expect(decideRecovery({ current: { imageId: 'sha256:old', running: false }, prev: true, next: null }, T)).toEqual({ kind: 'swap' });
+    expect(decideRecovery({ current: { imageId: T, running: true }, prev: false, next: null }, T)).toEqual({
+      kind: 'done',
+      start: false,
+    });
+    expect(decideRecovery({ current: { imageId: T, running: false }, prev: true, next: null }, T)).toEqual({
+      kind: 'done',
+      start: true,
+    });
+    expect(
+      decideRecovery({ current: { imageId: 'sha256:old', running: true }, prev: false, next: { imageId: T } }, T),
+    ).toEqual({ kind: 'swap' });
+    expect(decideRecovery({ current: { imageId: 'sha256:old', running: false }, prev: true, next: null }, T)).toEqual({
+      kind: 'swap',
+    });
     expect(decideRecovery({ current: null, prev: true, next: { imageId: T } }, T)).toEqual({ kind: 'promote-next' });
     expect(decideRecovery({ current: null, prev: false, next: { imageId: T } }, T)).toEqual({ kind: 'promote-next' });
-    expect(decideRecovery({ current: null, prev: true, next: { imageId: 'sha256:other' } }, T)).toEqual({ kind: 'finish-from-prev' });
+    expect(decideRecovery({ current: null, prev: true, next: { imageId: 'sha256:other' } }, T)).toEqual({
+      kind: 'finish-from-prev',
+    });
     expect(decideRecovery({ current: null, prev: true, next: null }, T)).toEqual({ kind: 'finish-from-prev' });
     expect(decideRecovery({ current: null, prev: false, next: null }, T)).toEqual({ kind: 'missing' });
   });

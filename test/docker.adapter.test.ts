@@ -7,7 +7,15 @@ import { checkHealth } from '../src/adapters/runtime/health.js';
 import { nextName, prevName } from '../src/adapters/runtime/docker-recreate-plan.js';
 import { isFerryError } from '../src/errors.js';
 import {
-  TEST_LABEL, busyboxDockerfile, buildBusyboxImage, cleanupSuite, containersNamed, freePort, makeBusyboxContext, runService, uniqueName,
+  TEST_LABEL,
+  busyboxDockerfile,
+  buildBusyboxImage,
+  cleanupSuite,
+  containersNamed,
+  freePort,
+  makeBusyboxContext,
+  runService,
+  uniqueName,
 } from './fixtures/docker-images.js';
 
 const docker = new Docker();
@@ -27,11 +35,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cleanupSuite(docker, suite, [imgA, imgB]);
-  await docker.getNetwork(network).remove().catch(() => undefined);
+  await docker
+    .getNetwork(network)
+    .remove()
+    .catch(() => undefined);
 });
 
 async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(isFerryError(e) ? e.code : e).toBe(code);
 }
 
@@ -46,14 +60,23 @@ describe('DockerRuntime', () => {
     const tag = `ferry-test-${suite}:built`;
     const lines: string[] = [];
     try {
-      const img = await rt.build({ contextDir: dir, dockerfile: 'Dockerfile', tags: [tag, `${tag}-2`], labels: { [TEST_LABEL]: suite }, onLog: (l) => lines.push(l) });
+      const img = await rt.build({
+        contextDir: dir,
+        dockerfile: 'Dockerfile',
+        tags: [tag, `${tag}-2`],
+        labels: { [TEST_LABEL]: suite },
+        onLog: (l) => lines.push(l),
+      });
       expect(img.id).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(img.tags).toEqual(expect.arrayContaining([tag, `${tag}-2`]));
       expect(lines.some((l) => l.includes('Step 1/'))).toBe(true);
       expect(lines.some((l) => l.includes('installed beta 0.1.0'))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
-      await docker.getImage(`${tag}-2`).remove().catch(() => undefined);
+      await docker
+        .getImage(`${tag}-2`)
+        .remove()
+        .catch(() => undefined);
     }
   });
 
@@ -61,7 +84,14 @@ describe('DockerRuntime', () => {
     const dir = makeBusyboxContext();
     writeFileSync(`${dir}/Dockerfile`, busyboxDockerfile({ failingRun: true }));
     try {
-      const e = await rt.build({ contextDir: dir, dockerfile: 'Dockerfile', tags: [`ferry-test-${suite}:bad`], labels: { [TEST_LABEL]: suite } }).catch((x: unknown) => x);
+      const e = await rt
+        .build({
+          contextDir: dir,
+          dockerfile: 'Dockerfile',
+          tags: [`ferry-test-${suite}:bad`],
+          labels: { [TEST_LABEL]: suite },
+        })
+        .catch((x: unknown) => x);
       expect(isFerryError(e) && e.code).toBe('DEPLOY_FAILED');
       expect((e as Error).message).toMatch(/returned a non-zero code: 1/);
     } finally {
@@ -80,7 +110,15 @@ describe('DockerRuntime', () => {
   it('recreate keeps name, ports, env, labels, networks, restart policy and cmd; second call is a no-op', async () => {
     const name = uniqueName('svc');
     const port = await freePort();
-    await runService(docker, { name, image: imgA, suite, hostPort: port, env: ['FOO=bar'], labels: { keep: 'me' }, networks: [network] });
+    await runService(docker, {
+      name,
+      image: imgA,
+      suite,
+      hostPort: port,
+      env: ['FOO=bar'],
+      labels: { keep: 'me' },
+      networks: [network],
+    });
     const before = await rt.inspectContainer(name);
     const r = await rt.recreate(name, imgB, { labels: { 'ferry.run_id': 'run-1' } });
     expect(r.changed).toBe(true);
@@ -114,7 +152,10 @@ describe('DockerRuntime', () => {
     const name = uniqueName('auto');
     const port = await freePort();
     const c = await docker.createContainer({
-      name, Image: imgA, Labels: { [TEST_LABEL]: suite }, ExposedPorts: { '80/tcp': {} },
+      name,
+      Image: imgA,
+      Labels: { [TEST_LABEL]: suite },
+      ExposedPorts: { '80/tcp': {} },
       HostConfig: { AutoRemove: true, PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
     });
     await c.start();
@@ -129,26 +170,77 @@ describe('DockerRuntime', () => {
 
   // Reproduce each state a kill -9 can leave behind, then resume with recreate().
   const crashPoints: Array<[string, (name: string) => Promise<void>]> = [
-    ['after creating next', async (n) => { await createNext(n); }],
-    ['after stopping old (older order)', async (n) => { await createNext(n); await docker.getContainer(n).stop(); }],
-    ['after renaming the running old to prev', async (n) => { await createNext(n); await docker.getContainer(n).rename({ name: prevName(n) }); }],
-    ['after renaming both, prev still running', async (n) => {
-      await createNext(n); await docker.getContainer(n).rename({ name: prevName(n) }); await docker.getContainer(nextName(n)).rename({ name: n });
-    }],
-    ['after renaming old to prev', async (n) => { await createNext(n); await docker.getContainer(n).stop(); await docker.getContainer(n).rename({ name: prevName(n) }); }],
-    ['after renaming old, before next existed', async (n) => { await docker.getContainer(n).stop(); await docker.getContainer(n).rename({ name: prevName(n) }); }],
-    ['after renaming next into place', async (n) => {
-      await createNext(n); await docker.getContainer(n).stop(); await docker.getContainer(n).rename({ name: prevName(n) });
-      await docker.getContainer(nextName(n)).rename({ name: n });
-    }],
-    ['after starting, before removing prev', async (n) => {
-      await createNext(n); await docker.getContainer(n).stop(); await docker.getContainer(n).rename({ name: prevName(n) });
-      await docker.getContainer(nextName(n)).rename({ name: n }); await docker.getContainer(n).start();
-    }],
+    [
+      'after creating next',
+      async (n) => {
+        await createNext(n);
+      },
+    ],
+    [
+      'after stopping old (older order)',
+      async (n) => {
+        await createNext(n);
+        await docker.getContainer(n).stop();
+      },
+    ],
+    [
+      'after renaming the running old to prev',
+      async (n) => {
+        await createNext(n);
+        await docker.getContainer(n).rename({ name: prevName(n) });
+      },
+    ],
+    [
+      'after renaming both, prev still running',
+      async (n) => {
+        await createNext(n);
+        await docker.getContainer(n).rename({ name: prevName(n) });
+        await docker.getContainer(nextName(n)).rename({ name: n });
+      },
+    ],
+    [
+      'after renaming old to prev',
+      async (n) => {
+        await createNext(n);
+        await docker.getContainer(n).stop();
+        await docker.getContainer(n).rename({ name: prevName(n) });
+      },
+    ],
+    [
+      'after renaming old, before next existed',
+      async (n) => {
+        await docker.getContainer(n).stop();
+        await docker.getContainer(n).rename({ name: prevName(n) });
+      },
+    ],
+    [
+      'after renaming next into place',
+      async (n) => {
+        await createNext(n);
+        await docker.getContainer(n).stop();
+        await docker.getContainer(n).rename({ name: prevName(n) });
+        await docker.getContainer(nextName(n)).rename({ name: n });
+      },
+    ],
+    [
+      'after starting, before removing prev',
+      async (n) => {
+        await createNext(n);
+        await docker.getContainer(n).stop();
+        await docker.getContainer(n).rename({ name: prevName(n) });
+        await docker.getContainer(nextName(n)).rename({ name: n });
+        await docker.getContainer(n).start();
+      },
+    ],
   ];
   async function createNext(name: string): Promise<void> {
     const old = await docker.getContainer(name).inspect();
-    await docker.createContainer({ name: nextName(name), Image: imgB, Labels: { [TEST_LABEL]: suite }, HostConfig: old.HostConfig });
+    await docker.createContainer({
+      name: nextName(name),
+      Image: imgB,
+      Labels: { [TEST_LABEL]: suite },
+      HostConfig: old.HostConfig,
+    });
   }
   for (const [label, crash] of crashPoints) {
     it(`resume after a crash ${label} ends with exactly one container on the new image`, async () => {
@@ -160,7 +252,9 @@ describe('DockerRuntime', () => {
       expect(r.container).toMatchObject({ name, imageId: idB, running: true });
       const left = await containersNamed(docker, name);
       expect(left.map((c) => c.Names[0])).toEqual([`/${name}`]);
-      expect((await docker.getContainer(name).inspect()).HostConfig.PortBindings).toEqual({ '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] });
+      expect((await docker.getContainer(name).inspect()).HostConfig.PortBindings).toEqual({
+        '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }],
+      });
     });
   }
 });

@@ -23,10 +23,19 @@ describe('examples', () => {
     const file = join(EXAMPLES, 'omninode', 'ferry.yaml');
     const c = parseConfig(readFileSync(file, 'utf8'), file);
     expect(c.packages.map((p) => [p.name, p.tier])).toEqual([
-      ['omnibase_spi', 1], ['omnibase_core', 2], ['omnibase_infra', 3], ['omniintelligence', 3], ['omnimemory', 3], ['omniclaude', 4],
+      ['omnibase_spi', 1],
+      ['omnibase_core', 2],
+      ['omnibase_infra', 3],
+      ['omniintelligence', 3],
+      ['omnimemory', 3],
+      ['omniclaude', 4],
     ]);
     expect(c.redeploy?.verify.container).toBe('omninode-runtime');
-    expect(Object.values(c.redeploy?.verify.health ?? {})).toEqual(['http://localhost:8085/health', 'http://localhost:8053/health', 'http://localhost:8091/health']);
+    expect(Object.values(c.redeploy?.verify.health ?? {})).toEqual([
+      'http://localhost:8085/health',
+      'http://localhost:8053/health',
+      'http://localhost:8091/health',
+    ]);
     expect(c.redeploy?.required_env.DEPLOY).toEqual(['POSTGRES_PASSWORD', 'KAFKA_BOOTSTRAP_SERVERS']);
   });
 });

@@ -22,7 +22,14 @@ describe('seedEcosystem', () => {
   afterAll(() => eco?.cleanup());
 
   it('builds the 6 seed repos quickly (target < 5 s; asserted loosely for busy CI)', () => {
-    expect(Object.keys(eco.repos).sort()).toEqual(['omnibase_core', 'omnibase_infra', 'omnibase_spi', 'omniclaude', 'omniintelligence', 'omnimemory']);
+    expect(Object.keys(eco.repos).sort()).toEqual([
+      'omnibase_core',
+      'omnibase_infra',
+      'omnibase_spi',
+      'omniclaude',
+      'omniintelligence',
+      'omnimemory',
+    ]);
     expect(wallMs).toBeLessThan(10_000);
     expect(eco.buildMs).toBeLessThanOrEqual(wallMs);
   });
@@ -75,7 +82,9 @@ describe('seedEcosystem', () => {
     writeFileSync(join(dir, 'untracked.txt'), 'x');
     const c = await eco.snapshotRepos();
     expect(c.digest).not.toBe(a.digest);
-    expect(c.lines.filter((l) => !a.lines.includes(l))).toEqual([expect.stringMatching(/^omnimemory\tfile untracked\.txt - /)]);
+    expect(c.lines.filter((l) => !a.lines.includes(l))).toEqual([
+      expect.stringMatching(/^omnimemory\tfile untracked\.txt - /),
+    ]);
     rmSync(join(dir, 'untracked.txt'));
     expect((await eco.snapshotRepos()).digest).toBe(a.digest);
 
@@ -119,7 +128,10 @@ describe('npmMonorepo', () => {
     ]);
     const root = JSON.parse(readFileSync(join(repo?.dir as string, 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(root).toMatchObject({ private: true, workspaces: ['packages/core', 'packages/utils', 'packages/cli'] });
-    const cli = JSON.parse(readFileSync(join(repo?.dir as string, 'packages/cli/package.json'), 'utf8')) as Record<string, unknown>;
+    const cli = JSON.parse(readFileSync(join(repo?.dir as string, 'packages/cli/package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(cli.dependencies).toEqual({ 'fxt-core': '^1.0.0', 'fxt-utils': '^1.0.0' });
     const files = await eco.git('fxt-mono', ['log', '--format=%s', '--name-only', 'fxt-core/v1.0.0..main']);
     expect(files).toContain('fix(cli): handle empty arguments\n\npackages/cli/lib/fix_cli_handle_empty_arguments-2.js');
@@ -128,8 +140,13 @@ describe('npmMonorepo', () => {
 
   it('npm resolves the workspace graph offline (members link to each other)', async () => {
     const dir = eco.repos['fxt-mono']?.dir as string;
-    await exec('npm', ['install', '--package-lock-only', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, timeoutMs: 60_000 });
-    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { link?: boolean; resolved?: string; dependencies?: Record<string, string> }> };
+    await exec('npm', ['install', '--package-lock-only', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      timeoutMs: 60_000,
+    });
+    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { link?: boolean; resolved?: string; dependencies?: Record<string, string> }>;
+    };
     expect(lock.packages['node_modules/fxt-core']).toMatchObject({ link: true, resolved: 'packages/core' });
     expect(lock.packages['packages/cli']?.dependencies).toEqual({ 'fxt-core': '^1.0.0', 'fxt-utils': '^1.0.0' });
   });
@@ -140,14 +157,27 @@ describe('buildEcosystem', () => {
     const eco = await buildEcosystem({
       repos: [
         { name: 'lib', ecosystem: 'python', version: '1.0.0', files: { Dockerfile: 'FROM scratch\n' } },
-        { name: 'svc', ecosystem: 'python', deps: [{ name: 'lib', spec: '==1.0.0' }], commits: [{ subject: 'feat!: drop v0 api', body: 'BREAKING CHANGE: v0 is gone', files: { 'Dockerfile': 'FROM scratch\nRUN x\n' } }] },
+        {
+          name: 'svc',
+          ecosystem: 'python',
+          deps: [{ name: 'lib', spec: '==1.0.0' }],
+          commits: [
+            {
+              subject: 'feat!: drop v0 api',
+              body: 'BREAKING CHANGE: v0 is gone',
+              files: { Dockerfile: 'FROM scratch\nRUN x\n' },
+            },
+          ],
+        },
         { name: 'web', ecosystem: 'npm', version: '2.0.0' },
       ],
     });
     try {
       expect(readFileSync(join(eco.repos.lib?.dir as string, 'Dockerfile'), 'utf8')).toBe('FROM scratch\n');
       expect(readFileSync(join(eco.repos.svc?.dir as string, 'pyproject.toml'), 'utf8')).toContain('"lib==1.0.0"');
-      expect(await eco.git('svc', ['log', '-1', '--format=%B'])).toBe('feat!: drop v0 api\n\nBREAKING CHANGE: v0 is gone');
+      expect(await eco.git('svc', ['log', '-1', '--format=%B'])).toBe(
+        'feat!: drop v0 api\n\nBREAKING CHANGE: v0 is gone',
+      );
       expect(await eco.git('svc', ['tag', '--list'])).toBe('svc/v0.1.0');
       expect(await eco.git('web', ['tag', '--list'])).toBe('web/v2.0.0');
       const path = eco.writeConfig((base) => ({ ...base, workspace: '.', notify: {} }));

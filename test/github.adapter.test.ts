@@ -24,13 +24,29 @@ let dispatched: string[] = [];
 
 function forgeCfg(extra: Record<string, unknown> = {}): GithubForgeConfig {
   const forge = releaseSchema.parse({
-    forge: { kind: 'github', owner: OWNER, api_url: server.url, token_env: 'FERRY_TEST_GH_TOKEN', write_interval_ms: 0, checks_poll_seconds: 0.05, ...extra },
+    forge: {
+      kind: 'github',
+      owner: OWNER,
+      api_url: server.url,
+      token_env: 'FERRY_TEST_GH_TOKEN',
+      write_interval_ms: 0,
+      checks_poll_seconds: 0.05,
+      ...extra,
+    },
   }).forge;
   if (forge.kind !== 'github') throw new Error('expected github forge');
   return forge;
 }
-const forge = (extra: Record<string, unknown> = {}): GithubForge => new GithubForge(forgeCfg(extra), { env: { FERRY_TEST_GH_TOKEN: TOKEN }, pollMs: 50 });
-const input = (repo: string, branch: string) => ({ repoDir: '', repo, branch, base: 'main', title: `release: ${repo} v1.0.1`, body: 'plan' });
+const forge = (extra: Record<string, unknown> = {}): GithubForge =>
+  new GithubForge(forgeCfg(extra), { env: { FERRY_TEST_GH_TOKEN: TOKEN }, pollMs: 50 });
+const input = (repo: string, branch: string) => ({
+  repoDir: '',
+  repo,
+  branch,
+  base: 'main',
+  title: `release: ${repo} v1.0.1`,
+  body: 'plan',
+});
 
 async function catchErr(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -62,7 +78,7 @@ afterAll(async () => {
 describe('forge github', () => {
   it('reuses the PR for a branch: two ensurePr calls, one create on the server', async () => {
     const branch = 'release/r1/spi';
-    await repos.spi.pushBranch(branch, { 'VERSION': '1.0.1\n' });
+    await repos.spi.pushBranch(branch, { VERSION: '1.0.1\n' });
     const f = forge();
     const a = await f.ensurePr(input('spi', branch), log);
     const b = await f.ensurePr(input('spi', branch), log);
@@ -79,13 +95,18 @@ describe('forge github', () => {
     const pr = await f.ensurePr(input('spi', branch), log);
     const mainBefore = await repos.spi.bareSha('main');
     const headSha = await repos.spi.bareSha(branch);
-    const m = await f.merge({ ...input('spi', branch), repoDir: repos.spi.work, pr, commitMessage: 'release: spi v1.0.1', headSha }, log);
+    const m = await f.merge(
+      { ...input('spi', branch), repoDir: repos.spi.work, pr, commitMessage: 'release: spi v1.0.1', headSha },
+      log,
+    );
     expect(m.alreadyMerged).toBe(false);
     // The merge commit was fetched into the local clone (TAG needs it there).
     expect(await repos.spi.git(['rev-parse', 'refs/remotes/origin/main'])).toBe(m.mergeSha);
     expect(await repos.spi.bareSha('main')).toBe(m.mergeSha);
     expect(await repos.spi.bareSubject('main')).toBe('release: spi v1.0.1');
-    const parents = (await exec('git', ['--git-dir', repos.spi.bare, 'log', '-1', '--format=%P', 'main'])).stdout.trim();
+    const parents = (
+      await exec('git', ['--git-dir', repos.spi.bare, 'log', '-1', '--format=%P', 'main'])
+    ).stdout.trim();
     expect(parents).toBe(mainBefore); // squash: one parent, the old main
     const file = (await exec('git', ['--git-dir', repos.spi.bare, 'show', 'main:VERSION'])).stdout;
     expect(file).toBe('1.0.1');
@@ -99,12 +120,14 @@ describe('forge github', () => {
 
   it('refuses to merge when the head moved (sha guard → 409), leaving main untouched', async () => {
     const branch = 'release/r1/core';
-    const first = await repos.core.pushBranch(branch, { 'VERSION': '2.0.0\n' });
+    const first = await repos.core.pushBranch(branch, { VERSION: '2.0.0\n' });
     const f = forge();
     const pr = await f.ensurePr(input('core', branch), log);
-    await repos.core.pushBranch(branch, { 'EXTRA': 'sneaky\n' }, 'chore: pushed meanwhile');
+    await repos.core.pushBranch(branch, { EXTRA: 'sneaky\n' }, 'chore: pushed meanwhile');
     const main = await repos.core.bareSha('main');
-    const e = await catchErr(f.merge({ ...input('core', branch), pr, commitMessage: 'release: core v2.0.0', headSha: first }, log));
+    const e = await catchErr(
+      f.merge({ ...input('core', branch), pr, commitMessage: 'release: core v2.0.0', headSha: first }, log),
+    );
     expect(isFerryError(e) && e.code).toBe('MERGE_FAILED');
     expect((e as Error).message).toContain('Head branch was modified');
     expect((e as Error).message).toContain(first.slice(0, 7));
@@ -113,12 +136,13 @@ describe('forge github', () => {
 
   it('waits for a pending required check, fails naming a failing one, merges once it passes', async () => {
     const branch = 'release/r1/infra';
-    const headSha = await repos.infra.pushBranch(branch, { 'VERSION': '3.1.0\n' });
+    const headSha = await repos.infra.pushBranch(branch, { VERSION: '3.1.0\n' });
     server.protect(`${OWNER}/infra`, 'main', ['ci/build', 'lint']);
     server.setCi(`${OWNER}/infra`, 'lint', 'success', 'check_run');
     const f = forge();
     const pr = await f.ensurePr(input('infra', branch), log);
-    const merge = () => f.merge({ ...input('infra', branch), pr, commitMessage: 'release: infra v3.1.0', headSha }, log);
+    const merge = () =>
+      f.merge({ ...input('infra', branch), pr, commitMessage: 'release: infra v3.1.0', headSha }, log);
 
     server.setCi(`${OWNER}/infra`, 'ci/build', 'failure');
     const e = await catchErr(merge());
@@ -139,17 +163,19 @@ describe('forge github', () => {
 
   it('times out on a check that never reports', async () => {
     const branch = 'release/r2/infra';
-    const headSha = await repos.infra.pushBranch(branch, { 'VERSION': '3.1.1\n' });
+    const headSha = await repos.infra.pushBranch(branch, { VERSION: '3.1.1\n' });
     server.protect(`${OWNER}/infra`, 'main', ['never']);
     const f = forge({ checks_timeout_minutes: 0.005 });
     const pr = await f.ensurePr(input('infra', branch), log);
-    const e = await catchErr(f.merge({ ...input('infra', branch), pr, commitMessage: 'release: infra v3.1.1', headSha }, log));
+    const e = await catchErr(
+      f.merge({ ...input('infra', branch), pr, commitMessage: 'release: infra v3.1.1', headSha }, log),
+    );
     expect(isFerryError(e) && e.code).toBe('MERGE_FAILED');
     expect((e as Error).message).toMatch(/"never" did not complete/);
     server.protect(`${OWNER}/infra`, 'main', []);
   });
 
-  it('carries GitHub\'s reason on a conflict (405) and on a PR with no commits (422)', async () => {
+  it("carries GitHub's reason on a conflict (405) and on a PR with no commits (422)", async () => {
     const branch = 'release/r1/conflict';
     const headSha = await repos.conflict.pushBranch(branch, { 'README.md': 'branch side\n' });
     // main moves with a conflicting change to the same file
@@ -157,7 +183,9 @@ describe('forge github', () => {
     await repos.conflict.pushBranch('main', { 'README.md': 'main side\n' }, 'docs: main side');
     const f = forge();
     const pr = await f.ensurePr(input('conflict', branch), log);
-    const e = await catchErr(f.merge({ ...input('conflict', branch), pr, commitMessage: 'release: conflict v1', headSha }, log));
+    const e = await catchErr(
+      f.merge({ ...input('conflict', branch), pr, commitMessage: 'release: conflict v1', headSha }, log),
+    );
     expect(isFerryError(e) && e.code).toBe('MERGE_FAILED');
     expect((e as Error).message).toContain('405 Pull Request is not mergeable');
 
@@ -169,7 +197,7 @@ describe('forge github', () => {
 
   it('waits out 429 Retry-After, secondary 403 and primary limits, says so, and succeeds', async () => {
     const branch = 'release/r1/limits';
-    await repos.limits.pushBranch(branch, { 'VERSION': '0.2.0\n' });
+    await repos.limits.pushBranch(branch, { VERSION: '0.2.0\n' });
     server.fail({ times: 2, kind: 'retry-after', retryAfterS: 1, method: 'GET' });
     server.fail({ times: 2, kind: 'secondary', status: 403, retryAfterS: 1, method: 'POST' });
     server.fail({ times: 1, kind: 'primary', status: 429, retryAfterS: 1, method: 'POST' });
@@ -185,8 +213,8 @@ describe('forge github', () => {
   });
 
   it('spaces write calls by write_interval_ms across forge instances (one per step)', async () => {
-    await repos.limits.pushBranch('release/s1', { 'S1': '1\n' });
-    await repos.limits.pushBranch('release/s2', { 'S2': '2\n' });
+    await repos.limits.pushBranch('release/s1', { S1: '1\n' });
+    await repos.limits.pushBranch('release/s2', { S2: '2\n' });
     const before = server.calls.length;
     await forge({ write_interval_ms: 400 }).ensurePr(input('limits', 'release/s1'), log);
     await forge({ write_interval_ms: 400 }).ensurePr(input('limits', 'release/s2'), log);
@@ -204,7 +232,9 @@ describe('forge github', () => {
     expect(r.conclusion).toBe('success');
     expect(r.runUrl).toMatch(new RegExp(`^${server.url}/${OWNER}/wf/actions/runs/\\d+$`));
     expect(dispatched).toEqual([`${OWNER}/wf@wf/v1.0.0`]);
-    const e = await catchErr(f.runWorkflow({ repo: 'wf', workflow: 'release.yml', ref: 'wf/v1.0.0', inputs: { fail: 'yes' } }, log));
+    const e = await catchErr(
+      f.runWorkflow({ repo: 'wf', workflow: 'release.yml', ref: 'wf/v1.0.0', inputs: { fail: 'yes' } }, log),
+    );
     expect(isFerryError(e) && e.code).toBe('PUBLISH_FAILED');
     expect((e as Error).message).toContain('concluded failure');
   });
@@ -217,7 +247,12 @@ describe('forge github', () => {
     expect((e as Error).message).toContain('401 Bad credentials');
     // The fix says it is the token, and which variable holds it.
     expect(isFerryError(e) && e.fix).toContain('$FERRY_TEST_GH_TOKEN');
-    const everything = [...logs, (e as Error).message, JSON.stringify(serializeError(e)), String((e as Error).stack)].join('\n');
+    const everything = [
+      ...logs,
+      (e as Error).message,
+      JSON.stringify(serializeError(e)),
+      String((e as Error).stack),
+    ].join('\n');
     expect(everything).not.toContain(wrong);
     expect(everything).not.toContain(TOKEN);
     const missing = await catchErr(Promise.resolve().then(() => new GithubForge(forgeCfg(), { env: {} })));

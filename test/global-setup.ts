@@ -10,7 +10,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export function setup(): void {
   const dir = process.env.FERRY_TEST_BUILD_DIR;
   if (!dir) return;
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` before vitest (npm test does)');
+  if (!existsSync(join(ROOT, 'dist', 'cli.js')))
+    throw new Error('dist/ is missing: run `npm run build` before vitest (npm test does)');
   mkdirSync(join(dir, 'bin'), { recursive: true });
   cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
   cpSync(join(ROOT, 'bin', 'ferry.js'), join(dir, 'bin', 'ferry.js'));

@@ -27,7 +27,10 @@ describe('ferry init on the seed ecosystem (acceptance 7)', () => {
 
     // Tiers computed from the written config (manifest deps, configured tiers ignored) = the seed graph.
     const loaded = loadConfig(r.configPath);
-    const withoutTiers = { ...loaded, config: { ...loaded.config, packages: loaded.config.packages.map(({ tier: _t, ...p }) => p) } };
+    const withoutTiers = {
+      ...loaded,
+      config: { ...loaded.config, packages: loaded.config.packages.map(({ tier: _t, ...p }) => p) },
+    };
     expect(configuredGraph(withoutTiers).graph.tiers).toEqual(SEED_TIERS);
     expect(configuredGraph(loaded).graph.tiers).toEqual(SEED_TIERS);
     expect(loaded.config.packages.map((p) => [p.name, p.tier])).toEqual([
@@ -93,7 +96,10 @@ describe('discovery', () => {
     // A Poetry project depending on `a` (PEP 503 spelling differs), nested one level down.
     const nested = join(eco.workspace, 'group', 'poetry-app');
     mkdirSync(nested, { recursive: true });
-    writeFileSync(join(nested, 'pyproject.toml'), '[tool.poetry]\nname = "Poetry.App"\nversion = "1.0.0"\n[tool.poetry.dependencies]\npython = "^3.11"\nA = "^0.1"\n');
+    writeFileSync(
+      join(nested, 'pyproject.toml'),
+      '[tool.poetry]\nname = "Poetry.App"\nversion = "1.0.0"\n[tool.poetry.dependencies]\npython = "^3.11"\nA = "^0.1"\n',
+    );
     await git(eco.workspace, ['init', '-q', '-b', 'main', nested]);
     // Too deep (depth 3) and not a repo: ignored.
     const deep = join(eco.workspace, 'x', 'y', 'z');
@@ -104,7 +110,12 @@ describe('discovery', () => {
   afterAll(() => eco?.cleanup());
 
   it('finds repos at depth ≤ 2, Poetry projects, and internal deps by normalised name', () => {
-    expect(findGitRepos(eco.workspace).map((p) => p.slice(eco.workspace.length + 1))).toEqual(['a', 'b', 'group/poetry-app', 'poetry_pkg']);
+    expect(findGitRepos(eco.workspace).map((p) => p.slice(eco.workspace.length + 1))).toEqual([
+      'a',
+      'b',
+      'group/poetry-app',
+      'poetry_pkg',
+    ]);
     const { packages, warnings } = discoverPackages(eco.workspace);
     expect(warnings).toEqual([]);
     expect(packages.map((p) => [p.name, p.repo, p.path, p.deps])).toEqual([
@@ -132,9 +143,15 @@ describe('discovery', () => {
 
   it('expandWorkspaces handles *, **, literal paths and negations', () => {
     const repo = join(eco.root, 'ws');
-    for (const d of ['packages/a', 'packages/b', 'apps/web/x', 'tools/t', 'packages/c-no-manifest']) mkdirSync(join(repo, d), { recursive: true });
-    for (const d of ['packages/a', 'packages/b', 'apps/web/x', 'tools/t']) writeFileSync(join(repo, d, 'package.json'), '{}');
-    expect(expandWorkspaces(repo, ['packages/*', 'apps/**', './tools/t/', '!packages/b'])).toEqual(['apps/web/x', 'packages/a', 'tools/t']);
+    for (const d of ['packages/a', 'packages/b', 'apps/web/x', 'tools/t', 'packages/c-no-manifest'])
+      mkdirSync(join(repo, d), { recursive: true });
+    for (const d of ['packages/a', 'packages/b', 'apps/web/x', 'tools/t'])
+      writeFileSync(join(repo, d, 'package.json'), '{}');
+    expect(expandWorkspaces(repo, ['packages/*', 'apps/**', './tools/t/', '!packages/b'])).toEqual([
+      'apps/web/x',
+      'packages/a',
+      'tools/t',
+    ]);
     rmSync(repo, { recursive: true, force: true });
   });
 
@@ -152,7 +169,15 @@ describe('init pure parts', () => {
   it('renders a config ferry accepts, quoting names YAML would misread', () => {
     const text = renderInitConfig(
       [
-        { name: '@acme/core', ecosystem: 'npm', repo: 'mono', path: 'packages/core', tier: 1, version: '1.0.0', deps: [] },
+        {
+          name: '@acme/core',
+          ecosystem: 'npm',
+          repo: 'mono',
+          path: 'packages/core',
+          tier: 1,
+          version: '1.0.0',
+          deps: [],
+        },
         { name: 'yes', ecosystem: 'python', repo: 'yes', path: '.', tier: 2, version: null, deps: ['@acme/core'] },
       ],
       [['@acme/core'], ['yes']],

@@ -36,25 +36,39 @@ describe('pyproject', () => {
 
   it('sets the PEP 621 and Poetry version, touching nothing else', () => {
     const out = setPyprojectVersion(PY, '2.1.0');
-    expect(out).toBe(PY.replace('version = "2.0.0"   #', 'version = "2.1.0"   #').replace('[tool.poetry]\nversion = "2.0.0"', '[tool.poetry]\nversion = "2.1.0"'));
+    expect(out).toBe(
+      PY.replace('version = "2.0.0"   #', 'version = "2.1.0"   #').replace(
+        '[tool.poetry]\nversion = "2.0.0"',
+        '[tool.poetry]\nversion = "2.1.0"',
+      ),
+    );
     expect(setPyprojectVersion(out, '2.1.0')).toBe(out);
   });
 
   it('refuses a pyproject without a static version', () => {
-    expect(() => setPyprojectVersion('[project]\nname = "x"\ndynamic = ["version"]\n', '1.0.0')).toThrow(/no static version/);
+    expect(() => setPyprojectVersion('[project]\nname = "x"\ndynamic = ["version"]\n', '1.0.0')).toThrow(
+      /no static version/,
+    );
   });
 
   it('pins exactly, keeping extras, markers, comments and quoting; URLs untouched', () => {
     const { text, changes } = pinPyprojectDeps(PY, { omnibase_core: '1.5.0', 'omnibase-spi': '1.2.1' });
     expect(text).toBe(
-      PY.replace(`"omnibase-core[async,cli]>=1.4 ; python_version >= '3.11'"`, `"omnibase-core[async,cli]==1.5.0 ; python_version >= '3.11'"`)
+      PY.replace(
+        `"omnibase-core[async,cli]>=1.4 ; python_version >= '3.11'"`,
+        `"omnibase-core[async,cli]==1.5.0 ; python_version >= '3.11'"`,
+      )
         .replace(`'omnibase_spi>=1.2.0'`, `'omnibase_spi==1.2.1'`)
         .replace(`"omnibase_spi[test]~=1.2"`, `"omnibase_spi[test]==1.2.1"`)
         .replace(`omnibase_core = "^1.4"`, `omnibase_core = "==1.5.0"`)
         .replace(`omnibase-spi = { version = ">=1.2"`, `omnibase-spi = { version = "==1.2.1"`),
     );
     expect(changes).toEqual([
-      { name: 'omnibase_core', from: `omnibase-core[async,cli]>=1.4 ; python_version >= '3.11'`, to: `omnibase-core[async,cli]==1.5.0 ; python_version >= '3.11'` },
+      {
+        name: 'omnibase_core',
+        from: `omnibase-core[async,cli]>=1.4 ; python_version >= '3.11'`,
+        to: `omnibase-core[async,cli]==1.5.0 ; python_version >= '3.11'`,
+      },
       { name: 'omnibase-spi', from: 'omnibase_spi>=1.2.0', to: 'omnibase_spi==1.2.1' },
       { name: 'omnibase-spi', from: 'omnibase_spi[test]~=1.2', to: 'omnibase_spi[test]==1.2.1' },
       { name: 'omnibase_core', from: '^1.4', to: '==1.5.0' },
@@ -87,8 +101,16 @@ const PJ = `{
 
 describe('package.json', () => {
   it('reads name, version, deps and workspaces', () => {
-    expect(readPackageJson(PJ)).toEqual({ name: '@fx/cli', version: '1.0.0', private: false, dependencies: ['@fx/core', '@fx/utils', 'left-pad'], workspaces: [] });
-    expect(readPackageJson('{"name":"r","private":true,"workspaces":{"packages":["packages/*"]}}').workspaces).toEqual(['packages/*']);
+    expect(readPackageJson(PJ)).toEqual({
+      name: '@fx/cli',
+      version: '1.0.0',
+      private: false,
+      dependencies: ['@fx/core', '@fx/utils', 'left-pad'],
+      workspaces: [],
+    });
+    expect(readPackageJson('{"name":"r","private":true,"workspaces":{"packages":["packages/*"]}}').workspaces).toEqual([
+      'packages/*',
+    ]);
   });
 
   it('sets the version in place (compact arrays, indentation and newline kept)', () => {
@@ -98,7 +120,11 @@ describe('package.json', () => {
 
   it('pins exact versions in every dependency field', () => {
     const { text, changes } = pinPackageJsonDeps(PJ, { '@fx/core': '1.1.0', '@fx/utils': '1.0.1' });
-    expect(text).toBe(PJ.replace('"@fx/core": "^1.0.0"', '"@fx/core": "1.1.0"').replace('"@fx/utils": "*"', '"@fx/utils": "1.0.1"').replace('"@fx/core": "workspace:*"', '"@fx/core": "1.1.0"'));
+    expect(text).toBe(
+      PJ.replace('"@fx/core": "^1.0.0"', '"@fx/core": "1.1.0"')
+        .replace('"@fx/utils": "*"', '"@fx/utils": "1.0.1"')
+        .replace('"@fx/core": "workspace:*"', '"@fx/core": "1.1.0"'),
+    );
     expect(changes).toEqual([
       { name: '@fx/core', from: '^1.0.0', to: '1.1.0' },
       { name: '@fx/utils', from: '*', to: '1.0.1' },

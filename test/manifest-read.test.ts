@@ -10,10 +10,16 @@ describe('PEP 503 / PEP 508', () => {
 
   it.each([
     ['omnibase_core>=1.4.0', { name: 'omnibase_core', extras: [], spec: '>=1.4.0', marker: '' }],
-    ['omnibase-core[kafka, http] (>=1.4,<2) ; python_version >= "3.11"', { name: 'omnibase-core', extras: ['kafka', 'http'], spec: '>=1.4,<2', marker: 'python_version >= "3.11"' }],
+    [
+      'omnibase-core[kafka, http] (>=1.4,<2) ; python_version >= "3.11"',
+      { name: 'omnibase-core', extras: ['kafka', 'http'], spec: '>=1.4,<2', marker: 'python_version >= "3.11"' },
+    ],
     ['requests', { name: 'requests', extras: [], spec: '', marker: '' }],
     ['pkg==1.0;sys_platform=="linux"', { name: 'pkg', extras: [], spec: '==1.0', marker: 'sys_platform=="linux"' }],
-    ['pkg @ https://example.com/a;b.whl ; os_name == "posix"', { name: 'pkg', extras: [], spec: '@ https://example.com/a;b.whl', marker: 'os_name == "posix"' }],
+    [
+      'pkg @ https://example.com/a;b.whl ; os_name == "posix"',
+      { name: 'pkg', extras: [], spec: '@ https://example.com/a;b.whl', marker: 'os_name == "posix"' },
+    ],
   ])('parses %s', (req, expected) => {
     expect(parsePep508(req)).toEqual(expected);
   });
@@ -104,7 +110,13 @@ describe('parsePackageJson', () => {
       }),
       'package.json',
     );
-    expect(m).toMatchObject({ ecosystem: 'npm', name: '@acme/cli', version: '1.0.0', private: true, workspaces: ['packages/*'] });
+    expect(m).toMatchObject({
+      ecosystem: 'npm',
+      name: '@acme/cli',
+      version: '1.0.0',
+      private: true,
+      workspaces: ['packages/*'],
+    });
     expect(m.dependencies.map((d) => [d.name, d.spec, d.group])).toEqual([
       ['@acme/core', '^1.0.0', 'main'],
       ['vitest', '^3', 'dev'],

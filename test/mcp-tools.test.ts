@@ -6,14 +6,30 @@ const tool = (name: string) => TOOLS.find((t) => t.name === name)!;
 
 describe('mcp tool argv', () => {
   it('redeploy passes every flag it accepts, allow_unmatched included', () => {
-    expect(tool('redeploy').argv({ versions_from: 'release-20260225-a3f7b2', allow_unmatched: true, dry_run: true })).toEqual([
-      'redeploy', '--versions-from', 'release-20260225-a3f7b2', '--dry-run', '--allow-unmatched',
+    expect(
+      tool('redeploy').argv({ versions_from: 'release-20260225-a3f7b2', allow_unmatched: true, dry_run: true }),
+    ).toEqual(['redeploy', '--versions-from', 'release-20260225-a3f7b2', '--dry-run', '--allow-unmatched']);
+    expect(tool('redeploy').argv({ resume: 'redeploy-20260225-abcdef', allow_unmatched: false })).toEqual([
+      'redeploy',
+      '--resume',
+      'redeploy-20260225-abcdef',
     ]);
-    expect(tool('redeploy').argv({ resume: 'redeploy-20260225-abcdef', allow_unmatched: false })).toEqual(['redeploy', '--resume', 'redeploy-20260225-abcdef']);
   });
 
   it('release always carries the attestation; a resume does not also pass --run-id', () => {
-    expect(tool('release').argv({ gate_attestation: '1740312612.000100:r-1', run_id: 'r-1' })).toEqual(['release', '--run-id', 'r-1', '--gate-attestation', '1740312612.000100:r-1']);
-    expect(tool('release').argv({ gate_attestation: '1740312612.000100:r-1', run_id: 'r-1', resume: 'r-1' })).toEqual(['release', '--resume', 'r-1', '--gate-attestation', '1740312612.000100:r-1']);
+    expect(tool('release').argv({ gate_attestation: '1740312612.000100:r-1', run_id: 'r-1' })).toEqual([
+      'release',
+      '--run-id',
+      'r-1',
+      '--gate-attestation',
+      '1740312612.000100:r-1',
+    ]);
+    expect(tool('release').argv({ gate_attestation: '1740312612.000100:r-1', run_id: 'r-1', resume: 'r-1' })).toEqual([
+      'release',
+      '--resume',
+      'r-1',
+      '--gate-attestation',
+      '1740312612.000100:r-1',
+    ]);
   });
 });

@@ -26,7 +26,11 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ path: req.url ?? '', type: req.headers['content-type'] ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      received.push({
+        path: req.url ?? '',
+        type: req.headers['content-type'] ?? '',
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      });
       res.writeHead(hookStatus).end();
     });
   });
@@ -39,20 +43,35 @@ afterAll(async () => {
 });
 
 const cfg = () =>
-  notifySchema.parse({ slack: { token_env: 'N_TOKEN', channel_env: 'N_CHAN', api_url: slack.url }, webhook: { url_env: 'N_HOOK' }, stdout: true });
+  notifySchema.parse({
+    slack: { token_env: 'N_TOKEN', channel_env: 'N_CHAN', api_url: slack.url },
+    webhook: { url_env: 'N_HOOK' },
+    stdout: true,
+  });
 const env = () => ({ N_TOKEN: TOKEN, N_CHAN: 'C0NOTIFY', N_HOOK: hookUrl });
-const summary = renderReleaseSummary({ runId: 'release-20260225-a3f7b2', status: 'SUCCESS', rows: [{ repo: 'spi', from: '1.0.0', to: '1.0.1', pr: '#1', tag: 'spi/v1.0.1', registry: 'available' }] });
+const summary = renderReleaseSummary({
+  runId: 'release-20260225-a3f7b2',
+  status: 'SUCCESS',
+  rows: [{ repo: 'spi', from: '1.0.0', to: '1.0.1', pr: '#1', tag: 'spi/v1.0.1', registry: 'available' }],
+});
 
 describe('notifiers', () => {
   it('builds slack, webhook and stdout from config and delivers a LOW_RISK summary to each', async () => {
     let printed = '';
     const notifiers = buildNotifiers(cfg(), { env: env(), stdout: { write: (s: string) => (printed += s) } });
     expect(notifiers.map((n) => n.channel).sort()).toEqual(['slack', 'stdout', 'webhook']);
-    const out = await notifyAll(notifiers, { runId: 'release-20260225-a3f7b2', title: '[LOW_RISK] release release-20260225-a3f7b2 — SUCCESS', text: summary });
+    const out = await notifyAll(notifiers, {
+      runId: 'release-20260225-a3f7b2',
+      title: '[LOW_RISK] release release-20260225-a3f7b2 — SUCCESS',
+      text: summary,
+    });
     expect(out.failed).toEqual([]);
     expect(out.sent.find((s) => s.channel === 'slack')?.ref).toMatch(/^\d{10}\.\d{6}$/);
     expect(slack.posted('C0NOTIFY').at(-1)?.text).toBe(summary);
-    expect(received.at(-1)).toMatchObject({ type: 'application/json', body: { run_id: 'release-20260225-a3f7b2', text: summary, level: 'info' } });
+    expect(received.at(-1)).toMatchObject({
+      type: 'application/json',
+      body: { run_id: 'release-20260225-a3f7b2', text: summary, level: 'info' },
+    });
     expect(printed.split('\n').filter((l) => l.startsWith('[LOW_RISK]'))).toHaveLength(1);
     expect(printed).toContain('spi   1.0.0 → 1.0.1  #1  spi/v1.0.1  available');
   });
@@ -62,7 +81,11 @@ describe('notifiers', () => {
     hookStatus = 500;
     const logs: string[] = [];
     const before = received.length;
-    const out = await notifyAll(buildNotifiers(cfg(), { env: env(), stdout: { write: () => true } }), { runId: 'r', title: 't', text: 'x' }, (m) => logs.push(m));
+    const out = await notifyAll(
+      buildNotifiers(cfg(), { env: env(), stdout: { write: () => true } }),
+      { runId: 'r', title: 't', text: 'x' },
+      (m) => logs.push(m),
+    );
     slack.failPost(undefined);
     hookStatus = 200;
     expect(out.sent.map((s) => s.channel)).toEqual(['stdout']);

@@ -7,7 +7,8 @@ import { ferry } from './helpers/ferry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ferry-pins-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const DOCKERFILE = 'FROM x\nARG OMNIINTELLIGENCE_VERSION=0.7.0\nRUN uv pip install \\\n    omninode-claude[cli]==0.3.0 \\\n    omninode-memory==0.5.0\n';
+const DOCKERFILE =
+  'FROM x\nARG OMNIINTELLIGENCE_VERSION=0.7.0\nRUN uv pip install \\\n    omninode-claude[cli]==0.3.0 \\\n    omninode-memory==0.5.0\n';
 
 function file(): string {
   const f = join(dir, `Dockerfile.${Math.random().toString(36).slice(2)}`);
@@ -18,15 +19,27 @@ function file(): string {
 describe('ferry pins', () => {
   it('rewrites, prints `  pkg: a -> b` on stderr and the JSON as the last stdout line', async () => {
     const f = file();
-    const r = await ferry(['pins', '--versions', 'omniintelligence=0.8.0,omninode-claude=0.4.0,omninode-memory=0.6.1', '--dockerfile', f]);
+    const r = await ferry([
+      'pins',
+      '--versions',
+      'omniintelligence=0.8.0,omninode-claude=0.4.0,omninode-memory=0.6.1',
+      '--dockerfile',
+      f,
+    ]);
     expect(r.exitCode).toBe(0);
-    expect(r.stderr.split('\n').filter(Boolean)).toEqual(['  omniintelligence: 0.7.0 -> 0.8.0', '  omninode-claude: 0.3.0 -> 0.4.0', '  omninode-memory: 0.5.0 -> 0.6.1']);
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([
+      '  omniintelligence: 0.7.0 -> 0.8.0',
+      '  omninode-claude: 0.3.0 -> 0.4.0',
+      '  omninode-memory: 0.5.0 -> 0.6.1',
+    ]);
     expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual({
       omniintelligence: { from: '0.7.0', to: '0.8.0', matched: true },
       'omninode-claude': { from: '0.3.0', to: '0.4.0', matched: true },
       'omninode-memory': { from: '0.5.0', to: '0.6.1', matched: true },
     });
-    expect(readFileSync(f, 'utf8')).toBe('FROM x\nARG OMNIINTELLIGENCE_VERSION=0.8.0\nRUN uv pip install \\\n    omninode-claude[cli]==0.4.0 \\\n    omninode-memory==0.6.1\n');
+    expect(readFileSync(f, 'utf8')).toBe(
+      'FROM x\nARG OMNIINTELLIGENCE_VERSION=0.8.0\nRUN uv pip install \\\n    omninode-claude[cli]==0.4.0 \\\n    omninode-memory==0.6.1\n',
+    );
   });
 
   it('--dry-run writes nothing', async () => {
@@ -41,7 +54,14 @@ describe('ferry pins', () => {
     const r = await ferry(['pins', '--versions', 'ghost=1.0.0', '--dockerfile', f]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('error[PIN_UNMATCHED]');
-    const ok = await ferry(['pins', '--versions', 'ghost=1.0.0,omninode-memory=0.6.1', '--dockerfile', f, '--allow-unmatched']);
+    const ok = await ferry([
+      'pins',
+      '--versions',
+      'ghost=1.0.0,omninode-memory=0.6.1',
+      '--dockerfile',
+      f,
+      '--allow-unmatched',
+    ]);
     expect(ok.exitCode).toBe(0);
     expect(JSON.parse(ok.stdout.trim().split('\n').pop()!).ghost).toEqual({ from: null, to: '1.0.0', matched: false });
   });

@@ -1,6 +1,12 @@
 // Dockerfile pin editor: exact rewrites, PEP 503 matching, strict --versions parsing.
 import { describe, expect, it } from 'vitest';
-import { argNameFor, formatPinLines, normalizeName, parseVersions, rewriteDockerfilePins } from '../src/manifest/dockerfile-pins.js';
+import {
+  argNameFor,
+  formatPinLines,
+  normalizeName,
+  parseVersions,
+  rewriteDockerfilePins,
+} from '../src/manifest/dockerfile-pins.js';
 import { isFerryError } from '../src/errors.js';
 
 const DOCKERFILE = `FROM python:3.12-slim
@@ -20,7 +26,12 @@ COPY . /app
 
 describe('rewriteDockerfilePins', () => {
   it('rewrites RUN pip/uv pins (continuations, extras, quotes) and ARG pins, nothing else', () => {
-    const r = rewriteDockerfilePins(DOCKERFILE, { omniintelligence: '0.8.0', 'omninode-claude': '0.4.0', 'omninode.memory': '0.6.1', omnibase_core: '1.3.0' });
+    const r = rewriteDockerfilePins(DOCKERFILE, {
+      omniintelligence: '0.8.0',
+      'omninode-claude': '0.4.0',
+      'omninode.memory': '0.6.1',
+      omnibase_core: '1.3.0',
+    });
     expect(r.content).toBe(`FROM python:3.12-slim
 # omniintelligence==0.1.0 in a comment is not a pin
 ARG OMNIBASE_CORE_VERSION=1.3.0
@@ -58,7 +69,9 @@ COPY . /app
   });
 
   it('keeps quoted ARG values quoted and CRLF line endings intact', () => {
-    const r = rewriteDockerfilePins('ARG FOO_BAR_VERSION="1.0"\r\nRUN pip install \\\r\n  foo-bar==1.0\r\n', { 'foo.bar': '2.0' });
+    const r = rewriteDockerfilePins('ARG FOO_BAR_VERSION="1.0"\r\nRUN pip install \\\r\n  foo-bar==1.0\r\n', {
+      'foo.bar': '2.0',
+    });
     expect(r.content).toBe('ARG FOO_BAR_VERSION="2.0"\r\nRUN pip install \\\r\n  foo-bar==2.0\r\n');
   });
 
@@ -80,8 +93,18 @@ COPY . /app
       'RUN echo f-pkg==1.0',
       '',
     ].join('\n');
-    const r = rewriteDockerfilePins(src, { 'b-pkg': '2.0', 'c-pkg': '2.0', 'd-pkg': '2.0', 'e-pkg': '2.0', 'f-pkg': '2.0' }, { allowUnmatched: true });
-    expect(r.content).toBe(src.replace('b-pkg==1.0', 'b-pkg==2.0').replace('c-pkg==1.0', 'c-pkg==2.0').replace('d-pkg[x]==1.0', 'd-pkg[x]==2.0').replace('e-pkg==1.0', 'e-pkg==2.0'));
+    const r = rewriteDockerfilePins(
+      src,
+      { 'b-pkg': '2.0', 'c-pkg': '2.0', 'd-pkg': '2.0', 'e-pkg': '2.0', 'f-pkg': '2.0' },
+      { allowUnmatched: true },
+    );
+    expect(r.content).toBe(
+      src
+        .replace('b-pkg==1.0', 'b-pkg==2.0')
+        .replace('c-pkg==1.0', 'c-pkg==2.0')
+        .replace('d-pkg[x]==1.0', 'd-pkg[x]==2.0')
+        .replace('e-pkg==1.0', 'e-pkg==2.0'),
+    );
     expect(r.content).toContain('# c-pkg==0.0.1 is a comment');
     expect(r.pins['f-pkg']).toEqual({ from: null, to: '2.0', matched: false });
     expect(r.pins['e-pkg']).toEqual({ from: '1.0', to: '2.0', matched: true });
@@ -90,14 +113,22 @@ COPY . /app
   it('unmatched package → PIN_UNMATCHED naming it; allowUnmatched reports matched:false', () => {
     let err: unknown;
     try {
-      rewriteDockerfilePins(DOCKERFILE, { omniintelligence: '0.8.0', ghost: '1.0.0' }, { file: 'docker/Dockerfile.runtime' });
+      rewriteDockerfilePins(
+        DOCKERFILE,
+        { omniintelligence: '0.8.0', ghost: '1.0.0' },
+        { file: 'docker/Dockerfile.runtime' },
+      );
     } catch (e) {
       err = e;
     }
     expect(isFerryError(err) && err.code).toBe('PIN_UNMATCHED');
     expect((err as Error).message).toContain('no pin for ghost in docker/Dockerfile.runtime');
     const r = rewriteDockerfilePins(DOCKERFILE, { ghost: '1.0.0' }, { allowUnmatched: true });
-    expect(r).toEqual({ content: DOCKERFILE, changed: false, pins: { ghost: { from: null, to: '1.0.0', matched: false } } });
+    expect(r).toEqual({
+      content: DOCKERFILE,
+      changed: false,
+      pins: { ghost: { from: null, to: '1.0.0', matched: false } },
+    });
     expect(formatPinLines(r.pins)).toEqual(['  ghost: not pinned (unmatched) -> 1.0.0']);
   });
 });
@@ -112,14 +143,32 @@ describe('names', () => {
 
 describe('parseVersions', () => {
   it('parses pkg=version pairs in order', () => {
-    expect(parseVersions('omniintelligence=0.8.0,omninode-claude=0.4.0,x.y_z=1.0rc1,e=1!2.0.post1.dev3+local.7')).toEqual({
+    expect(
+      parseVersions('omniintelligence=0.8.0,omninode-claude=0.4.0,x.y_z=1.0rc1,e=1!2.0.post1.dev3+local.7'),
+    ).toEqual({
       omniintelligence: '0.8.0',
       'omninode-claude': '0.4.0',
       'x.y_z': '1.0rc1',
       e: '1!2.0.post1.dev3+local.7',
     });
   });
-  const bad = ['', 'a', 'a=', '=1.0', 'a=1.0,', 'a=1.0, b=2.0', 'a b=1.0', 'a=1.0;rm -rf /', 'a=$(id)', 'a=`id`', 'a=1.0|x', '-a=1.0', 'a=latest', 'a=1.0,A=2.0', 'a=1.0\nb=2'];
+  const bad = [
+    '',
+    'a',
+    'a=',
+    '=1.0',
+    'a=1.0,',
+    'a=1.0, b=2.0',
+    'a b=1.0',
+    'a=1.0;rm -rf /',
+    'a=$(id)',
+    'a=`id`',
+    'a=1.0|x',
+    '-a=1.0',
+    'a=latest',
+    'a=1.0,A=2.0',
+    'a=1.0\nb=2',
+  ];
   for (const spec of bad) {
     it(`rejects ${JSON.stringify(spec)} with USAGE`, () => {
       let err: unknown;

@@ -8,7 +8,13 @@ import { environmentsSchema, type EnvironmentsConfig } from '../src/config/secti
 import { buildBusyboxImage } from './fixtures/docker-images.js';
 
 /** Build a busybox httpd image whose content differs by `marker`; `healthy: false` drops /www/health (404). */
-export function buildMarkedImage(docker: Docker, tag: string, suite: string, marker: string, healthy = true): Promise<string> {
+export function buildMarkedImage(
+  docker: Docker,
+  tag: string,
+  suite: string,
+  marker: string,
+  healthy = true,
+): Promise<string> {
   return buildBusyboxImage(docker, tag, suite, {
     customize: (dir) => {
       writeFileSync(join(dir, 'www', 'version'), `${marker}\n`);

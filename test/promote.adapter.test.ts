@@ -28,9 +28,25 @@ const noSelf = identify({ env: {}, cgroup: null, mountinfo: null, dockerenv: fal
 
 function envs(): EnvironmentsConfig {
   return environments({
-    staging: { services: { api: { container: stagingName, image: `${repo}:staging`, check: ['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:80/version'] } } },
+    staging: {
+      services: {
+        api: {
+          container: stagingName,
+          image: `${repo}:staging`,
+          check: ['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:80/version'],
+        },
+      },
+    },
     production: {
-      services: { api: { container: prodName, image: `${repo}:prod`, health: `http://127.0.0.1:${prodPort}/health`, base_url: `http://127.0.0.1:${prodPort}`, health_timeout_seconds: 4 } },
+      services: {
+        api: {
+          container: prodName,
+          image: `${repo}:prod`,
+          health: `http://127.0.0.1:${prodPort}/health`,
+          base_url: `http://127.0.0.1:${prodPort}`,
+          health_timeout_seconds: 4,
+        },
+      },
     },
   });
 }
@@ -38,10 +54,18 @@ function envs(): EnvironmentsConfig {
 function options(runId: string, over: Partial<PromoteOptions> = {}): PromoteOptions {
   const { target, staging } = resolvePair(envs(), 'api', 'production', dir);
   return {
-    backend: backendFor(rt, target), target, staging,
-    sourceImageId: sourceImageIdFn(rt, staging), imageExists: async (id) => (await docker.inspectImage(id)) !== null,
-    targetIdentity: targetIdentityFn(rt, target, noSelf), self: noSelf,
-    home: join(dir, '.ferry'), runId, dryRun: false, hookMode: false, ...over,
+    backend: backendFor(rt, target),
+    target,
+    staging,
+    sourceImageId: sourceImageIdFn(rt, staging),
+    imageExists: async (id) => (await docker.inspectImage(id)) !== null,
+    targetIdentity: targetIdentityFn(rt, target, noSelf),
+    self: noSelf,
+    home: join(dir, '.ferry'),
+    runId,
+    dryRun: false,
+    hookMode: false,
+    ...over,
   };
 }
 
@@ -83,9 +107,19 @@ describe('ferry promote (docker)', () => {
     expect(none.error?.code).toBe('STAGING_FAILED');
 
     // A failing check → FAILED verdict → promote refuses, production untouched.
-    const failing = environments({ ...envs(), staging: { services: { api: { container: stagingName, image: `${repo}:staging`, check: ['sh', '-c', 'echo nope; exit 1'] } } } });
+    const failing = environments({
+      ...envs(),
+      staging: {
+        services: {
+          api: { container: stagingName, image: `${repo}:staging`, check: ['sh', '-c', 'echo nope; exit 1'] },
+        },
+      },
+    });
     const { staging } = resolvePair(failing, 'api', 'production', dir);
-    expect((await runStage({ runtime: docker, svc: staging, home: join(dir, '.ferry'), runId: 'stage-f', dryRun: false })).status).toBe('FAILED');
+    expect(
+      (await runStage({ runtime: docker, svc: staging, home: join(dir, '.ferry'), runId: 'stage-f', dryRun: false }))
+        .status,
+    ).toBe('FAILED');
     const afterFailed = await runPromote(options('promote-after-failed'));
     expect(afterFailed.exit_code).toBe(1);
     expect(afterFailed.error?.code).toBe('STAGING_FAILED');
@@ -127,7 +161,13 @@ describe('ferry promote (docker)', () => {
     expect(await repoImageIds(docker.docker, repo)).toEqual(imagesBefore); // build once: no new image
     expect(await prodHealthy()).toBe(true);
     const v = parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8'), 'deploy');
-    expect(v.frontmatter).toMatchObject({ deploy_status: 'SUCCESS', image_id: ids.v2, previous_image_id: ids.v1, exit_code: 0, run_id: 'promote-good' });
+    expect(v.frontmatter).toMatchObject({
+      deploy_status: 'SUCCESS',
+      image_id: ids.v2,
+      previous_image_id: ids.v1,
+      exit_code: 0,
+      run_id: 'promote-good',
+    });
     expect(JSON.parse(readFileSync(join(dir, '.ferry/results/promote-good/promote.json'), 'utf8')).exit_code).toBe(0);
   });
 
@@ -146,12 +186,20 @@ describe('ferry promote (docker)', () => {
     expect(await repoImageIds(docker.docker, repo)).toEqual(imagesBefore);
     const text = readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8');
     const v = parseVerdict(text, 'deploy');
-    expect(v.frontmatter).toMatchObject({ deploy_status: 'FAILED', exit_code: 2, rolled_back: true, image_id: ids.bad, previous_image_id: ids.v2 });
+    expect(v.frontmatter).toMatchObject({
+      deploy_status: 'FAILED',
+      exit_code: 2,
+      rolled_back: true,
+      image_id: ids.bad,
+      previous_image_id: ids.v2,
+    });
     expect(text).toContain('unhealthy');
     expect(text).toContain('Deploy FAILED (exit 2); production rolled back');
     // Production is fine and the image is bad: the fix re-stages a fixed image, it never re-promotes
     // the previous image (which the staging gate would refuse as STAGING_STALE).
-    expect(r.error?.fix).toBe(`run a fixed image in ${stagingName}, then: ferry stage api --env staging && ferry promote api --env production`);
+    expect(r.error?.fix).toBe(
+      `run a fixed image in ${stagingName}, then: ferry stage api --env staging && ferry promote api --env production`,
+    );
     expect(text).toContain(`fix: ${r.error?.fix}`);
   });
 
@@ -159,8 +207,19 @@ describe('ferry promote (docker)', () => {
     await setStaging(`${repo}:v2`);
     expect((await stage('stage-self')).status).toBe('SUCCESS');
     const prod = await docker.inspectContainer(prodName);
-    const self = identify({ env: { FERRY_CONTAINER_ID: prod!.id }, cgroup: null, mountinfo: null, dockerenv: false, hostname: 'h' });
-    const r = await runPromote(options('promote-self', { self, targetIdentity: targetIdentityFn(rt, resolvePair(envs(), 'api', 'production', dir).target, self) }));
+    const self = identify({
+      env: { FERRY_CONTAINER_ID: prod!.id },
+      cgroup: null,
+      mountinfo: null,
+      dockerenv: false,
+      hostname: 'h',
+    });
+    const r = await runPromote(
+      options('promote-self', {
+        self,
+        targetIdentity: targetIdentityFn(rt, resolvePair(envs(), 'api', 'production', dir).target, self),
+      }),
+    );
     expect(r.exit_code).toBe(1);
     expect(r.error?.code).toBe('SELF_RESTART_REFUSED');
     expect((await docker.inspectContainer(prodName))?.id).toBe(prod!.id); // not recreated
@@ -169,10 +228,15 @@ describe('ferry promote (docker)', () => {
   it('--image that is not on this host → NOT_FOUND naming it (not a STAGING_STALE against the unresolved ref)', async () => {
     const { staging } = resolvePair(envs(), 'api', 'production', dir);
     const before = (await docker.inspectContainer(prodName))!;
-    const r = await runPromote(options('promote-missing-image', { sourceImageId: sourceImageIdFn(rt, staging, `${repo}:missing`) }));
+    const r = await runPromote(
+      options('promote-missing-image', { sourceImageId: sourceImageIdFn(rt, staging, `${repo}:missing`) }),
+    );
     expect(r.exit_code).toBe(1);
     expect(r.switched).toBe(false);
-    expect(r.error).toMatchObject({ code: 'NOT_FOUND', message: `image ${repo}:missing is not on this host (ferry never rebuilds for production)` });
+    expect(r.error).toMatchObject({
+      code: 'NOT_FOUND',
+      message: `image ${repo}:missing is not on this host (ferry never rebuilds for production)`,
+    });
     expect((await docker.inspectContainer(prodName))?.id).toBe(before.id);
   });
 
@@ -191,13 +255,22 @@ describe('ferry promote (docker)', () => {
     await setStaging(`${repo}:v1`);
     expect((await stage('stage-v1-lock')).status).toBe('SUCCESS');
     expect((await docker.inspectContainer(prodName))?.imageId).toBe(ids.v2);
-    const [a, b] = await Promise.allSettled([runPromote(options('promote-lock-a')), runPromote(options('promote-lock-b'))]);
+    const [a, b] = await Promise.allSettled([
+      runPromote(options('promote-lock-a')),
+      runPromote(options('promote-lock-b')),
+    ]);
     const won = [a, b].filter((x) => x.status === 'fulfilled');
     const lost = [a, b].filter((x) => x.status === 'rejected');
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
-    expect((won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof runPromote>>>).value).toMatchObject({ exit_code: 0, status: 'SUCCESS' });
-    expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'LOCKED', message: expect.stringContaining(`api (${prodName}) is being changed by another run`) });
+    expect((won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof runPromote>>>).value).toMatchObject({
+      exit_code: 0,
+      status: 'SUCCESS',
+    });
+    expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({
+      code: 'LOCKED',
+      message: expect.stringContaining(`api (${prodName}) is being changed by another run`),
+    });
     const loser = a.status === 'rejected' ? 'promote-lock-a' : 'promote-lock-b';
     expect(existsSync(join(dir, `.ferry/state/promote/${loser}.json`))).toBe(false);
     expect((await docker.inspectContainer(prodName))?.imageId).toBe(ids.v1);

@@ -5,7 +5,18 @@ import { loadConfig } from '../src/config/load.js';
 import type { RedeployConfig } from '../src/config/sections/redeploy.js';
 import type { RunState } from '../src/engine/types.js';
 import {
-  buildResult, checkedVersions, describePhase, formatDryRun, notifyLines, parseVersionOutput, projectPhases, requiredVars, resumeCommand, secretsMode, versionArgv, versionMismatches,
+  buildResult,
+  checkedVersions,
+  describePhase,
+  formatDryRun,
+  notifyLines,
+  parseVersionOutput,
+  projectPhases,
+  requiredVars,
+  resumeCommand,
+  secretsMode,
+  versionArgv,
+  versionMismatches,
 } from '../src/redeploy/plan.js';
 import { versionsFromResult } from '../src/redeploy/versions-from.js';
 import { PHASES, type RedeployData, type RedeployEnvContext } from '../src/redeploy/types.js';
@@ -28,12 +39,24 @@ function data(over: Partial<RedeployData> = {}): RedeployData {
     ...over,
   };
 }
-const ctx = (env: Record<string, string> = {}): RedeployEnvContext => ({ config: rc, workspaceDir: '/omni_home', stateDir: '/omni_home/.ferry', env, packageRepos: [] });
+const ctx = (env: Record<string, string> = {}): RedeployEnvContext => ({
+  config: rc,
+  workspaceDir: '/omni_home',
+  stateDir: '/omni_home/.ferry',
+  env,
+  packageRepos: [],
+});
 
 describe('env requirements', () => {
   it('requires DEPLOY vars, and Infisical creds only when INFISICAL_ADDR is set and not skipped', () => {
-    expect(requiredVars(rc, {}, flags)).toEqual({ vars: ['POSTGRES_PASSWORD', 'KAFKA_BOOTSTRAP_SERVERS'], secrets: [] });
-    expect(requiredVars(rc, { INFISICAL_ADDR: 'http://x' }, flags).secrets).toEqual(['INFISICAL_CLIENT_ID', 'INFISICAL_CLIENT_SECRET']);
+    expect(requiredVars(rc, {}, flags)).toEqual({
+      vars: ['POSTGRES_PASSWORD', 'KAFKA_BOOTSTRAP_SERVERS'],
+      secrets: [],
+    });
+    expect(requiredVars(rc, { INFISICAL_ADDR: 'http://x' }, flags).secrets).toEqual([
+      'INFISICAL_CLIENT_ID',
+      'INFISICAL_CLIENT_SECRET',
+    ]);
     expect(requiredVars(rc, { INFISICAL_ADDR: 'http://x' }, { ...flags, skip_secrets: true }).secrets).toEqual([]);
     expect(secretsMode(rc, {}, flags)).toBe('skipped_no_infisical');
     expect(secretsMode(rc, { INFISICAL_ADDR: 'http://x' }, { ...flags, skip_secrets: true })).toBe('skipped_by_flag');
@@ -51,26 +74,34 @@ describe('versions', () => {
     expect(parseVersionOutput('not json', '@s/x', 'npm')).toBeNull();
   });
   it('lists mismatches the seed way', () => {
-    expect(versionMismatches(versions, { omniintelligence: '0.8.0', 'omninode-claude': '0.3.0', 'omninode-memory': null })).toEqual([
-      'omninode-claude: expected 0.4.0, got 0.3.0',
-      'omninode-memory: container check failed',
-    ]);
+    expect(
+      versionMismatches(versions, { omniintelligence: '0.8.0', 'omninode-claude': '0.3.0', 'omninode-memory': null }),
+    ).toEqual(['omninode-claude: expected 0.4.0, got 0.3.0', 'omninode-memory: container check failed']);
   });
   it('reads versions from a release result (details[].new_version), skipping failures', () => {
-    expect(versionsFromResult({ details: [
-      { repo: 'omnibase_spi', new_version: '1.2.1', error: null },
-      { repo: 'omnibase_infra', new_version: '2.1.0', error: 'MERGE_FAILED' },
-      { package: 'omniintelligence', new_version: '0.8.0' },
-      { repo: 'skipped', new_version: null },
-    ] })).toEqual({ omnibase_spi: '1.2.1', omniintelligence: '0.8.0' });
+    expect(
+      versionsFromResult({
+        details: [
+          { repo: 'omnibase_spi', new_version: '1.2.1', error: null },
+          { repo: 'omnibase_infra', new_version: '2.1.0', error: 'MERGE_FAILED' },
+          { package: 'omniintelligence', new_version: '0.8.0' },
+          { repo: 'skipped', new_version: null },
+        ],
+      }),
+    ).toEqual({ omnibase_spi: '1.2.1', omniintelligence: '0.8.0' });
   });
   it('takes only published packages: a planned, interrupted or blocked detail (phase ≠ DONE) is not released', () => {
-    expect(versionsFromResult({ status: 'PARTIAL', details: [
-      { repo: 'omnibase_spi', new_version: '1.2.1', phase: 'DONE', error: null },
-      { repo: 'omnibase_core', new_version: '1.5.0', phase: 'TAGGED', error: null },
-      { repo: 'omniintelligence', new_version: '0.9.1', phase: 'BLOCKED', error: null },
-      { repo: 'omnimemory', new_version: '0.3.1', phase: 'PLANNED', error: null },
-    ] })).toEqual({ omnibase_spi: '1.2.1' });
+    expect(
+      versionsFromResult({
+        status: 'PARTIAL',
+        details: [
+          { repo: 'omnibase_spi', new_version: '1.2.1', phase: 'DONE', error: null },
+          { repo: 'omnibase_core', new_version: '1.5.0', phase: 'TAGGED', error: null },
+          { repo: 'omniintelligence', new_version: '0.9.1', phase: 'BLOCKED', error: null },
+          { repo: 'omnimemory', new_version: '0.3.1', phase: 'PLANNED', error: null },
+        ],
+      }),
+    ).toEqual({ omnibase_spi: '1.2.1' });
   });
   it('with --allow-unmatched, VERIFY checks and NOTIFY lists only the pins applied', () => {
     const d = data({ flags: { ...flags, allow_unmatched: true }, pins_applied: { omniintelligence: '0.8.0' } });
@@ -79,14 +110,19 @@ describe('versions', () => {
     // Without the flag (or before PIN_UPDATE ran) every requested package is checked, as in the seed.
     expect(checkedVersions(data({ pins_applied: { omniintelligence: '0.8.0' } }))).toEqual(versions);
     expect(checkedVersions(data({ flags: { ...flags, allow_unmatched: true } }))).toEqual(versions);
-    expect(resumeCommand('redeploy-20260301-abc123', { a: '1.0' }, { ...flags, allow_unmatched: true })).toBe('ferry redeploy --resume redeploy-20260301-abc123 --versions "a=1.0" --allow-unmatched');
+    expect(resumeCommand('redeploy-20260301-abc123', { a: '1.0' }, { ...flags, allow_unmatched: true })).toBe(
+      'ferry redeploy --resume redeploy-20260301-abc123 --versions "a=1.0" --allow-unmatched',
+    );
   });
 });
 
 describe('dry run', () => {
   it('prints the seed format from the example config', () => {
     const d = data();
-    const lines = formatDryRun(d.run_id, PHASES.map((p) => [p, describePhase(p, ctx(), d)]));
+    const lines = formatDryRun(
+      d.run_id,
+      PHASES.map((p) => [p, describePhase(p, ctx(), d)]),
+    );
     expect(lines).toEqual([
       '[DRY RUN] redeploy run_id=redeploy-20260301-abc123',
       '  SYNC:       git -C /omni_home/omnibase_infra pull --ff-only',
@@ -98,7 +134,9 @@ describe('dry run', () => {
       '  VERIFY:     curl http://localhost:8085/health + curl http://localhost:8053/health + curl http://localhost:8091/health + docker exec omninode-runtime uv pip show omniintelligence + docker exec omninode-runtime uv pip show omninode-claude + docker exec omninode-runtime uv pip show omninode-memory',
       '  NOTIFY:     [stdout] redeploy summary',
     ]);
-    expect(describePhase('INFISICAL', ctx({ INFISICAL_ADDR: 'http://i' }), d)).toEqual(['[conditional] bash scripts/sync-omnibase-env.sh']);
+    expect(describePhase('INFISICAL', ctx({ INFISICAL_ADDR: 'http://i' }), d)).toEqual([
+      '[conditional] bash scripts/sync-omnibase-env.sh',
+    ]);
     expect(describePhase('SYNC', ctx(), data({ flags: { ...flags, skip_sync: true } }))).toEqual(['[skipped_by_flag]']);
   });
 });
@@ -106,7 +144,13 @@ describe('dry run', () => {
 describe('phases, result, resume, notify', () => {
   function state(): RunState<RedeployData> {
     return {
-      schema_version: 1, run_id: 'r', pipeline: 'redeploy', status: 'failed', started_at: '', updated_at: '', step_order: [...PHASES],
+      schema_version: 1,
+      run_id: 'r',
+      pipeline: 'redeploy',
+      status: 'failed',
+      started_at: '',
+      updated_at: '',
+      step_order: [...PHASES],
       steps: {
         SYNC: { status: 'skipped', detail: 'skipped_by_flag', attempts: 1, ts: 't1' },
         ENV_CHECK: { status: 'completed', attempts: 1, ts: 't2', output: { checked: ['A'] } },
@@ -114,7 +158,18 @@ describe('phases, result, resume, notify', () => {
         PIN_UPDATE: { status: 'completed', attempts: 1, ts: 't4', output: { pins_applied: { a: '1' } } },
         DEPLOY: { status: 'completed', attempts: 2, ts: 't5' },
         INFISICAL: { status: 'skipped', detail: 'skipped_no_infisical', attempts: 1, ts: 't6' },
-        VERIFY: { status: 'failed', attempts: 1, ts: 't7', error: { code: 'VERSION_MISMATCH', message: 'VERIFY FAILED: x', fix: null, retryable: false, details: { failed_versions: ['a: expected 1, got 0'] } } },
+        VERIFY: {
+          status: 'failed',
+          attempts: 1,
+          ts: 't7',
+          error: {
+            code: 'VERSION_MISMATCH',
+            message: 'VERIFY FAILED: x',
+            fix: null,
+            retryable: false,
+            details: { failed_versions: ['a: expected 1, got 0'] },
+          },
+        },
         NOTIFY: { status: 'blocked', attempts: 0 },
       },
       data: data({ pins_applied: { a: '1' } }),
@@ -133,21 +188,39 @@ describe('phases, result, resume, notify', () => {
       VERIFY: { status: 'failed', ts: 't7', error: 'VERIFY FAILED: x', failed_versions: ['a: expected 1, got 0'] },
       NOTIFY: { status: 'pending' },
     });
-    expect(buildResult(s.data, 'failed', { phase: 'VERIFY', code: 'VERSION_MISMATCH', message: 'VERIFY FAILED: x' })).toEqual({
+    expect(
+      buildResult(s.data, 'failed', { phase: 'VERIFY', code: 'VERSION_MISMATCH', message: 'VERIFY FAILED: x' }),
+    ).toEqual({
       skill: 'redeploy',
       status: 'failed',
       run_id: 'redeploy-20260301-abc123',
-      phases: { SYNC: 'skipped_by_flag', ENV_CHECK: 'completed', WORKTREE: 'completed', PIN_UPDATE: 'completed', DEPLOY: 'completed', INFISICAL: 'skipped_no_infisical', VERIFY: 'failed', NOTIFY: 'pending' },
+      phases: {
+        SYNC: 'skipped_by_flag',
+        ENV_CHECK: 'completed',
+        WORKTREE: 'completed',
+        PIN_UPDATE: 'completed',
+        DEPLOY: 'completed',
+        INFISICAL: 'skipped_no_infisical',
+        VERIFY: 'failed',
+        NOTIFY: 'pending',
+      },
       pins_applied: { a: '1' },
       error: { phase: 'VERIFY', code: 'VERSION_MISMATCH', message: 'VERIFY FAILED: x' },
-      resume: 'ferry redeploy --resume redeploy-20260301-abc123 --versions "omniintelligence=0.8.0,omninode-claude=0.4.0,omninode-memory=0.6.1"',
+      resume:
+        'ferry redeploy --resume redeploy-20260301-abc123 --versions "omniintelligence=0.8.0,omninode-claude=0.4.0,omninode-memory=0.6.1"',
     });
   });
   it('resume command carries the flags; notify lines follow the seed', () => {
-    expect(resumeCommand('r1', { a: '1' }, { ...flags, skip_sync: true, skip_secrets: true })).toBe('ferry redeploy --resume r1 --versions "a=1" --skip-sync --skip-infisical');
+    expect(resumeCommand('r1', { a: '1' }, { ...flags, skip_sync: true, skip_secrets: true })).toBe(
+      'ferry redeploy --resume r1 --versions "a=1" --skip-sync --skip-infisical',
+    );
     const d = data();
     for (const p of PHASES) d.phases[p] = { status: 'completed' };
     d.phases.INFISICAL = { status: 'skipped_no_infisical' };
-    expect(notifyLines(d)).toEqual(['[redeploy] redeploy-20260301-abc123 complete', '  Pins: omniintelligence==0.8.0, omninode-claude==0.4.0, omninode-memory==0.6.1', '  Phases: all completed']);
+    expect(notifyLines(d)).toEqual([
+      '[redeploy] redeploy-20260301-abc123 complete',
+      '  Pins: omniintelligence==0.8.0, omninode-claude==0.4.0, omninode-memory==0.6.1',
+      '  Phases: all completed',
+    ]);
   });
 });

@@ -31,7 +31,10 @@ const exec: Exec = (file, args, opts) => {
 
 async function writePackage(dir: string, version: string, body: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: NAME, version, main: 'index.js', license: 'MIT' }, null, 2));
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: NAME, version, main: 'index.js', license: 'MIT' }, null, 2),
+  );
   await writeFile(join(dir, 'index.js'), body);
 }
 
@@ -70,13 +73,22 @@ async function flakyProxy(target: string): Promise<Proxy> {
     const i = plan.findIndex((p) => p.method === req.method);
     const p = i >= 0 ? plan.splice(i, 1)[0] : undefined;
     if (p?.afterForward) {
-      const fwd = request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } }, (up) => {
-        up.resume();
-        up.on('end', () => {
-          res.writeHead(p.status);
-          res.end(JSON.stringify({ error: `simulated ${p.status} after forwarding` }));
-        });
-      });
+      const fwd = request(
+        {
+          host: t.hostname,
+          port: t.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: t.host },
+        },
+        (up) => {
+          up.resume();
+          up.on('end', () => {
+            res.writeHead(p.status);
+            res.end(JSON.stringify({ error: `simulated ${p.status} after forwarding` }));
+          });
+        },
+      );
       req.pipe(fwd);
       return;
     }
@@ -86,10 +98,13 @@ async function flakyProxy(target: string): Promise<Proxy> {
       res.end(JSON.stringify({ error: `simulated ${p!.status}` }));
       return;
     }
-    const fwd = request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const fwd = request(
+      { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     req.pipe(fwd);
   });
   await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
@@ -172,7 +187,9 @@ describe('npm registry adapter (real Verdaccio)', () => {
 
   it('waitVisible on a version that never appears → PYPI_TIMEOUT naming registry, package and version', async () => {
     const started = Date.now();
-    const err = await caught(registry.waitVisible(NAME, '9.9.9', 1200, log, undefined, { fix: 'ferry release --resume release-x' }));
+    const err = await caught(
+      registry.waitVisible(NAME, '9.9.9', 1200, log, undefined, { fix: 'ferry release --resume release-x' }),
+    );
     expect(Date.now() - started).toBeLessThan(5000);
     expect(err.code).toBe('PYPI_TIMEOUT');
     expect(err.message).toContain(NAME);
@@ -199,11 +216,23 @@ describe('npm registry adapter (real Verdaccio)', () => {
   it('packs the workspace package it is run in (npm workspaces monorepo)', async () => {
     const root = join(work, 'mono');
     await mkdir(join(root, 'packages', 'b'), { recursive: true });
-    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'mono-root', private: true, workspaces: ['packages/*'] }));
+    await writeFile(
+      join(root, 'package.json'),
+      JSON.stringify({ name: 'mono-root', private: true, workspaces: ['packages/*'] }),
+    );
     await writePackage(join(root, 'packages', 'a'), '3.0.0', 'module.exports = "a";\n');
     const bName = `${NAME}-b`;
-    await writeFile(join(root, 'packages', 'b', 'package.json'), JSON.stringify({ name: bName, version: '3.0.0', dependencies: { [NAME]: '3.0.0' } }));
-    const [art] = await registry.build({ name: bName, version: '3.0.0', packageDir: join(root, 'packages', 'b'), distDir: join(work, 'dist-mono'), log });
+    await writeFile(
+      join(root, 'packages', 'b', 'package.json'),
+      JSON.stringify({ name: bName, version: '3.0.0', dependencies: { [NAME]: '3.0.0' } }),
+    );
+    const [art] = await registry.build({
+      name: bName,
+      version: '3.0.0',
+      packageDir: join(root, 'packages', 'b'),
+      distDir: join(work, 'dist-mono'),
+      log,
+    });
     expect(art!.filename).toBe(`${bName.slice(1).replace('/', '-')}-3.0.0.tgz`);
   });
 
@@ -211,7 +240,11 @@ describe('npm registry adapter (real Verdaccio)', () => {
     const proxy = await flakyProxy(verdaccio.url);
     try {
       const cfg = npmRegistrySchema.parse({ kind: 'npm', url: proxy.url, token_env: 'FERRY_TEST_NPM_TOKEN' });
-      const flaky = createRegistry(cfg, { FERRY_TEST_NPM_TOKEN: TOKEN }, { exec, policy: { initialMs: 50, maxMs: 400 }, retryBudgetMs: 30_000 });
+      const flaky = createRegistry(
+        cfg,
+        { FERRY_TEST_NPM_TOKEN: TOKEN },
+        { exec, policy: { initialMs: 50, maxMs: 400 }, retryBudgetMs: 30_000 },
+      );
       await writePackage(pkg(), '1.1.0', 'module.exports = 11;\n');
       const arts = await flaky.build(input(pkg(), '1.1.0', 'dist-flaky'));
       proxy.fail('GET', 2, 429, 1);
@@ -219,7 +252,9 @@ describe('npm registry adapter (real Verdaccio)', () => {
       const started = Date.now();
       expect(await flaky.publish(input(pkg(), '1.1.0', 'dist-flaky'), arts)).toBe('uploaded');
       expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
-      expect(logs.filter((l) => /waiting for .*\(retry in 1s\): HTTP 429 \(Retry-After 1s\)/.test(l)).length).toBeGreaterThanOrEqual(2);
+      expect(
+        logs.filter((l) => /waiting for .*\(retry in 1s\): HTTP 429 \(Retry-After 1s\)/.test(l)).length,
+      ).toBeGreaterThanOrEqual(2);
       const puts = proxy.seen.filter((r) => r.startsWith('PUT'));
       expect(puts.length).toBe(2); // the 503'd one and the one that landed
       expect(logs.some((l) => l.includes('npm publish failed transiently (E503)'))).toBe(true);
@@ -233,7 +268,11 @@ describe('npm registry adapter (real Verdaccio)', () => {
     const proxy = await flakyProxy(verdaccio.url);
     try {
       const cfg = npmRegistrySchema.parse({ kind: 'npm', url: proxy.url, token_env: 'FERRY_TEST_NPM_TOKEN' });
-      const flaky = createRegistry(cfg, { FERRY_TEST_NPM_TOKEN: TOKEN }, { exec, policy: { initialMs: 50, maxMs: 400 }, retryBudgetMs: 30_000 });
+      const flaky = createRegistry(
+        cfg,
+        { FERRY_TEST_NPM_TOKEN: TOKEN },
+        { exec, policy: { initialMs: 50, maxMs: 400 }, retryBudgetMs: 30_000 },
+      );
       await writePackage(pkg(), '1.2.0', 'module.exports = 12;\n');
       const arts = await flaky.build(input(pkg(), '1.2.0', 'dist-lost'));
       proxy.fail('PUT', 1, 502, undefined, true);

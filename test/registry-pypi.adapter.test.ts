@@ -55,15 +55,27 @@ async function caught(p: Promise<unknown>): Promise<FerryError> {
   throw new Error('expected a FerryError');
 }
 
-async function buildVersion(version: string, body = `VALUE = ${JSON.stringify(version)}\n`): Promise<{ dir: string; arts: Artifact[] }> {
+async function buildVersion(
+  version: string,
+  body = `VALUE = ${JSON.stringify(version)}\n`,
+): Promise<{ dir: string; arts: Artifact[] }> {
   const dir = await writePackage(version, body);
   return { dir, arts: await registry.build(input(dir, version, `dist-${version}`)) };
 }
 
 beforeAll(async () => {
   [server, work] = await Promise.all([startPypiServer({ token: TOKEN }), mkdtemp(join(tmpdir(), 'ferry-pypi-'))]);
-  const cfg = pypiRegistrySchema.parse({ kind: 'pypi', url: server.uploadUrl, index: server.url, token_env: 'FERRY_TEST_PYPI_TOKEN' });
-  registry = createRegistry(cfg, { FERRY_TEST_PYPI_TOKEN: TOKEN }, { exec, policy: { initialMs: 100, maxMs: 400 }, retryBudgetMs: 20_000 });
+  const cfg = pypiRegistrySchema.parse({
+    kind: 'pypi',
+    url: server.uploadUrl,
+    index: server.url,
+    token_env: 'FERRY_TEST_PYPI_TOKEN',
+  });
+  registry = createRegistry(
+    cfg,
+    { FERRY_TEST_PYPI_TOKEN: TOKEN },
+    { exec, policy: { initialMs: 100, maxMs: 400 }, retryBudgetMs: 20_000 },
+  );
 });
 
 afterAll(async () => {
@@ -77,7 +89,10 @@ describe('PyPI registry adapter (real build + twine, local index)', () => {
   it('builds an sdist and a wheel whose bytes do not depend on build time', async () => {
     first = await buildVersion('1.0.0');
     // NOTE: setuptools < 69 keeps the project name as written in sdist/wheel names; ferry matches them normalised.
-    expect(first.arts.map((a) => a.filename.replace(/^ferry[._-]tiny[._-]pkg/i, '<name>'))).toEqual(['<name>-1.0.0-py3-none-any.whl', '<name>-1.0.0.tar.gz']);
+    expect(first.arts.map((a) => a.filename.replace(/^ferry[._-]tiny[._-]pkg/i, '<name>'))).toEqual([
+      '<name>-1.0.0-py3-none-any.whl',
+      '<name>-1.0.0.tar.gz',
+    ]);
     await new Promise((r) => setTimeout(r, 1100)); // a later second: timestamps would differ
     const again = await registry.build(input(first.dir, '1.0.0', 'dist-1.0.0-again'));
     expect(again.map((a) => a.sha256)).toEqual(first.arts.map((a) => a.sha256));
@@ -97,7 +112,11 @@ describe('PyPI registry adapter (real build + twine, local index)', () => {
     const found = await registry.lookup(NAME, '1.0.0');
     expect(found.files).toEqual(Object.fromEntries(first.arts.map((a) => [a.filename, a.sha256])));
     await registry.waitVisible(NAME, '1.0.0', 5000, log);
-    expect(server.requests.some((r) => r.path === '/simple/ferry-tiny-pkg/' && r.accept?.includes('application/vnd.pypi.simple.v1+json'))).toBe(true);
+    expect(
+      server.requests.some(
+        (r) => r.path === '/simple/ferry-tiny-pkg/' && r.accept?.includes('application/vnd.pypi.simple.v1+json'),
+      ),
+    ).toBe(true);
   });
 
   it('re-publishing the same files is skipped: each file still uploaded exactly once', async () => {
@@ -155,7 +174,11 @@ describe('PyPI registry adapter (real build + twine, local index)', () => {
       const started = Date.now();
       await registry.waitVisible(NAME, '1.0.3', 10_000, log);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
-      expect(logs.some((l) => /waiting for .*1\.0\.3 \(retry in/.test(l) && l.includes('no 1.0.3 file on the simple index yet'))).toBe(true);
+      expect(
+        logs.some(
+          (l) => /waiting for .*1\.0\.3 \(retry in/.test(l) && l.includes('no 1.0.3 file on the simple index yet'),
+        ),
+      ).toBe(true);
     } finally {
       server.simpleLagMs = 0;
     }
@@ -180,7 +203,12 @@ describe('PyPI registry adapter (real build + twine, local index)', () => {
   });
 
   it('a wrong token → PUBLISH_FAILED naming the env var, not the token', async () => {
-    const cfg = pypiRegistrySchema.parse({ kind: 'pypi', url: server.uploadUrl, index: server.url, token_env: 'OTHER_PYPI_TOKEN' });
+    const cfg = pypiRegistrySchema.parse({
+      kind: 'pypi',
+      url: server.uploadUrl,
+      index: server.url,
+      token_env: 'OTHER_PYPI_TOKEN',
+    });
     const wrong = createRegistry(cfg, { OTHER_PYPI_TOKEN: `wrong-${TOKEN}` }, { exec, retryBudgetMs: 5000 });
     const { dir, arts } = await buildVersion('1.0.5');
     const err = await caught(wrong.publish(input(dir, '1.0.5', 'dist-1.0.5'), arts));
@@ -195,7 +223,11 @@ describe('PyPI registry adapter (real build + twine, local index)', () => {
 
   it('never shows a token in argv, logs or errors', () => {
     expect(argvs.some((a) => a.includes('upload'))).toBe(true);
-    const seen = [...argvs.map((a) => a.join(' ')), ...logs, ...errors.map((e) => JSON.stringify({ m: e.message, ...e.toJSON() }))];
+    const seen = [
+      ...argvs.map((a) => a.join(' ')),
+      ...logs,
+      ...errors.map((e) => JSON.stringify({ m: e.message, ...e.toJSON() })),
+    ];
     for (const s of seen) {
       expect(s).not.toContain(TOKEN);
     }

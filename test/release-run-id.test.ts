@@ -20,17 +20,35 @@ function home(): string {
   return h;
 }
 
-function state(h: string, id: string, o: { archived?: boolean; status: string; started: boolean; ageMs?: number }): void {
+function state(
+  h: string,
+  id: string,
+  o: { archived?: boolean; status: string; started: boolean; ageMs?: number },
+): void {
   const dir = join(h, 'state', 'release', ...(o.archived ? ['archive'] : []));
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${id}.json`);
   const steps = { 'a/WORKTREE': { status: o.started ? 'completed' : 'pending', attempts: o.started ? 1 : 0 } };
-  writeFileSync(path, JSON.stringify({ schema_version: 1, run_id: id, pipeline: 'release', status: o.status, step_order: Object.keys(steps), steps, data: {} }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      schema_version: 1,
+      run_id: id,
+      pipeline: 'release',
+      status: o.status,
+      step_order: Object.keys(steps),
+      steps,
+      data: {},
+    }),
+  );
   const t = new Date(NOW.getTime() - (o.ageMs ?? 60_000));
   utimesSync(path, t, t);
 }
 
-async function pick(h: string, o: { explicit?: boolean; dryRun?: boolean } = {}): Promise<{ id: string; notes: string[] }> {
+async function pick(
+  h: string,
+  o: { explicit?: boolean; dryRun?: boolean } = {},
+): Promise<{ id: string; notes: string[] }> {
   const notes: string[] = [];
   const id = await checkStale(h, ID, o.explicit ?? false, (m) => notes.push(m), NOW, o.dryRun ?? false);
   return { id, notes };
@@ -44,7 +62,10 @@ describe('release run id for a new run', () => {
   it('an archived (completed) run with the id → <id>-2, and a note says so; -2 taken too → -3', async () => {
     const h = home();
     state(h, ID, { archived: true, status: 'completed', started: true });
-    expect(await pick(h)).toEqual({ id: `${ID}-2`, notes: [`note: release run ${ID} already completed (archived): this new run is ${ID}-2`] });
+    expect(await pick(h)).toEqual({
+      id: `${ID}-2`,
+      notes: [`note: release run ${ID} already completed (archived): this new run is ${ID}-2`],
+    });
     state(h, `${ID}-2`, { archived: true, status: 'completed', started: true });
     expect((await pick(h, { explicit: true })).id).toBe(`${ID}-3`);
   });
@@ -56,7 +77,10 @@ describe('release run id for a new run', () => {
     const g = home();
     mkdirSync(join(g, 'runs', ID), { recursive: true });
     writeFileSync(join(g, 'runs', ID, 'events.jsonl'), '{}\n');
-    expect(await pick(g)).toEqual({ id: `${ID}-2`, notes: [`note: release run ${ID} was already used (its events or result exist): this new run is ${ID}-2`] });
+    expect(await pick(g)).toEqual({
+      id: `${ID}-2`,
+      notes: [`note: release run ${ID} was already used (its events or result exist): this new run is ${ID}-2`],
+    });
   });
 
   it('an unfinished started run must be resumed (USAGE), except in a dry run; a stale one → fresh id', async () => {

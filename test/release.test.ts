@@ -31,7 +31,10 @@ describe('scan', () => {
   it('picks the highest semver tag of the package, not the newest or a foreign one', () => {
     const tags = ['core/v1.10.0', 'core/v1.9.0', 'core/v2.0.0-rc.1', 'core-extra/v9.0.0', 'core/vbad', 'spi/v3.0.0'];
     expect(pickLastTag(tags, '{name}/v{version}', 'core')).toEqual({ tag: 'core/v2.0.0-rc.1', version: '2.0.0-rc.1' });
-    expect(pickLastTag(['core/v1.10.0', 'core/v1.9.0'], '{name}/v{version}', 'core')).toEqual({ tag: 'core/v1.10.0', version: '1.10.0' });
+    expect(pickLastTag(['core/v1.10.0', 'core/v1.9.0'], '{name}/v{version}', 'core')).toEqual({
+      tag: 'core/v1.10.0',
+      version: '1.10.0',
+    });
     expect(pickLastTag([], '{name}/v{version}', 'core')).toBeNull();
     expect(tagGlob('{name}/v{version}', '@fx/core')).toBe('@fx/core/v*');
     expect(formatTag('{repo}-{name}@{version}', 'a', '1.0.0', 'r')).toBe('r-a@1.0.0');
@@ -49,18 +52,62 @@ describe('scan', () => {
     const feat = classifyCommit('a'.repeat(40), 'feat: x');
     const chore = classifyCommit('b'.repeat(40), 'chore: y');
     const tag = { tag: 'core/v1.4.0', version: '1.4.0' };
-    expect(planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [feat], bumpOverride: null })).toEqual({ repo: 'core', package: 'core', tier: 2, current: '1.4.0', new: '1.5.0', bump: 'minor', commits: 1, status: 'PLANNED' });
-    expect(planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [feat], bumpOverride: 'major' }).new).toBe('2.0.0');
-    expect(planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [], bumpOverride: 'major' }).status).toBe('NOTHING_TO_RELEASE');
-    expect(planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [chore], bumpOverride: null })).toMatchObject({ status: 'NOTHING_TO_RELEASE', commits: 1, new: null });
-    expect(planRow({ pkg, lastTag: null, manifestVersion: '0.1.0', commits: [feat], bumpOverride: null }).new).toBe('0.2.0');
+    expect(planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [feat], bumpOverride: null })).toEqual({
+      repo: 'core',
+      package: 'core',
+      tier: 2,
+      current: '1.4.0',
+      new: '1.5.0',
+      bump: 'minor',
+      commits: 1,
+      status: 'PLANNED',
+    });
+    expect(planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [feat], bumpOverride: 'major' }).new).toBe(
+      '2.0.0',
+    );
+    expect(planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [], bumpOverride: 'major' }).status).toBe(
+      'NOTHING_TO_RELEASE',
+    );
+    expect(
+      planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [chore], bumpOverride: null }),
+    ).toMatchObject({ status: 'NOTHING_TO_RELEASE', commits: 1, new: null });
+    expect(planRow({ pkg, lastTag: null, manifestVersion: '0.1.0', commits: [feat], bumpOverride: null }).new).toBe(
+      '0.2.0',
+    );
   });
 });
 
 const rows: PlanRow[] = [
-  { repo: 'omnibase_core', package: 'omnibase_core', tier: 2, current: '1.4.0', new: '1.5.0', bump: 'minor', commits: 8, status: 'PLANNED' },
-  { repo: 'omnibase_spi', package: 'omnibase_spi', tier: 1, current: '1.2.0', new: '1.2.1', bump: 'patch', commits: 3, status: 'PLANNED' },
-  { repo: 'omnimemory', package: 'omnimemory', tier: 3, current: '0.3.0', new: null, bump: null, commits: 0, status: 'NOTHING_TO_RELEASE' },
+  {
+    repo: 'omnibase_core',
+    package: 'omnibase_core',
+    tier: 2,
+    current: '1.4.0',
+    new: '1.5.0',
+    bump: 'minor',
+    commits: 8,
+    status: 'PLANNED',
+  },
+  {
+    repo: 'omnibase_spi',
+    package: 'omnibase_spi',
+    tier: 1,
+    current: '1.2.0',
+    new: '1.2.1',
+    bump: 'patch',
+    commits: 3,
+    status: 'PLANNED',
+  },
+  {
+    repo: 'omnimemory',
+    package: 'omnimemory',
+    tier: 3,
+    current: '0.3.0',
+    new: null,
+    bump: null,
+    commits: 0,
+    status: 'NOTHING_TO_RELEASE',
+  },
 ];
 
 describe('plan', () => {
@@ -68,7 +115,9 @@ describe('plan', () => {
     expect(canonicalJson({ b: 1, a: [{ d: null, c: 'x' }] })).toBe('{"a":[{"c":"x","d":null}],"b":1}');
     const h = planHash(rows);
     expect(h).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(planHash([...rows].reverse().map((r) => Object.fromEntries(Object.entries(r).reverse()) as unknown as PlanRow))).toBe(h);
+    expect(
+      planHash([...rows].reverse().map((r) => Object.fromEntries(Object.entries(r).reverse()) as unknown as PlanRow)),
+    ).toBe(h);
     expect(planHash(rows.map((r) => (r.package === 'omnibase_core' ? { ...r, commits: 9 } : r)))).not.toBe(h);
   });
 
@@ -96,18 +145,41 @@ describe('plan', () => {
       { ...rows[0]!, repo: 'mono', package: 'c', tier: 3 },
       { ...rows[0]!, repo: 'solo', package: 'solo', tier: 1 },
     ];
-    expect(Object.fromEntries(unitNames(mono))).toEqual({ 'mono\u00001': 'mono-t1', 'mono\u00003': 'mono-t3', 'solo\u00001': 'solo' });
-    expect(unitCommitMessage('release: {repo} v{version}', 'solo', [{ name: 'solo', version: '1.0.0' }])).toBe('release: solo v1.0.0');
-    expect(unitCommitMessage('release: {repo} v{version}', 'mono', [{ name: 'a', version: '1.0.0' }, { name: 'b', version: '2.0.0' }])).toBe('release: mono a v1.0.0, b v2.0.0');
-    expect(unitCommitMessage('release: {repo} v{version}', 'mono', [{ name: 'c', version: '1.0.0' }])).toBe('release: mono c v1.0.0');
+    expect(Object.fromEntries(unitNames(mono))).toEqual({
+      'mono\u00001': 'mono-t1',
+      'mono\u00003': 'mono-t3',
+      'solo\u00001': 'solo',
+    });
+    expect(unitCommitMessage('release: {repo} v{version}', 'solo', [{ name: 'solo', version: '1.0.0' }])).toBe(
+      'release: solo v1.0.0',
+    );
+    expect(
+      unitCommitMessage('release: {repo} v{version}', 'mono', [
+        { name: 'a', version: '1.0.0' },
+        { name: 'b', version: '2.0.0' },
+      ]),
+    ).toBe('release: mono a v1.0.0, b v2.0.0');
+    expect(unitCommitMessage('release: {repo} v{version}', 'mono', [{ name: 'c', version: '1.0.0' }])).toBe(
+      'release: mono c v1.0.0',
+    );
   });
 
   it('drift report: expected vs actual', () => {
-    const check = { ok: false, contradictions: [], differences: [], unconfigured: ['gamma'], undiscovered: ['beta'], computed: [] };
+    const check = {
+      ok: false,
+      contradictions: [],
+      differences: [],
+      unconfigured: ['gamma'],
+      undiscovered: ['beta'],
+      computed: [],
+    };
     expect(driftReport(['alpha', 'beta'], check)).toEqual({
       expected: ['alpha', 'beta'],
       actual: ['alpha', 'gamma'],
-      problems: ['gamma depends on (or is depended on by) ecosystem packages but is not in ferry.yaml', 'beta is in ferry.yaml but no manifest for it was found in the workspace'],
+      problems: [
+        'gamma depends on (or is depended on by) ecosystem packages but is not in ferry.yaml',
+        'beta is in ferry.yaml but no manifest for it was found in the workspace',
+      ],
     });
     expect(driftReport(['a'], { ...check, unconfigured: [], undiscovered: [] })).toBeNull();
   });
@@ -115,12 +187,31 @@ describe('plan', () => {
 
 describe('gate', () => {
   it('--gate-attestation: format and run id', () => {
-    expect(parseGateAttestation('1740312612.000100:release-20260225-a3f7b2', 'release-20260225-a3f7b2')).toEqual({ token: '1740312612.000100:release-20260225-a3f7b2', ts: '1740312612.000100', runId: 'release-20260225-a3f7b2' });
-    expect(() => parseGateAttestation('approve')).toThrow(expect.objectContaining({ code: 'INVALID_GATE_TOKEN', exitCode: 2 }));
-    expect(() => parseGateAttestation('1740312612.000100:release-20260225-a3f7b2', 'release-20260225-ffffff')).toThrow(/issued for run release-20260225-a3f7b2/);
+    expect(parseGateAttestation('1740312612.000100:release-20260225-a3f7b2', 'release-20260225-a3f7b2')).toEqual({
+      token: '1740312612.000100:release-20260225-a3f7b2',
+      ts: '1740312612.000100',
+      runId: 'release-20260225-a3f7b2',
+    });
+    expect(() => parseGateAttestation('approve')).toThrow(
+      expect.objectContaining({ code: 'INVALID_GATE_TOKEN', exitCode: 2 }),
+    );
+    expect(() => parseGateAttestation('1740312612.000100:release-20260225-a3f7b2', 'release-20260225-ffffff')).toThrow(
+      /issued for run release-20260225-a3f7b2/,
+    );
     // A token for the finished run whose id this new run would have had is refused, saying so.
-    expect(() => parseGateAttestation('1740312612.000100:release-20260225-a3f7b2', 'release-20260225-a3f7b2-2', 'release-20260225-a3f7b2')).toThrow(
-      expect.objectContaining({ code: 'INVALID_GATE_TOKEN', message: expect.stringContaining('issued for run release-20260225-a3f7b2, which already finished; this new run is release-20260225-a3f7b2-2') }),
+    expect(() =>
+      parseGateAttestation(
+        '1740312612.000100:release-20260225-a3f7b2',
+        'release-20260225-a3f7b2-2',
+        'release-20260225-a3f7b2',
+      ),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_GATE_TOKEN',
+        message: expect.stringContaining(
+          'issued for run release-20260225-a3f7b2, which already finished; this new run is release-20260225-a3f7b2-2',
+        ),
+      }),
     );
     expect(localGateToken(1740312612345, 'r-1')).toBe('1740312612.345000:r-1');
   });
@@ -131,7 +222,12 @@ describe('gate', () => {
     const output = new PassThrough();
     let text = '';
     output.on('data', (d: Buffer) => (text += d.toString()));
-    return { input, output, text: () => text, gate: new TtyGate({ input, output, isTTY: true, now: () => 1740312612000 }) };
+    return {
+      input,
+      output,
+      text: () => text,
+      gate: new TtyGate({ input, output, isTTY: true, now: () => 1740312612000 }),
+    };
   };
 
   it('tty: approve → token; unknown answers are asked again', async () => {
@@ -139,7 +235,12 @@ describe('gate', () => {
     const p = t.gate.request(req);
     t.input.write('maybe\n');
     t.input.write('approve\n');
-    await expect(p).resolves.toEqual({ approved: true, token: '1740312612.000000:release-20260225-a3f7b2', channel: 'tty', by: expect.any(String) });
+    await expect(p).resolves.toEqual({
+      approved: true,
+      token: '1740312612.000000:release-20260225-a3f7b2',
+      channel: 'tty',
+      by: expect.any(String),
+    });
     expect(t.text()).toContain('PLAN');
     expect(t.text().match(/Type approve or reject/g)).toHaveLength(2);
   });
@@ -154,57 +255,176 @@ describe('gate', () => {
     b.input.end();
     await expect(p2).rejects.toMatchObject({ code: 'GATE_REJECTED', message: expect.stringContaining('not approved') });
     const c = tty();
-    await expect(c.gate.request({ ...req, timeoutMs: 50 })).rejects.toMatchObject({ code: 'GATE_TIMEOUT', message: expect.stringContaining('no answer within 1 s;') });
+    await expect(c.gate.request({ ...req, timeoutMs: 50 })).rejects.toMatchObject({
+      code: 'GATE_TIMEOUT',
+      message: expect.stringContaining('no answer within 1 s;'),
+    });
   });
 
   it('no terminal and no other channel → GATE_UNAVAILABLE naming the fix', async () => {
-    await expect(selectGate(['tty', 'slack'], { runId: 'r1', tty: { isTTY: false } })).rejects.toMatchObject({ code: 'GATE_UNAVAILABLE', fix: expect.stringContaining('--gate-attestation <ts>:r1') });
+    await expect(selectGate(['tty', 'slack'], { runId: 'r1', tty: { isTTY: false } })).rejects.toMatchObject({
+      code: 'GATE_UNAVAILABLE',
+      fix: expect.stringContaining('--gate-attestation <ts>:r1'),
+    });
   });
 });
 
 describe('release output', () => {
   it('counts agree with their noun', () => {
-    expect([plural(0, 'commit'), plural(1, 'commit'), plural(2, 'commit'), plural(1, 'repo'), plural(3, 'dependency', 'dependencies')]).toEqual(['0 commits', '1 commit', '2 commits', '1 repo', '3 dependencies']);
+    expect([
+      plural(0, 'commit'),
+      plural(1, 'commit'),
+      plural(2, 'commit'),
+      plural(1, 'repo'),
+      plural(3, 'dependency', 'dependencies'),
+    ]).toEqual(['0 commits', '1 commit', '2 commits', '1 repo', '3 dependencies']);
   });
 
   it('the failure summary is one complete line, the output tail indented below, then the exact resume command', () => {
-    const error = "LINT_FAILED: omnimemory: lint hook failed (sh -c 'ruff .' exited 1):\nruff: 3 errors\n  src/a.py:1 E501\n";
-    expect(renderFailure('release-20260225-a3f7b2', 'partial', { package: 'omnimemory', phase: 'LINT', error }, 'ferry release --resume release-20260225-a3f7b2').split('\n')).toEqual([
+    const error =
+      "LINT_FAILED: omnimemory: lint hook failed (sh -c 'ruff .' exited 1):\nruff: 3 errors\n  src/a.py:1 E501\n";
+    expect(
+      renderFailure(
+        'release-20260225-a3f7b2',
+        'partial',
+        { package: 'omnimemory', phase: 'LINT', error },
+        'ferry release --resume release-20260225-a3f7b2',
+      ).split('\n'),
+    ).toEqual([
       "release release-20260225-a3f7b2 partial: omnimemory failed at LINT: LINT_FAILED: omnimemory: lint hook failed (sh -c 'ruff .' exited 1)",
       '    ruff: 3 errors',
       '      src/a.py:1 E501',
       'resume with: ferry release --resume release-20260225-a3f7b2',
     ]);
     // A one-line error stays as it is; no failing package → 'stopped'.
-    expect(renderFailure('r-1', 'failed', { package: 'a', phase: 'TAG', error: 'TAG_CONFLICT: tag a/v1.0.0 exists: x' }, 'ferry release --resume r-1')).toBe(
+    expect(
+      renderFailure(
+        'r-1',
+        'failed',
+        { package: 'a', phase: 'TAG', error: 'TAG_CONFLICT: tag a/v1.0.0 exists: x' },
+        'ferry release --resume r-1',
+      ),
+    ).toBe(
       'release r-1 failed: a failed at TAG: TAG_CONFLICT: tag a/v1.0.0 exists: x\nresume with: ferry release --resume r-1',
     );
-    expect(renderFailure('r-1', 'failed', undefined, 'ferry release --resume r-1')).toBe('release r-1 failed: stopped\nresume with: ferry release --resume r-1');
+    expect(renderFailure('r-1', 'failed', undefined, 'ferry release --resume r-1')).toBe(
+      'release r-1 failed: stopped\nresume with: ferry release --resume r-1',
+    );
   });
 
   it('summary table: a failed package shows failed (<phase>), a blocked one blocked, in the registry column', () => {
-    const row = (p: string, tier: number): PlanRow => ({ package: p, repo: p, tier, current: '1.0.0', new: '1.1.0', bump: 'minor', commits: 1, status: 'PLANNED' });
-    const repo = (p: string, phase: string, error: string | null, pypi: 'available' | null) => ({
-      package: p, tier: 1, old_version: '1.0.0', new_version: '1.1.0', bump: 'minor' as const, commits_since_tag: 1, pr_url: null, pr_number: null, tag: null, pypi_status: pypi, phase, error,
+    const row = (p: string, tier: number): PlanRow => ({
+      package: p,
+      repo: p,
+      tier,
+      current: '1.0.0',
+      new: '1.1.0',
+      bump: 'minor',
+      commits: 1,
+      status: 'PLANNED',
     });
-    const data = { repos: { a: repo('a', 'DONE', null, 'available'), b: repo('b', 'LINT', 'LINT_FAILED: b: lint hook failed (x exited 1):\nout', null), c: repo('c', 'BLOCKED', 'TIER_BLOCKED: blocked by b/LINT (LINT_FAILED)', null) } };
-    const result = buildResult({ runId: 'r-1', planHash: 'sha256:' + '0'.repeat(64), rows: [row('a', 1), row('b', 2), row('c', 3)], data: data as never, dryRun: false });
-    const cells = renderSummary(result).split('\n').slice(2).map((l) => l.split(' | ').map((c) => c.trim()));
-    expect(cells.map((c) => [c[0], c[4]])).toEqual([['a', 'available'], ['b', 'failed (LINT)'], ['c', 'blocked']]);
+    const repo = (p: string, phase: string, error: string | null, pypi: 'available' | null) => ({
+      package: p,
+      tier: 1,
+      old_version: '1.0.0',
+      new_version: '1.1.0',
+      bump: 'minor' as const,
+      commits_since_tag: 1,
+      pr_url: null,
+      pr_number: null,
+      tag: null,
+      pypi_status: pypi,
+      phase,
+      error,
+    });
+    const data = {
+      repos: {
+        a: repo('a', 'DONE', null, 'available'),
+        b: repo('b', 'LINT', 'LINT_FAILED: b: lint hook failed (x exited 1):\nout', null),
+        c: repo('c', 'BLOCKED', 'TIER_BLOCKED: blocked by b/LINT (LINT_FAILED)', null),
+      },
+    };
+    const result = buildResult({
+      runId: 'r-1',
+      planHash: 'sha256:' + '0'.repeat(64),
+      rows: [row('a', 1), row('b', 2), row('c', 3)],
+      data: data as never,
+      dryRun: false,
+    });
+    const cells = renderSummary(result)
+      .split('\n')
+      .slice(2)
+      .map((l) => l.split(' | ').map((c) => c.trim()));
+    expect(cells.map((c) => [c[0], c[4]])).toEqual([
+      ['a', 'available'],
+      ['b', 'failed (LINT)'],
+      ['c', 'blocked'],
+    ]);
   });
 
   it('counts: a gate that stopped the run leaves every repo unattempted (seed: no repos modified); skipped is NOTHING_TO_RELEASE only', () => {
-    const row = (p: string, status: 'PLANNED' | 'NOTHING_TO_RELEASE' = 'PLANNED'): PlanRow => ({ package: p, repo: p, tier: 1, current: '1.0.0', new: '1.1.0', bump: 'minor', commits: 1, status });
+    const row = (p: string, status: 'PLANNED' | 'NOTHING_TO_RELEASE' = 'PLANNED'): PlanRow => ({
+      package: p,
+      repo: p,
+      tier: 1,
+      current: '1.0.0',
+      new: '1.1.0',
+      bump: 'minor',
+      commits: 1,
+      status,
+    });
     const repo = (p: string, phase: string, error: string | null) => ({
-      package: p, tier: 1, old_version: '1.0.0', new_version: '1.1.0', bump: 'minor' as const, commits_since_tag: 1, pr_url: null, pr_number: null, tag: null, pypi_status: null, phase, error,
+      package: p,
+      tier: 1,
+      old_version: '1.0.0',
+      new_version: '1.1.0',
+      bump: 'minor' as const,
+      commits_since_tag: 1,
+      pr_url: null,
+      pr_number: null,
+      tag: null,
+      pypi_status: null,
+      phase,
+      error,
     });
     const rows = [row('a'), row('b'), row('c', 'NOTHING_TO_RELEASE')];
     const hash = 'sha256:' + '0'.repeat(64);
-    const gated = buildResult({ runId: 'r-1', planHash: hash, rows, data: { repos: { a: repo('a', 'PLANNED', null), b: repo('b', 'PLANNED', null) } } as never, dryRun: false, error: { code: 'GATE_TIMEOUT', message: 'no answer', fix: null } as never });
-    expect(gated).toMatchObject({ status: 'FAILED', repos_attempted: 0, repos_succeeded: 0, repos_failed: 0, repos_skipped: 1 });
-    const partial = buildResult({ runId: 'r-1', planHash: hash, rows, data: { repos: { a: repo('a', 'DONE', null), b: repo('b', 'BLOCKED', 'TIER_BLOCKED: x') } } as never, dryRun: false });
-    expect(partial).toMatchObject({ status: 'PARTIAL', repos_attempted: 2, repos_succeeded: 1, repos_failed: 1, repos_skipped: 1 });
-    const dry = buildResult({ runId: 'r-1', planHash: hash, rows, data: { repos: { a: repo('a', 'PLANNED', null), b: repo('b', 'PLANNED', null) } } as never, dryRun: true });
+    const gated = buildResult({
+      runId: 'r-1',
+      planHash: hash,
+      rows,
+      data: { repos: { a: repo('a', 'PLANNED', null), b: repo('b', 'PLANNED', null) } } as never,
+      dryRun: false,
+      error: { code: 'GATE_TIMEOUT', message: 'no answer', fix: null } as never,
+    });
+    expect(gated).toMatchObject({
+      status: 'FAILED',
+      repos_attempted: 0,
+      repos_succeeded: 0,
+      repos_failed: 0,
+      repos_skipped: 1,
+    });
+    const partial = buildResult({
+      runId: 'r-1',
+      planHash: hash,
+      rows,
+      data: { repos: { a: repo('a', 'DONE', null), b: repo('b', 'BLOCKED', 'TIER_BLOCKED: x') } } as never,
+      dryRun: false,
+    });
+    expect(partial).toMatchObject({
+      status: 'PARTIAL',
+      repos_attempted: 2,
+      repos_succeeded: 1,
+      repos_failed: 1,
+      repos_skipped: 1,
+    });
+    const dry = buildResult({
+      runId: 'r-1',
+      planHash: hash,
+      rows,
+      data: { repos: { a: repo('a', 'PLANNED', null), b: repo('b', 'PLANNED', null) } } as never,
+      dryRun: true,
+    });
     expect(dry).toMatchObject({ status: 'DRY_RUN', repos_attempted: 2, repos_failed: 0, repos_skipped: 1 });
   });
 });

@@ -18,8 +18,19 @@ describe('pickRenderer', () => {
 });
 
 describe('plain gate lines', () => {
-  const plain = new PlainRenderer({ ok: (s) => s, bad: (s) => s, warn: (s) => s, dim: (s) => s, bold: (s) => s }, false, () => undefined);
-  const ev = (status: string) => ({ ts: '2026-02-25T10:00:00.000Z', run_id: 'r-1', pipeline: 'release', type: 'gate.rejected' as const, status, message: 'm' });
+  const plain = new PlainRenderer(
+    { ok: (s) => s, bad: (s) => s, warn: (s) => s, dim: (s) => s, bold: (s) => s },
+    false,
+    () => undefined,
+  );
+  const ev = (status: string) => ({
+    ts: '2026-02-25T10:00:00.000Z',
+    run_id: 'r-1',
+    pipeline: 'release',
+    type: 'gate.rejected' as const,
+    status,
+    message: 'm',
+  });
   it('say unavailable or timed out for those codes; only a human reject reads "rejected"', () => {
     expect(plain.format(ev('GATE_UNAVAILABLE'))).toBe('✗ gate unavailable: m');
     expect(plain.format(ev('GATE_TIMEOUT'))).toBe('✗ gate timed out: m');

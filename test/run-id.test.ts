@@ -10,11 +10,18 @@ describe('run ids', () => {
     expect(timestampRunId('deploy', day)).not.toBe(timestampRunId('deploy', day));
   });
 
-  it('a bad id is USAGE, and the example in the fix has the command\'s own prefix', () => {
+  it("a bad id is USAGE, and the example in the fix has the command's own prefix", () => {
     expect(validateRunId('deploy-1')).toBe('deploy-1');
-    for (const bad of ['a b', 'x;rm', '../up', '']) expect(() => validateRunId(bad)).toThrow(expect.objectContaining({ code: 'USAGE' }));
-    expect(() => validateRunId('a b', '--run-id', 'deploy')).toThrow(expect.objectContaining({ fix: '--run-id deploy-20260225-a3f7b2   # or leave --run-id out' }));
-    expect(() => validateRunId('a b')).toThrow(expect.objectContaining({ fix: expect.stringMatching(/^--run-id release-/) }));
-    expect(() => validateRunId('a b', '--resume', 'deploy')).toThrow(expect.objectContaining({ fix: expect.stringContaining('ferry runs list') }));
+    for (const bad of ['a b', 'x;rm', '../up', ''])
+      expect(() => validateRunId(bad)).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    expect(() => validateRunId('a b', '--run-id', 'deploy')).toThrow(
+      expect.objectContaining({ fix: '--run-id deploy-20260225-a3f7b2   # or leave --run-id out' }),
+    );
+    expect(() => validateRunId('a b')).toThrow(
+      expect.objectContaining({ fix: expect.stringMatching(/^--run-id release-/) }),
+    );
+    expect(() => validateRunId('a b', '--resume', 'deploy')).toThrow(
+      expect.objectContaining({ fix: expect.stringContaining('ferry runs list') }),
+    );
   });
 });

@@ -9,7 +9,11 @@ const DIR = fileURLToPath(new URL('../schema/', import.meta.url));
 describe('schema/', () => {
   const generated = jsonSchemas();
   it('has exactly the generated files', () => {
-    expect(readdirSync(DIR).sort()).toEqual(Object.keys(generated).map((n) => `${n}.schema.json`).sort());
+    expect(readdirSync(DIR).sort()).toEqual(
+      Object.keys(generated)
+        .map((n) => `${n}.schema.json`)
+        .sort(),
+    );
   });
   for (const [name, json] of Object.entries(generated)) {
     it(`${name}.schema.json is up to date`, () => {

@@ -24,9 +24,16 @@ const me = fileURLToPath(import.meta.url);
 
 if (mode === 'launch') {
   const r = await runSelfDeploy({
-    target, staging, home: join(dir, '.ferry'), runId, resume: false, dryRun: false,
-    sourceImageId: sourceImageIdFn(rt, staging, image), currentImageId: () => backendFor(rt, target).currentImageId(),
-    targetIdentity: targetIdentityFn(rt, target, self), self,
+    target,
+    staging,
+    home: join(dir, '.ferry'),
+    runId,
+    resume: false,
+    dryRun: false,
+    sourceImageId: sourceImageIdFn(rt, staging, image),
+    currentImageId: () => backendFor(rt, target).currentImageId(),
+    targetIdentity: targetIdentityFn(rt, target, self),
+    self,
     approve: async () => ({ approved: true, token: arg }),
     hookArgv: (image, id) => [viteNode, me, 'hook', dir, id, image],
   });
@@ -34,9 +41,17 @@ if (mode === 'launch') {
   process.exit(0);
 } else if (mode === 'hook') {
   const r = await runPromote({
-    backend: backendFor(rt, target), target, staging, sourceImageId: async () => arg,
+    backend: backendFor(rt, target),
+    target,
+    staging,
+    sourceImageId: async () => arg,
     imageExists: async (id) => (await docker.inspectImage(id)) !== null,
-    targetIdentity: targetIdentityFn(rt, target, self), self, home: join(dir, '.ferry'), runId: `${runId}-hook`, dryRun: false, hookMode: true,
+    targetIdentity: targetIdentityFn(rt, target, self),
+    self,
+    home: join(dir, '.ferry'),
+    runId: `${runId}-hook`,
+    dryRun: false,
+    hookMode: true,
   });
   console.log(JSON.stringify(r));
   process.exit(r.exit_code);

@@ -35,10 +35,19 @@ function opts(runId: string, over: Partial<SelfDeployOptions> = {}): SelfDeployO
   const { target, staging } = resolvePair(environments(rawEnvs), 'api', 'production', dir);
   const self = over.self ?? noSelf;
   return {
-    target, staging, home: join(dir, '.ferry'), runId, resume: false, dryRun: false,
-    sourceImageId: sourceImageIdFn(rt, staging, ids.v2), currentImageId: () => backendFor(rt, target).currentImageId(),
-    targetIdentity: targetIdentityFn(rt, target, self), self,
-    approve: async () => { throw new FerryError(ErrorCode.GATE_UNAVAILABLE, 'no TTY'); },
+    target,
+    staging,
+    home: join(dir, '.ferry'),
+    runId,
+    resume: false,
+    dryRun: false,
+    sourceImageId: sourceImageIdFn(rt, staging, ids.v2),
+    currentImageId: () => backendFor(rt, target).currentImageId(),
+    targetIdentity: targetIdentityFn(rt, target, self),
+    self,
+    approve: async () => {
+      throw new FerryError(ErrorCode.GATE_UNAVAILABLE, 'no TTY');
+    },
     hookArgv: () => [process.execPath, '-e', 'setTimeout(() => process.exit(2), 300)'],
     ...over,
   };
@@ -46,7 +55,16 @@ function opts(runId: string, over: Partial<SelfDeployOptions> = {}): SelfDeployO
 
 function finalizeOpts(runId?: string) {
   const { target } = resolvePair(environments(rawEnvs), 'api', 'production', dir);
-  return { target, home: join(dir, '.ferry'), runId, dryRun: false, backend: backendFor(rt, target), self: noSelf, targetIdentity: targetIdentityFn(rt, target, noSelf), waitMs: 60_000 };
+  return {
+    target,
+    home: join(dir, '.ferry'),
+    runId,
+    dryRun: false,
+    backend: backendFor(rt, target),
+    self: noSelf,
+    targetIdentity: targetIdentityFn(rt, target, noSelf),
+    waitMs: 60_000,
+  };
 }
 
 beforeAll(async () => {
@@ -58,11 +76,31 @@ beforeAll(async () => {
   await runService(docker.docker, { name: prodName, image: `${repo}:prod`, suite, hostPort: port });
   rawEnvs = {
     staging: { services: { api: { container: 'unused', image: `${repo}:staging` } } },
-    production: { services: { api: { container: prodName, image: `${repo}:prod`, self: true, health: `http://127.0.0.1:${port}/health`, health_timeout_seconds: 10 } } },
+    production: {
+      services: {
+        api: {
+          container: prodName,
+          image: `${repo}:prod`,
+          self: true,
+          health: `http://127.0.0.1:${port}/health`,
+          health_timeout_seconds: 10,
+        },
+      },
+    },
   };
   writeFileSync(join(dir, 'envs.json'), JSON.stringify(rawEnvs));
   const { staging } = resolvePair(environments(rawEnvs), 'api', 'production', dir);
-  await writeVerdict(staging.verdictDir, { kind: 'staging', status: 'SUCCESS', timestamp: new Date().toISOString(), base_url: null, image_id: ids.v2!, run_id: 'stage-1', service: 'api', environment: 'staging', summary: 'ok' });
+  await writeVerdict(staging.verdictDir, {
+    kind: 'staging',
+    status: 'SUCCESS',
+    timestamp: new Date().toISOString(),
+    base_url: null,
+    image_id: ids.v2!,
+    run_id: 'stage-1',
+    service: 'api',
+    environment: 'staging',
+    summary: 'ok',
+  });
 });
 
 afterAll(async () => {
@@ -72,7 +110,10 @@ afterAll(async () => {
 
 describe('self-deploy', () => {
   it('Phase A without a TTY or attestation: clear refusal, run left approval-pending, nothing launched', async () => {
-    await expect(runSelfDeploy(opts('sd-pending'))).rejects.toMatchObject({ code: 'GATE_UNAVAILABLE', fix: expect.stringContaining('--resume sd-pending --gate-attestation') });
+    await expect(runSelfDeploy(opts('sd-pending'))).rejects.toMatchObject({
+      code: 'GATE_UNAVAILABLE',
+      fix: expect.stringContaining('--resume sd-pending --gate-attestation'),
+    });
     const rec = await loadRecord(join(dir, '.ferry'), 'api', 'sd-pending');
     expect(rec.phase).toBe('approval_pending');
     expect(rec.pid).toBeNull();
@@ -90,13 +131,21 @@ describe('self-deploy', () => {
     const child = join(process.cwd(), 'test/self-deploy-child.ts');
     const vn = join(process.cwd(), 'node_modules/.bin/vite-node');
     // The "ferry" process: approves by attestation, launches the detached hook, exits immediately.
-    const out = execFileSync(vn, [child, 'launch', dir, 'sd-live', '1740312612.000100:sd-live', ids.v2!], { encoding: 'utf8', timeout: 60_000 });
+    const out = execFileSync(vn, [child, 'launch', dir, 'sd-live', '1740312612.000100:sd-live', ids.v2!], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     const launched = JSON.parse(out.trim().split('\n').pop()!) as { pid: number; parent_pid: number; status: string };
     expect(launched.status).toBe('hook_launched');
     expect(pidAlive(launched.parent_pid)).toBe(false); // the launcher is gone…
     expect(pidAlive(launched.pid)).toBe(true); // …and the hook is still running
     const rec = await loadRecord(join(dir, '.ferry'), 'api', 'sd-live');
-    expect(rec).toMatchObject({ phase: 'hook_launched', gate_token: '1740312612.000100:sd-live', previous_image_id: ids.v1, source_image_id: ids.v2 });
+    expect(rec).toMatchObject({
+      phase: 'hook_launched',
+      gate_token: '1740312612.000100:sd-live',
+      previous_image_id: ids.v1,
+      source_image_id: ids.v2,
+    });
 
     // Phase C (as the new container would): wait for the recorded exit code.
     const f = await runFinalize(finalizeOpts());
@@ -106,13 +155,20 @@ describe('self-deploy', () => {
     expect(readFileSync(rec.exit_file, 'utf8').trim()).toBe('0');
     expect((await docker.inspectContainer(prodName))?.imageId).toBe(ids.v2);
     const v = parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8'), 'deploy');
-    expect(v.frontmatter).toMatchObject({ deploy_status: 'SUCCESS', exit_code: 0, image_id: ids.v2, gate_token: '1740312612.000100:sd-live' });
+    expect(v.frontmatter).toMatchObject({
+      deploy_status: 'SUCCESS',
+      exit_code: 0,
+      image_id: ids.v2,
+      gate_token: '1740312612.000100:sd-live',
+    });
     // Idempotent: a second finalize changes nothing.
     expect((await runFinalize(finalizeOpts('sd-live'))).detail).toBe('already finalized');
   });
 
   it('finalize maps a non-zero hook exit code to FAILED and checks production is on the previous image', async () => {
-    const r = await runSelfDeploy(opts('sd-fail', { approve: async () => ({ approved: true, token: '1740312612.000200:sd-fail' }) }));
+    const r = await runSelfDeploy(
+      opts('sd-fail', { approve: async () => ({ approved: true, token: '1740312612.000200:sd-fail' }) }),
+    );
     expect(r.status).toBe('hook_launched');
     // finalize --dry-run: reports what it would record, changes nothing.
     const verdictBefore = readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8');
@@ -138,10 +194,12 @@ describe('self-deploy', () => {
 
   it('finalize rolls production back when the hook died mid-switch (killed → exit 137 → FAILED)', async () => {
     const before = (await docker.inspectContainer(prodName))!.imageId; // v2 after the live run
-    const r = await runSelfDeploy(opts('sd-killed', {
-      approve: async () => ({ approved: true, token: '1740312612.000300:sd-killed' }),
-      hookArgv: () => [process.execPath, '-e', "process.kill(process.pid, 'SIGKILL')"],
-    }));
+    const r = await runSelfDeploy(
+      opts('sd-killed', {
+        approve: async () => ({ approved: true, token: '1740312612.000300:sd-killed' }),
+        hookArgv: () => [process.execPath, '-e', "process.kill(process.pid, 'SIGKILL')"],
+      }),
+    );
     expect(r.status).toBe('hook_launched');
     // Simulate the half-done switch the killed hook left behind.
     await docker.tag(ids.v1!, `${repo}:prod`);
@@ -150,7 +208,12 @@ describe('self-deploy', () => {
     const held = await lockTarget(join(dir, '.ferry'), finalizeOpts().target, 'promote other-run');
     const blocked = await runFinalize(finalizeOpts('sd-killed')).catch((e: unknown) => e);
     await held.release();
-    expect(blocked).toMatchObject({ code: 'LOCKED', message: expect.stringMatching(/^api \(prod-[0-9a-f]+\) is being changed by another run: .*\(promote other-run\)/) });
+    expect(blocked).toMatchObject({
+      code: 'LOCKED',
+      message: expect.stringMatching(
+        /^api \(prod-[0-9a-f]+\) is being changed by another run: .*\(promote other-run\)/,
+      ),
+    });
     expect((await docker.inspectContainer(prodName))?.imageId).toBe(ids.v1);
     const f = await runFinalize(finalizeOpts('sd-killed'));
     expect(f.hook_exit_code).toBe(137);
@@ -159,13 +222,23 @@ describe('self-deploy', () => {
     expect((await docker.inspectContainer(prodName))?.imageId).toBe(before);
     expect((await docker.inspectImage(`${repo}:prod`))?.id).toBe(before);
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
-    expect(parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8'), 'deploy').frontmatter).toMatchObject({ deploy_status: 'FAILED', exit_code: 137, rolled_back: true });
+    expect(
+      parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8'), 'deploy').frontmatter,
+    ).toMatchObject({ deploy_status: 'FAILED', exit_code: 137, rolled_back: true });
   });
 
   it('refuses to restart its own container: FERRY_CONTAINER_ID, and the real in-container probe', async () => {
     const prod = (await docker.inspectContainer(prodName))!;
-    const byEnv = identify({ env: { FERRY_CONTAINER_ID: prod.id }, cgroup: null, mountinfo: null, dockerenv: false, hostname: 'h' });
-    await expect(runSelfDeploy(opts('sd-self', { self: byEnv, approve: async () => ({ approved: true, token: 't' }) }))).rejects.toMatchObject({ code: 'SELF_RESTART_REFUSED' });
+    const byEnv = identify({
+      env: { FERRY_CONTAINER_ID: prod.id },
+      cgroup: null,
+      mountinfo: null,
+      dockerenv: false,
+      hostname: 'h',
+    });
+    await expect(
+      runSelfDeploy(opts('sd-self', { self: byEnv, approve: async () => ({ approved: true, token: 't' }) })),
+    ).rejects.toMatchObject({ code: 'SELF_RESTART_REFUSED' });
     expect(existsSync(join(dir, '.ferry/self-deploy/api/sd-self'))).toBe(false);
 
     // What ferry's probe reads when it runs inside the container: its real /proc files and hostname.

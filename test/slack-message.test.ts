@@ -1,7 +1,13 @@
 // Pure Slack texts: the seed's HIGH_RISK gate message, reply parsing, the LOW_RISK summary.
 
 import { describe, expect, it } from 'vitest';
-import { parseGateMessage, renderGateMessage, renderReleaseSummary, replyDecision, type GatePlan } from '../src/adapters/gate/slack-message.js';
+import {
+  parseGateMessage,
+  renderGateMessage,
+  renderReleaseSummary,
+  replyDecision,
+  type GatePlan,
+} from '../src/adapters/gate/slack-message.js';
 
 const seedPlan: GatePlan = {
   runId: 'release-20260225-a3f7b2',
@@ -58,7 +64,12 @@ describe('renderGateMessage', () => {
     const text = renderGateMessage({
       runId: 'release-20260301-000000',
       planHash: 'sha256:ff',
-      tiers: [{ tier: 2, packages: [{ name: 'a_rather_long_package_name', from: '10.0.0', to: '11.0.0', bump: 'major', commits: 1 }] }],
+      tiers: [
+        {
+          tier: 2,
+          packages: [{ name: 'a_rather_long_package_name', from: '10.0.0', to: '11.0.0', bump: 'major', commits: 1 }],
+        },
+      ],
       skipped: ['omnimemory', 'omniclaude'],
     });
     expect(text.split('\n')[0]).toBe('[HIGH_RISK] release — coordinated release of 1 repo');
@@ -90,7 +101,14 @@ describe('renderReleaseSummary', () => {
       runId: 'release-20260225-a3f7b2',
       status: 'PARTIAL',
       rows: [
-        { repo: 'omnibase_spi', from: '1.2.0', to: '1.2.1', pr: '#42', tag: 'omnibase_spi/v1.2.1', registry: 'available' },
+        {
+          repo: 'omnibase_spi',
+          from: '1.2.0',
+          to: '1.2.1',
+          pr: '#42',
+          tag: 'omnibase_spi/v1.2.1',
+          registry: 'available',
+        },
         { repo: 'omnibase_infra', from: '2.0.0', to: '2.1.0', error: 'LINT_FAILED: ruff found 3 errors' },
       ],
     });

@@ -4,7 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackGate, slackGateFromConfig } from '../src/adapters/gate/slack.js';
-import { checkGateAttestation, checkGateAttestationFromConfig, parseGateToken, verifyAttestation } from '../src/adapters/gate/attestation.js';
+import {
+  checkGateAttestation,
+  checkGateAttestationFromConfig,
+  parseGateToken,
+  verifyAttestation,
+} from '../src/adapters/gate/attestation.js';
 import { renderGateMessage, type GatePlan } from '../src/adapters/gate/slack-message.js';
 import { slackSettings, type SlackSettings } from '../src/adapters/gate/slack-client.js';
 import { GATE_TOKEN_PATTERN } from '../src/adapters/gate/types.js';
@@ -48,7 +53,12 @@ async function gatePosted(before: number): Promise<string> {
   throw new Error('gate never posted');
 }
 const gateCount = (): number => slack.posted(CHANNEL).filter((m) => m.text.startsWith('[HIGH_RISK]')).length;
-const req = (timeoutMs = 10_000) => ({ runId: RUN, planHash: plan.planHash, message: renderGateMessage(plan), timeoutMs });
+const req = (timeoutMs = 10_000) => ({
+  runId: RUN,
+  planHash: plan.planHash,
+  message: renderGateMessage(plan),
+  timeoutMs,
+});
 
 beforeAll(async () => {
   slack = await startSlackServer({ token: TOKEN, channels: [CHANNEL, 'C0OTHER'] });
@@ -74,7 +84,9 @@ describe('Slack gate', () => {
     expect(d).toEqual({ approved: true, token: `${replyTs}:${RUN}`, channel: 'slack', by: 'U0HUMAN' });
     expect(d.token).toMatch(GATE_TOKEN_PATTERN);
     expect(slack.messages(CHANNEL).at(-1)?.text).toContain('Approved by <@U0HUMAN>');
-    expect(slack.calls.find((c) => c.method === 'chat.postMessage')?.contentType).toContain('application/x-www-form-urlencoded');
+    expect(slack.calls.find((c) => c.method === 'chat.postMessage')?.contentType).toContain(
+      'application/x-www-form-urlencoded',
+    );
   });
 
   it('reject → GATE_REJECTED', async () => {
@@ -135,7 +147,7 @@ describe('Slack gate', () => {
     expect(logs.filter((l) => /Slack rate limited .*waiting 1s/.test(l))).toHaveLength(2);
   });
 
-  it('a channel Slack does not know → GATE_UNAVAILABLE with Slack\'s reason', async () => {
+  it("a channel Slack does not know → GATE_UNAVAILABLE with Slack's reason", async () => {
     const gate = new SlackGate({ settings: { ...settings, channel: 'C0NOPE' }, pollMs: 20, log });
     const e = await catchErr(gate.request(req()));
     expect(isFerryError(e) && e.code).toBe('GATE_UNAVAILABLE');
@@ -171,15 +183,23 @@ describe('--gate-attestation', () => {
     expect(() => parseGateToken(`1740312612.000100:release-20260225-ffffff`, RUN)).toThrow(/not this run/);
   });
 
-  it('accepts the approving reply of this run\'s gate thread', async () => {
-    const v = await verifyAttestation(`${approvedTs}:${RUN}`, RUN, { settings, approvers: ['U0LEAD'], planHash: plan.planHash });
+  it("accepts the approving reply of this run's gate thread", async () => {
+    const v = await verifyAttestation(`${approvedTs}:${RUN}`, RUN, {
+      settings,
+      approvers: ['U0LEAD'],
+      planHash: plan.planHash,
+    });
     expect(v).toEqual({ ts: approvedTs, runId: RUN, by: 'U0LEAD', planHash: plan.planHash });
   });
 
-  it('refuses: unknown ts, a non-approval, another approver, another plan, another run\'s thread', async () => {
+  it("refuses: unknown ts, a non-approval, another approver, another plan, another run's thread", async () => {
     const thread = slack.messages(CHANNEL).find((m) => m.ts === approvedTs)?.thread_ts as string;
     const nah = slack.messages(CHANNEL).find((m) => m.thread_ts === thread && m.text === 'nah')?.ts as string;
-    const otherGate = slack.post(CHANNEL, 'U0FERRYBOT', renderGateMessage({ ...plan, runId: 'release-20260226-bbbbbb' }));
+    const otherGate = slack.post(
+      CHANNEL,
+      'U0FERRYBOT',
+      renderGateMessage({ ...plan, runId: 'release-20260226-bbbbbb' }),
+    );
     const otherApproval = slack.reply(otherGate, 'U0LEAD', 'approve');
     const cases: [string, Parameters<typeof verifyAttestation>[2], RegExp][] = [
       [`1111111111.000100:${RUN}`, { settings }, /no Slack message/],
@@ -200,15 +220,23 @@ describe('--gate-attestation', () => {
     const ts = slack.post(CHANNEL, 'U0LEAD', `approve ${RUN}`);
     expect((await checkGateAttestation(`${ts}:${RUN}`, RUN, { settings })).by).toBe('U0LEAD');
     const loose = slack.post(CHANNEL, 'U0LEAD', 'approve');
-    expect(((await catchErr(checkGateAttestation(`${loose}:${RUN}`, RUN, { settings }))) as Error).message).toMatch(/does not name run/);
-    expect(await checkGateAttestation(`1740312612.000100:${RUN}`, RUN, {})).toEqual({ ts: '1740312612.000100', runId: RUN });
+    expect(((await catchErr(checkGateAttestation(`${loose}:${RUN}`, RUN, { settings }))) as Error).message).toMatch(
+      /does not name run/,
+    );
+    expect(await checkGateAttestation(`1740312612.000100:${RUN}`, RUN, {})).toEqual({
+      ts: '1740312612.000100',
+      runId: RUN,
+    });
   });
 
   it('never shows the token in logs or errors; a wrong token is invalid_auth', async () => {
     const wrong = `xoxb-${randomBytes(12).toString('hex')}`;
     const e = await catchErr(new SlackGate({ settings: { ...settings, token: wrong }, log }).request(req()));
     expect((e as Error).message).toContain('invalid_auth');
-    const all = [...logs, ...errors.map((x) => `${String(x)} ${JSON.stringify(serializeError(x))} ${(x as Error).stack ?? ''}`)].join('\n');
+    const all = [
+      ...logs,
+      ...errors.map((x) => `${String(x)} ${JSON.stringify(serializeError(x))} ${(x as Error).stack ?? ''}`),
+    ].join('\n');
     expect(errors.length).toBeGreaterThan(5);
     expect(all).not.toContain(TOKEN);
     expect(all).not.toContain(wrong);
@@ -222,7 +250,11 @@ describe('from config', () => {
     expect(slackGateFromConfig(notifySchema.parse({}), { approvers: [] })).toBeNull();
     expect(slackGateFromConfig(notify, { approvers: [] }, { env: {}, log: (m) => missing.push(m) })).toBeNull();
     expect(missing[0]).toContain('T_SLACK');
-    const gate = slackGateFromConfig(notify, { approvers: ['U0LEAD'] }, { env: { T_SLACK: TOKEN, T_CHAN: CHANNEL }, pollMs: 20 });
+    const gate = slackGateFromConfig(
+      notify,
+      { approvers: ['U0LEAD'] },
+      { env: { T_SLACK: TOKEN, T_CHAN: CHANNEL }, pollMs: 20 },
+    );
     expect(gate?.channel).toBe('slack');
     const n = gateCount();
     const pending = gate?.request(req());
@@ -232,9 +264,15 @@ describe('from config', () => {
     expect(d?.token).toBe(`${approval}:${RUN}`);
     // Attestation: Slack configured → looked up; not configured → format only.
     const env = { T_SLACK: TOKEN, T_CHAN: CHANNEL };
-    expect((await checkGateAttestationFromConfig(`${approval}:${RUN}`, RUN, notify, { approvers: [] }, { env })).by).toBe('U0LEAD');
-    const e = await catchErr(checkGateAttestationFromConfig(`1740312612.000100:${RUN}`, RUN, notify, { approvers: [] }, { env }));
+    expect(
+      (await checkGateAttestationFromConfig(`${approval}:${RUN}`, RUN, notify, { approvers: [] }, { env })).by,
+    ).toBe('U0LEAD');
+    const e = await catchErr(
+      checkGateAttestationFromConfig(`1740312612.000100:${RUN}`, RUN, notify, { approvers: [] }, { env }),
+    );
     expect(isFerryError(e) && e.code).toBe('INVALID_GATE_TOKEN');
-    expect(await checkGateAttestationFromConfig(`1740312612.000100:${RUN}`, RUN, notifySchema.parse({}), { approvers: [] })).toEqual({ ts: '1740312612.000100', runId: RUN });
+    expect(
+      await checkGateAttestationFromConfig(`1740312612.000100:${RUN}`, RUN, notifySchema.parse({}), { approvers: [] }),
+    ).toEqual({ ts: '1740312612.000100', runId: RUN });
   });
 });

@@ -20,17 +20,27 @@ if (skip) console.warn(`skipping ssh adapter tests: ${skip}`);
 let sshd: Sshd;
 let dir: string;
 const svc = (ssh: Record<string, unknown>): ResolvedService =>
-  resolveService(environments({ production: { services: { api: { container: 'api', image: 'app:prod', host: '127.0.0.1', ssh } } } }), 'production', 'api', dir);
+  resolveService(
+    environments({
+      production: { services: { api: { container: 'api', image: 'app:prod', host: '127.0.0.1', ssh } } },
+    }),
+    'production',
+    'api',
+    dir,
+  );
 
 beforeAll(async () => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'ferry-ssh-'));
   sshd = await startSshd();
   // A stand-in remote ferry: answers the hook step it was asked for, and shows how sshd started it.
-  writeFileSync(join(dir, 'fake-ferry'), `#!/bin/sh
+  writeFileSync(
+    join(dir, 'fake-ferry'),
+    `#!/bin/sh
 for a; do step=$a; done
 case " $* " in *" --hook-step current "*) echo "motd line"; echo "{\\"hook_step\\":\\"current\\",\\"image_id\\":\\"sha256:feed\\",\\"args\\":\\"$*\\",\\"ssh\\":\\"$SSH_CONNECTION\\"}" ;; *) echo "boom: $step" >&2; exit 3 ;; esac
-`);
+`,
+  );
   chmodSync(join(dir, 'fake-ferry'), 0o755);
 }, 60_000);
 
@@ -53,14 +63,25 @@ describe.skipIf(skip)('ssh to a real sshd on loopback', () => {
     const s = svc(sshd.sshConfig({ ferry: [join(dir, 'fake-ferry')], config: '/remote/ferry.yaml' }));
     const hook = remoteHook(s, '/local/ferry.yaml');
     const v = await hook.call('current');
-    expect(v).toMatchObject({ hook_step: 'current', image_id: 'sha256:feed', args: '--config /remote/ferry.yaml promote api --env production --hook-step current' });
+    expect(v).toMatchObject({
+      hook_step: 'current',
+      image_id: 'sha256:feed',
+      args: '--config /remote/ferry.yaml promote api --env production --hook-step current',
+    });
     expect(String(v.ssh)).toMatch(/^127\.0\.0\.1 \d+ 127\.0\.0\.1 \d+$/); // really started by sshd
-    await expect(hook.call('runs', { image: 'sha256:x' })).rejects.toMatchObject({ code: 'DEPLOY_FAILED', message: expect.stringContaining('boom: sha256:x') });
+    await expect(hook.call('runs', { image: 'sha256:x' })).rejects.toMatchObject({
+      code: 'DEPLOY_FAILED',
+      message: expect.stringContaining('boom: sha256:x'),
+    });
   });
 
   it('no sshd on the port: DEPLOY_FAILED "ssh could not connect" with the ssh command as the fix', async () => {
     const s = svc(sshd.sshConfig({ port: await freePort(), ferry: [join(dir, 'fake-ferry')] }));
-    await expect(remoteHook(s, '/c.yaml').call('current')).rejects.toMatchObject({ code: 'DEPLOY_FAILED', message: expect.stringContaining('ssh could not connect'), fix: expect.stringContaining('--hook-step current') });
+    await expect(remoteHook(s, '/c.yaml').call('current')).rejects.toMatchObject({
+      code: 'DEPLOY_FAILED',
+      message: expect.stringContaining('ssh could not connect'),
+      fix: expect.stringContaining('--hook-step current'),
+    });
   });
 
   it('Phase B: ssh returns at once, the setsid hook (a login session of sshd) outlives the client and records its exit code', async () => {
@@ -69,7 +90,12 @@ describe.skipIf(skip)('ssh to a real sshd on loopback', () => {
     const logFile = join(dir, 'sd', 'hook.log');
     const hold = join(dir, 'hold');
     writeFileSync(hold, '');
-    const plan = sshHookPlan(t, ['sh', '-c', `while [ -e ${hold} ]; do sleep 0.1; done; echo hook-ran; exit 3`], exitFile, logFile);
+    const plan = sshHookPlan(
+      t,
+      ['sh', '-c', `while [ -e ${hold} ]; do sleep 0.1; done; echo hook-ran; exit 3`],
+      exitFile,
+      logFile,
+    );
     const clientPid = launchDetached(plan);
     // The ssh client is done as soon as setsid forked, while the hook is still held.
     for (let i = 0; i < 100 && pidAlive(clientPid); i++) await sleep(100);

@@ -19,7 +19,17 @@ let imageId: string;
 
 function cfg(check: string[]) {
   return environments({
-    staging: { services: { api: { container: staging, image: `${suite}:staging`, base_url: 'http://localhost:80', check, check_timeout_seconds: 20 } } },
+    staging: {
+      services: {
+        api: {
+          container: staging,
+          image: `${suite}:staging`,
+          base_url: 'http://localhost:80',
+          check,
+          check_timeout_seconds: 20,
+        },
+      },
+    },
   });
 }
 
@@ -44,7 +54,12 @@ describe('ferry stage', () => {
     const text = readFileSync(join(dir, '.ferry/verdicts/api/15-staging-log.md'), 'utf8');
     const v = parseVerdict(text, 'staging');
     expect(v.status).toBe('SUCCESS');
-    expect(v.frontmatter).toMatchObject({ staging_status: 'SUCCESS', base_url: 'http://localhost:80', image_id: imageId, run_id: 'stage-ok-1' });
+    expect(v.frontmatter).toMatchObject({
+      staging_status: 'SUCCESS',
+      base_url: 'http://localhost:80',
+      image_id: imageId,
+      run_id: 'stage-ok-1',
+    });
     expect(typeof v.frontmatter.timestamp).toBe('string');
     expect(existsSync(join(dir, '.ferry/verdicts/api/runs/stage-ok-1/15-staging-log.md'))).toBe(true);
     expect(existsSync(join(dir, '.ferry/state/stage/stage-ok-1.json'))).toBe(true);
@@ -52,7 +67,12 @@ describe('ferry stage', () => {
   });
 
   it('failing check → FAILED verdict containing the check output', async () => {
-    const svc = resolveService(cfg(['sh', '-c', 'echo "B6 registry isolation: FAIL"; echo to-stderr >&2; exit 3']), 'staging', 'api', dir);
+    const svc = resolveService(
+      cfg(['sh', '-c', 'echo "B6 registry isolation: FAIL"; echo to-stderr >&2; exit 3']),
+      'staging',
+      'api',
+      dir,
+    );
     const r = await runStage({ runtime: rt, svc, home: join(dir, '.ferry'), runId: 'stage-bad-1', dryRun: false });
     expect(r.status).toBe('FAILED');
     expect(r.exit_code).toBe(3);
@@ -61,11 +81,19 @@ describe('ferry stage', () => {
     expect(text).toContain('B6 registry isolation: FAIL');
     expect(text).toContain('to-stderr');
     // History keeps the earlier SUCCESS.
-    expect(parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/runs/stage-ok-1/15-staging-log.md'), 'utf8'), 'staging').status).toBe('SUCCESS');
+    expect(
+      parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/runs/stage-ok-1/15-staging-log.md'), 'utf8'), 'staging')
+        .status,
+    ).toBe('SUCCESS');
   });
 
   it('a huge, coloured check output: the verdict and the run state keep its last 64 KiB, escape sequences stripped', async () => {
-    const svc = resolveService(cfg(['sh', '-c', 'seq 1 300000; printf "\\033[31mFAILED: 2 tests\\033[0m\\n"; exit 1']), 'staging', 'api', dir);
+    const svc = resolveService(
+      cfg(['sh', '-c', 'seq 1 300000; printf "\\033[31mFAILED: 2 tests\\033[0m\\n"; exit 1']),
+      'staging',
+      'api',
+      dir,
+    );
     const r = await runStage({ runtime: rt, svc, home: join(dir, '.ferry'), runId: 'stage-big-1', dryRun: false });
     expect(r.status).toBe('FAILED');
     const text = readFileSync(join(dir, '.ferry/verdicts/api/15-staging-log.md'), 'utf8');
@@ -79,7 +107,18 @@ describe('ferry stage', () => {
   });
 
   it('a check that times out → FAILED verdict that says it did not complete, with the reason', async () => {
-    const envs = environments({ staging: { services: { api: { container: staging, image: `${suite}:staging`, check: ['sh', '-c', 'echo started-the-check; exec sleep 37'], check_timeout_seconds: 1 } } } });
+    const envs = environments({
+      staging: {
+        services: {
+          api: {
+            container: staging,
+            image: `${suite}:staging`,
+            check: ['sh', '-c', 'echo started-the-check; exec sleep 37'],
+            check_timeout_seconds: 1,
+          },
+        },
+      },
+    });
     const svc = resolveService(envs, 'staging', 'api', dir);
     const r = await runStage({ runtime: rt, svc, home: join(dir, '.ferry'), runId: 'stage-timeout-1', dryRun: false });
     expect(r.status).toBe('FAILED');
@@ -108,8 +147,12 @@ describe('ferry stage', () => {
   });
 
   it('a missing staging container is NOT_FOUND', async () => {
-    const e = environments({ staging: { services: { api: { container: uniqueName('nope'), image: 'x:y', check: ['true'] } } } });
+    const e = environments({
+      staging: { services: { api: { container: uniqueName('nope'), image: 'x:y', check: ['true'] } } },
+    });
     const svc = resolveService(e, 'staging', 'api', dir);
-    await expect(runStage({ runtime: rt, svc, home: join(dir, '.ferry'), runId: 'stage-missing-1', dryRun: false })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      runStage({ runtime: rt, svc, home: join(dir, '.ferry'), runId: 'stage-missing-1', dryRun: false }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -36,7 +36,9 @@ const envs = () =>
     production: {
       services: {
         api: {
-          runtime: 'swarm', container: service, image: `${repo}:prod`,
+          runtime: 'swarm',
+          container: service,
+          image: `${repo}:prod`,
           update: { order: 'start-first', monitor_seconds: 2, timeout_seconds: 90 },
           healthcheck: { test: HEALTH, interval_seconds: 1, timeout_seconds: 1, retries: 2, start_period_seconds: 0 },
         },
@@ -47,26 +49,45 @@ const envs = () =>
 function options(runId: string, image: string, dryRun = false): PromoteOptions {
   const { target, staging } = resolvePair(envs(), 'api', 'production', dir);
   return {
-    backend: backendFor(rt, target), target, staging,
-    sourceImageId: sourceImageIdFn(rt, staging, image), imageExists: async (id) => (await docker.inspectImage(id)) !== null,
-    targetIdentity: targetIdentityFn(rt, target, noSelf), self: noSelf,
-    home: join(dir, '.ferry'), runId, dryRun, hookMode: false,
+    backend: backendFor(rt, target),
+    target,
+    staging,
+    sourceImageId: sourceImageIdFn(rt, staging, image),
+    imageExists: async (id) => (await docker.inspectImage(id)) !== null,
+    targetIdentity: targetIdentityFn(rt, target, noSelf),
+    self: noSelf,
+    home: join(dir, '.ferry'),
+    runId,
+    dryRun,
+    hookMode: false,
   };
 }
 
 async function stagingSuccess(imageId: string, runId: string): Promise<void> {
   const { staging } = resolvePair(envs(), 'api', 'production', dir);
-  await writeVerdict(staging.verdictDir, { kind: 'staging', status: 'SUCCESS', timestamp: new Date().toISOString(), base_url: null, image_id: imageId, run_id: runId, service: 'api', environment: 'staging', summary: 'ok' });
+  await writeVerdict(staging.verdictDir, {
+    kind: 'staging',
+    status: 'SUCCESS',
+    timestamp: new Date().toISOString(),
+    base_url: null,
+    image_id: imageId,
+    run_id: runId,
+    service: 'api',
+    environment: 'staging',
+    summary: 'ok',
+  });
 }
 
 async function ensureSwarm(): Promise<void> {
   const info = (await docker.docker.info()) as { Swarm?: { LocalNodeState?: string } };
   if (info.Swarm?.LocalNodeState === 'active') return;
   // Left active for other tests (never `swarm leave`): equivalent of docker swarm init --advertise-addr 127.0.0.1.
-  await docker.docker.swarmInit({ ListenAddr: '127.0.0.1:2377', AdvertiseAddr: '127.0.0.1' }).catch(async (e: unknown) => {
-    const again = (await docker.docker.info()) as { Swarm?: { LocalNodeState?: string } };
-    if (again.Swarm?.LocalNodeState !== 'active') throw e;
-  });
+  await docker.docker
+    .swarmInit({ ListenAddr: '127.0.0.1:2377', AdvertiseAddr: '127.0.0.1' })
+    .catch(async (e: unknown) => {
+      const again = (await docker.docker.info()) as { Swarm?: { LocalNodeState?: string } };
+      if (again.Swarm?.LocalNodeState !== 'active') throw e;
+    });
 }
 
 beforeAll(async () => {
@@ -82,7 +103,10 @@ beforeAll(async () => {
     Name: service,
     Labels: { [TEST_LABEL]: suite },
     TaskTemplate: {
-      ContainerSpec: { Image: pinned, HealthCheck: healthCheckSpec({ test: HEALTH, intervalMs: 1000, timeoutMs: 1000, retries: 2, startPeriodMs: 0 }) },
+      ContainerSpec: {
+        Image: pinned,
+        HealthCheck: healthCheckSpec({ test: HEALTH, intervalMs: 1000, timeoutMs: 1000, retries: 2, startPeriodMs: 0 }),
+      },
       RestartPolicy: { Condition: 'any', Delay: 1_000_000_000 },
     },
     Mode: { Replicated: { Replicas: 1 } },
@@ -95,9 +119,28 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await front?.close();
-  await docker.docker.getService(service).remove().catch(() => undefined);
-  for (let i = 0; i < 40 && (await docker.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${service}`] }) })).length > 0; i++) await sleep(250);
-  await cleanupSuite(docker.docker, suite, [`${repo}:prod`, pinnedRef(`${repo}:prod`, ids.v1 ?? ''), pinnedRef(`${repo}:prod`, ids.v2 ?? ''), pinnedRef(`${repo}:prod`, ids.bad ?? '')]);
+  await docker.docker
+    .getService(service)
+    .remove()
+    .catch(() => undefined);
+  for (
+    let i = 0;
+    i < 40 &&
+    (
+      await docker.docker.listContainers({
+        all: true,
+        filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${service}`] }),
+      })
+    ).length > 0;
+    i++
+  )
+    await sleep(250);
+  await cleanupSuite(docker.docker, suite, [
+    `${repo}:prod`,
+    pinnedRef(`${repo}:prod`, ids.v1 ?? ''),
+    pinnedRef(`${repo}:prod`, ids.v2 ?? ''),
+    pinnedRef(`${repo}:prod`, ids.bad ?? ''),
+  ]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -121,13 +164,24 @@ describe('ferry promote on Docker Swarm', () => {
 
   it('start-first promote under steady load → 0 failed requests, every task on the staging image id', async () => {
     await stagingSuccess(ids.v2!, 'stage-v2');
-    const load = startLoad({ url: `${front.url}/health`, concurrency: 4, intervalMs: 5, maxDurationMs: 120_000, maxRequests: 200_000 });
+    const load = startLoad({
+      url: `${front.url}/health`,
+      concurrency: 4,
+      intervalMs: 5,
+      maxDurationMs: 120_000,
+      maxRequests: 200_000,
+    });
     await sleep(500);
     const r = await runPromote(options('promote-swarm-good', ids.v2!));
     await sleep(1500); // keep load on the converged service for a moment
     load.stop();
     const report = await load.done;
-    console.log('swarm good promote load:', JSON.stringify({ ...report, failures: report.failures.length }), 'front:', JSON.stringify(front.stats));
+    console.log(
+      'swarm good promote load:',
+      JSON.stringify({ ...report, failures: report.failures.length }),
+      'front:',
+      JSON.stringify(front.stats),
+    );
     expect(r.exit_code).toBe(0);
     expect(report.failed, JSON.stringify(report)).toBe(0);
     expect(report.ok).toBeGreaterThan(100);
@@ -135,7 +189,9 @@ describe('ferry promote on Docker Swarm', () => {
     expect(v.converged).toBe(true);
     expect((await swarm.inspectService(service))?.updateState).toBe('completed');
     expect((await (await fetch(`${front.url}/version`)).text()).trim()).toBe('v2');
-    expect(parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8'), 'deploy').status).toBe('SUCCESS');
+    expect(parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8'), 'deploy').status).toBe(
+      'SUCCESS',
+    );
   });
 
   it('an update still in flight (a ferry killed mid-SWITCH): the SWITCH check waits for it to settle before trusting the tasks', async () => {
@@ -147,8 +203,11 @@ describe('ferry promote on Docker Swarm', () => {
     // What the killed ferry had sent: the update, without waiting for it.
     const before = (await swarm.inspectService(service))!;
     const spec = planImageUpdate(before.spec, pinnedRef(`${repo}:prod`, to), swarmPolicy(target.spec));
-    await docker.docker.getService(before.id).update({ _query: { version: before.version }, _body: spec } as unknown as Docker.ServiceSpec);
-    for (let i = 0; i < 20 && (await swarm.inspectService(service))?.updateStartedAt === before.updateStartedAt; i++) await sleep(100);
+    await docker.docker
+      .getService(before.id)
+      .update({ _query: { version: before.version }, _body: spec } as unknown as Docker.ServiceSpec);
+    for (let i = 0; i < 20 && (await swarm.inspectService(service))?.updateStartedAt === before.updateStartedAt; i++)
+      await sleep(100);
     expect((await swarm.inspectService(service))?.updateState).toBe('updating');
     expect(await backend.runs(to)).toBe(true);
     // runs() only answered once the update (its monitor window included) was over.
@@ -161,13 +220,25 @@ describe('ferry promote on Docker Swarm', () => {
 
   it('bad image → swarm rolls back automatically, 0 failed requests, service back on the old image', async () => {
     await stagingSuccess(ids.bad!, 'stage-bad');
-    const load = startLoad({ url: `${front.url}/health`, concurrency: 4, intervalMs: 5, maxDurationMs: 150_000, maxRequests: 300_000 });
+    const load = startLoad({
+      url: `${front.url}/health`,
+      concurrency: 4,
+      intervalMs: 5,
+      maxDurationMs: 150_000,
+      maxRequests: 300_000,
+    });
     await sleep(500);
     const r = await runPromote(options('promote-swarm-bad', ids.bad!));
     await sleep(1000);
     load.stop();
     const report = await load.done;
-    console.log('swarm bad-image load:', JSON.stringify({ ...report, failures: report.failures.length }), 'front:', JSON.stringify(front.stats), r.detail);
+    console.log(
+      'swarm bad-image load:',
+      JSON.stringify({ ...report, failures: report.failures.length }),
+      'front:',
+      JSON.stringify(front.stats),
+      r.detail,
+    );
     expect(r.exit_code, r.detail).toBe(2);
     expect(r.rolled_back).toBe(true);
     expect(r.rollback_healthy, r.detail).toBe(true);

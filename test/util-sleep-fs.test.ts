@@ -16,7 +16,7 @@ describe('abortableSleep', () => {
     expect(getEventListeners(c.signal, 'abort')).toHaveLength(0);
   });
 
-  it('an abort ends it early with the caller\'s reason; an already aborted signal rejects at once', async () => {
+  it("an abort ends it early with the caller's reason; an already aborted signal rejects at once", async () => {
     const c = new AbortController();
     const reason = new Error('stop');
     const t = Date.now();

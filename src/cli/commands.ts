@@ -16,4 +16,20 @@ import { register as selfDeploy } from './self-deploy.js';
 import { register as finalize } from './finalize.js';
 import { register as demo } from './demo.js';
 
-export const COMMANDS: Register[] = [init, config, release, redeploy, pins, deploy, stage, promote, selfDeploy, finalize, runs, dashboard, mcp, demo, selftest];
+export const COMMANDS: Register[] = [
+  init,
+  config,
+  release,
+  redeploy,
+  pins,
+  deploy,
+  stage,
+  promote,
+  selfDeploy,
+  finalize,
+  runs,
+  dashboard,
+  mcp,
+  demo,
+  selftest,
+];

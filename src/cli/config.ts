@@ -46,7 +46,9 @@ Problems are reported as file:line:col key: what was expected (exit 2); nothing 
           const i = loaded.config.packages.findIndex((p) => p.name === c.package);
           return `${where(['packages', i, 'tier'])}: ${c.package} is in tier ${c.tier}, but it depends on ${c.dependency} (tier ${c.dependencyTier}); use tier ${c.dependencyTier + 1} or more`;
         }),
-        ...tiers.unconfigured.map((n) => `${n}: depends on (or is depended on by) configured packages but is not in packages:`),
+        ...tiers.unconfigured.map(
+          (n) => `${n}: depends on (or is depended on by) configured packages but is not in packages:`,
+        ),
       ];
       // A package with no manifest in the workspace stops `ferry release` (GRAPH_DRIFT); a config used
       // only for deploys may not have the clones, so warn rather than fail.
@@ -58,32 +60,55 @@ Problems are reported as file:line:col key: what was expected (exit 2); nothing 
         const stop = 'ferry release would stop with GRAPH_DRIFT';
         const said = warnings.findIndex((w) => w.startsWith(`${n}: `));
         if (said >= 0) warnings[said] = `${warnings[said]}; ${stop}`;
-        else warnings.push(`${where(['packages', i, 'repo'])}: no git repo at ${dir} with a ${manifest} named ${n}; ${stop}`);
+        else
+          warnings.push(
+            `${where(['packages', i, 'repo'])}: no git repo at ${dir} with a ${manifest} named ${n}; ${stop}`,
+          );
       }
       // Deploy decisions that would have nothing to run: warn, not fail (they may never come up).
-      if (loaded.config.deploy) warnings.push(...(await import('../deploy/config-warnings.js')).deployConfigWarnings(loaded.config.deploy));
+      if (loaded.config.deploy)
+        warnings.push(...(await import('../deploy/config-warnings.js')).deployConfigWarnings(loaded.config.deploy));
       const envs = loaded.config.environments ?? {};
       for (const [name, e] of Object.entries(envs)) {
         if (name !== e.promote_from && !(e.promote_from in envs)) {
-          warnings.push(`${where(['environments', name])}: promote_from ${JSON.stringify(e.promote_from)} names no environment under environments: (${Object.keys(envs).join(', ')}); ferry promote --env ${name} would find no staging verdict to check`);
+          warnings.push(
+            `${where(['environments', name])}: promote_from ${JSON.stringify(e.promote_from)} names no environment under environments: (${Object.keys(envs).join(', ')}); ferry promote --env ${name} would find no staging verdict to check`,
+          );
         }
       }
       for (const w of warnings) ctx.note(`warning: ${w}`);
       if (problems.length > 0) {
         const { ErrorCode, FerryError } = await import('../errors.js');
-        throw new FerryError(ErrorCode.CONFIG_INVALID, `${loaded.path}: packages: do not match the dependencies in the workspace (ferry release would stop with GRAPH_DRIFT):\n  ${problems.join('\n  ')}`, {
-          fix: `edit packages: in ${loaded.path}, then: ferry config check`,
-          details: { problems, computed_tiers: tiers.computed },
-        });
+        throw new FerryError(
+          ErrorCode.CONFIG_INVALID,
+          `${loaded.path}: packages: do not match the dependencies in the workspace (ferry release would stop with GRAPH_DRIFT):\n  ${problems.join('\n  ')}`,
+          {
+            fix: `edit packages: in ${loaded.path}, then: ferry config check`,
+            details: { problems, computed_tiers: tiers.computed },
+          },
+        );
       }
       ctx.result({ ok: true, path: loaded.path, tiers: graph.tiers, warnings });
-      ctx.print(`${loaded.path}: ok (${plural(graph.names.length, 'package')} in ${plural(graph.tiers.length, 'tier')})`);
+      ctx.print(
+        `${loaded.path}: ok (${plural(graph.names.length, 'package')} in ${plural(graph.tiers.length, 'tier')})`,
+      );
       // A configured minimum tier can leave a level empty; say so rather than print a bare "tier 4:".
-      graph.tiers.forEach((names, i) => ctx.print(`  tier ${i + 1}: ${names.length > 0 ? names.join(', ') : '(empty: no package is configured in this tier)'}`));
+      graph.tiers.forEach((names, i) =>
+        ctx.print(
+          `  tier ${i + 1}: ${names.length > 0 ? names.join(', ') : '(empty: no package is configured in this tier)'}`,
+        ),
+      );
       // The other sections were validated too: say what they hold, so "0 packages" does not read as "nothing checked".
       const c = loaded.config;
-      if (c.redeploy) ctx.print(`  redeploy: repo ${c.redeploy.repo}, runtime ${c.redeploy.runtime.kind}${c.redeploy.runtime.kind === 'docker' ? ` (${plural(c.redeploy.runtime.services.length, 'service')})` : ''}`);
-      if (c.deploy) ctx.print(`  deploy: ${plural(c.deploy.config_repos.length, 'config repo')}, ${plural(Object.keys(c.deploy.checks).length, 'health check')}${c.deploy.runtime ? `, runtime ${c.deploy.runtime.kind}` : ''}`);
-      for (const [name, e] of Object.entries(envs)) ctx.print(`  environment ${name}: ${Object.keys(e.services).join(', ') || '(no services)'}`);
+      if (c.redeploy)
+        ctx.print(
+          `  redeploy: repo ${c.redeploy.repo}, runtime ${c.redeploy.runtime.kind}${c.redeploy.runtime.kind === 'docker' ? ` (${plural(c.redeploy.runtime.services.length, 'service')})` : ''}`,
+        );
+      if (c.deploy)
+        ctx.print(
+          `  deploy: ${plural(c.deploy.config_repos.length, 'config repo')}, ${plural(Object.keys(c.deploy.checks).length, 'health check')}${c.deploy.runtime ? `, runtime ${c.deploy.runtime.kind}` : ''}`,
+        );
+      for (const [name, e] of Object.entries(envs))
+        ctx.print(`  environment ${name}: ${Object.keys(e.services).join(', ') || '(no services)'}`);
     });
 }

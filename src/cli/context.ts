@@ -29,7 +29,13 @@ export class CliContext {
   ) {}
 
   globals(): GlobalOptions {
-    const o = this.program.opts<{ config?: string; json?: boolean; verbose?: boolean; color?: boolean; stateDir?: string }>();
+    const o = this.program.opts<{
+      config?: string;
+      json?: boolean;
+      verbose?: boolean;
+      color?: boolean;
+      stateDir?: string;
+    }>();
     return {
       config: o.config,
       json: Boolean(o.json),
@@ -57,7 +63,9 @@ export class CliContext {
     const g = this.globals();
     if (g.stateDir !== undefined && g.stateDir.trim() === '') {
       const { ErrorCode, FerryError } = await import('../errors.js');
-      throw new FerryError(ErrorCode.USAGE, '--state-dir (or FERRY_STATE_DIR) is empty', { fix: 'ferry --state-dir .ferry <command>   # or unset FERRY_STATE_DIR' });
+      throw new FerryError(ErrorCode.USAGE, '--state-dir (or FERRY_STATE_DIR) is empty', {
+        fix: 'ferry --state-dir .ferry <command>   # or unset FERRY_STATE_DIR',
+      });
     }
     if (g.stateDir) return resolve(this.cwd, g.stateDir);
     if (this.env.FERRY_STATE_DIR) return resolve(this.cwd, this.env.FERRY_STATE_DIR);
@@ -79,7 +87,13 @@ export class CliContext {
       dryRun: opts.dryRun,
       verbose: g.verbose,
       version: this.version,
-      renderer: pickRenderer({ json: g.json, verbose: g.verbose, color: g.color, tty: Boolean(process.stderr.isTTY) && !this.env.CI, columns: process.stdout.columns }),
+      renderer: pickRenderer({
+        json: g.json,
+        verbose: g.verbose,
+        color: g.color,
+        tty: Boolean(process.stderr.isTTY) && !this.env.CI,
+        columns: process.stdout.columns,
+      }),
     };
   }
 

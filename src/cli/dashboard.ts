@@ -4,7 +4,9 @@ import type { CliContext } from './context.js';
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('dashboard')
-    .description('serve a web view of runs with live events, and Approve/Reject for releases waiting on the dashboard gate (loopback only by default)')
+    .description(
+      'serve a web view of runs with live events, and Approve/Reject for releases waiting on the dashboard gate (loopback only by default)',
+    )
     .option('-p, --port <port>', 'port (0 picks a free one)', '4700')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .addHelpText(
@@ -24,7 +26,9 @@ Examples:
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         const { FerryError, ErrorCode } = await import('../errors.js');
-        throw new FerryError(ErrorCode.USAGE, `--port ${JSON.stringify(o.port)} is not a port number`, { fix: 'ferry dashboard --port 4700' });
+        throw new FerryError(ErrorCode.USAGE, `--port ${JSON.stringify(o.port)} is not a port number`, {
+          fix: 'ferry dashboard --port 4700',
+        });
       }
       const { startDashboard } = await import('../server/dashboard.js');
       const d = await startDashboard(await ctx.home(), port, o.host);

@@ -4,7 +4,9 @@ import type { CliContext } from './context.js';
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('demo')
-    .description('release a built-in 6-package Python ecosystem end to end, in a temp dir (git remotes and a package index included)')
+    .description(
+      'release a built-in 6-package Python ecosystem end to end, in a temp dir (git remotes and a package index included)',
+    )
     .option('--keep', 'leave the demo directory behind for inspection')
     .addHelpText(
       'after',

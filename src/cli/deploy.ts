@@ -12,7 +12,9 @@ interface DeployFlags {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('deploy')
-    .description('change-aware deploy: analyse local changes, config repos and running services, then run the one action they need')
+    .description(
+      'change-aware deploy: analyse local changes, config repos and running services, then run the one action they need',
+    )
     .option('--dry-run', 'print the analysis, the decision and every command; change nothing')
     .option('-y, --yes', 'accept a rebuild or full restart without asking (needed when not on a terminal)')
     .option('--run-id <id>', 'use this run id instead of deploy-YYYYMMDD-<hex>')
@@ -77,6 +79,9 @@ Examples:
 /** "cmd exited 4:\n<output tail>" → "cmd exited 4: <last output line>" (the report has the rest). */
 function oneLine(message: string): string {
   const [first = '', ...rest] = message.split('\n');
-  const last = rest.map((l) => l.trim()).filter(Boolean).at(-1);
+  const last = rest
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .at(-1);
   return first.endsWith(':') && last ? `${first} ${last}` : first;
 }

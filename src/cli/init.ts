@@ -5,7 +5,9 @@ import { plural } from '../util/text.js';
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('init')
-    .description('discover the git repos under this directory (pyproject.toml / package.json), compute tiers, write a commented ferry.yaml')
+    .description(
+      'discover the git repos under this directory (pyproject.toml / package.json), compute tiers, write a commented ferry.yaml',
+    )
     .option('--force', 'overwrite an existing ferry.yaml')
     .option('--dir <dir>', 'workspace directory holding the repos (ferry.yaml is written there)', '.')
     .addHelpText(
@@ -27,7 +29,9 @@ Examples:
       // The shared discovery error talks about `workspace:` in ferry.yaml, which init has not written yet.
       if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
         const { ErrorCode, FerryError } = await import('../errors.js');
-        throw new FerryError(ErrorCode.USAGE, `--dir ${JSON.stringify(o.dir)}: no such directory (${dir})`, { fix: 'ferry init --dir <the directory that holds your repos>' });
+        throw new FerryError(ErrorCode.USAGE, `--dir ${JSON.stringify(o.dir)}: no such directory (${dir})`, {
+          fix: 'ferry init --dir <the directory that holds your repos>',
+        });
       }
       const r = await initWorkspace({ dir, force: Boolean(o.force) });
       ctx.result(r);

@@ -18,7 +18,11 @@ export function buildProgram(): { program: Command; ctx: CliContext } {
     .option('--json', 'machine output: NDJSON events on stdout, then the result object as the last line')
     .option('-v, --verbose', 'show every command ferry runs, and debug logs')
     .option('--no-color', 'plain output without ANSI colours')
-    .addOption(new Option('--state-dir <dir>', 'where runs, state and results live (default: .ferry/ beside ferry.yaml)').env('FERRY_STATE_DIR'))
+    .addOption(
+      new Option('--state-dir <dir>', 'where runs, state and results live (default: .ferry/ beside ferry.yaml)').env(
+        'FERRY_STATE_DIR',
+      ),
+    )
     .showSuggestionAfterError(true)
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
     .addHelpText(
@@ -55,7 +59,10 @@ function wantsJson(argv: readonly string[]): boolean {
 }
 
 function usageError(text: string, path: string): void {
-  const lines = text.trim().replace(/^error: /, '').split('\n');
+  const lines = text
+    .trim()
+    .replace(/^error: /, '')
+    .split('\n');
   const suggested = /^\(Did you mean (.+)\?\)$/.exec(lines.at(-1) ?? '')?.[1];
   const what = (suggested ? lines.slice(0, -1) : lines).join('; ');
   const message = suggested ? `${what}; did you mean ${suggested}?` : what;
@@ -106,7 +113,10 @@ function report(e: unknown, ctx: CliContext): number {
   }
   const msg = redact(e instanceof Error ? (e.stack ?? e.message) : String(e));
   if (json) process.stdout.write(JSON.stringify({ ok: false, error: { ...serializeError(e), message: msg } }) + '\n');
-  else process.stderr.write(`ferry hit an unexpected error — this is a bug, please report it with the run id and this trace:\n${msg}\n`);
+  else
+    process.stderr.write(
+      `ferry hit an unexpected error — this is a bug, please report it with the run id and this trace:\n${msg}\n`,
+    );
   return 1;
 }
 

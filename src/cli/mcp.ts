@@ -4,7 +4,9 @@ import type { CliContext } from './context.js';
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('mcp')
-    .description('serve ferry to AI agents over the Model Context Protocol (stdio): plan, release, redeploy, deploy, runs')
+    .description(
+      'serve ferry to AI agents over the Model Context Protocol (stdio): plan, release, redeploy, deploy, runs',
+    )
     .addHelpText(
       'after',
       `
@@ -23,7 +25,15 @@ Examples:
     .action(async () => {
       const { runMcpServer } = await import('../server/mcp.js');
       const g = ctx.globals();
-      const globalArgs = [...(g.config ? ['--config', g.config] : []), ...(g.stateDir ? ['--state-dir', g.stateDir] : [])];
-      await runMcpServer({ ferry: [process.execPath, process.argv[1]!], cwd: ctx.cwd, globalArgs, version: ctx.version });
+      const globalArgs = [
+        ...(g.config ? ['--config', g.config] : []),
+        ...(g.stateDir ? ['--state-dir', g.stateDir] : []),
+      ];
+      await runMcpServer({
+        ferry: [process.execPath, process.argv[1]!],
+        cwd: ctx.cwd,
+        globalArgs,
+        version: ctx.version,
+      });
     });
 }

@@ -20,7 +20,10 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('redeploy')
     .description('post-release runtime redeploy: SYNC ENV_CHECK WORKTREE PIN_UPDATE DEPLOY INFISICAL VERIFY NOTIFY')
-    .option('--versions <list>', 'comma-separated pkg=version pins, e.g. omniintelligence=0.8.0,omninode-claude=0.4.0 (required unless --versions-from or --resume)')
+    .option(
+      '--versions <list>',
+      'comma-separated pkg=version pins, e.g. omniintelligence=0.8.0,omninode-claude=0.4.0 (required unless --versions-from or --resume)',
+    )
     .option('--versions-from <release_run_id>', 'take the versions a release run produced (its result file)')
     .option('--skip-sync', 'skip SYNC (repos already current)')
     .option('--skip-dockerfile-update', 'skip PIN_UPDATE')
@@ -28,8 +31,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--skip-infisical', 'alias of --skip-secrets')
     .option('--worktree-ticket <name>', 'worktree/branch name (default: the run id)')
     .option('--verify-only', 'only VERIFY the running containers against --versions; change nothing')
-    .option('--allow-unmatched', 'PIN_UPDATE skips packages the Dockerfile does not pin (VERIFY then checks only the pins applied); also accepted with --resume after PIN_UNMATCHED')
-    .option('--dry-run', 'print each phase\'s commands; write no state, touch no container')
+    .option(
+      '--allow-unmatched',
+      'PIN_UPDATE skips packages the Dockerfile does not pin (VERIFY then checks only the pins applied); also accepted with --resume after PIN_UNMATCHED',
+    )
+    .option('--dry-run', "print each phase's commands; write no state, touch no container")
     .option('--resume <run_id>', 'continue a failed or interrupted run from its first phase not completed')
     .option('--run-id <id>', 'use this run id instead of redeploy-YYYYMMDD-<hash>')
     .addHelpText(

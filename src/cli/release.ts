@@ -18,10 +18,14 @@ interface ReleaseFlags {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('release')
-    .description('release packages with unreleased commits in dependency-tier order: bump, pin, changelog, merge, tag, publish')
+    .description(
+      'release packages with unreleased commits in dependency-tier order: bump, pin, changelog, merge, tag, publish',
+    )
     .argument('[packages...]', 'packages (or repos) to release; default: all configured')
     .option('--all', 'release every configured package (same as naming none)')
-    .addOption(new Option('--bump <level>', 'override the inferred bump for every package').choices(['major', 'minor', 'patch']))
+    .addOption(
+      new Option('--bump <level>', 'override the inferred bump for every package').choices(['major', 'minor', 'patch']),
+    )
     .option('--dry-run', 'print the plan table, plan hash and every command; change nothing')
     .option('--resume <run_id>', 'continue a stopped or failed run from its state file')
     .option('--run-id <id>', 'use this run id instead of release-YYYYMMDD-<hex>')
@@ -53,10 +57,16 @@ Exit codes: 0 released, dry run or nothing to release; 1 failed or partial (resu
       const timeout = flags.registryTimeoutMinutes ?? flags.pypiTimeoutMinutes;
       const minutes = timeout === undefined ? undefined : Number(timeout);
       if (minutes !== undefined && !(minutes > 0)) {
-        throw new FerryError(ErrorCode.USAGE, `--registry-timeout-minutes ${JSON.stringify(timeout)}: expected a positive number`, { fix: 'ferry release --registry-timeout-minutes 10' });
+        throw new FerryError(
+          ErrorCode.USAGE,
+          `--registry-timeout-minutes ${JSON.stringify(timeout)}: expected a positive number`,
+          { fix: 'ferry release --registry-timeout-minutes 10' },
+        );
       }
       if (flags.resume && flags.runId && flags.resume !== flags.runId) {
-        throw new FerryError(ErrorCode.USAGE, '--resume and --run-id name different runs', { fix: `ferry release --resume ${flags.resume}` });
+        throw new FerryError(ErrorCode.USAGE, '--resume and --run-id name different runs', {
+          fix: `ferry release --resume ${flags.resume}`,
+        });
       }
       const engine = await ctx.engine({ dryRun: Boolean(flags.dryRun) });
       const { runRelease } = await import('../release/pipeline.js');

@@ -8,20 +8,35 @@ const SUBCOMMANDS = ['list', 'show', 'events'];
 // A run id is a path component under the state dir: `a b` or `../x` is bad input (exit 2), not a missing run.
 function checkRunId(runId: string, sub: string): void {
   if (!SAFE_ID.test(runId)) {
-    throw new FerryError(ErrorCode.USAGE, `${JSON.stringify(runId)} is not a valid run id: use letters, digits, '.', '_' and '-' only`, {
-      fix: `ferry runs list   # then: ferry runs ${sub} <run_id>`,
-    });
+    throw new FerryError(
+      ErrorCode.USAGE,
+      `${JSON.stringify(runId)} is not a valid run id: use letters, digits, '.', '_' and '-' only`,
+      {
+        fix: `ferry runs list   # then: ferry runs ${sub} <run_id>`,
+      },
+    );
   }
 }
 
 // Pipelines whose command takes --resume <run_id> (deploy and finalize start over instead).
-const RESUMABLE: Record<string, string> = { release: 'release', redeploy: 'redeploy', stage: 'stage', promote: 'promote', 'self-deploy': 'self-deploy', selftest: '_selftest' };
+const RESUMABLE: Record<string, string> = {
+  release: 'release',
+  redeploy: 'redeploy',
+  stage: 'stage',
+  promote: 'promote',
+  'self-deploy': 'self-deploy',
+  selftest: '_selftest',
+};
 const resumeHint = (pipeline: string, runId: string): string =>
-  RESUMABLE[pipeline] ? `resume with: ferry ${RESUMABLE[pipeline]} --resume ${runId}` : `ferry ${pipeline} cannot resume; run it again`;
+  RESUMABLE[pipeline]
+    ? `resume with: ferry ${RESUMABLE[pipeline]} --resume ${runId}`
+    : `ferry ${pipeline} cannot resume; run it again`;
 
 function unknownSubcommand(name: string): FerryError {
   const near = SUBCOMMANDS.find((s) => s.startsWith(name.slice(0, 2))) ?? 'list';
-  return new FerryError(ErrorCode.USAGE, `unknown command 'runs ${name}' (known: ${SUBCOMMANDS.join(', ')})`, { fix: `ferry runs ${near}` });
+  return new FerryError(ErrorCode.USAGE, `unknown command 'runs ${name}' (known: ${SUBCOMMANDS.join(', ')})`, {
+    fix: `ferry runs ${near}`,
+  });
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -54,16 +69,21 @@ Examples:
     ctx.print(
       renderTable(
         ['run id', 'pipeline', 'status', 'started', 'duration', 'steps'],
-        rows.map((r) => [r.run_id, r.pipeline, r.interrupted ? 'interrupted' : r.status, r.started_at.replace('T', ' ').slice(0, 19), r.interrupted ? '-' : r.duration_ms === null ? 'running' : formatMs(r.duration_ms), `${r.steps_done}/${r.steps_total}`]),
+        rows.map((r) => [
+          r.run_id,
+          r.pipeline,
+          r.interrupted ? 'interrupted' : r.status,
+          r.started_at.replace('T', ' ').slice(0, 19),
+          r.interrupted ? '-' : r.duration_ms === null ? 'running' : formatMs(r.duration_ms),
+          `${r.steps_done}/${r.steps_total}`,
+        ]),
       ),
     );
     // A killed run still says in_progress in its state file; tell how to continue it.
-    for (const r of rows.filter((x) => x.interrupted)) ctx.note(`${r.run_id} was interrupted (no live process holds it); ${resumeHint(r.pipeline, r.run_id)}`);
+    for (const r of rows.filter((x) => x.interrupted))
+      ctx.note(`${r.run_id} was interrupted (no live process holds it); ${resumeHint(r.pipeline, r.run_id)}`);
   };
-  runs
-    .command('list')
-    .description('every run, newest first, with status and duration')
-    .action(list);
+  runs.command('list').description('every run, newest first, with status and duration').action(list);
   runs
     .command('show <run_id>')
     .description('one run: its status and every step with its status, attempts and error')
@@ -74,21 +94,28 @@ Examples:
       const { state, archived } = await findRun(await ctx.home(), runId);
       const s = summarize(state, archived, await isInterrupted(await ctx.home(), state, archived));
       ctx.result({ summary: s, state });
-      const status = s.interrupted ? `interrupted (in_progress, but no live process holds it; ${resumeHint(s.pipeline, s.run_id)})` : s.status;
+      const status = s.interrupted
+        ? `interrupted (in_progress, but no live process holds it; ${resumeHint(s.pipeline, s.run_id)})`
+        : s.status;
       ctx.print(`${s.pipeline} ${s.run_id}: ${status}${archived ? ' (archived)' : ''}, started ${s.started_at}`);
       ctx.print(
         renderTable(
           ['step', 'status', 'attempts', 'error'],
           state.step_order.map((id) => {
             const r = state.steps[id]!;
-            return [id, r.detail ?? r.status, r.attempts, r.error ? `${r.error.code}: ${r.error.message.split('\n')[0]}` : ''];
+            return [
+              id,
+              r.detail ?? r.status,
+              r.attempts,
+              r.error ? `${r.error.code}: ${r.error.message.split('\n')[0]}` : '',
+            ];
           }),
         ),
       );
     });
   runs
     .command('events <run_id>')
-    .description('the run\'s NDJSON event log (one JSON object per line)')
+    .description("the run's NDJSON event log (one JSON object per line)")
     .action(async (runId: string) => {
       checkRunId(runId, 'events');
       const { readEvents } = await import('../engine/history.js');

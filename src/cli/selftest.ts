@@ -14,17 +14,36 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--run-id <id>', 'run id', 'selftest-20260101-000000')
     .option('--resume <id>', 'resume this run')
     .option('--dry-run', 'describe only')
-    .action(async (o: { out: string; steps: string; sleepMs: string; failStep?: string; secret?: string; runId: string; resume?: string; dryRun?: boolean }) => {
-      const { runSelftest } = await import('../engine/selftest.js');
-      const { addSecret } = await import('../engine/redact.js');
-      addSecret(o.secret);
-      const engine = await ctx.engine({ dryRun: Boolean(o.dryRun) });
-      const { result, code } = await runSelftest(
-        { out: o.out, steps: Number(o.steps), sleepMs: Number(o.sleepMs), failStep: o.failStep, secret: o.secret, runId: o.resume ?? o.runId, resume: Boolean(o.resume) },
-        engine,
-      );
-      await engine.renderer.flush?.();
-      ctx.result(result);
-      process.exitCode = code;
-    });
+    .action(
+      async (o: {
+        out: string;
+        steps: string;
+        sleepMs: string;
+        failStep?: string;
+        secret?: string;
+        runId: string;
+        resume?: string;
+        dryRun?: boolean;
+      }) => {
+        const { runSelftest } = await import('../engine/selftest.js');
+        const { addSecret } = await import('../engine/redact.js');
+        addSecret(o.secret);
+        const engine = await ctx.engine({ dryRun: Boolean(o.dryRun) });
+        const { result, code } = await runSelftest(
+          {
+            out: o.out,
+            steps: Number(o.steps),
+            sleepMs: Number(o.sleepMs),
+            failStep: o.failStep,
+            secret: o.secret,
+            runId: o.resume ?? o.runId,
+            resume: Boolean(o.resume),
+          },
+          engine,
+        );
+        await engine.renderer.flush?.();
+        ctx.result(result);
+        process.exitCode = code;
+      },
+    );
 }

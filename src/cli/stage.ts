@@ -4,11 +4,13 @@ import type { CliContext } from './context.js';
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('stage <service>')
-    .description('run the staging check inside the staging container and write the verdict (staging_status: SUCCESS|FAILED)')
+    .description(
+      'run the staging check inside the staging container and write the verdict (staging_status: SUCCESS|FAILED)',
+    )
     .option('--env <env>', 'environment whose container runs the check', 'staging')
     .option('--run-id <id>', 'run id (default: stage-YYYYMMDD-<hex>)')
     .option('--resume <run_id>', 'continue an interrupted or failed stage run from its first step not done')
-    .option('--dry-run', 'print each step\'s intents and change nothing')
+    .option('--dry-run', "print each step's intents and change nothing")
     .addHelpText(
       'after',
       `
@@ -22,11 +24,17 @@ Examples:
       const loaded = await ctx.config();
       const engine = await ctx.engine({ dryRun: Boolean(o.dryRun) });
       try {
-        const { result, exitCode } = await stageCommand({ loaded, home: await ctx.home({ needConfig: true }), dryRun: Boolean(o.dryRun), engine }, service, o);
+        const { result, exitCode } = await stageCommand(
+          { loaded, home: await ctx.home({ needConfig: true }), dryRun: Boolean(o.dryRun), engine },
+          service,
+          o,
+        );
         await engine.renderer.flush?.();
         ctx.result(result);
         if (result.status !== 'dry_run') {
-          ctx.print(`${service} (${result.environment}) staging_status: ${result.status}  image ${result.image_id}  ${result.exit_code === -1 ? 'check did not complete' : `exit ${result.exit_code}`}`);
+          ctx.print(
+            `${service} (${result.environment}) staging_status: ${result.status}  image ${result.image_id}  ${result.exit_code === -1 ? 'check did not complete' : `exit ${result.exit_code}`}`,
+          );
           if (result.status === 'FAILED' && result.output) ctx.print(result.output.split('\n').slice(-20).join('\n'));
           ctx.print(`verdict: ${result.verdict}`);
         }

@@ -78,7 +78,10 @@ export function findGitRepos(root: string, maxDepth = 2): string[] {
 }
 
 function globToRegExp(segment: string): RegExp {
-  const body = segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const body = segment
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${body}$`);
 }
 
@@ -162,14 +165,17 @@ export function discoverPackages(workspace: string, opts: { maxDepth?: number } 
   }
   const warnings: string[] = [];
   const found: Found[] = [];
-  for (const repoDir of findGitRepos(workspace, opts.maxDepth ?? 2)) found.push(...packagesOfRepo(workspace, repoDir, warnings));
+  for (const repoDir of findGitRepos(workspace, opts.maxDepth ?? 2))
+    found.push(...packagesOfRepo(workspace, repoDir, warnings));
 
   const byKey = new Map<string, Found>();
   for (const f of found) {
     const key = `${f.manifest.ecosystem}:${packageKey(f.manifest.ecosystem, f.manifest.name)}`;
     const prev = byKey.get(key);
     if (prev) {
-      warnings.push(`package ${f.manifest.name} found twice (${prev.repo}/${prev.path} and ${f.repo}/${f.path}); using the first`);
+      warnings.push(
+        `package ${f.manifest.name} found twice (${prev.repo}/${prev.path} and ${f.repo}/${f.path}); using the first`,
+      );
       continue;
     }
     byKey.set(key, f);
@@ -193,8 +199,16 @@ export function discoverPackages(workspace: string, opts: { maxDepth?: number } 
       manifest: m.file,
       version: m.version,
       private: m.private,
-      deps: resolve(m.ecosystem, m.dependencies.filter((d) => d.group !== 'dev'), m.name),
-      devDeps: resolve(m.ecosystem, m.dependencies.filter((d) => d.group === 'dev'), m.name),
+      deps: resolve(
+        m.ecosystem,
+        m.dependencies.filter((d) => d.group !== 'dev'),
+        m.name,
+      ),
+      devDeps: resolve(
+        m.ecosystem,
+        m.dependencies.filter((d) => d.group === 'dev'),
+        m.name,
+      ),
       declared: m.dependencies,
     };
   });
@@ -218,7 +232,14 @@ export interface ConfiguredPackage {
  * Packages without a readable manifest get only their `depends_on`.
  */
 export function configuredPackages(
-  packages: readonly { name: string; ecosystem: Ecosystem; repo?: string | undefined; path: string; tier?: number | undefined; depends_on?: readonly string[] | undefined }[],
+  packages: readonly {
+    name: string;
+    ecosystem: Ecosystem;
+    repo?: string | undefined;
+    path: string;
+    tier?: number | undefined;
+    depends_on?: readonly string[] | undefined;
+  }[],
   workspaceDir: string,
 ): { packages: ConfiguredPackage[]; warnings: string[] } {
   const warnings: string[] = [];
@@ -228,14 +249,22 @@ export function configuredPackages(
     const isUrl = /^[a-z+]+:\/\/|^git@/.test(repo);
     const dir = isUrl ? null : join(workspaceDir, repo, p.path);
     const manifest = dir ? safeRead(dir, p.ecosystem, warnings) : null;
-    if (dir && !manifest) warnings.push(`${p.name}: no ${p.ecosystem === 'python' ? 'pyproject.toml' : 'package.json'} in ${dir}`);
+    if (dir && !manifest)
+      warnings.push(`${p.name}: no ${p.ecosystem === 'python' ? 'pyproject.toml' : 'package.json'} in ${dir}`);
     const deps = new Set<string>(p.depends_on ?? []);
     for (const d of manifest?.dependencies ?? []) {
       if (d.group === 'dev') continue;
       const hit = byKey.get(`${p.ecosystem}:${packageKey(p.ecosystem, d.name)}`);
       if (hit && hit !== p.name) deps.add(hit);
     }
-    return { name: p.name, ecosystem: p.ecosystem, dir, manifest, deps: [...deps].sort(), ...(p.tier === undefined ? {} : { tier: p.tier }) };
+    return {
+      name: p.name,
+      ecosystem: p.ecosystem,
+      dir,
+      manifest,
+      deps: [...deps].sort(),
+      ...(p.tier === undefined ? {} : { tier: p.tier }),
+    };
   });
   return { packages: out, warnings };
 }

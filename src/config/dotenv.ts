@@ -16,7 +16,15 @@ export interface DotenvResult {
 }
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const DOUBLE_QUOTE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\', $: '$', '`': '`' };
+const DOUBLE_QUOTE_ESCAPES: Record<string, string> = {
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  '"': '"',
+  '\\': '\\',
+  $: '$',
+  '`': '`',
+};
 
 /**
  * Parse dotenv text: `KEY=value`, optional `export ` prefix, `#` comments (whole-line, or after

@@ -80,15 +80,22 @@ export function formatCycle(cycle: readonly string[]): string {
 export function buildGraph(inputs: readonly GraphInput[], where?: string): DependencyGraph {
   const seen = new Set<string>();
   for (const n of inputs) {
-    if (seen.has(n.name)) throw new FerryError(ErrorCode.CONFIG_INVALID, `package ${n.name} is listed twice`, { fix: 'ferry config check' });
+    if (seen.has(n.name))
+      throw new FerryError(ErrorCode.CONFIG_INVALID, `package ${n.name} is listed twice`, {
+        fix: 'ferry config check',
+      });
     seen.add(n.name);
   }
   const cycle = findCycle(inputs);
   if (cycle) {
-    throw new FerryError(ErrorCode.DEPENDENCY_CYCLE, `${where ? `${where}: ` : ''}dependency cycle: ${formatCycle(cycle)}`, {
-      fix: 'ferry config check',
-      details: { cycle },
-    });
+    throw new FerryError(
+      ErrorCode.DEPENDENCY_CYCLE,
+      `${where ? `${where}: ` : ''}dependency cycle: ${formatCycle(cycle)}`,
+      {
+        fix: 'ferry config check',
+        details: { cycle },
+      },
+    );
   }
   const deps = internalDeps(inputs);
   const minTier = new Map(inputs.map((n) => [n.name, n.tier ?? 1]));
@@ -178,7 +185,14 @@ export interface TierCheck {
 }
 
 function nodeKey(ecosystem: string, name: string): string {
-  return `${ecosystem}:${ecosystem === 'python' ? name.trim().toLowerCase().replace(/[-_.]+/g, '-') : name.trim()}`;
+  return `${ecosystem}:${
+    ecosystem === 'python'
+      ? name
+          .trim()
+          .toLowerCase()
+          .replace(/[-_.]+/g, '-')
+      : name.trim()
+  }`;
 }
 
 /**
@@ -203,7 +217,10 @@ export function graphInputs(packages: readonly ConfiguredNode[], discovered: rea
  * Compare configured tiers with declared dependencies, as data for the release drift guard.
  * @throws FerryError DEPENDENCY_CYCLE when the declared dependencies form a cycle.
  */
-export function checkTiers(config: { packages: readonly ConfiguredNode[] }, discovered: readonly DiscoveredNode[]): TierCheck {
+export function checkTiers(
+  config: { packages: readonly ConfiguredNode[] },
+  discovered: readonly DiscoveredNode[],
+): TierCheck {
   const inputs = graphInputs(config.packages, discovered);
   const computed = buildGraph(inputs.map((i) => ({ name: i.name, deps: i.deps })));
   const configuredTier = new Map(config.packages.map((p) => [p.name, p.tier]));

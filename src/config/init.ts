@@ -33,7 +33,8 @@ export interface InitResult {
 
 const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9._/-]*$/;
 /** A YAML scalar: plain when safe, else a JSON (= YAML double-quoted) string. */
-const scalar = (s: string): string => (PLAIN.test(s) && !/^(true|false|null|yes|no|on|off|~)$/i.test(s) ? s : JSON.stringify(s));
+const scalar = (s: string): string =>
+  PLAIN.test(s) && !/^(true|false|null|yes|no|on|off|~)$/i.test(s) ? s : JSON.stringify(s);
 
 function packageLine(p: InitPackage): string {
   const fields = [`name: ${scalar(p.name)}`, `repo: ${scalar(p.repo)}`];
@@ -68,7 +69,11 @@ export function renderInitConfig(packages: readonly InitPackage[], tiers: readon
     '#   depends_on: extra internal dependencies the manifest does not declare',
   ];
   if (packages.length === 0) {
-    out.push('# No packages were found (git repos with pyproject.toml or package.json). Example:', '#   - { name: my_lib, repo: my_lib, ecosystem: python, publish: pypi }', 'packages: []');
+    out.push(
+      '# No packages were found (git repos with pyproject.toml or package.json). Example:',
+      '#   - { name: my_lib, repo: my_lib, ecosystem: python, publish: pypi }',
+      'packages: []',
+    );
   } else {
     out.push('packages:');
     tiers.forEach((names, i) => {
@@ -127,17 +132,30 @@ export function planInit(discovered: readonly DiscoveredPackage[]): { packages: 
     graph = buildGraph(discovered.map((d) => ({ name: d.name, deps: d.deps })));
   } catch (e) {
     // No ferry.yaml yet: name the manifests that declare the cycle, not `ferry config check`.
-    const cycle = isFerryError(e) && e.code === ErrorCode.DEPENDENCY_CYCLE ? (e.details.cycle as string[] | undefined) : undefined;
+    const cycle =
+      isFerryError(e) && e.code === ErrorCode.DEPENDENCY_CYCLE ? (e.details.cycle as string[] | undefined) : undefined;
     if (!cycle) throw e;
     const edges = cycle.slice(0, -1).map((n, i) => `${byName.get(n)?.manifest ?? n} needs ${cycle[i + 1]}`);
-    throw new FerryError(ErrorCode.DEPENDENCY_CYCLE, `dependency cycle in the manifests: ${cycle.join(' → ')} (${edges.join('; ')}); nothing written`, {
-      fix: 'remove one of these dependencies, then: ferry init',
-      details: { cycle },
-    });
+    throw new FerryError(
+      ErrorCode.DEPENDENCY_CYCLE,
+      `dependency cycle in the manifests: ${cycle.join(' → ')} (${edges.join('; ')}); nothing written`,
+      {
+        fix: 'remove one of these dependencies, then: ferry init',
+        details: { cycle },
+      },
+    );
   }
   const packages = graph.tiers.flat().map((n): InitPackage => {
     const d = byName.get(n) as DiscoveredPackage;
-    return { name: d.name, ecosystem: d.ecosystem, repo: d.repo, path: d.path, tier: graph.tierOf[n] ?? 1, version: d.version, deps: graph.deps[n] ?? [] };
+    return {
+      name: d.name,
+      ecosystem: d.ecosystem,
+      repo: d.repo,
+      path: d.path,
+      tier: graph.tierOf[n] ?? 1,
+      version: d.version,
+      deps: graph.deps[n] ?? [],
+    };
   });
   return { packages, tiers: graph.tiers };
 }
@@ -161,10 +179,14 @@ export async function initWorkspace(opts: { dir: string; force?: boolean }): Pro
   // Nothing found is almost always init run in the wrong directory: write neither ferry.yaml nor .gitignore there.
   if (packages.length === 0) {
     const seen = discovery.warnings.length ? ` (${discovery.warnings.join('; ')})` : '';
-    throw new FerryError(ErrorCode.USAGE, `no git repos with a pyproject.toml or package.json under ${opts.dir} (searched two levels deep)${seen}; nothing written`, {
-      fix: 'ferry init --dir <the directory that holds your repos>',
-      details: { dir: opts.dir, warnings: discovery.warnings },
-    });
+    throw new FerryError(
+      ErrorCode.USAGE,
+      `no git repos with a pyproject.toml or package.json under ${opts.dir} (searched two levels deep)${seen}; nothing written`,
+      {
+        fix: 'ferry init --dir <the directory that holds your repos>',
+        details: { dir: opts.dir, warnings: discovery.warnings },
+      },
+    );
   }
   const text = renderInitConfig(packages, tiers);
   // Guard against writing a config ferry itself would reject.

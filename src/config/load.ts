@@ -54,7 +54,10 @@ export function findConfig(cwd: string, explicit?: string): string {
   if (explicit) {
     const p = resolvePath(cwd, explicit);
     if (!existsSync(p) || !statSync(p).isFile()) {
-      throw new FerryError(ErrorCode.CONFIG_NOT_FOUND, `config file not found: ${p}`, { fix: 'ferry init', details: { file: p } });
+      throw new FerryError(ErrorCode.CONFIG_NOT_FOUND, `config file not found: ${p}`, {
+        fix: 'ferry init',
+        details: { file: p },
+      });
     }
     return p;
   }
@@ -101,10 +104,17 @@ function semanticIssues(config: FerryConfig, doc: Document, lc: LineCounter, fil
     else seen.set(key, i);
     if (p.publish !== false && !(p.publish in config.registries)) {
       const known = Object.keys(config.registries);
-      at(['packages', i, 'publish'], `unknown registry ${JSON.stringify(p.publish)} (expected a key under registries:${known.length ? ` ${known.join(', ')}` : ' none defined'}, or false)`);
+      at(
+        ['packages', i, 'publish'],
+        `unknown registry ${JSON.stringify(p.publish)} (expected a key under registries:${known.length ? ` ${known.join(', ')}` : ' none defined'}, or false)`,
+      );
     }
     (p.depends_on ?? []).forEach((d, j) => {
-      if (!names.has(d)) at(['packages', i, 'depends_on', j], `unknown package ${JSON.stringify(d)} (expected a configured package name)`);
+      if (!names.has(d))
+        at(
+          ['packages', i, 'depends_on', j],
+          `unknown package ${JSON.stringify(d)} (expected a configured package name)`,
+        );
       else if (d === p.name) at(['packages', i, 'depends_on', j], 'a package cannot depend on itself');
     });
   });
@@ -114,7 +124,10 @@ function semanticIssues(config: FerryConfig, doc: Document, lc: LineCounter, fil
   const shared = [...byRepo].filter(([, n]) => n.length > 1);
   if (shared.length && !config.release.tag.includes('{name}')) {
     const [repo, pkgs] = shared[0]!;
-    at(['release', 'tag'], `must contain {name}: repo ${repo} holds ${pkgs.join(', ')}, whose tags would collide (e.g. "{name}/v{version}")`);
+    at(
+      ['release', 'tag'],
+      `must contain {name}: repo ${repo} holds ${pkgs.join(', ')}, whose tags would collide (e.g. "{name}/v{version}")`,
+    );
   }
   return out;
 }
@@ -149,10 +162,14 @@ export function parseConfig(text: string, file: string): FerryConfig {
     const i = config.packages.findIndex((p) => p.name === cycle[0]);
     const path: KeyPath = ['packages', i, 'depends_on'];
     const { line, col } = lineCounter.linePos(locate(doc, path).offset);
-    throw new FerryError(ErrorCode.DEPENDENCY_CYCLE, `${file}:${line}:${col} ${formatKeyPath(path)}: dependency cycle ${formatCycle(cycle)}`, {
-      fix: `ferry config check --config ${file}`,
-      details: { file, line, col, key: formatKeyPath(path), cycle },
-    });
+    throw new FerryError(
+      ErrorCode.DEPENDENCY_CYCLE,
+      `${file}:${line}:${col} ${formatKeyPath(path)}: dependency cycle ${formatCycle(cycle)}`,
+      {
+        fix: `ferry config check --config ${file}`,
+        details: { file, line, col, key: formatKeyPath(path), cycle },
+      },
+    );
   }
   return config;
 }
@@ -184,11 +201,15 @@ export function loadConfig(path: string, opts: LoadOptions = {}): LoadedConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new FerryError(ErrorCode.CONFIG_NOT_FOUND, `cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
-      fix: 'ferry init',
-      cause: e,
-      details: { file },
-    });
+    throw new FerryError(
+      ErrorCode.CONFIG_NOT_FOUND,
+      `cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      {
+        fix: 'ferry init',
+        cause: e,
+        details: { file },
+      },
+    );
   }
   const config = parseConfig(text, file);
   const dir = dirname(file);

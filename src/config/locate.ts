@@ -244,7 +244,8 @@ export function zodIssueLines(
     const custom = !/^(Invalid|Too (small|big)|Unrecognized)/.test(issue.message);
     if (custom) expected = issue.message;
     else if (issue.code === 'invalid_type') expected = `expected ${issue.expected}`;
-    else if (issue.code === 'invalid_value') expected = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    else if (issue.code === 'invalid_value')
+      expected = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     else if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options)) {
       expected = `expected one of ${(issue.options as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     } else if (issue.code === 'invalid_union') expected = `expected ${unionExpectations(issue.errors)}`;
@@ -252,7 +253,11 @@ export function zodIssueLines(
     else expected = issue.message.replace(/^(Invalid input|Too small|Too big|Invalid option): /, '');
     if (!present) {
       at(path, `missing required key (${expected})`);
-    } else if (issue.code === 'invalid_type' || issue.code === 'invalid_value' || (issue.code === 'invalid_union' && !custom)) {
+    } else if (
+      issue.code === 'invalid_type' ||
+      issue.code === 'invalid_value' ||
+      (issue.code === 'invalid_union' && !custom)
+    ) {
       at(path, `${expected}, got ${describeValue(valueAt(ctx.data, path))}`);
     } else {
       at(path, expected);

@@ -34,7 +34,7 @@ const TOKEN_ENV = 'FERRY_DEMO_PYPI_TOKEN';
 
 export async function runDemo(o: DemoOptions): Promise<number> {
   const started = Date.now();
-  o.print('ferry demo: building the seeds\' ecosystem (6 Python repos, bare remotes, a local package index)…');
+  o.print("ferry demo: building the seeds' ecosystem (6 Python repos, bare remotes, a local package index)…");
   const [eco, pypi] = await Promise.all([seedEcosystem(), startPypiServer()]);
   try {
     eco.writeConfig((base) => ({
@@ -47,9 +47,22 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     o.print(`  index:     ${pypi.url}`);
     const [node, ...bin] = o.ferry;
     const env = { [TOKEN_ENV]: pypi.token, ...(o.color ? {} : { NO_COLOR: '1' }) };
-    const ferry = (args: string[]) => execa(node!, [...bin, ...(o.json ? ['--json'] : []), ...args], { cwd: eco.workspace, env, stdio: 'inherit', reject: false });
+    const ferry = (args: string[]) =>
+      execa(node!, [...bin, ...(o.json ? ['--json'] : []), ...args], {
+        cwd: eco.workspace,
+        env,
+        stdio: 'inherit',
+        reject: false,
+      });
     const finish = (code: number, runId: string | null, verified: DemoResult['verified']): number => {
-      o.result?.({ skill: 'demo', status: code === 0 ? 'SUCCESS' : 'FAILED', run_id: runId, verified, duration_ms: Date.now() - started, kept: o.keep ? eco.root : null });
+      o.result?.({
+        skill: 'demo',
+        status: code === 0 ? 'SUCCESS' : 'FAILED',
+        run_id: runId,
+        verified,
+        duration_ms: Date.now() - started,
+        kept: o.keep ? eco.root : null,
+      });
       return code;
     };
 
@@ -66,7 +79,9 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       const token = `${(Date.now() / 1000).toFixed(6)}:${runId}`;
       gateArgs = ['--gate-attestation', token];
       o.print(`\n$ ferry release --gate-attestation ${token}`);
-      o.print('  (no terminal to answer the HIGH_RISK gate: the demo approves with an attestation token, as CI or an agent would)');
+      o.print(
+        '  (no terminal to answer the HIGH_RISK gate: the demo approves with an attestation token, as CI or an agent would)',
+      );
     }
     const release = await ferry(['release', ...gateArgs]);
     if (release.exitCode !== 0) return finish(release.exitCode ?? 1, runId, null);
@@ -82,11 +97,15 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       if (tagged.stdout.split('\n').some((t) => t.startsWith(`${p.name}/v`))) tags++;
     }
     const files = pypi.files().length;
-    o.print(`\nverified outside ferry: ${commits} release commits on remote main, ${tags} tags, ${files} files on the index`);
+    o.print(
+      `\nverified outside ferry: ${commits} release commits on remote main, ${tags} tags, ${files} files on the index`,
+    );
     o.print(`\nferry demo: done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     if (o.keep) {
       o.print(`Kept ${eco.root} (see ${eco.workspace}/.ferry for state, events and results).`);
-      o.print(`Note: the demo's package index stops with the demo, so its ferry.yaml points at a server that is gone; git remotes and .ferry/ stay inspectable (ferry runs list there).`);
+      o.print(
+        `Note: the demo's package index stops with the demo, so its ferry.yaml points at a server that is gone; git remotes and .ferry/ stay inspectable (ferry runs list there).`,
+      );
     }
     return finish(0, runId, { release_commits: commits, tags, index_files: files });
   } finally {

@@ -28,7 +28,11 @@ export interface LocalFacts {
  * recorded is not a change (so an uncommitted edit that was deployed is not deployed twice), and
  * env files found only on disk count when there is a recorded baseline to compare with.
  */
-export function localChanges(f: LocalFacts, last: LastDeployState | null, rules: readonly PathRule[] | undefined): LocalAnalysis {
+export function localChanges(
+  f: LocalFacts,
+  last: LastDeployState | null,
+  rules: readonly PathRule[] | undefined,
+): LocalAnalysis {
   const recorded = last?.file_hashes;
   const byPath = new Map<string, ChangedFile>();
   const add = (path: string, change: ChangedFile['change'], source: ChangedFile['source']): void => {
@@ -40,7 +44,8 @@ export function localChanges(f: LocalFacts, last: LastDeployState | null, rules:
     for (const p of f.envFiles) if (recorded[p] !== f.hashes[p]) add(p, 'changed', 'file');
     // A deployed uncommitted edit that was later reverted or edited again differs from what runs.
     for (const [p, h] of Object.entries(recorded)) {
-      if (f.hashes[p] !== undefined && f.hashes[p] !== h) add(p, f.hashes[p] === DELETED ? 'deleted' : 'changed', 'file');
+      if (f.hashes[p] !== undefined && f.hashes[p] !== h)
+        add(p, f.hashes[p] === DELETED ? 'deleted' : 'changed', 'file');
     }
   }
   const files = [...byPath.values()]
@@ -57,25 +62,41 @@ export function localChanges(f: LocalFacts, last: LastDeployState | null, rules:
 
 async function hashFile(path: string): Promise<string> {
   try {
-    return 'sha256:' + createHash('sha256').update(await readFile(path)).digest('hex');
+    return (
+      'sha256:' +
+      createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex')
+    );
   } catch {
     return DELETED;
   }
 }
 
 /** IO: run git in `root` and hash the candidate files. @throws CONFIG_INVALID when root is not a git work tree. */
-export async function collectLocalFacts(exec: Exec, root: string, last: LastDeployState | null, rules: readonly PathRule[] | undefined): Promise<LocalFacts> {
+export async function collectLocalFacts(
+  exec: Exec,
+  root: string,
+  last: LastDeployState | null,
+  rules: readonly PathRule[] | undefined,
+): Promise<LocalFacts> {
   const git = (args: string[]) => exec('git', args, { cwd: root, reject: false });
   const inside = await git(['rev-parse', '--is-inside-work-tree']);
   if (inside.exitCode !== 0 || inside.stdout.trim() !== 'true') {
-    throw new FerryError(ErrorCode.CONFIG_INVALID, `${root} is not a git work tree; ferry deploy analyses local changes with git`, {
-      fix: `git -C ${quoteArg(root)} init   # or set deploy.repo in ferry.yaml`,
-    });
+    throw new FerryError(
+      ErrorCode.CONFIG_INVALID,
+      `${root} is not a git work tree; ferry deploy analyses local changes with git`,
+      {
+        fix: `git -C ${quoteArg(root)} init   # or set deploy.repo in ferry.yaml`,
+      },
+    );
   }
   const warnings: string[] = [];
   const headR = await git(['rev-parse', '--verify', '-q', 'HEAD']);
   const head = headR.exitCode === 0 ? headR.stdout.trim() : null;
-  const status = parsePorcelainZ((await exec('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: root })).stdout);
+  const status = parsePorcelainZ(
+    (await exec('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: root })).stdout,
+  );
 
   let base: string | null = null;
   let committed: string[] = [];
@@ -84,9 +105,13 @@ export async function collectLocalFacts(exec: Exec, root: string, last: LastDepl
     const known = await git(['cat-file', '-e', `${lastCode}^{commit}`]);
     if (known.exitCode === 0) {
       base = lastCode;
-      committed = parseNameOnlyZ((await exec('git', ['diff', '--name-only', '-z', `${lastCode}..HEAD`], { cwd: root })).stdout);
+      committed = parseNameOnlyZ(
+        (await exec('git', ['diff', '--name-only', '-z', `${lastCode}..HEAD`], { cwd: root })).stdout,
+      );
     } else {
-      warnings.push(`last deployed code commit ${lastCode.slice(0, 7)} is not in this repository's history; only uncommitted changes were analysed`);
+      warnings.push(
+        `last deployed code commit ${lastCode.slice(0, 7)} is not in this repository's history; only uncommitted changes were analysed`,
+      );
     }
   }
 
@@ -94,12 +119,22 @@ export async function collectLocalFacts(exec: Exec, root: string, last: LastDepl
   for (const e of await readdir(root, { withFileTypes: true })) {
     if (e.isFile() && classifyPath(e.name, rules) === 'env') envFiles.push(e.name);
   }
-  const paths = new Set([...status.map((s) => s.path), ...committed, ...envFiles, ...Object.keys(last?.file_hashes ?? {})]);
+  const paths = new Set([
+    ...status.map((s) => s.path),
+    ...committed,
+    ...envFiles,
+    ...Object.keys(last?.file_hashes ?? {}),
+  ]);
   const hashes: Record<string, string> = {};
   for (const p of paths) hashes[p] = await hashFile(join(root, p));
   return { head, base, status, committed, envFiles: envFiles.sort(), hashes, warnings };
 }
 
-export async function analyseLocal(exec: Exec, root: string, last: LastDeployState | null, rules: readonly PathRule[] | undefined): Promise<LocalAnalysis> {
+export async function analyseLocal(
+  exec: Exec,
+  root: string,
+  last: LastDeployState | null,
+  rules: readonly PathRule[] | undefined,
+): Promise<LocalAnalysis> {
   return localChanges(await collectLocalFacts(exec, root, last, rules), last, rules);
 }

@@ -52,7 +52,10 @@ export function parseLog(out: string): CommitLine[] {
  * not it: the first `fatal:` / `error:` line is, without its prefix.
  */
 export function gitErrorLine(stderr: string, fallback: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const hit = lines.find((l) => /^(fatal|error):/.test(l));
   return (hit ? hit.replace(/^(fatal|error):\s*/, '') : lines.at(-1)) ?? fallback;
 }
@@ -61,7 +64,13 @@ export function cacheDirFor(stateDir: string, name: string): string {
   return join(stateDir, 'cache', 'config-repos', `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.git`);
 }
 
-async function commitsSince(exec: Exec, cache: string, repo: ConfigRepo, recorded: string | null, current: string): Promise<{ commits: CommitLine[]; note?: string; error?: string }> {
+async function commitsSince(
+  exec: Exec,
+  cache: string,
+  repo: ConfigRepo,
+  recorded: string | null,
+  current: string,
+): Promise<{ commits: CommitLine[]; note?: string; error?: string }> {
   const git = (args: string[]) => exec('git', ['--git-dir', cache, ...args], { reject: false });
   if (!existsSync(join(cache, 'HEAD'))) {
     await mkdir(cache, { recursive: true });
@@ -71,14 +80,20 @@ async function commitsSince(exec: Exec, cache: string, repo: ConfigRepo, recorde
   // A sha we already have needs no fetch; otherwise fetch the ref's history without blobs.
   if ((await git(['cat-file', '-e', `${current}^{commit}`])).exitCode !== 0) {
     const f = await git(['fetch', '-q', '--filter=blob:none', '--no-tags', 'origin', `+${repo.ref}:refs/ferry/head`]);
-    if (f.exitCode !== 0) return { commits: [], error: `could not fetch commit subjects: ${gitErrorLine(f.stderr, f.shortMessage)}` };
+    if (f.exitCode !== 0)
+      return { commits: [], error: `could not fetch commit subjects: ${gitErrorLine(f.stderr, f.shortMessage)}` };
   }
   const fmt = '--format=%H%x1f%h%x1f%s';
   if (recorded && (await git(['cat-file', '-e', `${recorded}^{commit}`])).exitCode === 0) {
     const log = await git(['log', fmt, '-n', String(MAX_COMMITS + 1), `${recorded}..${current}`]);
     const commits = parseLog(log.stdout);
-    if (commits.length > MAX_COMMITS) return { commits: commits.slice(0, MAX_COMMITS), note: `more than ${MAX_COMMITS} commits; showing the newest` };
-    if (commits.length === 0) return { commits, note: `${current.slice(0, 7)} is behind the deployed ${recorded.slice(0, 7)} (the ref moved back)` };
+    if (commits.length > MAX_COMMITS)
+      return { commits: commits.slice(0, MAX_COMMITS), note: `more than ${MAX_COMMITS} commits; showing the newest` };
+    if (commits.length === 0)
+      return {
+        commits,
+        note: `${current.slice(0, 7)} is behind the deployed ${recorded.slice(0, 7)} (the ref moved back)`,
+      };
     return { commits };
   }
   const log = await git(['log', fmt, '-n', String(LATEST_WHEN_UNKNOWN), current]);
@@ -89,7 +104,12 @@ async function commitsSince(exec: Exec, cache: string, repo: ConfigRepo, recorde
 }
 
 /** One config repo: where its ref is now vs the last deploy, and what changed in between. */
-export async function analyseConfigRepo(exec: Exec, stateDir: string, repo: ConfigRepo, recorded: string | null): Promise<RemoteRepoStatus> {
+export async function analyseConfigRepo(
+  exec: Exec,
+  stateDir: string,
+  repo: ConfigRepo,
+  recorded: string | null,
+): Promise<RemoteRepoStatus> {
   const base = { name: repo.name, url: repo.url, ref: repo.ref, recorded, commits: [] as CommitLine[] };
   const ls = await exec('git', ['ls-remote', repo.url, repo.ref], { reject: false, timeoutMs: 60_000 });
   const current = ls.exitCode === 0 ? parseLsRemote(ls.stdout, repo.ref) : null;
@@ -99,7 +119,14 @@ export async function analyseConfigRepo(exec: Exec, stateDir: string, repo: Conf
   }
   if (current === recorded) return { ...base, current, changed: false };
   const more = await commitsSince(exec, cacheDirFor(stateDir, repo.name), repo, recorded, current);
-  return { ...base, current, changed: true, commits: more.commits, ...(more.note ? { note: more.note } : {}), ...(more.error ? { note: more.error } : {}) };
+  return {
+    ...base,
+    current,
+    changed: true,
+    commits: more.commits,
+    ...(more.note ? { note: more.note } : {}),
+    ...(more.error ? { note: more.error } : {}),
+  };
 }
 
 /** Credentials in a repo URL (https://user:token@host/…) are secrets: mask them everywhere. */
@@ -115,7 +142,12 @@ export function registerUrlSecrets(url: string): void {
   }
 }
 
-export async function analyseRemote(exec: Exec, stateDir: string, repos: readonly ConfigRepo[], recorded: Record<string, string>): Promise<RemoteRepoStatus[]> {
+export async function analyseRemote(
+  exec: Exec,
+  stateDir: string,
+  repos: readonly ConfigRepo[],
+  recorded: Record<string, string>,
+): Promise<RemoteRepoStatus[]> {
   for (const r of repos) registerUrlSecrets(r.url);
   return Promise.all(repos.map((r) => analyseConfigRepo(exec, stateDir, r, recorded[r.name] ?? null)));
 }

@@ -14,23 +14,51 @@ export interface HttpCheck {
   url: string;
 }
 
-export async function inspectServices(runtime: ContainerRuntime | null, services: readonly ServiceRef[]): Promise<ServiceStatus[]> {
+export async function inspectServices(
+  runtime: ContainerRuntime | null,
+  services: readonly ServiceRef[],
+): Promise<ServiceStatus[]> {
   if (!runtime) return [];
   const out: ServiceStatus[] = [];
   for (const s of services) {
     const c = await runtime.inspectContainer(s.container);
     out.push(
       c
-        ? { name: s.name, container: s.container, exists: true, running: c.running, status: c.status, imageId: c.imageId, image: c.image }
-        : { name: s.name, container: s.container, exists: false, running: false, status: 'missing', imageId: null, image: null },
+        ? {
+            name: s.name,
+            container: s.container,
+            exists: true,
+            running: c.running,
+            status: c.status,
+            imageId: c.imageId,
+            image: c.image,
+          }
+        : {
+            name: s.name,
+            container: s.container,
+            exists: false,
+            running: false,
+            status: 'missing',
+            imageId: null,
+            image: null,
+          },
     );
   }
   return out;
 }
 
 /** Each check once (retries: 0 at analysis, more after executing); ok = 2xx. Never throws. */
-export async function runChecks(checks: readonly HttpCheck[], timeoutMs: number, retries = 0, backoffMs = 500): Promise<CheckResult[]> {
-  const results = await Promise.all(checks.map((c) => checkOne(c.name, c.url, { retries, timeoutMs, backoffMs, maxBackoffMs: Math.max(backoffMs, 4000) })));
+export async function runChecks(
+  checks: readonly HttpCheck[],
+  timeoutMs: number,
+  retries = 0,
+  backoffMs = 500,
+): Promise<CheckResult[]> {
+  const results = await Promise.all(
+    checks.map((c) =>
+      checkOne(c.name, c.url, { retries, timeoutMs, backoffMs, maxBackoffMs: Math.max(backoffMs, 4000) }),
+    ),
+  );
   return results.map((r) => ({
     name: r.name,
     url: r.url,
@@ -50,7 +78,11 @@ const RECREATE = 'the way it was created (docker rm -f + your docker run, or doc
  * The fix only lists steps that are needed: no re-tag when the tag already points at the
  * deployed image (tagNowId), and no `ferry deploy` (a status check or restart keeps the image).
  */
-export function digestWarnings(services: readonly ServiceStatus[], last: LastDeployState | null, tagNowId: string | null): DigestWarning[] {
+export function digestWarnings(
+  services: readonly ServiceStatus[],
+  last: LastDeployState | null,
+  tagNowId: string | null,
+): DigestWarning[] {
   const expected = last?.docker_image_digest;
   if (!expected) return [];
   const tag = last.docker_image_tag;
@@ -59,7 +91,9 @@ export function digestWarnings(services: readonly ServiceStatus[], last: LastDep
     if (!s.exists || !s.imageId || s.imageId === expected) continue;
     // The reference the container was created from, when it is not the deployed tag (or an id).
     const from = s.image && s.image !== tag && s.image !== s.imageId ? ` (created from ${s.image})` : '';
-    const why = from ? `${from}, but the last deploy recorded ${expected}${tag ? ` (${tag})` : ''}` : `, but the last deploy recorded ${expected} for ${tag ?? 'the deployed tag'}: the tag can hide a different image than the one deployed`;
+    const why = from
+      ? `${from}, but the last deploy recorded ${expected}${tag ? ` (${tag})` : ''}`
+      : `, but the last deploy recorded ${expected} for ${tag ?? 'the deployed tag'}: the tag can hide a different image than the one deployed`;
     const retag = tag && tagNowId !== expected ? `\`docker tag ${expected} ${tag}\`, then ` : '';
     out.push({
       subject: s.container,

@@ -23,11 +23,16 @@ export function deployConfigWarnings(cfg: DeployConfig): string[] {
     if (key === 'start' && Object.keys(cfg.checks).length === 0) continue;
     const own = cfg.actions[key];
     if (!own) {
-      out.push(`deploy.actions.${key} is not set and there is no deploy.runtime: \`ferry deploy\` would stop when ${WHEN[key]}; add deploy.actions.${key}: [{ command: [...] }] or a deploy.runtime`);
+      out.push(
+        `deploy.actions.${key} is not set and there is no deploy.runtime: \`ferry deploy\` would stop when ${WHEN[key]}; add deploy.actions.${key}: [{ command: [...] }] or a deploy.runtime`,
+      );
       continue;
     }
     const builtins = own.flatMap((a) => ('builtin' in a ? [a.builtin] : []));
-    if (builtins.length) out.push(`deploy.actions.${key} uses the built-in ${builtins.map((b) => `'${b}'`).join(', ')} but there is no deploy.runtime: \`ferry deploy\` would stop when ${WHEN[key]}; add a deploy.runtime or use commands`);
+    if (builtins.length)
+      out.push(
+        `deploy.actions.${key} uses the built-in ${builtins.map((b) => `'${b}'`).join(', ')} but there is no deploy.runtime: \`ferry deploy\` would stop when ${WHEN[key]}; add a deploy.runtime or use commands`,
+      );
   }
   return out;
 }

@@ -3,14 +3,20 @@
 // or a hang.
 import { createInterface } from 'node:readline/promises';
 
-export async function promptYesNo(question: string, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stderr): Promise<boolean> {
+export async function promptYesNo(
+  question: string,
+  input: NodeJS.ReadableStream = process.stdin,
+  output: NodeJS.WritableStream = process.stderr,
+): Promise<boolean> {
   const rl = createInterface({ input, output, terminal: true });
   let answered = false;
   try {
     const answer = await new Promise<string | null>((resolve, reject) => {
       // A closed input never settles rl.question: treat it as no answer.
       rl.once('close', () => resolve(null));
-      rl.question(`${question} [y/N] `).then(resolve, (e: unknown) => ((e as Error).name === 'AbortError' ? resolve(null) : reject(e as Error)));
+      rl.question(`${question} [y/N] `).then(resolve, (e: unknown) =>
+        (e as Error).name === 'AbortError' ? resolve(null) : reject(e as Error),
+      );
     });
     answered = answer !== null;
     return answer !== null && /^(y|yes)$/i.test(answer.trim());

@@ -1,6 +1,16 @@
 // The decision: analysis in, exactly one action out, with reasons a human can check. Pure.
 import { NO_RECORD_NOTE } from './analyse-remote.js';
-import type { Analysis, ChangedFile, CheckResult, DeployAction, Decision, Reason, RemoteRepoStatus, Scenario, ServiceStatus } from './types.js';
+import type {
+  Analysis,
+  ChangedFile,
+  CheckResult,
+  DeployAction,
+  Decision,
+  Reason,
+  RemoteRepoStatus,
+  Scenario,
+  ServiceStatus,
+} from './types.js';
 
 /**
  * Strongest first. Each action includes the effects of the ones after it, so when several
@@ -26,7 +36,14 @@ export const SCENARIO_ACTION: Readonly<Record<Scenario, DeployAction>> = {
 };
 
 /** Ties (two scenarios with the same action) go to the first here. */
-const SCENARIO_ORDER: readonly Scenario[] = ['remote_config_changed', 'local_config_changed', 'env_changed', 'code_changed', 'services_down', 'nothing_changed'];
+const SCENARIO_ORDER: readonly Scenario[] = [
+  'remote_config_changed',
+  'local_config_changed',
+  'env_changed',
+  'code_changed',
+  'services_down',
+  'nothing_changed',
+];
 
 /** Actions that wait for an explicit yes (seed: rebuild and full restart ask, the rest auto-approve). */
 export const CONFIRM_ACTIONS: readonly DeployAction[] = ['rebuild', 'full_restart'];
@@ -39,7 +56,12 @@ export function short(sha: string | null | undefined): string {
 }
 
 function fileLine(f: ChangedFile): string {
-  const where = f.source === 'worktree' ? 'uncommitted' : f.source === 'committed' ? 'committed since last deploy' : 'content differs from last deploy';
+  const where =
+    f.source === 'worktree'
+      ? 'uncommitted'
+      : f.source === 'committed'
+        ? 'committed since last deploy'
+        : 'content differs from last deploy';
   return `${f.path} (${f.change}, ${where})`;
 }
 
@@ -53,7 +75,8 @@ export function remoteReason(r: RemoteRepoStatus): Reason {
     ? `${r.name} ${short(r.recorded)} → ${short(r.current)}`
     : `${r.name} now at ${short(r.current)} (${r.note === NO_RECORD_NOTE ? NO_RECORD_NOTE : 'no deployed commit recorded'})`;
   const details = r.commits.slice(0, MAX_LISTED_COMMITS).map((c) => `${r.name}: ${c.short} ${c.subject}`);
-  if (r.commits.length > MAX_LISTED_COMMITS) details.push(`${r.name}: … and ${r.commits.length - MAX_LISTED_COMMITS} older commits`);
+  if (r.commits.length > MAX_LISTED_COMMITS)
+    details.push(`${r.name}: … and ${r.commits.length - MAX_LISTED_COMMITS} older commits`);
   // The no-record note is already in the summary: say it once.
   if (r.note && r.note !== NO_RECORD_NOTE) details.push(`${r.name}: ${r.note}`);
   return { scenario: 'remote_config_changed', summary: `Remote config changed: ${head}`, details };
@@ -64,7 +87,9 @@ function fileReason(scenario: Scenario, label: string, files: readonly ChangedFi
 }
 
 function serviceLine(s: ServiceStatus): string {
-  return s.exists ? `service ${s.name} (container ${s.container}) is not running: ${s.status}` : `service ${s.name}: container ${s.container} does not exist`;
+  return s.exists
+    ? `service ${s.name} (container ${s.container}) is not running: ${s.status}`
+    : `service ${s.name}: container ${s.container} does not exist`;
 }
 
 function checkLine(c: CheckResult): string {
@@ -94,7 +119,8 @@ export interface DecideOptions {
 export function decide(a: Analysis, opts: DecideOptions = {}): Decision {
   const reasons: Reason[] = [];
   for (const r of a.remote) if (r.changed) reasons.push(remoteReason(r));
-  const of = (...classes: ChangedFile['class'][]): ChangedFile[] => a.local.files.filter((f) => classes.includes(f.class));
+  const of = (...classes: ChangedFile['class'][]): ChangedFile[] =>
+    a.local.files.filter((f) => classes.includes(f.class));
   const config = of('config', 'build');
   if (config.length) reasons.push(fileReason('local_config_changed', 'Local config changed', config));
   const env = of('env');
@@ -115,7 +141,9 @@ export function decide(a: Analysis, opts: DecideOptions = {}): Decision {
 
   const warnings = [
     // Without a recorded code commit there is no diff base: only uncommitted edits are visible.
-    ...(a.lastDeploy ? [] : ['no last-deploy state yet: only uncommitted changes can be detected until a deploy records one']),
+    ...(a.lastDeploy
+      ? []
+      : ['no last-deploy state yet: only uncommitted changes can be detected until a deploy records one']),
     ...a.local.warnings,
     ...a.remote.filter((r) => r.error).map((r) => `config repo ${r.name}: ${r.error}`),
     ...a.system.digestWarnings.map((w) => w.message),

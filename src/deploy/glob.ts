@@ -38,7 +38,10 @@ function segmentToRegex(seg: string): string {
         out += '\\{';
         continue;
       }
-      const alts = seg.slice(i + 1, end).split(',').map(segmentToRegex);
+      const alts = seg
+        .slice(i + 1, end)
+        .split(',')
+        .map(segmentToRegex);
       out += `(?:${alts.join('|')})`;
       i = end;
     } else if (c === '\\' && i + 1 < seg.length) {

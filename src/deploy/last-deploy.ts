@@ -94,7 +94,11 @@ export function afterBuild(prev: LastDeployState | null, b: BuildFacts, now: str
 }
 
 /** Seed rules 2 and 3: after a successful deployment, record the code commit and the timestamp. */
-export function afterDeploy(prev: LastDeployState | null, d: { codeCommit: string | null; fileHashes: Record<string, string> }, now: string): LastDeployState {
+export function afterDeploy(
+  prev: LastDeployState | null,
+  d: { codeCommit: string | null; fileHashes: Record<string, string> },
+  now: string,
+): LastDeployState {
   const base = prev ?? emptyLastDeploy();
   return { ...base, timestamp: now, code_commit: d.codeCommit ?? base.code_commit, file_hashes: { ...d.fileHashes } };
 }

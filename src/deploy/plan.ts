@@ -6,7 +6,8 @@ import type { Decision, DeployAction, ServiceStatus } from './types.js';
 
 export type BuiltinOp = 'build' | 'recreate' | 'restart' | 'start';
 
-export type ActionStepConfig = { builtin: BuiltinOp; confirm?: boolean } | { command: string[]; title?: string; confirm?: boolean };
+export type ActionStepConfig =
+  { builtin: BuiltinOp; confirm?: boolean } | { command: string[]; title?: string; confirm?: boolean };
 
 export interface PlanRuntime {
   image: string;
@@ -16,7 +17,15 @@ export interface PlanRuntime {
 }
 
 export type PlannedStep =
-  | { kind: 'builtin'; op: BuiltinOp; containers: string[]; image: string | null; title: string; text: string; confirm: boolean }
+  | {
+      kind: 'builtin';
+      op: BuiltinOp;
+      containers: string[];
+      image: string | null;
+      title: string;
+      text: string;
+      confirm: boolean;
+    }
   | { kind: 'command'; argv: string[]; title: string; text: string; confirm: boolean };
 
 /**
@@ -80,13 +89,27 @@ export interface PlanInput {
  * takes the Dockerfile relative to the context, `docker build -f` relative to the current dir.
  */
 export function buildCommandText(rt: Pick<PlanRuntime, 'image' | 'contextDir' | 'dockerfile'>): string {
-  const dockerfile = isAbsolute(rt.dockerfile) || rt.contextDir === '.' ? rt.dockerfile : posix.join(rt.contextDir, rt.dockerfile);
+  const dockerfile =
+    isAbsolute(rt.dockerfile) || rt.contextDir === '.' ? rt.dockerfile : posix.join(rt.contextDir, rt.dockerfile);
   return formatCommand('docker', ['build', '-f', dockerfile, '-t', rt.image, rt.contextDir]);
 }
 
-function builtinStep(op: BuiltinOp, rt: PlanRuntime, services: readonly ServiceStatus[], confirm: boolean): PlannedStep {
+function builtinStep(
+  op: BuiltinOp,
+  rt: PlanRuntime,
+  services: readonly ServiceStatus[],
+  confirm: boolean,
+): PlannedStep {
   if (op === 'build') {
-    return { kind: 'builtin', op, containers: [], image: rt.image, confirm, title: `Build image ${rt.image}`, text: buildCommandText(rt) };
+    return {
+      kind: 'builtin',
+      op,
+      containers: [],
+      image: rt.image,
+      confirm,
+      title: `Build image ${rt.image}`,
+      text: buildCommandText(rt),
+    };
   }
   let containers = rt.containers;
   if (op === 'start') {
@@ -94,12 +117,35 @@ function builtinStep(op: BuiltinOp, rt: PlanRuntime, services: readonly ServiceS
     if (down.length) containers = down;
   }
   const list = containers.join(', ');
-  if (op === 'recreate') return { kind: 'builtin', op, containers, image: rt.image, confirm, title: `Recreate ${list} from ${rt.image}`, text: `recreate containers ${list} from ${rt.image} (same name, ports, env, volumes)` };
+  if (op === 'recreate')
+    return {
+      kind: 'builtin',
+      op,
+      containers,
+      image: rt.image,
+      confirm,
+      title: `Recreate ${list} from ${rt.image}`,
+      text: `recreate containers ${list} from ${rt.image} (same name, ports, env, volumes)`,
+    };
   const verb = op === 'restart' ? 'Restart' : 'Start';
-  return { kind: 'builtin', op, containers, image: null, confirm, title: `${verb} ${list}`, text: `docker ${op} ${containers.join(' ')}` };
+  return {
+    kind: 'builtin',
+    op,
+    containers,
+    image: null,
+    confirm,
+    title: `${verb} ${list}`,
+    text: `docker ${op} ${containers.join(' ')}`,
+  };
 }
 
-const KEY_ACTION: Readonly<Record<ActionKey, DeployAction>> = { rebuild: 'rebuild', restart: 'full_restart', redeploy: 'redeploy', start: 'start', status: 'status' };
+const KEY_ACTION: Readonly<Record<ActionKey, DeployAction>> = {
+  rebuild: 'rebuild',
+  restart: 'full_restart',
+  redeploy: 'redeploy',
+  start: 'start',
+  status: 'status',
+};
 
 /** Scenarios that lead to each action key, for messages ("needed when code changed"). */
 const KEY_CAUSE: Readonly<Record<ActionKey, string>> = {
@@ -127,7 +173,12 @@ function missingAction(key: ActionKey, builtin: BuiltinOp | null): MissingAction
 
 type Planned = { steps: PlannedStep[]; missing: MissingAction | null };
 
-function toSteps(action: DeployAction, list: readonly ActionStepConfig[], rt: PlanRuntime | null, services: readonly ServiceStatus[]): Planned {
+function toSteps(
+  action: DeployAction,
+  list: readonly ActionStepConfig[],
+  rt: PlanRuntime | null,
+  services: readonly ServiceStatus[],
+): Planned {
   const steps: PlannedStep[] = [];
   for (const a of list) {
     if ('command' in a) {
@@ -150,7 +201,12 @@ function plannedFor(input: PlanInput, action: DeployAction): Planned {
   return { steps: [], missing: missingAction(ACTION_KEY[action], null) };
 }
 
-const BUILTIN_PHRASE: Readonly<Record<BuiltinOp, string>> = { build: 'rebuild image', recreate: 'recreate services', restart: 'restart services', start: 'start services' };
+const BUILTIN_PHRASE: Readonly<Record<BuiltinOp, string>> = {
+  build: 'rebuild image',
+  recreate: 'recreate services',
+  restart: 'restart services',
+  start: 'start services',
+};
 
 /** The decision's title from what will actually run: "Build image + Deploy", "Restart services". */
 export function planTitle(action: DeployAction, steps: readonly PlannedStep[], missing: MissingAction | null): string {

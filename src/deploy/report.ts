@@ -14,7 +14,8 @@ export const ACTION_NAME: Readonly<Record<DeployAction, string>> = {
 };
 
 /** The command line of a step, when it is one (a recreate is a sequence of API calls, not a command). */
-const commandOf = (s: { kind: string; title: string; text: string }): string | null => (s.kind === 'recreate' || s.title === s.text ? null : s.text);
+const commandOf = (s: { kind: string; title: string; text: string }): string | null =>
+  s.kind === 'recreate' || s.title === s.text ? null : s.text;
 
 const bullet = (s: string, indent = 2): string => `${' '.repeat(indent)}• ${s}`;
 
@@ -56,7 +57,10 @@ export function renderAnalysis(r: DeployResult): string {
   if (a.services.length || a.checks.length) {
     lines.push('✓ Current state:');
     for (const s of a.services) lines.push(`  - ${serviceLine(s)}`);
-    for (const c of a.checks) lines.push(`  - ${c.name} ${c.url}: ${c.status === null ? `${c.error ?? 'no response'} ✗` : `HTTP ${c.status} ${c.ok ? '✓' : '✗'}`}`);
+    for (const c of a.checks)
+      lines.push(
+        `  - ${c.name} ${c.url}: ${c.status === null ? `${c.error ?? 'no response'} ✗` : `HTTP ${c.status} ${c.ok ? '✓' : '✗'}`}`,
+      );
   }
   for (const w of a.digest_warnings) lines.push(`⚠ ${w.message}`, `  fix: ${w.fix}`);
   // Everything else analysis warned about (no last-deploy state, unreachable repos…): shown here so
@@ -75,13 +79,21 @@ function decisionLine(r: DeployResult, tail: string): string {
 
 export function renderDecision(r: DeployResult): string {
   const lines = ['[Phase 2: Decision]', `Decision: ${decisionLine(r, `scenario: ${r.scenario.replace(/_/g, ' ')}`)}`];
-  if (r.scenarios.length > 1) lines.push(`  Also triggered: ${r.scenarios.slice(1).map((s) => s.replace(/_/g, ' ')).join(', ')} (the strongest action covers them)`);
+  if (r.scenarios.length > 1)
+    lines.push(
+      `  Also triggered: ${r.scenarios
+        .slice(1)
+        .map((s) => s.replace(/_/g, ' '))
+        .join(', ')} (the strongest action covers them)`,
+    );
   lines.push('Reasons:');
   for (const reason of r.reasons) {
     lines.push(`  - ${reason.summary}`);
     for (const d of reason.details) lines.push(bullet(d, 4));
   }
-  lines.push(r.needs_confirmation ? 'Approval: needs confirmation (slow or disruptive)' : 'Approval: auto-approved (safe)');
+  lines.push(
+    r.needs_confirmation ? 'Approval: needs confirmation (slow or disruptive)' : 'Approval: auto-approved (safe)',
+  );
   return lines.join('\n');
 }
 
@@ -116,7 +128,13 @@ export function renderPlan(r: DeployResult): string {
 export function renderConfirmation(r: DeployResult): string {
   const dockerBuild = r.plan.steps.some((s) => s.kind === 'build');
   const head =
-    r.action === 'rebuild' ? (dockerBuild ? '🔍 Docker image rebuild required' : `🔍 Rebuild required: ${r.plan.title}`) : r.action === 'full_restart' ? `🔍 Full restart required: ${r.plan.title}` : `🔍 ${r.plan.title} needs confirmation`;
+    r.action === 'rebuild'
+      ? dockerBuild
+        ? '🔍 Docker image rebuild required'
+        : `🔍 Rebuild required: ${r.plan.title}`
+      : r.action === 'full_restart'
+        ? `🔍 Full restart required: ${r.plan.title}`
+        : `🔍 ${r.plan.title} needs confirmation`;
   const lines = [head, ''];
   for (const reason of r.reasons) {
     lines.push(reason.summary);
@@ -126,7 +144,12 @@ export function renderConfirmation(r: DeployResult): string {
   for (const c of unchanged) lines.push(`- ${c.name}: up to date (no changes)`);
   const last = r.last_deploy;
   if (last?.docker_image_tag || last?.docker_image_digest) {
-    lines.push('', `Current image: ${last.docker_image_tag ?? '(untagged)'}`, `  Built: ${last.build_timestamp ?? 'unknown'}`, `  Digest: ${last.docker_image_digest ?? 'unknown'}`);
+    lines.push(
+      '',
+      `Current image: ${last.docker_image_tag ?? '(untagged)'}`,
+      `  Built: ${last.build_timestamp ?? 'unknown'}`,
+      `  Digest: ${last.docker_image_digest ?? 'unknown'}`,
+    );
   }
   const name = ACTION_NAME[r.action];
   lines.push('', `${name[0]!.toUpperCase()}${name.slice(1)} will:`);
@@ -168,9 +191,15 @@ function imageBlock(r: DeployResult): string[] {
 function currentState(r: DeployResult): string[] {
   const v = r.verification;
   const services = v
-    ? v.containers.map((c) => `${c.name} (container ${c.container}): ${c.running ? 'running ✓' : 'not running ✗'}${c.imageId ? `  image ${short(c.imageId)}…${c.matches === true ? ' ✓' : c.matches === false ? ` ✗ expected ${short(c.expected)}…` : ''}` : ''}`)
+    ? v.containers.map(
+        (c) =>
+          `${c.name} (container ${c.container}): ${c.running ? 'running ✓' : 'not running ✗'}${c.imageId ? `  image ${short(c.imageId)}…${c.matches === true ? ' ✓' : c.matches === false ? ` ✗ expected ${short(c.expected)}…` : ''}` : ''}`,
+      )
     : r.analysis.services.map(serviceLine);
-  const checks = (v?.checks ?? r.analysis.checks).map((c) => `${c.name} ${c.url}: ${c.status === null ? `${c.error ?? 'no response'} ✗` : `HTTP ${c.status} ${c.ok ? '✓' : '✗'}`}`);
+  const checks = (v?.checks ?? r.analysis.checks).map(
+    (c) =>
+      `${c.name} ${c.url}: ${c.status === null ? `${c.error ?? 'no response'} ✗` : `HTTP ${c.status} ${c.ok ? '✓' : '✗'}`}`,
+  );
   if (!services.length && !checks.length) return [];
   return ['', 'Current State:', ...services.map((s) => `  - ${s}`), ...checks.map((c) => `  - ${c}`)];
 }
@@ -182,7 +211,10 @@ function currentState(r: DeployResult): string[] {
 function warningsBlock(r: DeployResult): string[] {
   const late = r.verification?.digestWarnings ?? [];
   const lateMessages = new Set(late.map((w) => w.message));
-  const seen = new Set<string>([...r.analysis.digest_warnings.map((w) => w.message), ...r.warnings.filter((w) => !lateMessages.has(w))]);
+  const seen = new Set<string>([
+    ...r.analysis.digest_warnings.map((w) => w.message),
+    ...r.warnings.filter((w) => !lateMessages.has(w)),
+  ]);
   const out: string[] = [];
   for (const w of late) {
     if (seen.has(w.message)) continue;
@@ -202,20 +234,35 @@ export function renderSuccess(r: DeployResult): string {
   }
   lines.push(...imageBlock(r), ...currentState(r));
   if (r.plan.updates_state && r.last_deploy) {
-    lines.push('', 'Updated Deployment State:', ...configBlock(r.config_changes), `  - Code: ${short(r.last_deploy.code_commit)}`);
+    lines.push(
+      '',
+      'Updated Deployment State:',
+      ...configBlock(r.config_changes),
+      `  - Code: ${short(r.last_deploy.code_commit)}`,
+    );
     if (r.last_deploy.docker_image_digest) lines.push(`  - Image Digest: ${r.last_deploy.docker_image_digest}`);
   }
   lines.push(...warningsBlock(r));
   const url = [...(r.verification?.checks ?? r.analysis.checks)].find((c) => c.ok)?.url;
-  if (r.action === 'status') lines.push('', 'Next: edit code or config and run `ferry deploy` again; `ferry deploy --dry-run` shows what it would do.');
+  if (r.action === 'status')
+    lines.push(
+      '',
+      'Next: edit code or config and run `ferry deploy` again; `ferry deploy --dry-run` shows what it would do.',
+    );
   // Starting stopped services deploys nothing new: there are no changes to test.
-  else if (url) lines.push('', r.action === 'start' ? `Services are up again: ${url}` : `You can now test your changes at ${url}`);
+  else if (url)
+    lines.push('', r.action === 'start' ? `Services are up again: ${url}` : `You can now test your changes at ${url}`);
   return lines.join('\n');
 }
 
 export function renderFailure(r: DeployResult): string {
   const e = r.error;
-  const lines = ['❌ Deployment Failed', '', `Phase: ${e?.phase ?? 'unknown'}`, `Error: ${e ? `[${e.code}] ${e.message}` : 'unknown'}`];
+  const lines = [
+    '❌ Deployment Failed',
+    '',
+    `Phase: ${e?.phase ?? 'unknown'}`,
+    `Error: ${e ? `[${e.code}] ${e.message}` : 'unknown'}`,
+  ];
   lines.push(...currentState(r));
   if (r.troubleshooting.length) lines.push('', 'Troubleshooting:', ...r.troubleshooting.map((t) => `  - ${t}`));
   if (r.manual_recovery.length) lines.push('', 'Manual recovery:', ...r.manual_recovery.map((t) => `  - ${t}`));

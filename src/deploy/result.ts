@@ -75,7 +75,10 @@ export interface ResultInput {
 export function buildResult(r: ResultInput): DeployResult {
   const a = r.analysis;
   const built = r.built ?? null;
-  const verified = built && r.verification ? r.verification.containers.every((c) => c.matches !== false) && r.verification.containers.length > 0 : null;
+  const verified =
+    built && r.verification
+      ? r.verification.containers.every((c) => c.matches !== false) && r.verification.containers.length > 0
+      : null;
   return {
     skill: 'deploy',
     status: r.status,
@@ -84,7 +87,10 @@ export function buildResult(r: ResultInput): DeployResult {
     scenarios: r.decision.scenarios,
     action: r.decision.action,
     reasons: r.decision.reasons,
-    warnings: [...r.decision.warnings, ...(r.verification?.digestWarnings.map((w) => w.message) ?? []).filter((m) => !r.decision.warnings.includes(m))],
+    warnings: [
+      ...r.decision.warnings,
+      ...(r.verification?.digestWarnings.map((w) => w.message) ?? []).filter((m) => !r.decision.warnings.includes(m)),
+    ],
     needs_confirmation: r.plan.needsConfirmation,
     analysis: {
       head: a.local.head,

@@ -20,7 +20,15 @@ import { decide } from './decide.js';
 import { ignoreStateDirs } from './ignore-state-dir.js';
 import { readLastDeploy } from './last-deploy.js';
 import { planDeploy, type DeployPlan } from './plan.js';
-import { ACTION_NAME, renderAnalysis, renderConfirmation, renderDecision, renderFailure, renderPlan, renderSuccess } from './report.js';
+import {
+  ACTION_NAME,
+  renderAnalysis,
+  renderConfirmation,
+  renderDecision,
+  renderFailure,
+  renderPlan,
+  renderSuccess,
+} from './report.js';
 import { buildResult, type DeployResult } from './result.js';
 import { buildDeploySteps, type DeployData, type DeployEnv } from './steps.js';
 import { troubleshooting } from './troubleshoot.js';
@@ -63,21 +71,34 @@ export interface Analysed {
 }
 
 /** Phases 1 and 2, plus the plan: reads only (the config-repo cache under .ferry/cache aside). */
-export async function analyseDeploy(o: Pick<RunDeployOptions, 'config' | 'configDir' | 'engine' | 'runtime' | 'exec'>): Promise<Analysed> {
+export async function analyseDeploy(
+  o: Pick<RunDeployOptions, 'config' | 'configDir' | 'engine' | 'runtime' | 'exec'>,
+): Promise<Analysed> {
   const cfg = o.config;
   const exec = o.exec ?? defaultExec;
   const root = resolve(o.configDir, cfg.repo ?? '.');
   const stateFile = resolve(o.configDir, cfg.state_file);
-  const runtime = o.runtime !== undefined ? o.runtime : cfg.runtime ? createRuntime({ kind: 'docker', socket: cfg.runtime.socket }) : null;
+  const runtime =
+    o.runtime !== undefined
+      ? o.runtime
+      : cfg.runtime
+        ? createRuntime({ kind: 'docker', socket: cfg.runtime.socket })
+        : null;
   if (runtime) await runtime.ping();
-  const services: ServiceRef[] = (cfg.runtime?.services ?? []).map((s) => ({ name: s.name, container: s.container ?? s.name }));
+  const services: ServiceRef[] = (cfg.runtime?.services ?? []).map((s) => ({
+    name: s.name,
+    container: s.container ?? s.name,
+  }));
   const checks: HttpCheck[] = [
     ...Object.entries(cfg.checks).map(([name, url]) => ({ name, url })),
     ...(cfg.runtime?.services ?? []).filter((s) => s.health).map((s) => ({ name: `${s.name} health`, url: s.health! })),
   ];
   const last = await readLastDeploy(stateFile);
   // A dry run leaves no trace: without a state dir yet, the config-repo cache goes to a temp dir.
-  const tempCache = o.engine.dryRun && !existsSync(o.engine.stateDir) && cfg.config_repos.length ? await mkdtemp(join(tmpdir(), 'ferry-deploy-cache-')) : null;
+  const tempCache =
+    o.engine.dryRun && !existsSync(o.engine.stateDir) && cfg.config_repos.length
+      ? await mkdtemp(join(tmpdir(), 'ferry-deploy-cache-'))
+      : null;
   let local, remote, system;
   try {
     [local, remote, system] = await Promise.all([
@@ -91,7 +112,12 @@ export async function analyseDeploy(o: Pick<RunDeployOptions, 'config' | 'config
   const analysis: Analysis = { local, remote, system, lastDeploy: last };
   const decision = decide(analysis);
   const planRuntime = cfg.runtime
-    ? { image: cfg.runtime.image, contextDir: cfg.runtime.context, dockerfile: cfg.runtime.dockerfile, containers: services.map((s) => s.container) }
+    ? {
+        image: cfg.runtime.image,
+        contextDir: cfg.runtime.context,
+        dockerfile: cfg.runtime.dockerfile,
+        containers: services.map((s) => s.container),
+      }
     : null;
   const plan = planDeploy({ decision, actions: cfg.actions, runtime: planRuntime, services: system.services });
   return { analysis, decision, plan, services, checks, runtime, root, stateFile };
@@ -123,12 +149,18 @@ export async function runDeploy(o: RunDeployOptions): Promise<RunDeployOutcome> 
       for (const d of fresh) await rm(d, { recursive: true, force: true });
     } else if (fresh.length) {
       const edited = await ignoreStateDirs(o.exec ?? defaultExec, fresh);
-      for (const e of edited) (o.print ?? (() => undefined))(`\nAdded ${e.entry} to ${e.gitignore} (ferry's run state and last-deploy record, not for version control).`);
+      for (const e of edited)
+        (o.print ?? (() => undefined))(
+          `\nAdded ${e.entry} to ${e.gitignore} (ferry's run state and last-deploy record, not for version control).`,
+        );
     }
   }
 }
 
-async function deployLocked(o: RunDeployOptions, progress: { executing: boolean } = { executing: false }): Promise<RunDeployOutcome> {
+async function deployLocked(
+  o: RunDeployOptions,
+  progress: { executing: boolean } = { executing: false },
+): Promise<RunDeployOutcome> {
   const print = o.print ?? (() => undefined);
   const now = o.now ?? (() => new Date());
   const a = await analyseDeploy(o);
@@ -157,16 +189,48 @@ async function deployLocked(o: RunDeployOptions, progress: { executing: boolean 
       const message = `${a.plan.title} needs confirmation and this is not an interactive terminal; nothing was changed.\n${a.decision.reasons.map((r) => [`- ${r.summary}`, ...r.details.map((d) => `    ${d}`)].join('\n')).join('\n')}\nRe-run with --yes to proceed.`;
       const error = new FerryError(ErrorCode.CONFIRMATION_REQUIRED, message, { fix: 'ferry deploy --yes' });
       print('\n' + renderConfirmation(preview) + '\n\n' + message.split('\n')[0] + '\nRe-run with --yes to proceed.');
-      const t = troubleshooting({ code: error.code, phase: 'approval', fix: error.fix ?? null, plan: a.plan, containers: [], checks: [], statusCommands: [], runLog: null, completed: [], stateBefore: null, stateAfter: null, stateFile: a.stateFile, cwd: a.root });
-      const result = buildResult({ ...base, status: 'confirmation_required', runId: null, error: { ...serializeError(error), phase: 'approval' }, troubleshooting: t.troubleshooting, manualRecovery: ['ferry deploy --yes'] });
+      const t = troubleshooting({
+        code: error.code,
+        phase: 'approval',
+        fix: error.fix ?? null,
+        plan: a.plan,
+        containers: [],
+        checks: [],
+        statusCommands: [],
+        runLog: null,
+        completed: [],
+        stateBefore: null,
+        stateAfter: null,
+        stateFile: a.stateFile,
+        cwd: a.root,
+      });
+      const result = buildResult({
+        ...base,
+        status: 'confirmation_required',
+        runId: null,
+        error: { ...serializeError(error), phase: 'approval' },
+        troubleshooting: t.troubleshooting,
+        manualRecovery: ['ferry deploy --yes'],
+      });
       return { result, exitCode: 1, resultFile: null };
     }
     print('\n' + renderConfirmation(preview) + '\n');
     const ok = await (o.confirm ?? promptYesNo)(question);
     if (!ok) {
-      const error = new FerryError(ErrorCode.GATE_REJECTED, `${a.plan.title} was not confirmed; nothing was changed`, { fix: 'ferry deploy --yes' });
+      const error = new FerryError(ErrorCode.GATE_REJECTED, `${a.plan.title} was not confirmed; nothing was changed`, {
+        fix: 'ferry deploy --yes',
+      });
       print('Not confirmed: nothing was changed.');
-      return { result: buildResult({ ...base, status: 'rejected', runId: null, error: { ...serializeError(error), phase: 'approval' } }), exitCode: 1, resultFile: null };
+      return {
+        result: buildResult({
+          ...base,
+          status: 'rejected',
+          runId: null,
+          error: { ...serializeError(error), phase: 'approval' },
+        }),
+        exitCode: 1,
+        resultFile: null,
+      };
     }
   }
 
@@ -194,12 +258,26 @@ async function deployLocked(o: RunDeployOptions, progress: { executing: boolean 
     checks: a.checks,
     contextDir: cfg.runtime ? resolve(a.root, cfg.runtime.context) : null,
     dockerfile: cfg.runtime?.dockerfile ?? null,
-    verify: { retries: cfg.verify.retries, intervalMs: cfg.verify.interval_seconds * 1000, timeoutMs: cfg.verify.timeout_seconds * 1000 },
+    verify: {
+      retries: cfg.verify.retries,
+      intervalMs: cfg.verify.interval_seconds * 1000,
+      timeoutMs: cfg.verify.timeout_seconds * 1000,
+    },
     now,
   };
   const engine = { ...o.engine, dryRun: false };
   progress.executing = true;
-  const run = await openRun<DeployData>({ pipeline: 'deploy', runId, resume: false, data, buildSteps: buildDeploySteps(env), resumeCommand: a.plan.needsConfirmation ? 'ferry deploy --yes' : 'ferry deploy' }, engine);
+  const run = await openRun<DeployData>(
+    {
+      pipeline: 'deploy',
+      runId,
+      resume: false,
+      data,
+      buildSteps: buildDeploySteps(env),
+      resumeCommand: a.plan.needsConfirmation ? 'ferry deploy --yes' : 'ferry deploy',
+    },
+    engine,
+  );
   let final;
   try {
     final = await run.execute();
@@ -210,10 +288,18 @@ async function deployLocked(o: RunDeployOptions, progress: { executing: boolean 
   const failedId = final.step_order.find((id) => final.steps[id]?.status === 'failed');
   const failed = failedId ? final.steps[failedId]! : null;
   let result: DeployResult;
-  const common = { ...base, runId, actionsTaken: d.actions_taken, built: d.built, verification: d.verification, lastDeploy: d.last_deploy };
+  const common = {
+    ...base,
+    runId,
+    actionsTaken: d.actions_taken,
+    built: d.built,
+    verification: d.verification,
+    lastDeploy: d.last_deploy,
+  };
   if (failed && failedId) {
     const err = failed.error ?? serializeError(new Error('step failed'));
-    const stepTitle = failedId === 'STATE' ? 'state update' : failedId === 'VERIFY' ? 'validation' : `execution (${failedId})`;
+    const stepTitle =
+      failedId === 'STATE' ? 'state update' : failedId === 'VERIFY' ? 'validation' : `execution (${failedId})`;
     const t = troubleshooting({
       code: err.code,
       phase: failedId,
@@ -222,14 +308,22 @@ async function deployLocked(o: RunDeployOptions, progress: { executing: boolean 
       containers: a.services.map((s) => s.container),
       checks: a.checks,
       statusCommands: statusCommands(cfg),
-      runLog: existsSync(runLogFile(o.engine.stateDir, runId)) ? runLogFile(o.engine.stateDir, runId) : eventsFile(o.engine.stateDir, runId),
+      runLog: existsSync(runLogFile(o.engine.stateDir, runId))
+        ? runLogFile(o.engine.stateDir, runId)
+        : eventsFile(o.engine.stateDir, runId),
       completed: d.actions_taken.map((x) => x.title),
       stateBefore: d.last_deploy_before,
       stateAfter: d.last_deploy,
       stateFile: a.stateFile,
       cwd: a.root,
     });
-    result = buildResult({ ...common, status: 'failed', error: { ...err, phase: stepTitle }, troubleshooting: t.troubleshooting, manualRecovery: t.manualRecovery });
+    result = buildResult({
+      ...common,
+      status: 'failed',
+      error: { ...err, phase: stepTitle },
+      troubleshooting: t.troubleshooting,
+      manualRecovery: t.manualRecovery,
+    });
   } else {
     result = buildResult({ ...common, status: 'success' });
   }

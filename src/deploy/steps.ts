@@ -64,29 +64,60 @@ export interface DeployEnv {
 }
 
 function needRuntime(env: DeployEnv): ContainerRuntime {
-  if (!env.runtime) throw new FerryError(ErrorCode.CONFIG_INVALID, 'a built-in action needs deploy.runtime in ferry.yaml', { fix: 'add deploy.runtime (kind: docker, image, services)' });
+  if (!env.runtime)
+    throw new FerryError(ErrorCode.CONFIG_INVALID, 'a built-in action needs deploy.runtime in ferry.yaml', {
+      fix: 'add deploy.runtime (kind: docker, image, services)',
+    });
   return env.runtime;
 }
 
-async function recordBuild(ctx: StepContext<DeployData>, built: BuiltImage, commits: Record<string, string>): Promise<void> {
+async function recordBuild(
+  ctx: StepContext<DeployData>,
+  built: BuiltImage,
+  commits: Record<string, string>,
+): Promise<void> {
   const d = ctx.data;
   d.built = built;
   d.baked_config_commits = { ...commits };
   // Seed rule 1: after a successful build, capture the image fields at once (what the tag now
   // is); the config commits it contains count as deployed only after the deploy (STATE step).
-  d.last_deploy = afterBuild(d.last_deploy, { imageTag: built.image_tag, imageDigest: built.image_id, buildTimestamp: built.build_timestamp, configCommits: {}, imageSize: built.image_size ?? null }, built.build_timestamp);
+  d.last_deploy = afterBuild(
+    d.last_deploy,
+    {
+      imageTag: built.image_tag,
+      imageDigest: built.image_id,
+      buildTimestamp: built.build_timestamp,
+      configCommits: {},
+      imageSize: built.image_size ?? null,
+    },
+    built.build_timestamp,
+  );
   await writeLastDeploy(d.state_file, d.last_deploy);
   ctx.log.info(`recorded build ${built.image_id ?? '(no digest reported)'} in ${d.state_file}`);
 }
 
-async function runBuiltin(ctx: StepContext<DeployData>, env: DeployEnv, s: Extract<PlannedStep, { kind: 'builtin' }>): Promise<string | undefined> {
+async function runBuiltin(
+  ctx: StepContext<DeployData>,
+  env: DeployEnv,
+  s: Extract<PlannedStep, { kind: 'builtin' }>,
+): Promise<string | undefined> {
   const rt = needRuntime(env);
   const d = ctx.data;
   if (s.op === 'build') {
     const labels: Record<string, string> = { 'ferry.code_commit': d.head ?? 'none' };
     for (const [name, sha] of Object.entries(d.config_commits)) labels[`ferry.config.${name}`] = sha;
-    const info = await rt.build({ contextDir: env.contextDir ?? d.root, dockerfile: env.dockerfile ?? 'Dockerfile', tags: [s.image!], labels, onLog: (l) => ctx.log.debug(l.trimEnd()) });
-    await recordBuild(ctx, { image_tag: s.image, image_id: info.id, build_timestamp: env.now().toISOString(), builtin: true }, d.config_commits);
+    const info = await rt.build({
+      contextDir: env.contextDir ?? d.root,
+      dockerfile: env.dockerfile ?? 'Dockerfile',
+      tags: [s.image!],
+      labels,
+      onLog: (l) => ctx.log.debug(l.trimEnd()),
+    });
+    await recordBuild(
+      ctx,
+      { image_tag: s.image, image_id: info.id, build_timestamp: env.now().toISOString(), builtin: true },
+      d.config_commits,
+    );
     return info.id;
   }
   let imageId: string | undefined;
@@ -115,28 +146,47 @@ function actionStep(env: DeployEnv, s: PlannedStep, i: number): Step<DeployData>
       if (s.kind === 'command') {
         const rerun = `ferry deploy${d.plan.needsConfirmation ? ' --yes' : ''}`;
         const r = await ctx
-          .exec(s.argv[0]!, s.argv.slice(1), { cwd: d.root, failCode: ErrorCode.DEPLOY_FAILED, fix: `cd ${quoteArg(d.root)} && ${s.text}   # fix the failure, then: ${rerun}` })
+          .exec(s.argv[0]!, s.argv.slice(1), {
+            cwd: d.root,
+            failCode: ErrorCode.DEPLOY_FAILED,
+            fix: `cd ${quoteArg(d.root)} && ${s.text}   # fix the failure, then: ${rerun}`,
+          })
           .catch((e: unknown) => {
             // The program is not installed: say so, instead of "exited -1 … spawn just ENOENT".
             if (e instanceof FerryError && (e.details as { notFound?: boolean } | undefined)?.notFound) {
-              throw new FerryError(ErrorCode.DEPLOY_FAILED, `${s.argv[0]!}: command not found (not on PATH, or not in ${d.root}); ${s.text} could not start`, {
-                fix: `install ${s.argv[0]!} (check: command -v ${quoteArg(s.argv[0]!)}), or change the command in deploy.actions of ferry.yaml; then: ${rerun}`,
-                cause: e,
-              });
+              throw new FerryError(
+                ErrorCode.DEPLOY_FAILED,
+                `${s.argv[0]!}: command not found (not on PATH, or not in ${d.root}); ${s.text} could not start`,
+                {
+                  fix: `install ${s.argv[0]!} (check: command -v ${quoteArg(s.argv[0]!)}), or change the command in deploy.actions of ferry.yaml; then: ${rerun}`,
+                  cause: e,
+                },
+              );
             }
             throw e;
           });
         if (r.all) ctx.log.debug(tail(r.all, 30));
         const block = d.plan.builds ? readBuildBlock(r.stdout, Object.keys(d.config_commits)) : null;
         if (block) {
-          const built: BuiltImage = { image_tag: block.imageTag, image_id: block.imageDigest, build_timestamp: block.buildTimestamp ?? env.now().toISOString(), image_size: block.imageSize, builtin: false };
+          const built: BuiltImage = {
+            image_tag: block.imageTag,
+            image_id: block.imageDigest,
+            build_timestamp: block.buildTimestamp ?? env.now().toISOString(),
+            image_size: block.imageSize,
+            builtin: false,
+          };
           await recordBuild(ctx, built, { ...d.config_commits, ...block.configCommits });
           imageId = block.imageDigest ?? undefined;
         }
       } else {
         imageId = await runBuiltin(ctx, env, s);
       }
-      const taken: ActionTaken = { title: s.title, text: s.text, durationMs: Date.now() - started, ...(imageId ? { imageId } : {}) };
+      const taken: ActionTaken = {
+        title: s.title,
+        text: s.text,
+        durationMs: Date.now() - started,
+        ...(imageId ? { imageId } : {}),
+      };
       d.actions_taken.push(taken);
       return { output: { ...taken } };
     },
@@ -148,18 +198,29 @@ function stateStep(env: DeployEnv): Step<DeployData> {
     id: 'STATE',
     title: 'Update last-deploy state',
     group: 'state',
-    describe: (ctx) => [{ kind: 'edit', text: `write ${ctx.data.state_file} (code commit ${ctx.data.head?.slice(0, 7) ?? 'none'}, timestamp)` }],
+    describe: (ctx) => [
+      {
+        kind: 'edit',
+        text: `write ${ctx.data.state_file} (code commit ${ctx.data.head?.slice(0, 7) ?? 'none'}, timestamp)`,
+      },
+    ],
     async run(ctx) {
       const d = ctx.data;
       const now = env.now().toISOString();
       // A rebuild by commands that printed no DEPLOYMENT STATE block still baked the configs we saw.
       if (d.plan.builds && !d.built) {
-        await recordBuild(ctx, { image_tag: null, image_id: null, build_timestamp: now, builtin: false }, d.config_commits);
+        await recordBuild(
+          ctx,
+          { image_tag: null, image_id: null, build_timestamp: now, builtin: false },
+          d.config_commits,
+        );
       }
       // Seed rules 2 and 3: after a successful deployment record the code commit (and the config
       // commits the new image carries); timestamp every time.
       const deployed = afterDeploy(d.last_deploy, { codeCommit: d.head, fileHashes: d.file_hashes }, now);
-      d.last_deploy = d.baked_config_commits ? { ...deployed, config_commits: { ...deployed.config_commits, ...d.baked_config_commits } } : deployed;
+      d.last_deploy = d.baked_config_commits
+        ? { ...deployed, config_commits: { ...deployed.config_commits, ...d.baked_config_commits } }
+        : deployed;
       await writeLastDeploy(d.state_file, d.last_deploy);
       return { output: { state_file: d.state_file, code_commit: d.head } };
     },
@@ -172,13 +233,27 @@ function verifyStep(env: DeployEnv): Step<DeployData> {
     title: 'Verify image digests and health',
     group: 'verify',
     describe: (ctx) => [
-      ...(ctx.data.plan.builds && env.runtime ? [{ kind: 'note' as const, text: `check ${env.services.map((s) => s.container).join(', ')} run the new image id` }] : []),
+      ...(ctx.data.plan.builds && env.runtime
+        ? [
+            {
+              kind: 'note' as const,
+              text: `check ${env.services.map((s) => s.container).join(', ')} run the new image id`,
+            },
+          ]
+        : []),
       ...env.checks.map((c) => ({ kind: 'api' as const, text: `GET ${c.url} (${c.name}), expect 2xx` })),
     ],
     async run(ctx) {
       const d = ctx.data;
       const builtId = d.built?.builtin ? d.built.image_id : null;
-      const { verification, error } = await verifyDeployment({ runtime: env.runtime, services: env.services, checks: env.checks, builtId, last: d.last_deploy, ...env.verify });
+      const { verification, error } = await verifyDeployment({
+        runtime: env.runtime,
+        services: env.services,
+        checks: env.checks,
+        builtId,
+        last: d.last_deploy,
+        ...env.verify,
+      });
       d.verification = verification;
       for (const w of verification.digestWarnings) ctx.log.warn(`${w.message}\n  fix: ${w.fix}`);
       if (error) throw error;

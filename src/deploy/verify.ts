@@ -36,7 +36,14 @@ export function evaluateVerification(
 ): { verification: Verification; error: FerryError | null } {
   const containers = services.map((s): ContainerVerification => {
     const expected = builtId ?? last?.docker_image_digest ?? null;
-    return { name: s.name, container: s.container, running: s.running, imageId: s.imageId, expected, matches: expected && s.imageId ? s.imageId === expected : null };
+    return {
+      name: s.name,
+      container: s.container,
+      running: s.running,
+      imageId: s.imageId,
+      expected,
+      matches: expected && s.imageId ? s.imageId === expected : null,
+    };
   });
   const problems: string[] = [];
   let code: ErrorCode | null = null;
@@ -56,10 +63,19 @@ export function evaluateVerification(
     problems.push(`${c.name} ${c.url}: ${c.status === null ? (c.error ?? 'no response') : `HTTP ${c.status}`}`);
     code ??= ErrorCode.HEALTH_FAILED;
   }
-  if (code === ErrorCode.HEALTH_FAILED) fix = containers[0] ? `docker logs ${containers[0].container}   # then: ferry deploy` : 'ferry deploy';
+  if (code === ErrorCode.HEALTH_FAILED)
+    fix = containers[0] ? `docker logs ${containers[0].container}   # then: ferry deploy` : 'ferry deploy';
   const warnings = builtId ? [] : digestWarnings(services, last, tagNowId);
-  const verification = { ok: problems.length === 0, containers, checks: [...checks], digestWarnings: warnings, problems };
-  const error = code ? new FerryError(code, `verification failed: ${problems.join('; ')}`, { fix, details: { problems } }) : null;
+  const verification = {
+    ok: problems.length === 0,
+    containers,
+    checks: [...checks],
+    digestWarnings: warnings,
+    problems,
+  };
+  const error = code
+    ? new FerryError(code, `verification failed: ${problems.join('; ')}`, { fix, details: { problems } })
+    : null;
   return { verification, error };
 }
 
@@ -74,9 +90,15 @@ export interface VerifyInput {
   intervalMs: number;
 }
 
-export async function verifyDeployment(v: VerifyInput): Promise<{ verification: Verification; error: FerryError | null }> {
-  const [services, checks] = await Promise.all([inspectServices(v.runtime, v.services), runChecks(v.checks, v.timeoutMs, v.retries, v.intervalMs)]);
+export async function verifyDeployment(
+  v: VerifyInput,
+): Promise<{ verification: Verification; error: FerryError | null }> {
+  const [services, checks] = await Promise.all([
+    inspectServices(v.runtime, v.services),
+    runChecks(v.checks, v.timeoutMs, v.retries, v.intervalMs),
+  ]);
   let tagNowId: string | null = null;
-  if (v.runtime && v.last?.docker_image_tag && !v.builtId) tagNowId = (await v.runtime.inspectImage(v.last.docker_image_tag))?.id ?? null;
+  if (v.runtime && v.last?.docker_image_tag && !v.builtId)
+    tagNowId = (await v.runtime.inspectImage(v.last.docker_image_tag))?.id ?? null;
   return evaluateVerification(services, checks, v.builtId, v.last, tagNowId);
 }

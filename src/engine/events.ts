@@ -26,7 +26,12 @@ export class EventLog implements EventSink {
   }
 
   emit(partial: Omit<FerryEvent, 'ts' | 'run_id' | 'pipeline'>): void {
-    const e: FerryEvent = redactDeep({ ts: new Date().toISOString(), run_id: this.runId, pipeline: this.pipeline, ...partial });
+    const e: FerryEvent = redactDeep({
+      ts: new Date().toISOString(),
+      run_id: this.runId,
+      pipeline: this.pipeline,
+      ...partial,
+    });
     if (e.message) e.message = redact(e.message);
     // Synchronous append: the event is in the file before the next side effect starts.
     if (this.path) {

@@ -51,7 +51,18 @@ export async function listRuns(home: string): Promise<RunSummary[]> {
       const { state } = await loadState(home, l.pipeline, l.runId);
       out.push(summarize(state, l.archived, await isInterrupted(home, state, l.archived)));
     } catch {
-      out.push({ run_id: l.runId, pipeline: l.pipeline, status: 'corrupt', started_at: new Date(l.mtimeMs).toISOString(), finished_at: null, duration_ms: null, steps_total: 0, steps_done: 0, archived: l.archived, interrupted: false });
+      out.push({
+        run_id: l.runId,
+        pipeline: l.pipeline,
+        status: 'corrupt',
+        started_at: new Date(l.mtimeMs).toISOString(),
+        finished_at: null,
+        duration_ms: null,
+        steps_total: 0,
+        steps_done: 0,
+        archived: l.archived,
+        interrupted: false,
+      });
     }
   }
   return out.sort((a, b) => b.started_at.localeCompare(a.started_at));
@@ -60,7 +71,8 @@ export async function listRuns(home: string): Promise<RunSummary[]> {
 /** Finds a run by id in any pipeline. @throws STATE_NOT_FOUND */
 export async function findRun(home: string, runId: string): Promise<{ state: RunState<unknown>; archived: boolean }> {
   const hit = (await listStates(home)).find((l) => l.runId === runId);
-  if (!hit) throw new FerryError(ErrorCode.STATE_NOT_FOUND, `no run ${runId} under ${home}`, { fix: 'ferry runs list' });
+  if (!hit)
+    throw new FerryError(ErrorCode.STATE_NOT_FOUND, `no run ${runId} under ${home}`, { fix: 'ferry runs list' });
   return loadState(home, hit.pipeline, runId);
 }
 
@@ -69,7 +81,9 @@ export async function readEvents(home: string, runId: string): Promise<FerryEven
   try {
     text = await readFile(eventsFile(home, runId), 'utf8');
   } catch {
-    throw new FerryError(ErrorCode.STATE_NOT_FOUND, `no events for run ${runId} under ${home}`, { fix: 'ferry runs list' });
+    throw new FerryError(ErrorCode.STATE_NOT_FOUND, `no events for run ${runId} under ${home}`, {
+      fix: 'ferry runs list',
+    });
   }
   return text
     .split('\n')

@@ -100,12 +100,21 @@ async function olderThan(path: string, ms: number): Promise<boolean> {
  * `what` starts the LOCKED message ("container web is being recreated").
  * @throws LOCKED "<what> by another run: <holder>"
  */
-export async function acquireResourceLock(home: string, kind: 'containers' | 'services', name: string, holder: string, what: string): Promise<RunLock> {
+export async function acquireResourceLock(
+  home: string,
+  kind: 'containers' | 'services',
+  name: string,
+  holder: string,
+  what: string,
+): Promise<RunLock> {
   try {
     return await acquireRunLock(join(home, 'locks', kind, name.replace(/[^A-Za-z0-9._-]/g, '_')), holder);
   } catch (e) {
     if (!isFerryError(e) || e.code !== ErrorCode.LOCKED) throw e;
-    throw new FerryError(ErrorCode.LOCKED, `${what} by another run: ${e.message}`, { fix: e.fix ?? undefined, details: e.details });
+    throw new FerryError(ErrorCode.LOCKED, `${what} by another run: ${e.message}`, {
+      fix: e.fix ?? undefined,
+      details: e.details,
+    });
   }
 }
 

@@ -25,9 +25,16 @@ export function timestampRunId(pipeline: string, now = new Date()): string {
 /** `pipeline` names the example id in the fix (`deploy-20260225-a3f7b2` for ferry deploy). */
 export function validateRunId(id: string, flag = '--run-id', pipeline = 'release'): string {
   if (!SAFE_ID.test(id)) {
-    throw new FerryError(ErrorCode.USAGE, `${flag} ${JSON.stringify(id)} is not a valid run id: use letters, digits, '.', '_' and '-' only`, {
-      fix: flag === '--resume' ? 'ferry runs list   # the ids of runs there are to resume' : `${flag} ${pipeline}-20260225-a3f7b2   # or leave ${flag} out`,
-    });
+    throw new FerryError(
+      ErrorCode.USAGE,
+      `${flag} ${JSON.stringify(id)} is not a valid run id: use letters, digits, '.', '_' and '-' only`,
+      {
+        fix:
+          flag === '--resume'
+            ? 'ferry runs list   # the ids of runs there are to resume'
+            : `${flag} ${pipeline}-20260225-a3f7b2   # or leave ${flag} out`,
+      },
+    );
   }
   return id;
 }

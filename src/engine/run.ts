@@ -84,7 +84,9 @@ export class Run<D> {
   }
 
   abort(reason?: string): void {
-    this.controller.abort(new FerryError(ErrorCode.STEP_FAILED, reason ?? 'interrupted', { fix: this.spec.resumeCommand }));
+    this.controller.abort(
+      new FerryError(ErrorCode.STEP_FAILED, reason ?? 'interrupted', { fix: this.spec.resumeCommand }),
+    );
   }
 
   emit: EventLog['emit'] = (e) => this.events.emit(e);
@@ -117,7 +119,14 @@ export class Run<D> {
       const rec = this.state.steps[step.id]!;
       if (DONE.has(rec.status)) continue;
       const intents = step.describe(this.context(step, rec));
-      this.emit({ type: 'step.skipped', step: step.id, title: step.title, group: step.group, status: 'dry_run', data: { intents } });
+      this.emit({
+        type: 'step.skipped',
+        step: step.id,
+        title: step.title,
+        group: step.group,
+        status: 'dry_run',
+        data: { intents },
+      });
     }
     this.state.status = 'dry_run';
     this.emit({ type: 'run.finished', status: 'dry_run' });
@@ -126,10 +135,21 @@ export class Run<D> {
 
   /** Runs every step not yet completed/skipped, in order; stops at the first failure. */
   async execute(): Promise<RunState<D>> {
-    const steps = this.steps.map((s) => ({ id: s.id, title: s.title, group: s.group ?? null, status: this.state.steps[s.id]?.status ?? 'pending' }));
-    this.emit({ type: this.resumed ? 'run.resumed' : 'run.started', status: this.state.status, data: { steps, dry_run: this.opts.dryRun } });
+    const steps = this.steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      group: s.group ?? null,
+      status: this.state.steps[s.id]?.status ?? 'pending',
+    }));
+    this.emit({
+      type: this.resumed ? 'run.resumed' : 'run.started',
+      status: this.state.status,
+      data: { steps, dry_run: this.opts.dryRun },
+    });
     for (const id of this.stale) {
-      this.log.warn(`stale run ${id}: not completed and untouched for over 24 h; resume it (ferry ${this.spec.pipeline} --resume ${id}) or delete its state file`);
+      this.log.warn(
+        `stale run ${id}: not completed and untouched for over 24 h; resume it (ferry ${this.spec.pipeline} --resume ${id}) or delete its state file`,
+      );
     }
     if (this.opts.dryRun) return this.describeAll();
 
@@ -145,7 +165,14 @@ export class Run<D> {
         continue;
       }
       if (DONE.has(rec.status)) {
-        this.emit({ type: 'step.skipped', step: step.id, title: step.title, group: step.group, status: rec.status, message: `already ${rec.detail ?? rec.status}` });
+        this.emit({
+          type: 'step.skipped',
+          step: step.id,
+          title: step.title,
+          group: step.group,
+          status: rec.status,
+          message: `already ${rec.detail ?? rec.status}`,
+        });
         continue;
       }
       failure = await this.runOne(step, rec);
@@ -169,7 +196,13 @@ export class Run<D> {
     await this.save();
     const ctx = this.context(step, rec);
     if (this.opts.verbose) for (const i of step.describe(ctx)) this.log.debug(`${step.id}: ${i.text}`);
-    this.emit({ type: 'step.started', step: step.id, title: step.title, group: step.group, data: { attempt: rec.attempts } });
+    this.emit({
+      type: 'step.started',
+      step: step.id,
+      title: step.title,
+      group: step.group,
+      data: { attempt: rec.attempts },
+    });
     faultPoint('BEFORE', step.id);
     const started = Date.now();
     try {
@@ -201,7 +234,15 @@ export class Run<D> {
       rec.durationMs = Date.now() - started;
       rec.ts = new Date().toISOString();
       await this.save();
-      this.emit({ type: 'step.failed', step: step.id, title: step.title, group: step.group, status: 'failed', message: rec.error.message, data: { error: rec.error } });
+      this.emit({
+        type: 'step.failed',
+        step: step.id,
+        title: step.title,
+        group: step.group,
+        status: 'failed',
+        message: rec.error.message,
+        data: { error: rec.error },
+      });
       return err;
     }
   }
@@ -257,7 +298,8 @@ export async function openRun<D>(spec: PipelineSpec<D>, opts: EngineOptions): Pr
     } else {
       state = freshState(spec, spec.buildSteps(spec.data));
     }
-    const stale = spec.resume || spec.warnStale === false ? [] : await staleRuns(opts.stateDir, spec.pipeline, spec.runId);
+    const stale =
+      spec.resume || spec.warnStale === false ? [] : await staleRuns(opts.stateDir, spec.pipeline, spec.runId);
     return new Run(spec, opts, state, spec.resume, lock, stale);
   } catch (e) {
     await lock?.release();
@@ -268,17 +310,25 @@ export async function openRun<D>(spec: PipelineSpec<D>, opts: EngineOptions): Pr
 async function staleRuns(home: string, pipeline: string, except: string): Promise<string[]> {
   const out: string[] = [];
   for (const l of await listStates(home)) {
-    if (l.pipeline !== pipeline || l.archived || l.runId === except || Date.now() - l.mtimeMs < STALE_AFTER_MS) continue;
-    const status = await loadState(home, pipeline, l.runId).then((r) => r.state.status, () => 'corrupt');
+    if (l.pipeline !== pipeline || l.archived || l.runId === except || Date.now() - l.mtimeMs < STALE_AFTER_MS)
+      continue;
+    const status = await loadState(home, pipeline, l.runId).then(
+      (r) => r.state.status,
+      () => 'corrupt',
+    );
     if (status !== 'completed' && status !== 'dry_run') out.push(l.runId);
   }
   return out;
 }
 
 /** .ferry/results/<run_id>/<pipeline>.json — the seeds' ModelSkillResult files. */
-export async function writeResult(opts: Pick<EngineOptions, 'stateDir'>, runId: string, pipeline: string, result: unknown): Promise<string> {
+export async function writeResult(
+  opts: Pick<EngineOptions, 'stateDir'>,
+  runId: string,
+  pipeline: string,
+  result: unknown,
+): Promise<string> {
   const path = resultFile(opts.stateDir, runId, pipeline);
   await writeJsonAtomic(path, result);
   return path;
 }
-

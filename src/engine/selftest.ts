@@ -57,17 +57,32 @@ function step(id: string, k: Knobs): Step<Data> {
   };
 }
 
-export async function runSelftest(o: SelftestOptions, engine: EngineOptions): Promise<{ result: Record<string, unknown>; code: number }> {
+export async function runSelftest(
+  o: SelftestOptions,
+  engine: EngineOptions,
+): Promise<{ result: Record<string, unknown>; code: number }> {
   const data: Data = { out: o.out, ids: Array.from({ length: o.steps }, (_, i) => `s${i + 1}`) };
   const knobs: Knobs = { sleepMs: o.sleepMs, failStep: o.failStep ?? null };
   const run = await openRun<Data>(
-    { pipeline: 'selftest', runId: o.runId, resume: o.resume, data, buildSteps: (d) => d.ids.map((id) => step(id, knobs)), resumeCommand: `ferry _selftest --resume ${o.runId} --out ${o.out}` },
+    {
+      pipeline: 'selftest',
+      runId: o.runId,
+      resume: o.resume,
+      data,
+      buildSteps: (d) => d.ids.map((id) => step(id, knobs)),
+      resumeCommand: `ferry _selftest --resume ${o.runId} --out ${o.out}`,
+    },
     engine,
   );
   try {
     if (o.secret) run.log.info(`using secret ${o.secret}`);
     const state = await run.execute();
-    const result = { skill: 'selftest', status: state.status, run_id: state.run_id, steps: Object.fromEntries(state.step_order.map((id) => [id, state.steps[id]!.status])) };
+    const result = {
+      skill: 'selftest',
+      status: state.status,
+      run_id: state.run_id,
+      steps: Object.fromEntries(state.step_order.map((id) => [id, state.steps[id]!.status])),
+    };
     await writeResult(engine, o.runId, 'selftest', result);
     return { result, code: state.status === 'completed' || state.status === 'dry_run' ? 0 : 1 };
   } finally {

@@ -29,15 +29,28 @@ export async function saveState<D>(home: string, state: RunState<D>): Promise<vo
 function isRunState(v: unknown): v is RunState<unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as Record<string, unknown>;
-  return typeof s.run_id === 'string' && typeof s.pipeline === 'string' && Array.isArray(s.step_order) && typeof s.steps === 'object' && s.steps !== null;
+  return (
+    typeof s.run_id === 'string' &&
+    typeof s.pipeline === 'string' &&
+    Array.isArray(s.step_order) &&
+    typeof s.steps === 'object' &&
+    s.steps !== null
+  );
 }
 
 /**
  * @throws STATE_NOT_FOUND when neither the active nor the archived file exists,
  *         STATE_CORRUPT when it cannot be parsed or lacks the engine fields.
  */
-export async function loadState<D>(home: string, pipeline: string, runId: string): Promise<{ state: RunState<D>; archived: boolean }> {
-  for (const [path, archived] of [[stateFile(home, pipeline, runId), false], [archiveFile(home, pipeline, runId), true]] as const) {
+export async function loadState<D>(
+  home: string,
+  pipeline: string,
+  runId: string,
+): Promise<{ state: RunState<D>; archived: boolean }> {
+  for (const [path, archived] of [
+    [stateFile(home, pipeline, runId), false],
+    [archiveFile(home, pipeline, runId), true],
+  ] as const) {
     let text: string;
     try {
       text = await readFile(path, 'utf8');
@@ -51,7 +64,8 @@ export async function loadState<D>(home: string, pipeline: string, runId: string
     } catch {
       throw corrupt(path, pipeline, 'not valid JSON');
     }
-    if (!isRunState(parsed) || parsed.run_id !== runId) throw corrupt(path, pipeline, 'missing run_id, step_order or steps');
+    if (!isRunState(parsed) || parsed.run_id !== runId)
+      throw corrupt(path, pipeline, 'missing run_id, step_order or steps');
     return { state: parsed as RunState<D>, archived };
   }
   throw new FerryError(ErrorCode.STATE_NOT_FOUND, `no ${pipeline} run ${runId} in ${join(home, 'state', pipeline)}`, {
@@ -92,7 +106,10 @@ export async function listStates(home: string): Promise<StateListing[]> {
     return out;
   }
   for (const pipeline of pipelines) {
-    for (const [dir, archived] of [[join(root, pipeline), false], [join(root, pipeline, 'archive'), true]] as const) {
+    for (const [dir, archived] of [
+      [join(root, pipeline), false],
+      [join(root, pipeline, 'archive'), true],
+    ] as const) {
       let names: string[] = [];
       try {
         names = await readdir(dir);

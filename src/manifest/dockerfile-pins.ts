@@ -37,7 +37,8 @@ export function argNameFor(pkg: string): string {
 
 // PEP 508 distribution name; PEP 440 public version (+ optional local part).
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
-const VERSION = /^(?:\d+!)?\d+(?:\.\d+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?(?:[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$/i;
+const VERSION =
+  /^(?:\d+!)?\d+(?:\.\d+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?(?:[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$/i;
 
 /**
  * Parse `--versions a=1.0,b=2.0` strictly.
@@ -46,7 +47,9 @@ const VERSION = /^(?:\d+!)?\d+(?:\.\d+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|prev
  */
 export function parseVersions(spec: string, flag = '--versions', command = 'ferry redeploy'): Record<string, string> {
   const fail = (why: string): never => {
-    throw new FerryError(ErrorCode.USAGE, `${flag} ${JSON.stringify(spec)}: ${why}`, { fix: `${command} ${flag} "omniintelligence=0.8.0,omninode-claude=0.4.0"` });
+    throw new FerryError(ErrorCode.USAGE, `${flag} ${JSON.stringify(spec)}: ${why}`, {
+      fix: `${command} ${flag} "omniintelligence=0.8.0,omninode-claude=0.4.0"`,
+    });
   };
   if (!spec || !spec.trim()) fail('expected comma-separated pkg=version pairs');
   const out: Record<string, string> = {};
@@ -57,7 +60,8 @@ export function parseVersions(spec: string, flag = '--versions', command = 'ferr
     const name = pair.slice(0, eq);
     const version = pair.slice(eq + 1);
     if (!NAME.test(name)) fail(`${JSON.stringify(name)} is not a valid package name (PEP 508: letters, digits, . _ -)`);
-    if (!VERSION.test(version)) fail(`${JSON.stringify(version)} is not a valid version for ${name} (PEP 440, e.g. 1.2.3, 1.0rc1)`);
+    if (!VERSION.test(version))
+      fail(`${JSON.stringify(version)} is not a valid version for ${name} (PEP 440, e.g. 1.2.3, 1.0rc1)`);
     const norm = normalizeName(name);
     if (seen.has(norm)) fail(`${name} is given twice (as ${seen.get(norm)} and ${name})`);
     seen.set(norm, name);
@@ -67,7 +71,9 @@ export function parseVersions(spec: string, flag = '--versions', command = 'ferr
 }
 
 export function formatVersions(versions: Record<string, string>): string {
-  return Object.entries(versions).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries(versions)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 // A requirement token inside a pip install command: name, optional [extras], ==, version.
@@ -123,7 +129,11 @@ function pipRunBlocks(lines: string[]): number[][] {
  * Rewrite pins of `versions` in a Dockerfile.
  * @throws PIN_UNMATCHED when a requested package is pinned nowhere (unless allowUnmatched).
  */
-export function rewriteDockerfilePins(content: string, versions: Record<string, string>, opts: PinEditOptions = {}): PinEditResult {
+export function rewriteDockerfilePins(
+  content: string,
+  versions: Record<string, string>,
+  opts: PinEditOptions = {},
+): PinEditResult {
   const wanted = new Map<string, string>(); // normalised → requested name
   for (const name of Object.keys(versions)) wanted.set(normalizeName(name), name);
   const byArg = new Map<string, string>(Object.keys(versions).map((n) => [argNameFor(n), n]));
@@ -135,13 +145,16 @@ export function rewriteDockerfilePins(content: string, versions: Record<string, 
   const lines = content.split('\n');
   for (const block of pipRunBlocks(lines)) {
     for (const n of block) {
-      lines[n] = (lines[n] as string).replace(REQ, (whole, pre: string, name: string, extras: string | undefined, ver: string) => {
-        const req = wanted.get(normalizeName(name));
-        // `pkg==${PKG_VERSION}` is driven by its ARG line, which is rewritten below.
-        if (!req || ver.startsWith('$')) return whole;
-        note(req, ver);
-        return `${pre}${name}${extras ?? ''}==${versions[req]}`;
-      });
+      lines[n] = (lines[n] as string).replace(
+        REQ,
+        (whole, pre: string, name: string, extras: string | undefined, ver: string) => {
+          const req = wanted.get(normalizeName(name));
+          // `pkg==${PKG_VERSION}` is driven by its ARG line, which is rewritten below.
+          if (!req || ver.startsWith('$')) return whole;
+          note(req, ver);
+          return `${pre}${name}${extras ?? ''}==${versions[req]}`;
+        },
+      );
     }
   }
   for (let n = 0; n < lines.length; n++) {
@@ -154,18 +167,25 @@ export function rewriteDockerfilePins(content: string, versions: Record<string, 
 
   const unmatched = Object.keys(versions).filter((n) => found[n] === null);
   if (unmatched.length && !opts.allowUnmatched) {
-    throw new FerryError(ErrorCode.PIN_UNMATCHED, `no pin for ${unmatched.join(', ')} in ${opts.file ?? 'the Dockerfile'} (looked for pkg==X in RUN pip install lines and ARG <PKG>_VERSION=X)`, {
-      fix: `ferry pins --versions "${formatVersions(versions)}" --dockerfile ${opts.file ?? 'Dockerfile'} --allow-unmatched`,
-      details: { unmatched },
-    });
+    throw new FerryError(
+      ErrorCode.PIN_UNMATCHED,
+      `no pin for ${unmatched.join(', ')} in ${opts.file ?? 'the Dockerfile'} (looked for pkg==X in RUN pip install lines and ARG <PKG>_VERSION=X)`,
+      {
+        fix: `ferry pins --versions "${formatVersions(versions)}" --dockerfile ${opts.file ?? 'Dockerfile'} --allow-unmatched`,
+        details: { unmatched },
+      },
+    );
   }
   const pins: Record<string, PinChange> = {};
-  for (const [name, to] of Object.entries(versions)) pins[name] = { from: found[name] ?? null, to, matched: found[name] !== null };
+  for (const [name, to] of Object.entries(versions))
+    pins[name] = { from: found[name] ?? null, to, matched: found[name] !== null };
   const out = lines.join('\n');
   return { content: out, changed: out !== content, pins };
 }
 
 /** The seed's stderr lines: `  pkg: 0.7.0 -> 0.8.0`. */
 export function formatPinLines(pins: Record<string, PinChange>): string[] {
-  return Object.entries(pins).map(([k, p]) => (p.matched ? `  ${k}: ${p.from} -> ${p.to}` : `  ${k}: not pinned (unmatched) -> ${p.to}`));
+  return Object.entries(pins).map(([k, p]) =>
+    p.matched ? `  ${k}: ${p.from} -> ${p.to}` : `  ${k}: not pinned (unmatched) -> ${p.to}`,
+  );
 }

@@ -31,7 +31,11 @@ export function readPackageJson(text: string, file = 'package.json'): PackageJso
     if (v && typeof v === 'object') for (const k of Object.keys(v)) deps.add(k);
   }
   const ws = doc.workspaces;
-  const workspaces = Array.isArray(ws) ? ws : Array.isArray((ws as { packages?: unknown } | undefined)?.packages) ? (ws as { packages: unknown[] }).packages : [];
+  const workspaces = Array.isArray(ws)
+    ? ws
+    : Array.isArray((ws as { packages?: unknown } | undefined)?.packages)
+      ? (ws as { packages: unknown[] }).packages
+      : [];
   return {
     name: typeof doc.name === 'string' ? doc.name : null,
     version: typeof doc.version === 'string' ? doc.version : null,
@@ -101,7 +105,8 @@ function scanStrings(text: string): StringSpan[] {
 
 function replaceSpans(text: string, edits: { start: number; end: number; value: string }[]): string {
   let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.value + out.slice(e.end);
+  for (const e of [...edits].sort((a, b) => b.start - a.start))
+    out = out.slice(0, e.start) + e.value + out.slice(e.end);
   return out;
 }
 
@@ -111,12 +116,19 @@ function replaceSpans(text: string, edits: { start: number; end: number; value: 
 export function setPackageJsonVersion(text: string, version: string, file = 'package.json'): string {
   readPackageJson(text, file);
   const span = scanStrings(text).find((s) => s.path.length === 1 && s.path[0] === 'version');
-  if (!span) throw new FerryError(ErrorCode.CONFIG_INVALID, `${file} has no "version" field`, { fix: `add "version": "0.1.0" to ${file}` });
+  if (!span)
+    throw new FerryError(ErrorCode.CONFIG_INVALID, `${file} has no "version" field`, {
+      fix: `add "version": "0.1.0" to ${file}`,
+    });
   return replaceSpans(text, [{ start: span.start, end: span.end, value: version }]);
 }
 
 /** Set each named dependency to the exact version in every dependency field that lists it. */
-export function pinPackageJsonDeps(text: string, pins: Readonly<Record<string, string>>, file = 'package.json'): { text: string; changes: PinChange[] } {
+export function pinPackageJsonDeps(
+  text: string,
+  pins: Readonly<Record<string, string>>,
+  file = 'package.json',
+): { text: string; changes: PinChange[] } {
   readPackageJson(text, file);
   const edits: { start: number; end: number; value: string }[] = [];
   const changes: PinChange[] = [];

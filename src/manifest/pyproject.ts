@@ -35,7 +35,11 @@ export function readPyproject(text: string, file = 'pyproject.toml'): PyprojectI
   try {
     doc = parse(text) as Record<string, unknown>;
   } catch (e) {
-    throw new FerryError(ErrorCode.CONFIG_INVALID, `${file} is not valid TOML: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+    throw new FerryError(
+      ErrorCode.CONFIG_INVALID,
+      `${file} is not valid TOML: ${(e as Error).message.split('\n')[0]}`,
+      { cause: e },
+    );
   }
   const project = obj(doc.project);
   const poetry = obj(obj(doc.tool).poetry);
@@ -45,13 +49,17 @@ export function readPyproject(text: string, file = 'pyproject.toml'): PyprojectI
     if (m?.[1]) deps.add(normalizePyName(m[1]));
   };
   for (const r of Array.isArray(project.dependencies) ? project.dependencies : []) addReq(r);
-  for (const list of Object.values(obj(project['optional-dependencies']))) for (const r of Array.isArray(list) ? list : []) addReq(r);
-  for (const list of Object.values(obj(doc['dependency-groups']))) for (const r of Array.isArray(list) ? list : []) addReq(r);
+  for (const list of Object.values(obj(project['optional-dependencies'])))
+    for (const r of Array.isArray(list) ? list : []) addReq(r);
+  for (const list of Object.values(obj(doc['dependency-groups'])))
+    for (const r of Array.isArray(list) ? list : []) addReq(r);
   const poetryTables = [obj(poetry.dependencies), obj(poetry['dev-dependencies'])];
   for (const g of Object.values(obj(poetry.group))) poetryTables.push(obj(obj(g).dependencies));
-  for (const t of poetryTables) for (const k of Object.keys(t)) if (k.toLowerCase() !== 'python') deps.add(normalizePyName(k));
+  for (const t of poetryTables)
+    for (const k of Object.keys(t)) if (k.toLowerCase() !== 'python') deps.add(normalizePyName(k));
   const name = typeof project.name === 'string' ? project.name : typeof poetry.name === 'string' ? poetry.name : null;
-  const version = typeof project.version === 'string' ? project.version : typeof poetry.version === 'string' ? poetry.version : null;
+  const version =
+    typeof project.version === 'string' ? project.version : typeof poetry.version === 'string' ? poetry.version : null;
   return { name, version, dependencies: [...deps].sort() };
 }
 
@@ -140,7 +148,9 @@ export function pinRequirement(req: string, name: string, version: string): stri
 }
 
 const PEP621_ARRAY_TABLES = (table: string, key: string): boolean =>
-  (table === 'project' && key === 'dependencies') || table === 'project.optional-dependencies' || table === 'dependency-groups';
+  (table === 'project' && key === 'dependencies') ||
+  table === 'project.optional-dependencies' ||
+  table === 'dependency-groups';
 const POETRY_DEP_TABLE = /^tool\.poetry\.(dependencies|dev-dependencies|group\.[^.]+\.dependencies)$/;
 
 /**
@@ -148,7 +158,10 @@ const POETRY_DEP_TABLE = /^tool\.poetry\.(dependencies|dev-dependencies|group\.[
  * (PEP 621 dependencies, optional-dependencies, dependency-groups; Poetry dependency tables).
  * Idempotent: a pin already at `==version` is reported as no change.
  */
-export function pinPyprojectDeps(text: string, pins: Readonly<Record<string, string>>): { text: string; changes: PinChange[] } {
+export function pinPyprojectDeps(
+  text: string,
+  pins: Readonly<Record<string, string>>,
+): { text: string; changes: PinChange[] } {
   const wanted = new Map(Object.entries(pins).map(([n, v]) => [normalizePyName(n), { name: n, version: v }]));
   const edits: { start: number; end: number; value: string; change: PinChange }[] = [];
   const consider = (start: number, end: number, rewrite: (s: string, n: string, v: string) => string | null): void => {
@@ -176,10 +189,12 @@ export function pinPyprojectDeps(text: string, pins: Readonly<Record<string, str
       if (!m || m[2] === undefined) continue;
       const start = valueAt + m[0].length - 1 - m[2].length;
       const to = `==${pin.version}`;
-      if (m[2] !== to) edits.push({ start, end: start + m[2].length, value: to, change: { name: pin.name, from: m[2], to } });
+      if (m[2] !== to)
+        edits.push({ start, end: start + m[2].length, value: to, change: { name: pin.name, from: m[2], to } });
     }
   }
   let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.value + out.slice(e.end);
+  for (const e of [...edits].sort((a, b) => b.start - a.start))
+    out = out.slice(0, e.start) + e.value + out.slice(e.end);
   return { text: out, changes: edits.sort((a, b) => a.start - b.start).map((e) => e.change) };
 }

@@ -40,7 +40,10 @@ export interface Manifest {
 
 /** PEP 503 normalisation: lowercase, runs of `-`, `_`, `.` become one `-`. */
 export function normalizePythonName(name: string): string {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
 }
 
 /** Key for matching a package name within its ecosystem. */
@@ -106,7 +109,13 @@ function pep508Refs(file: string, list: unknown, group: DependencyGroup, extra?:
     if (typeof item !== 'string') throw invalid(file, `expected a requirement string, got ${JSON.stringify(item)}`);
     const req = parsePep508(item);
     if (!req) throw invalid(file, `invalid PEP 508 requirement ${JSON.stringify(item)}`);
-    out.push({ name: req.name, key: normalizePythonName(req.name), spec: req.spec, group, ...(extra ? { extra } : {}) });
+    out.push({
+      name: req.name,
+      key: normalizePythonName(req.name),
+      spec: req.spec,
+      group,
+      ...(extra ? { extra } : {}),
+    });
   }
   return out;
 }
@@ -139,7 +148,8 @@ export function parsePyproject(text: string, file: string): Manifest {
   const project = isTable(doc.project) ? doc.project : undefined;
   const tool = isTable(doc.tool) ? doc.tool : {};
   const poetry = isTable(tool.poetry) ? tool.poetry : undefined;
-  const name = typeof project?.name === 'string' ? project.name : typeof poetry?.name === 'string' ? poetry.name : undefined;
+  const name =
+    typeof project?.name === 'string' ? project.name : typeof poetry?.name === 'string' ? poetry.name : undefined;
   if (!name) throw invalid(file, 'no [project] name or [tool.poetry] name');
 
   let version: string | null = null;
@@ -177,7 +187,16 @@ export function parsePyproject(text: string, file: string): Manifest {
       }
     }
   }
-  return { ecosystem: 'python', file, name, version, versionSource, dependencies: deps, workspaces: [], private: false };
+  return {
+    ecosystem: 'python',
+    file,
+    name,
+    version,
+    versionSource,
+    dependencies: deps,
+    workspaces: [],
+    private: false,
+  };
 }
 
 /** Parse package.json text. */

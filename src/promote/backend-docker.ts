@@ -5,15 +5,25 @@ import { messageOf, type HealthOutcome, type PromoteBackend, type SwitchOutcome 
 import { describeHealth, waitHealthy } from './health-loop.js';
 import type { EnvServiceConfig } from '../config/sections/environments.js';
 
-export function dockerBackend(runtime: ContainerRuntime, spec: EnvServiceConfig, opts: { healthIntervalMs?: number } = {}): PromoteBackend {
+export function dockerBackend(
+  runtime: ContainerRuntime,
+  spec: EnvServiceConfig,
+  opts: { healthIntervalMs?: number } = {},
+): PromoteBackend {
   const deadlineMs = spec.health_timeout_seconds * 1000;
 
   async function switchTo(imageId: string): Promise<SwitchOutcome> {
     try {
       // Recreate is crash-safe and converges on resume (docker-recreate.ts): exactly one `name` afterwards.
       const { container } = await runtime.recreate(spec.container, spec.image);
-      if (container.imageId !== imageId) return { ok: false, autoRolledBack: false, detail: `${spec.container} runs ${container.imageId}, expected ${imageId}` };
-      if (!container.running) return { ok: false, autoRolledBack: false, detail: `${spec.container} is not running (${container.status})` };
+      if (container.imageId !== imageId)
+        return {
+          ok: false,
+          autoRolledBack: false,
+          detail: `${spec.container} runs ${container.imageId}, expected ${imageId}`,
+        };
+      if (!container.running)
+        return { ok: false, autoRolledBack: false, detail: `${spec.container} is not running (${container.status})` };
       return { ok: true, autoRolledBack: false, detail: `${spec.container} running ${imageId}` };
     } catch (e) {
       return { ok: false, autoRolledBack: false, detail: messageOf(e) };
@@ -24,9 +34,11 @@ export function dockerBackend(runtime: ContainerRuntime, spec: EnvServiceConfig,
     try {
       const c = await runtime.inspectContainer(spec.container);
       if (!c) return { healthy: false, detail: `${spec.container} not found` };
-      if (c.imageId !== imageId) return { healthy: false, detail: `${spec.container} runs ${c.imageId}, expected ${imageId}` };
+      if (c.imageId !== imageId)
+        return { healthy: false, detail: `${spec.container} runs ${c.imageId}, expected ${imageId}` };
       if (!c.running) return { healthy: false, detail: `${spec.container} is not running (${c.status})` };
-      if (!spec.health) return { healthy: true, detail: `${spec.container} running ${imageId} (no health URL configured)` };
+      if (!spec.health)
+        return { healthy: true, detail: `${spec.container} running ${imageId} (no health URL configured)` };
       const h = await waitHealthy(spec.health, deadlineMs, { intervalMs: opts.healthIntervalMs });
       return { healthy: h.healthy, detail: describeHealth(h, spec.health) };
     } catch (e) {
@@ -64,9 +76,17 @@ export function dockerBackend(runtime: ContainerRuntime, spec: EnvServiceConfig,
       const prev = previous ?? '<previous image id>';
       return {
         retag: [`docker tag ${imageId} ${spec.image}   (build once: no rebuild)`],
-        switch: [`recreate container ${spec.container} from ${spec.image} (same name, ports, env, volumes, networks; no build)`],
-        health: [spec.health ? `health loop ${spec.health} (deadline ${spec.health_timeout_seconds}s)` : 'no health URL configured: container running is the check'],
-        rollback: [`on unhealthy: docker tag ${prev} ${spec.image}, recreate ${spec.container}, verify healthy (exit 2)`],
+        switch: [
+          `recreate container ${spec.container} from ${spec.image} (same name, ports, env, volumes, networks; no build)`,
+        ],
+        health: [
+          spec.health
+            ? `health loop ${spec.health} (deadline ${spec.health_timeout_seconds}s)`
+            : 'no health URL configured: container running is the check',
+        ],
+        rollback: [
+          `on unhealthy: docker tag ${prev} ${spec.image}, recreate ${spec.container}, verify healthy (exit 2)`,
+        ],
       };
     },
   };

@@ -29,7 +29,8 @@ export function remoteHook(svc: ResolvedService, configPath: string, run: Exec =
   const spec = svc.spec;
   // Long enough for the slowest step (health loop, swarm converge + rollback), bounded.
   const slowMs = (Math.max(spec.health_timeout_seconds, spec.update.timeout_seconds) * 2 + 120) * 1000;
-  const argv = (step: HookStep, a: HookStepArgs = {}): string[] => sshArgv(target, hookStepArgv(svc, configPath, step, a));
+  const argv = (step: HookStep, a: HookStepArgs = {}): string[] =>
+    sshArgv(target, hookStepArgv(svc, configPath, step, a));
   return {
     argv,
     async call(step, a = {}) {
@@ -39,9 +40,13 @@ export function remoteHook(svc: ResolvedService, configPath: string, run: Exec =
       const answer = r.exitCode === 0 ? parseHookStepOutput(r.stdout, step) : null;
       if (answer) return answer;
       const why = r.exitCode === 255 ? 'ssh could not connect' : r.timedOut ? 'timed out' : `exit ${r.exitCode}`;
-      throw new FerryError(ErrorCode.DEPLOY_FAILED, `hook step ${step} on ${target.host} failed (${why}): ${tail(r.stderr || r.stdout, 5) || 'no output'}`, {
-        fix: formatCommand(file!, args),
-      });
+      throw new FerryError(
+        ErrorCode.DEPLOY_FAILED,
+        `hook step ${step} on ${target.host} failed (${why}): ${tail(r.stderr || r.stdout, 5) || 'no output'}`,
+        {
+          fix: formatCommand(file!, args),
+        },
+      );
     },
   };
 }
@@ -53,7 +58,8 @@ const ssh = (host: string, detail: string): string => `ssh ${host}: ${detail}`;
 export function sshBackend(svc: ResolvedService, o: SshBackendOptions): PromoteBackend {
   const hook = remoteHook(svc, o.configPath, o.exec);
   const host = svc.spec.host!;
-  const safely = async (f: () => Promise<HealthOutcome>): Promise<HealthOutcome> => f().catch((e: unknown) => ({ healthy: false, detail: messageOf(e) }));
+  const safely = async (f: () => Promise<HealthOutcome>): Promise<HealthOutcome> =>
+    f().catch((e: unknown) => ({ healthy: false, detail: messageOf(e) }));
   const line = (step: HookStep, a?: HookStepArgs): string => {
     const [file, ...args] = hook.argv(step, a);
     return formatCommand(file!, args);
@@ -80,7 +86,10 @@ export function sshBackend(svc: ResolvedService, o: SshBackendOptions): PromoteB
       }
     },
     health: (imageId) => safely(async () => health(await hook.call('health', { image: imageId }))),
-    rollback: (previous, after) => safely(async () => health(await hook.call('rollback', { image: previous, autoRolledBack: after.autoRolledBack }))),
+    rollback: (previous, after) =>
+      safely(async () =>
+        health(await hook.call('rollback', { image: previous, autoRolledBack: after.autoRolledBack })),
+      ),
     describe(imageId, previous) {
       const i = o.inner.describe(imageId, previous);
       const on = (xs: string[]) => xs.map((x) => `on ${host}: ${x}`);
@@ -88,7 +97,10 @@ export function sshBackend(svc: ResolvedService, o: SshBackendOptions): PromoteB
         retag: [line('retag', { image: imageId }), ...on(i.retag)],
         switch: [line('switch', { image: imageId }), ...on(i.switch)],
         health: [`${line('health', { image: imageId })}`, ...on(i.health)],
-        rollback: [`on unhealthy: ${line('rollback', { image: previous ?? '<previous image id>' })}`, ...on(i.rollback)],
+        rollback: [
+          `on unhealthy: ${line('rollback', { image: previous ?? '<previous image id>' })}`,
+          ...on(i.rollback),
+        ],
       };
     },
   };

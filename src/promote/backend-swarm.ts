@@ -39,10 +39,18 @@ export function swarmBackend(runtime: ContainerRuntime, swarm: SwarmRuntime, spe
     try {
       const r = await swarm.updateImage(spec.container, pinnedRef(spec.image, imageId), policy);
       if (r.state === 'rollback_completed') {
-        return { ok: false, autoRolledBack: true, detail: `swarm rolled ${spec.container} back: ${r.message ?? 'update failed'}; ${r.verified.detail}` };
+        return {
+          ok: false,
+          autoRolledBack: true,
+          detail: `swarm rolled ${spec.container} back: ${r.message ?? 'update failed'}; ${r.verified.detail}`,
+        };
       }
       if (r.state !== 'completed' || !r.verified.converged) {
-        return { ok: false, autoRolledBack: false, detail: `swarm update ${r.state}: ${r.message ?? ''}; ${r.verified.detail}` };
+        return {
+          ok: false,
+          autoRolledBack: false,
+          detail: `swarm update ${r.state}: ${r.message ?? ''}; ${r.verified.detail}`,
+        };
       }
       return { ok: true, autoRolledBack: false, detail: r.verified.detail };
     } catch (e) {
@@ -71,7 +79,9 @@ export function swarmBackend(runtime: ContainerRuntime, swarm: SwarmRuntime, spe
     async currentImageId() {
       const s = await swarm.inspectService(spec.container);
       if (!s) return null;
-      const tasks = (await swarm.listTasks(spec.container)).filter((t) => t.desiredState === 'running' && t.state === 'running' && t.containerId);
+      const tasks = (await swarm.listTasks(spec.container)).filter(
+        (t) => t.desiredState === 'running' && t.state === 'running' && t.containerId,
+      );
       const first = tasks[0];
       if (first?.containerId) {
         const c = await runtime.inspectContainer(first.containerId);
@@ -114,9 +124,13 @@ export function swarmBackend(runtime: ContainerRuntime, swarm: SwarmRuntime, spe
         ],
         health: [
           `verify every running task runs ${imageId.slice(0, 19)}`,
-          spec.health ? `health loop ${spec.health} (deadline ${spec.health_timeout_seconds}s)` : 'health: the swarm HealthCheck gates the update',
+          spec.health
+            ? `health loop ${spec.health} (deadline ${spec.health_timeout_seconds}s)`
+            : 'health: the swarm HealthCheck gates the update',
         ],
-        rollback: [`on unhealthy: swarm rollback (or update back) to ${previous ?? '<previous image id>'}, retag ${spec.image}, verify converged + healthy (exit 2)`],
+        rollback: [
+          `on unhealthy: swarm rollback (or update back) to ${previous ?? '<previous image id>'}, retag ${spec.image}, verify converged + healthy (exit 2)`,
+        ],
       };
     },
   };

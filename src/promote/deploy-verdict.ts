@@ -22,10 +22,14 @@ export interface DeployVerdictFacts {
   output?: string;
 }
 
-export function writeDeployVerdict(target: ResolvedService, f: DeployVerdictFacts): Promise<{ latest: string; history: string }> {
-  const summary = f.status === 'SUCCESS'
-    ? `Deployed ${f.imageId} to ${target.environment}; health check passed.`
-    : `Deploy FAILED (${f.fromHook ? 'hook exit' : 'exit'} ${f.exitCode ?? 'none'})${f.rolledBack ? '; production rolled back to the previous image' : ''}. See details below.`;
+export function writeDeployVerdict(
+  target: ResolvedService,
+  f: DeployVerdictFacts,
+): Promise<{ latest: string; history: string }> {
+  const summary =
+    f.status === 'SUCCESS'
+      ? `Deployed ${f.imageId} to ${target.environment}; health check passed.`
+      : `Deploy FAILED (${f.fromHook ? 'hook exit' : 'exit'} ${f.exitCode ?? 'none'})${f.rolledBack ? '; production rolled back to the previous image' : ''}. See details below.`;
   const fix = f.error && isFerryError(f.error) ? f.error.fix : (f.error as { fix?: string | null } | undefined)?.fix;
   return writeVerdict(target.verdictDir, {
     kind: 'deploy',
@@ -36,9 +40,17 @@ export function writeDeployVerdict(target: ResolvedService, f: DeployVerdictFact
     run_id: f.runId,
     service: target.service,
     environment: target.environment,
-    extra: { previous_image_id: f.previousImageId, exit_code: f.exitCode, rolled_back: f.rolledBack, ...(f.extra ?? {}) },
+    extra: {
+      previous_image_id: f.previousImageId,
+      exit_code: f.exitCode,
+      rolled_back: f.rolledBack,
+      ...(f.extra ?? {}),
+    },
     summary,
-    output: f.status === 'FAILED' ? [f.detail, fix ? `fix: ${fix}` : '', f.output?.trimEnd() ?? ''].filter(Boolean).join('\n') : undefined,
+    output:
+      f.status === 'FAILED'
+        ? [f.detail, fix ? `fix: ${fix}` : '', f.output?.trimEnd() ?? ''].filter(Boolean).join('\n')
+        : undefined,
   });
 }
 
@@ -46,7 +58,12 @@ export function writeDeployVerdict(target: ResolvedService, f: DeployVerdictFact
  * Idempotency check of a VERDICT step: the latest deploy verdict is already this run's, with this
  * status and exit code (a refusal's FAILED verdict does not count for a resume that then succeeds).
  */
-export async function deployVerdictWritten(target: ResolvedService, runId: string, status: VerdictStatus, exitCode: number | null): Promise<string | null> {
+export async function deployVerdictWritten(
+  target: ResolvedService,
+  runId: string,
+  status: VerdictStatus,
+  exitCode: number | null,
+): Promise<string | null> {
   const v = await readLatestVerdict(target.verdictDir, target.service, 'deploy').catch(() => null);
   if (!v) return null;
   const fm = v.frontmatter;

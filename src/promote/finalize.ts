@@ -78,7 +78,11 @@ function finalizeSteps(o: FinalizeOptions, record: SelfDeployRecord): Step<Final
     {
       id: 'READ_EXIT_CODE',
       title: 'read the exit code the hook recorded',
-      describe: ({ data }) => [note(`read ${record.exit_file}: ${data.hook_exit_code ?? 'no exit code (hook died)'} → deploy_status ${data.status}`)],
+      describe: ({ data }) => [
+        note(
+          `read ${record.exit_file}: ${data.hook_exit_code ?? 'no exit code (hook died)'} → deploy_status ${data.status}`,
+        ),
+      ],
       async run(ctx: Ctx) {
         const code = hookCodeOf(await readExitCode(record.exit_file));
         ctx.data.hook_exit_code = code;
@@ -90,7 +94,13 @@ function finalizeSteps(o: FinalizeOptions, record: SelfDeployRecord): Step<Final
     {
       id: 'ROLLBACK',
       title: 'on FAILED: production back on the previous image',
-      describe: ({ data }) => [note(data.status === 'FAILED' ? `ensure ${target.spec.container} runs the previous image ${prev ?? '(unknown)'}; roll back if not` : 'no rollback needed')],
+      describe: ({ data }) => [
+        note(
+          data.status === 'FAILED'
+            ? `ensure ${target.spec.container} runs the previous image ${prev ?? '(unknown)'}; roll back if not`
+            : 'no rollback needed',
+        ),
+      ],
       async run(ctx: Ctx) {
         const d = ctx.data;
         if (d.status !== 'FAILED' || !prev) return { status: 'skipped', detail: 'not_needed' };
@@ -102,7 +112,10 @@ function finalizeSteps(o: FinalizeOptions, record: SelfDeployRecord): Step<Final
         const ident = await o.targetIdentity();
         if (ident && isSelf(o.self, ident)) {
           // Recorded, not thrown: the FAILED verdict must still be written.
-          const e = new FerryError(ErrorCode.SELF_RESTART_REFUSED, `production runs ${current}, not the previous ${prev}, and ferry will not restart its own container: roll back from the host`);
+          const e = new FerryError(
+            ErrorCode.SELF_RESTART_REFUSED,
+            `production runs ${current}, not the previous ${prev}, and ferry will not restart its own container: roll back from the host`,
+          );
           d.detail += `; ${e.message}`;
           ctx.log.warn(`${e.code}: ${e.message}`);
           return { detail: 'self_restart_refused', output: { error: serializeError(e) } };
@@ -132,8 +145,15 @@ function finalizeSteps(o: FinalizeOptions, record: SelfDeployRecord): Step<Final
       async run(ctx: Ctx) {
         const d = ctx.data;
         const paths = await writeDeployVerdict(target, {
-          status: d.status, runId: record.run_id, imageId: record.source_image_id, previousImageId: prev, exitCode: d.hook_exit_code,
-          rolledBack: d.rolled_back || d.hook_exit_code === 2, detail: d.detail, now: o.now, fromHook: true,
+          status: d.status,
+          runId: record.run_id,
+          imageId: record.source_image_id,
+          previousImageId: prev,
+          exitCode: d.hook_exit_code,
+          rolledBack: d.rolled_back || d.hook_exit_code === 2,
+          detail: d.detail,
+          now: o.now,
+          fromHook: true,
           output: d.status === 'FAILED' ? await hookLogTail(record.log_file) : undefined,
           extra: { gate_token: record.gate_token, finalized_by: 'ferry finalize' },
         });
@@ -161,14 +181,32 @@ function finalizeSteps(o: FinalizeOptions, record: SelfDeployRecord): Step<Final
 export async function runFinalize(o: FinalizeOptions): Promise<FinalizeResult> {
   const { target } = o;
   const runId = o.runId ?? (await pendingRunId(o.home, target.service));
-  const base: FinalizeResult = { skill: 'finalize', status: 'nothing_to_finalize', run_id: runId, service: target.service, hook_exit_code: null, rolled_back: false, detail: '', verdict: null, plan: [] };
+  const base: FinalizeResult = {
+    skill: 'finalize',
+    status: 'nothing_to_finalize',
+    run_id: runId,
+    service: target.service,
+    hook_exit_code: null,
+    rolled_back: false,
+    detail: '',
+    verdict: null,
+    plan: [],
+  };
   if (!runId) return { ...base, detail: `no pending self-deploy for ${target.service}` };
   const record = await loadRecord(o.home, target.service, runId);
   if (record.phase === 'finalized') {
-    return { ...base, status: record.deploy_status ?? 'FAILED', hook_exit_code: record.hook_exit_code, detail: 'already finalized', verdict: latestVerdictPath(target.verdictDir, target.service, 'deploy') };
+    return {
+      ...base,
+      status: record.deploy_status ?? 'FAILED',
+      hook_exit_code: record.hook_exit_code,
+      detail: 'already finalized',
+      verdict: latestVerdictPath(target.verdictDir, target.service, 'deploy'),
+    };
   }
   if (record.phase !== 'hook_launched') {
-    throw new FerryError(ErrorCode.STATE_STALE, `self-deploy ${runId} is ${record.phase}: Phase B has not run yet`, { fix: `ferry self-deploy ${target.service} --env ${target.environment} --resume ${runId}` });
+    throw new FerryError(ErrorCode.STATE_STALE, `self-deploy ${runId} is ${record.phase}: Phase B has not run yet`, {
+      fix: `ferry self-deploy ${target.service} --env ${target.environment} --resume ${runId}`,
+    });
   }
 
   let code = await readExitCode(record.exit_file);
@@ -182,17 +220,38 @@ export async function runFinalize(o: FinalizeOptions): Promise<FinalizeResult> {
   }
   const alive = local && record.pid !== null && pidAlive(record.pid);
   if (code === null && (alive || !local)) {
-    return { ...base, status: 'pending', detail: `hook ${local ? `pid ${record.pid} ` : `on ${record.host} `}has not recorded an exit code yet (${record.exit_file})` };
+    return {
+      ...base,
+      status: 'pending',
+      detail: `hook ${local ? `pid ${record.pid} ` : `on ${record.host} `}has not recorded an exit code yet (${record.exit_file})`,
+    };
   }
 
   const hookCode = hookCodeOf(code);
-  const data: FinalizeData = { service: target.service, self_deploy_run: runId, hook_exit_code: hookCode, status: verdictFromExitCode(hookCode), rolled_back: false, detail: '', verdict: null };
+  const data: FinalizeData = {
+    service: target.service,
+    self_deploy_run: runId,
+    hook_exit_code: hookCode,
+    status: verdictFromExitCode(hookCode),
+    rolled_back: false,
+    detail: '',
+    verdict: null,
+  };
   // A finalize killed mid-way resumes its own run (same id) instead of starting over.
-  const resume = existsSync(stateFile(o.home, 'finalize', runId)) && (await loadState<FinalizeData>(o.home, 'finalize', runId).then((s) => s.state.status !== 'completed', () => false));
+  const resume =
+    existsSync(stateFile(o.home, 'finalize', runId)) &&
+    (await loadState<FinalizeData>(o.home, 'finalize', runId).then(
+      (s) => s.state.status !== 'completed',
+      () => false,
+    ));
   const holder: { error: unknown } = { error: null };
   const run = await openRun<FinalizeData>(
     {
-      pipeline: 'finalize', runId, resume, data, buildSteps: () => keepErrors(finalizeSteps(o, record), holder),
+      pipeline: 'finalize',
+      runId,
+      resume,
+      data,
+      buildSteps: () => keepErrors(finalizeSteps(o, record), holder),
       finalStatus: (s, failed): RunStatus => (failed || s.data.status !== 'SUCCESS' ? 'failed' : 'completed'),
       resumeCommand: `ferry finalize ${target.service} --env ${target.environment} --run-id ${runId}`,
     },
@@ -204,7 +263,15 @@ export async function runFinalize(o: FinalizeOptions): Promise<FinalizeResult> {
     const d = final.data;
     if (o.dryRun) return { ...base, status: 'dry_run', hook_exit_code: d.hook_exit_code, plan };
     if (holder.error) throw holder.error;
-    const result: FinalizeResult = { ...base, status: d.status, hook_exit_code: d.hook_exit_code, rolled_back: d.rolled_back, detail: d.detail, verdict: d.verdict, plan };
+    const result: FinalizeResult = {
+      ...base,
+      status: d.status,
+      hook_exit_code: d.hook_exit_code,
+      rolled_back: d.rolled_back,
+      detail: d.detail,
+      verdict: d.verdict,
+      plan,
+    };
     await writeResult(engineOptions(o), runId, 'finalize', result);
     return result;
   } finally {

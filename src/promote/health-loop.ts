@@ -9,8 +9,11 @@ export interface HealthLoopResult {
   elapsedMs: number;
 }
 
-
-export async function waitHealthy(url: string, deadlineMs: number, opts: { intervalMs?: number; requestTimeoutMs?: number } = {}): Promise<HealthLoopResult> {
+export async function waitHealthy(
+  url: string,
+  deadlineMs: number,
+  opts: { intervalMs?: number; requestTimeoutMs?: number } = {},
+): Promise<HealthLoopResult> {
   const started = Date.now();
   const intervalMs = opts.intervalMs ?? 500;
   let attempts = 0;
@@ -23,13 +26,15 @@ export async function waitHealthy(url: string, deadlineMs: number, opts: { inter
       await res.arrayBuffer().catch(() => undefined);
       lastStatus = res.status;
       lastError = null;
-      if (res.status >= 200 && res.status < 300) return { healthy: true, attempts, lastStatus, lastError, elapsedMs: Date.now() - started };
+      if (res.status >= 200 && res.status < 300)
+        return { healthy: true, attempts, lastStatus, lastError, elapsedMs: Date.now() - started };
     } catch (e) {
       lastStatus = null;
       const err = e as Error & { cause?: { code?: string } };
       lastError = err.cause?.code ?? err.message;
     }
-    if (Date.now() - started + intervalMs > deadlineMs) return { healthy: false, attempts, lastStatus, lastError, elapsedMs: Date.now() - started };
+    if (Date.now() - started + intervalMs > deadlineMs)
+      return { healthy: false, attempts, lastStatus, lastError, elapsedMs: Date.now() - started };
     await sleep(intervalMs);
   }
 }

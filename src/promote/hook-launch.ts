@@ -36,7 +36,12 @@ export interface HookLaunchPlan {
 }
 
 /** Pure: the local detached command (node -e RECORDER exitFile hook…). */
-export function localHookPlan(nodePath: string, hookArgv: readonly string[], exitFile: string, logFile: string): HookLaunchPlan {
+export function localHookPlan(
+  nodePath: string,
+  hookArgv: readonly string[],
+  exitFile: string,
+  logFile: string,
+): HookLaunchPlan {
   return { file: nodePath, args: ['-e', RECORDER_JS, exitFile, ...hookArgv], exitFile, logFile, remote: false };
 }
 
@@ -47,7 +52,12 @@ export function localHookPlan(nodePath: string, hookArgv: readonly string[], exi
  * as soon as setsid has forked, and the hook survives both the client and the ferry that started it.
  * Its first log line names the remote pid, so a test (or an operator) can find it on the host.
  */
-export function sshHookPlan(target: string | SshTarget, hookArgv: readonly string[], exitFile: string, logFile: string): HookLaunchPlan {
+export function sshHookPlan(
+  target: string | SshTarget,
+  hookArgv: readonly string[],
+  exitFile: string,
+  logFile: string,
+): HookLaunchPlan {
   const t: SshTarget = typeof target === 'string' ? { host: target, options: [] } : target;
   const hook = hookArgv.map(quoteArg).join(' ');
   const log = quoteArg(logFile);
@@ -65,7 +75,12 @@ export function launchDetached(plan: HookLaunchPlan, opts: { cwd?: string; env?:
   mkdirSync(dirname(plan.exitFile), { recursive: true });
   const fd = openSync(plan.logFile, 'a');
   try {
-    const child = spawn(plan.file, plan.args, { detached: true, stdio: ['ignore', fd, fd], cwd: opts.cwd, env: opts.env ?? process.env });
+    const child = spawn(plan.file, plan.args, {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+    });
     if (child.pid === undefined) throw new Error(`could not spawn ${plan.file}`);
     child.unref();
     return child.pid;

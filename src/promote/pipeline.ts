@@ -24,14 +24,16 @@ export const note = (text: string): Intent => ({ kind: 'note', text });
 
 /** Wraps every step's check/run so the first thrown error (with its fix) is kept for the caller. */
 export function keepErrors<D>(steps: Step<D>[], holder: { error: unknown }): Step<D>[] {
-  const wrap = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
-    try {
-      return await f(...a);
-    } catch (e) {
-      holder.error ??= e;
-      throw e;
-    }
-  };
+  const wrap =
+    <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+    async (...a: A): Promise<R> => {
+      try {
+        return await f(...a);
+      } catch (e) {
+        holder.error ??= e;
+        throw e;
+      }
+    };
   return steps.map((s) => ({ ...s, run: wrap(s.run.bind(s)), ...(s.check ? { check: wrap(s.check.bind(s)) } : {}) }));
 }
 

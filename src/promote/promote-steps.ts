@@ -52,23 +52,43 @@ export interface PromoteFacts {
 }
 
 type Ctx = StepContext<PromoteData>;
-export const PROMOTE_STEPS = ['VERIFY_STAGING', 'RECORD_PREVIOUS', 'RETAG', 'SWITCH', 'HEALTH', 'ROLLBACK', 'VERDICT'] as const;
+export const PROMOTE_STEPS = [
+  'VERIFY_STAGING',
+  'RECORD_PREVIOUS',
+  'RETAG',
+  'SWITCH',
+  'HEALTH',
+  'ROLLBACK',
+  'VERDICT',
+] as const;
 
 /** Not ferry's own container; SOURCE_IMAGE resolved; staging SUCCESS for exactly it; present on this host. */
-export async function verifyStaging(d: PromoteDeps, data: PromoteData, opts: { onRefusal?: (e: unknown) => void } = {}): Promise<string> {
+export async function verifyStaging(
+  d: PromoteDeps,
+  data: PromoteData,
+  opts: { onRefusal?: (e: unknown) => void } = {},
+): Promise<string> {
   const ident = await d.targetIdentity();
   if (ident) assertNotSelf(d.self, ident, d.target.service);
   const source = data.source_image_id ?? (await d.sourceImageId());
   if (!source) {
-    throw new FerryError(ErrorCode.NOT_FOUND, `no source image: staging ${d.staging.spec.container} is not running and no --image was given`, {
-      fix: `ferry promote ${d.target.service} --env ${d.target.environment} --image <sha256:…>`,
-    });
+    throw new FerryError(
+      ErrorCode.NOT_FOUND,
+      `no source image: staging ${d.staging.spec.container} is not running and no --image was given`,
+      {
+        fix: `ferry promote ${d.target.service} --env ${d.target.environment} --image <sha256:…>`,
+      },
+    );
   }
   data.source_image_id = source;
   // A missing image first: comparing an unresolved --image ref with the verdict's image id would
   // report a misleading STAGING_STALE.
   if (!(await d.imageExists(source))) {
-    throw new FerryError(ErrorCode.NOT_FOUND, `image ${source} is not on this host (ferry never rebuilds for production)`, { fix: `docker image inspect ${source}` });
+    throw new FerryError(
+      ErrorCode.NOT_FOUND,
+      `image ${source} is not on this host (ferry never rebuilds for production)`,
+      { fix: `docker image inspect ${source}` },
+    );
   }
   const verdict = await readStagingVerdict(d.staging);
   try {
@@ -83,29 +103,44 @@ export async function verifyStaging(d: PromoteDeps, data: PromoteData, opts: { o
 export async function recordPrevious(d: PromoteDeps, data: PromoteData): Promise<string> {
   const prev = data.previous_image_id ?? (await d.backend.currentImageId());
   if (!prev) {
-    throw new FerryError(ErrorCode.NOT_FOUND, `production ${d.target.spec.container} not found: create it once so ferry can promote into it`, {
-      fix: d.target.spec.runtime === 'swarm' ? 'docker service ls' : `docker ps -a --filter name=${d.target.spec.container}`,
-    });
+    throw new FerryError(
+      ErrorCode.NOT_FOUND,
+      `production ${d.target.spec.container} not found: create it once so ferry can promote into it`,
+      {
+        fix:
+          d.target.spec.runtime === 'swarm'
+            ? 'docker service ls'
+            : `docker ps -a --filter name=${d.target.spec.container}`,
+      },
+    );
   }
   data.previous_image_id = prev;
   return prev;
 }
 
 function sourceOf(data: PromoteData): string {
-  if (!data.source_image_id) throw new FerryError(ErrorCode.STATE_CORRUPT, 'no source_image_id in the run state: VERIFY_STAGING must run first');
+  if (!data.source_image_id)
+    throw new FerryError(ErrorCode.STATE_CORRUPT, 'no source_image_id in the run state: VERIFY_STAGING must run first');
   return data.source_image_id;
 }
 
-export function buildPromoteSteps(d: PromoteDeps, runId: string, facts: PromoteFacts = {}): (data: PromoteData) => Step<PromoteData>[] {
+export function buildPromoteSteps(
+  d: PromoteDeps,
+  runId: string,
+  facts: PromoteFacts = {},
+): (data: PromoteData) => Step<PromoteData>[] {
   const { target, staging, backend } = d;
-  const intents = (data: PromoteData) => backend.describe(data.source_image_id ?? '<source image id>', data.previous_image_id);
+  const intents = (data: PromoteData) =>
+    backend.describe(data.source_image_id ?? '<source image id>', data.previous_image_id);
   return () => [
     {
       id: 'VERIFY_STAGING',
       title: 'staging verdict SUCCESS for this image id',
       describe: ({ data }) => [
         note(`refuse if ${target.spec.container} is the container ferry runs in`),
-        note(`read ${latestVerdictPath(staging.verdictDir, staging.service, 'staging')}: require staging_status SUCCESS for ${data.source_image_id ?? '<staging image id>'}`),
+        note(
+          `read ${latestVerdictPath(staging.verdictDir, staging.service, 'staging')}: require staging_status SUCCESS for ${data.source_image_id ?? '<staging image id>'}`,
+        ),
         ...(facts.refusal ? [note(`would REFUSE: ${facts.refusal}`)] : []),
       ],
       async run(ctx: Ctx) {
@@ -116,7 +151,11 @@ export function buildPromoteSteps(d: PromoteDeps, runId: string, facts: PromoteF
     {
       id: 'RECORD_PREVIOUS',
       title: 'record the image production runs now (for rollback)',
-      describe: ({ data }) => [note(`record the image id ${target.spec.container} runs now${data.previous_image_id ? ` (${data.previous_image_id})` : ''} in the run state`)],
+      describe: ({ data }) => [
+        note(
+          `record the image id ${target.spec.container} runs now${data.previous_image_id ? ` (${data.previous_image_id})` : ''} in the run state`,
+        ),
+      ],
       async run(ctx: Ctx) {
         return { output: { previous_image_id: await recordPrevious(d, ctx.data) } };
       },
@@ -132,10 +171,14 @@ export function buildPromoteSteps(d: PromoteDeps, runId: string, facts: PromoteF
         } catch (e) {
           // Production still runs the previous container: put the tag back so nothing changed (exit 1).
           if (ctx.data.previous_image_id) await backend.retag(ctx.data.previous_image_id).catch(() => undefined);
-          throw new FerryError(ErrorCode.DEPLOY_FAILED, `retag ${source} → ${target.spec.image} failed: ${e instanceof Error ? e.message : String(e)}`, {
-            fix: `ferry promote ${target.service} --env ${target.environment} --resume ${runId}`,
-            cause: e,
-          });
+          throw new FerryError(
+            ErrorCode.DEPLOY_FAILED,
+            `retag ${source} → ${target.spec.image} failed: ${e instanceof Error ? e.message : String(e)}`,
+            {
+              fix: `ferry promote ${target.service} --env ${target.environment} --resume ${runId}`,
+              cause: e,
+            },
+          );
         }
         return { output: { tags: ctx.data.retagged } };
       },
@@ -147,7 +190,11 @@ export function buildPromoteSteps(d: PromoteDeps, runId: string, facts: PromoteF
       async check(ctx: Ctx) {
         const source = sourceOf(ctx.data);
         if (!(await backend.runs(source))) return undefined;
-        ctx.data.switch = { ok: true, detail: `${target.spec.container} already runs ${source}`, auto_rolled_back: false };
+        ctx.data.switch = {
+          ok: true,
+          detail: `${target.spec.container} already runs ${source}`,
+          auto_rolled_back: false,
+        };
         return { detail: 'already_on_source', output: { detail: ctx.data.switch.detail } };
       },
       async run(ctx: Ctx) {
@@ -167,7 +214,8 @@ export function buildPromoteSteps(d: PromoteDeps, runId: string, facts: PromoteF
         const sw = ctx.data.switch;
         const h: HealthOutcome = sw && !sw.ok ? { healthy: false, detail: sw.detail } : await backend.health(source);
         ctx.data.health = h;
-        if (!h.healthy) ctx.log.warn(`unhealthy after the switch (${h.detail}); rolling back to ${ctx.data.previous_image_id}`);
+        if (!h.healthy)
+          ctx.log.warn(`unhealthy after the switch (${h.detail}); rolling back to ${ctx.data.previous_image_id}`);
         return { detail: h.healthy ? 'healthy' : 'unhealthy', output: { detail: h.detail } };
       },
     },
@@ -180,14 +228,19 @@ export function buildPromoteSteps(d: PromoteDeps, runId: string, facts: PromoteF
         if (data.health?.healthy) return { status: 'skipped', detail: 'not_needed' };
         const source = sourceOf(data);
         const previous = data.previous_image_id;
-        const rb: HealthOutcome = !previous || previous === source
-          ? { healthy: false, detail: 'no different previous image to roll back to' }
-          : await backend.rollback(previous, { autoRolledBack: Boolean(data.switch?.auto_rolled_back) });
+        const rb: HealthOutcome =
+          !previous || previous === source
+            ? { healthy: false, detail: 'no different previous image to roll back to' }
+            : await backend.rollback(previous, { autoRolledBack: Boolean(data.switch?.auto_rolled_back) });
         data.rollback = { ...rb, rolled_back: Boolean(previous && previous !== source) };
-        const err = new FerryError(ErrorCode.HEALTH_FAILED, `${target.service} unhealthy after the switch; ${rb.healthy ? 'rolled back to the previous image (healthy)' : 'ROLLBACK UNHEALTHY'}`, {
-          fix: healthFailedFix(d, rb.healthy),
-          details: { source_image_id: source, previous_image_id: previous, detail: promoteDetail(data) },
-        });
+        const err = new FerryError(
+          ErrorCode.HEALTH_FAILED,
+          `${target.service} unhealthy after the switch; ${rb.healthy ? 'rolled back to the previous image (healthy)' : 'ROLLBACK UNHEALTHY'}`,
+          {
+            fix: healthFailedFix(d, rb.healthy),
+            details: { source_image_id: source, previous_image_id: previous, detail: promoteDetail(data) },
+          },
+        );
         data.error = serializeError(err);
         ctx.log.warn(`${err.code}: ${err.message}`);
         return { detail: rb.healthy ? 'rolled_back_healthy' : 'rollback_unhealthy', output: { detail: rb.detail } };
@@ -198,8 +251,12 @@ export function buildPromoteSteps(d: PromoteDeps, runId: string, facts: PromoteF
       title: 'write the deploy verdict',
       describe: ({ data }) => [
         data.hook_mode
-          ? note(`no verdict: hook mode, ferry finalize writes ${latestVerdictPath(target.verdictDir, target.service, 'deploy')}`)
-          : edit(`write ${latestVerdictPath(target.verdictDir, target.service, 'deploy')} (deploy_status SUCCESS|FAILED)`),
+          ? note(
+              `no verdict: hook mode, ferry finalize writes ${latestVerdictPath(target.verdictDir, target.service, 'deploy')}`,
+            )
+          : edit(
+              `write ${latestVerdictPath(target.verdictDir, target.service, 'deploy')} (deploy_status SUCCESS|FAILED)`,
+            ),
       ],
       async check(ctx: Ctx) {
         if (ctx.data.hook_mode) return undefined;
@@ -228,7 +285,9 @@ export function buildPromoteSteps(d: PromoteDeps, runId: string, facts: PromoteF
 export function healthFailedFix(d: Pick<PromoteDeps, 'target' | 'staging'>, rollbackHealthy: boolean): string {
   const { target, staging } = d;
   if (!rollbackHealthy) {
-    return target.spec.runtime === 'swarm' ? `docker service ps ${target.spec.container} --no-trunc` : `docker logs --tail 50 ${target.spec.container}`;
+    return target.spec.runtime === 'swarm'
+      ? `docker service ps ${target.spec.container} --no-trunc`
+      : `docker logs --tail 50 ${target.spec.container}`;
   }
   return `run a fixed image in ${staging.spec.container}, then: ferry stage ${staging.service} --env ${staging.environment} && ferry promote ${target.service} --env ${target.environment}`;
 }
@@ -239,7 +298,13 @@ export function promoteDetail(data: PromoteData): string {
   return data.rollback ? `${main}; rollback: ${data.rollback.detail}` : main;
 }
 
-export function writePromoteVerdict(d: PromoteDeps, runId: string, data: PromoteData, exitCode: 0 | 1 | 2, error: unknown): Promise<{ latest: string; history: string }> {
+export function writePromoteVerdict(
+  d: PromoteDeps,
+  runId: string,
+  data: PromoteData,
+  exitCode: 0 | 1 | 2,
+  error: unknown,
+): Promise<{ latest: string; history: string }> {
   return writeDeployVerdict(d.target, {
     status: exitCode === 0 ? 'SUCCESS' : 'FAILED',
     runId,

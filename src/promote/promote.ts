@@ -9,7 +9,16 @@ import { openRun, writeResult } from '../engine/run.js';
 import { lockTarget } from './target-lock.js';
 import type { RunState, RunStatus } from '../engine/types.js';
 import { engineOptions, failedStep, keepErrors, planLines, type FlowEngine } from './pipeline.js';
-import { buildPromoteSteps, promoteDetail, recordPrevious, verifyStaging, writePromoteVerdict, type PromoteData, type PromoteDeps, type PromoteFacts } from './promote-steps.js';
+import {
+  buildPromoteSteps,
+  promoteDetail,
+  recordPrevious,
+  verifyStaging,
+  writePromoteVerdict,
+  type PromoteData,
+  type PromoteDeps,
+  type PromoteFacts,
+} from './promote-steps.js';
 import type { VerdictStatus } from './verdict.js';
 
 export { writeDeployVerdict, type DeployVerdictFacts } from './deploy-verdict.js';
@@ -84,15 +93,28 @@ export function promoteResult(state: RunState<PromoteData>, plan: string[]): Pro
 
 function initialData(o: PromoteOptions): PromoteData {
   return {
-    service: o.target.service, environment: o.target.environment, staging_environment: o.staging.environment, runtime: o.backend.kind,
-    hook_mode: o.hookMode, source_image_id: null, previous_image_id: null, retagged: [], switch: null, health: null, rollback: null, verdict: null, error: null,
+    service: o.target.service,
+    environment: o.target.environment,
+    staging_environment: o.staging.environment,
+    runtime: o.backend.kind,
+    hook_mode: o.hookMode,
+    source_image_id: null,
+    previous_image_id: null,
+    retagged: [],
+    switch: null,
+    health: null,
+    rollback: null,
+    verdict: null,
+    error: null,
   };
 }
 
 /** Dry run: the same read-only checks as VERIFY_STAGING / RECORD_PREVIOUS; a staging refusal is reported, not thrown. */
 async function probe(deps: PromoteDeps, data: PromoteData): Promise<PromoteFacts> {
   const facts: PromoteFacts = {};
-  await verifyStaging(deps, data, { onRefusal: (e) => (facts.refusal = isFerryError(e) ? `${e.code} ${e.message}` : String(e)) });
+  await verifyStaging(deps, data, {
+    onRefusal: (e) => (facts.refusal = isFerryError(e) ? `${e.code} ${e.message}` : String(e)),
+  });
   await recordPrevious(deps, data);
   return facts;
 }
@@ -117,7 +139,13 @@ export async function runPromote(o: PromoteOptions): Promise<PromoteResult> {
   }
 }
 
-async function promoteLocked(o: PromoteOptions, deps: PromoteDeps, data: PromoteData, build: ReturnType<typeof buildPromoteSteps>, holder: { error: unknown }): Promise<PromoteResult> {
+async function promoteLocked(
+  o: PromoteOptions,
+  deps: PromoteDeps,
+  data: PromoteData,
+  build: ReturnType<typeof buildPromoteSteps>,
+  holder: { error: unknown },
+): Promise<PromoteResult> {
   const run = await openRun<PromoteData>(
     {
       pipeline: 'promote',
@@ -133,9 +161,13 @@ async function promoteLocked(o: PromoteOptions, deps: PromoteDeps, data: Promote
   try {
     const d = run.state.data;
     if (d.service !== o.target.service || d.environment !== o.target.environment) {
-      throw new FerryError(ErrorCode.USAGE, `run ${o.runId} promotes ${d.service} to ${d.environment}, not ${o.target.service} to ${o.target.environment}`, {
-        fix: resumePromoteCommand(d.service, d.environment, o.runId),
-      });
+      throw new FerryError(
+        ErrorCode.USAGE,
+        `run ${o.runId} promotes ${d.service} to ${d.environment}, not ${o.target.service} to ${o.target.environment}`,
+        {
+          fix: resumePromoteCommand(d.service, d.environment, o.runId),
+        },
+      );
     }
     const plan = planLines(build(d), run.state);
     const final = await run.execute();
@@ -145,7 +177,13 @@ async function promoteLocked(o: PromoteOptions, deps: PromoteDeps, data: Promote
     // leaves the seed's FAILED deploy verdict; a resume that then succeeds writes the SUCCESS one.
     const v = final.steps.VERDICT;
     if (!final.data.hook_mode && v?.status !== 'completed' && v?.status !== 'skipped') {
-      const paths = await writePromoteVerdict(deps, o.runId, final.data, result.exit_code, holder.error ?? result.error);
+      const paths = await writePromoteVerdict(
+        deps,
+        o.runId,
+        final.data,
+        result.exit_code,
+        holder.error ?? result.error,
+      );
       result.verdict = paths.latest;
     }
     await writeResult(engineOptions(o), o.runId, 'promote', result);

@@ -32,7 +32,8 @@ export interface SelfDeployRecord {
 export function selfDeployDir(home: string, service: string, runId: string): string {
   return join(home, 'self-deploy', service, runId);
 }
-const recordPath = (home: string, service: string, runId: string): string => join(selfDeployDir(home, service, runId), 'record.json');
+const recordPath = (home: string, service: string, runId: string): string =>
+  join(selfDeployDir(home, service, runId), 'record.json');
 const pendingPath = (home: string, service: string): string => join(home, 'self-deploy', service, 'pending');
 
 export async function saveRecord(home: string, r: SelfDeployRecord): Promise<void> {
@@ -51,7 +52,9 @@ export async function loadRecord(home: string, service: string, runId: string): 
   try {
     text = await readFile(recordPath(home, service, runId), 'utf8');
   } catch {
-    throw new FerryError(ErrorCode.STATE_NOT_FOUND, `no self-deploy run ${runId} for ${service}`, { fix: `ls ${join(home, 'self-deploy', service)}` });
+    throw new FerryError(ErrorCode.STATE_NOT_FOUND, `no self-deploy run ${runId} for ${service}`, {
+      fix: `ls ${join(home, 'self-deploy', service)}`,
+    });
   }
   try {
     return JSON.parse(text) as SelfDeployRecord;

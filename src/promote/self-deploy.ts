@@ -67,8 +67,16 @@ export interface SelfDeployData {
   pid: number | null;
 }
 
-export function hookPlanFor(target: ResolvedService, hookArgv: string[], exitFile: string, logFile: string, nodePath: string): HookLaunchPlan {
-  return target.spec.host ? sshHookPlan(sshTargetOf(target), hookArgv, exitFile, logFile) : localHookPlan(nodePath, hookArgv, exitFile, logFile);
+export function hookPlanFor(
+  target: ResolvedService,
+  hookArgv: string[],
+  exitFile: string,
+  logFile: string,
+  nodePath: string,
+): HookLaunchPlan {
+  return target.spec.host
+    ? sshHookPlan(sshTargetOf(target), hookArgv, exitFile, logFile)
+    : localHookPlan(nodePath, hookArgv, exitFile, logFile);
 }
 
 type Ctx = StepContext<SelfDeployData>;
@@ -80,26 +88,40 @@ export const GATE_TS_HINT = '<ts>: approval time as seconds.microseconds, e.g. 1
 async function precheck(o: SelfDeployOptions, d: SelfDeployData): Promise<{ note?: string }> {
   const { target, staging } = o;
   const source = d.source_image_id ?? (await o.sourceImageId());
-  if (!source) throw new FerryError(ErrorCode.NOT_FOUND, `no source image: staging ${staging.spec.container} is not running and no --image was given`, { fix: `ferry self-deploy ${target.service} --env ${target.environment} --image <sha256:…>` });
+  if (!source)
+    throw new FerryError(
+      ErrorCode.NOT_FOUND,
+      `no source image: staging ${staging.spec.container} is not running and no --image was given`,
+      { fix: `ferry self-deploy ${target.service} --env ${target.environment} --image <sha256:…>` },
+    );
   assertStagingPassed(await readStagingVerdict(staging), source, staging.service, staging.environment);
   const ident = await o.targetIdentity();
-  if (!ident) throw new FerryError(ErrorCode.NOT_FOUND, `production ${target.spec.container} not found`, { fix: `docker ps -a --filter name=${target.spec.container}` });
+  if (!ident)
+    throw new FerryError(ErrorCode.NOT_FOUND, `production ${target.spec.container} not found`, {
+      fix: `docker ps -a --filter name=${target.spec.container}`,
+    });
   // A local detached process inside the target container would die with it: only a host hook may restart it.
   if (!target.spec.host && isSelf(o.self, ident)) {
     try {
       assertNotSelf(o.self, ident, target.service);
     } catch (e) {
       // The way out from inside: a host hook (ssh), or running the command on the host.
-      throw new FerryError(ErrorCode.SELF_RESTART_REFUSED, `${(e as Error).message}, and a detached process started here would die with it`, {
-        fix: `set environments.${target.environment}.services.${target.service}.host in ferry.yaml (the hook then runs there over ssh), or run ferry self-deploy ${target.service} --env ${target.environment} on the host`,
-        details: (e as FerryError).details,
-      });
+      throw new FerryError(
+        ErrorCode.SELF_RESTART_REFUSED,
+        `${(e as Error).message}, and a detached process started here would die with it`,
+        {
+          fix: `set environments.${target.environment}.services.${target.service}.host in ferry.yaml (the hook then runs there over ssh), or run ferry self-deploy ${target.service} --env ${target.environment} on the host`,
+          details: (e as FerryError).details,
+        },
+      );
     }
   }
   d.source_image_id = source;
   d.previous_image_id ??= await o.currentImageId();
   d.hook_argv = o.hookArgv(source, o.runId);
-  return isSelf(o.self, ident) ? { note: 'note: ferry runs inside the target container; the host hook (ssh) restarts it, not this process' } : {};
+  return isSelf(o.self, ident)
+    ? { note: 'note: ferry runs inside the target container; the host hook (ssh) restarts it, not this process' }
+    : {};
 }
 
 async function recordOf(o: SelfDeployOptions): Promise<SelfDeployRecord | null> {
@@ -114,7 +136,8 @@ export async function runSelfDeploy(o: SelfDeployOptions): Promise<SelfDeployRes
   const logFile = join(dir, 'hook.log');
   const finalize = `ferry finalize ${target.service} --env ${target.environment} --run-id ${o.runId}`;
   const resumeCmd = `ferry self-deploy ${target.service} --env ${target.environment} --resume ${o.runId}`;
-  const launchPlan = (d: SelfDeployData) => hookPlanFor(target, d.hook_argv, exitFile, logFile, o.nodePath ?? process.execPath);
+  const launchPlan = (d: SelfDeployData) =>
+    hookPlanFor(target, d.hook_argv, exitFile, logFile, o.nodePath ?? process.execPath);
   const facts: { note?: string } = {};
   let launchedNow = false;
 
@@ -122,7 +145,11 @@ export async function runSelfDeploy(o: SelfDeployOptions): Promise<SelfDeployRes
     {
       id: 'PRECHECK',
       title: 'staging SUCCESS for this image; not our own container; record the previous image',
-      describe: ({ data }) => [note(`Preconditions: staging SUCCESS for ${data.source_image_id ?? '<staging image id>'}; ${target.spec.container} is not the container ferry runs in (unless a host hook)`)],
+      describe: ({ data }) => [
+        note(
+          `Preconditions: staging SUCCESS for ${data.source_image_id ?? '<staging image id>'}; ${target.spec.container} is not the container ferry runs in (unless a host hook)`,
+        ),
+      ],
       async run(ctx: Ctx) {
         await precheck(o, ctx.data);
         return { output: { source_image_id: ctx.data.source_image_id, previous_image_id: ctx.data.previous_image_id } };
@@ -131,7 +158,11 @@ export async function runSelfDeploy(o: SelfDeployOptions): Promise<SelfDeployRes
     {
       id: 'APPROVAL',
       title: 'Phase A: approval gate',
-      describe: ({ data }) => [note(`Phase A: approval gate for ${target.service} ${data.source_image_id} → ${target.spec.image} (previous ${data.previous_image_id ?? 'none'}): TTY prompt or --gate-attestation`)],
+      describe: ({ data }) => [
+        note(
+          `Phase A: approval gate for ${target.service} ${data.source_image_id} → ${target.spec.image} (previous ${data.previous_image_id ?? 'none'}): TTY prompt or --gate-attestation`,
+        ),
+      ],
       async check(ctx: Ctx) {
         const rec = await recordOf(o);
         if (!rec || rec.phase === 'approval_pending') return undefined;
@@ -141,9 +172,24 @@ export async function runSelfDeploy(o: SelfDeployOptions): Promise<SelfDeployRes
       async run(ctx: Ctx) {
         const d = ctx.data;
         const record: SelfDeployRecord = (await recordOf(o)) ?? {
-          run_id: o.runId, service: target.service, environment: target.environment, phase: 'approval_pending', created_at: now(), updated_at: now(),
-          gate_token: null, source_image_id: d.source_image_id!, previous_image_id: d.previous_image_id, hook_argv: d.hook_argv, host: target.spec.host ?? null, pid: null,
-          exit_file: exitFile, log_file: logFile, launched_at: null, hook_exit_code: null, deploy_status: null, finalized_at: null,
+          run_id: o.runId,
+          service: target.service,
+          environment: target.environment,
+          phase: 'approval_pending',
+          created_at: now(),
+          updated_at: now(),
+          gate_token: null,
+          source_image_id: d.source_image_id!,
+          previous_image_id: d.previous_image_id,
+          hook_argv: d.hook_argv,
+          host: target.spec.host ?? null,
+          pid: null,
+          exit_file: exitFile,
+          log_file: logFile,
+          launched_at: null,
+          hook_exit_code: null,
+          deploy_status: null,
+          finalized_at: null,
         };
         await saveRecord(o.home, record);
         const message = `Self-deploy ${target.service} to ${target.environment}: ${d.source_image_id} → ${target.spec.image} (previous ${d.previous_image_id ?? 'none'}). Approve?`;
@@ -153,16 +199,22 @@ export async function runSelfDeploy(o: SelfDeployOptions): Promise<SelfDeployRes
           answer = await o.approve(message, o.runId);
         } catch (e) {
           if (isFerryError(e) && e.code === ErrorCode.GATE_UNAVAILABLE) {
-            throw new FerryError(ErrorCode.GATE_UNAVAILABLE, `self-deploy ${o.runId} is approval-pending: no TTY to ask, and no --gate-attestation given`, {
-              fix: `${resumeCmd} --gate-attestation <ts>:${o.runId}   (${GATE_TS_HINT})`,
-              cause: e,
-            });
+            throw new FerryError(
+              ErrorCode.GATE_UNAVAILABLE,
+              `self-deploy ${o.runId} is approval-pending: no TTY to ask, and no --gate-attestation given`,
+              {
+                fix: `${resumeCmd} --gate-attestation <ts>:${o.runId}   (${GATE_TS_HINT})`,
+                cause: e,
+              },
+            );
           }
           throw e;
         }
         if (!answer.approved) {
           emit({ type: 'gate.rejected', step: 'APPROVAL' });
-          throw new FerryError(ErrorCode.GATE_REJECTED, `self-deploy ${o.runId} rejected at the approval gate`, { fix: `ferry self-deploy ${target.service} --env ${target.environment}` });
+          throw new FerryError(ErrorCode.GATE_REJECTED, `self-deploy ${o.runId} rejected at the approval gate`, {
+            fix: `ferry self-deploy ${target.service} --env ${target.environment}`,
+          });
         }
         emit({ type: 'gate.approved', step: 'APPROVAL', message: answer.token });
         record.gate_token = answer.token;
@@ -178,9 +230,13 @@ export async function runSelfDeploy(o: SelfDeployOptions): Promise<SelfDeployRes
       describe: ({ data }) => {
         const plan = launchPlan(data);
         return [
-          exec(`Phase B: detached (setsid, stdio → ${logFile}): ${plan.remote ? formatCommand(plan.file, plan.args) : formatCommand('node', ['-e', '<exit-code recorder>', exitFile, ...data.hook_argv])}`),
+          exec(
+            `Phase B: detached (setsid, stdio → ${logFile}): ${plan.remote ? formatCommand(plan.file, plan.args) : formatCommand('node', ['-e', '<exit-code recorder>', exitFile, ...data.hook_argv])}`,
+          ),
           note(`Phase B: the hook records its exit code in ${exitFile}`),
-          note(`Phase C: ${finalize}  (in the new container or at the next ferry start: 0 → SUCCESS, else FAILED + rollback)`),
+          note(
+            `Phase C: ${finalize}  (in the new container or at the next ferry start: 0 → SUCCESS, else FAILED + rollback)`,
+          ),
           ...(facts.note ? [note(facts.note)] : []),
         ];
       },
@@ -208,11 +264,26 @@ export async function runSelfDeploy(o: SelfDeployOptions): Promise<SelfDeployRes
     },
   ];
 
-  const data: SelfDeployData = { service: target.service, environment: target.environment, source_image_id: null, previous_image_id: null, hook_argv: [], gate_token: null, pid: null };
+  const data: SelfDeployData = {
+    service: target.service,
+    environment: target.environment,
+    source_image_id: null,
+    previous_image_id: null,
+    hook_argv: [],
+    gate_token: null,
+    pid: null,
+  };
   if (o.dryRun && !o.resume) Object.assign(facts, await precheck(o, data));
   const holder: { error: unknown } = { error: null };
   const run = await openRun<SelfDeployData>(
-    { pipeline: 'self-deploy', runId: o.runId, resume: o.resume, data, buildSteps: () => keepErrors(steps(), holder), resumeCommand: resumeCmd },
+    {
+      pipeline: 'self-deploy',
+      runId: o.runId,
+      resume: o.resume,
+      data,
+      buildSteps: () => keepErrors(steps(), holder),
+      resumeCommand: resumeCmd,
+    },
     engineOptions(o),
   );
   const emit = run.emit;
@@ -221,15 +292,31 @@ export async function runSelfDeploy(o: SelfDeployOptions): Promise<SelfDeployRes
     if (o.dryRun && o.resume && d.hook_argv.length === 0) Object.assign(facts, await precheck(o, d));
     const plan = planLines(steps(), run.state);
     const base: SelfDeployResult = {
-      skill: 'self-deploy', status: 'dry_run', run_id: o.runId, service: target.service, environment: target.environment, phase: null,
-      pid: null, exit_file: exitFile, log_file: logFile, source_image_id: d.source_image_id, plan, finalize,
+      skill: 'self-deploy',
+      status: 'dry_run',
+      run_id: o.runId,
+      service: target.service,
+      environment: target.environment,
+      phase: null,
+      pid: null,
+      exit_file: exitFile,
+      log_file: logFile,
+      source_image_id: d.source_image_id,
+      plan,
+      finalize,
     };
     const final = await run.execute();
     if (o.dryRun) return { ...base, source_image_id: final.data.source_image_id };
     if (holder.error) throw holder.error;
     const rec = await recordOf(o);
     const status = launchedNow ? 'hook_launched' : rec?.phase === 'finalized' ? 'finalized' : 'already_launched';
-    return { ...base, status, phase: rec?.phase ?? null, pid: rec?.pid ?? final.data.pid, source_image_id: final.data.source_image_id };
+    return {
+      ...base,
+      status,
+      phase: rec?.phase ?? null,
+      pid: rec?.pid ?? final.data.pid,
+      source_image_id: final.data.source_image_id,
+    };
   } finally {
     await run.close();
   }

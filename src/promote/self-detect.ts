@@ -87,9 +87,13 @@ export function isSelf(self: SelfIdentity, target: { id: string; name: string })
 /** @throws SELF_RESTART_REFUSED */
 export function assertNotSelf(self: SelfIdentity, target: { id: string; name: string }, service: string): void {
   if (isSelf(self, target)) {
-    throw new FerryError(ErrorCode.SELF_RESTART_REFUSED, `ferry is running inside ${target.name} (${target.id.slice(0, 12)}, detected via ${self.sources.join(', ')}): it never restarts its own container`, {
-      fix: `ferry self-deploy ${service} --env production   (run from the host; the detached hook restarts it)`,
-      details: { container: target.name, container_id: target.id, sources: self.sources },
-    });
+    throw new FerryError(
+      ErrorCode.SELF_RESTART_REFUSED,
+      `ferry is running inside ${target.name} (${target.id.slice(0, 12)}, detected via ${self.sources.join(', ')}): it never restarts its own container`,
+      {
+        fix: `ferry self-deploy ${service} --env production   (run from the host; the detached hook restarts it)`,
+        details: { container: target.name, container_id: target.id, sources: self.sources },
+      },
+    );
   }
 }

@@ -21,7 +21,10 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** Names become path segments and argv elements: letters, digits, . _ - only. @throws USAGE */
 export function assertSafeName(value: string, what: string): string {
   if (!NAME.test(value)) {
-    throw new FerryError(ErrorCode.USAGE, `invalid ${what} ${JSON.stringify(value)}: use letters, digits, . _ - (no spaces or shell characters)`);
+    throw new FerryError(
+      ErrorCode.USAGE,
+      `invalid ${what} ${JSON.stringify(value)}: use letters, digits, . _ - (no spaces or shell characters)`,
+    );
   }
   return value;
 }
@@ -29,31 +32,50 @@ export function assertSafeName(value: string, what: string): string {
 /** `--image`: an image reference or id (it becomes an Engine API argument and an argv element). @throws USAGE */
 export function assertImageRef(value: string, flag = '--image'): string {
   if (!IMAGE_REF.test(value)) {
-    throw new FerryError(ErrorCode.USAGE, `invalid ${flag} ${JSON.stringify(value)}: expected an image reference such as app:v2 or an image id sha256:…`, {
-      fix: 'docker image ls --no-trunc',
-    });
+    throw new FerryError(
+      ErrorCode.USAGE,
+      `invalid ${flag} ${JSON.stringify(value)}: expected an image reference such as app:v2 or an image id sha256:…`,
+      {
+        fix: 'docker image ls --no-trunc',
+      },
+    );
   }
   return value;
 }
 
 /** @throws USAGE (bad name), CONFIG_INVALID (no environments section), NOT_FOUND (unknown env/service) */
-export function resolveService(envs: EnvironmentsConfig | undefined, environment: string, service: string, baseDir: string): ResolvedService {
+export function resolveService(
+  envs: EnvironmentsConfig | undefined,
+  environment: string,
+  service: string,
+  baseDir: string,
+): ResolvedService {
   assertSafeName(service, 'service name');
   assertSafeName(environment, 'environment name');
   if (!envs || Object.keys(envs).length === 0) {
-    throw new FerryError(ErrorCode.CONFIG_INVALID, 'ferry.yaml has no `environments:` section', { fix: 'add environments.<env>.services.<service> to ferry.yaml' });
+    throw new FerryError(ErrorCode.CONFIG_INVALID, 'ferry.yaml has no `environments:` section', {
+      fix: 'add environments.<env>.services.<service> to ferry.yaml',
+    });
   }
   const env = envs[environment];
   if (!env) {
-    throw new FerryError(ErrorCode.NOT_FOUND, `environment ${environment} is not in ferry.yaml (have: ${Object.keys(envs).join(', ')})`, {
-      fix: `add environments.${environment} to ferry.yaml`,
-    });
+    throw new FerryError(
+      ErrorCode.NOT_FOUND,
+      `environment ${environment} is not in ferry.yaml (have: ${Object.keys(envs).join(', ')})`,
+      {
+        fix: `add environments.${environment} to ferry.yaml`,
+      },
+    );
   }
   const spec = env.services[service];
   if (!spec) {
-    throw new FerryError(ErrorCode.NOT_FOUND, `service ${service} is not in environments.${environment}.services (have: ${Object.keys(env.services).join(', ') || 'none'})`, {
-      fix: `add environments.${environment}.services.${service} to ferry.yaml`,
-    });
+    throw new FerryError(
+      ErrorCode.NOT_FOUND,
+      `service ${service} is not in environments.${environment}.services (have: ${Object.keys(env.services).join(', ') || 'none'})`,
+      {
+        fix: `add environments.${environment}.services.${service} to ferry.yaml`,
+      },
+    );
   }
   const verdictDir = isAbsolute(env.verdict_dir) ? env.verdict_dir : join(baseDir, env.verdict_dir);
   return { environment, service, spec, verdictDir, promoteFrom: env.promote_from, configDir: baseDir };

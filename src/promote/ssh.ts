@@ -28,7 +28,11 @@ export function isHookStep(v: string): v is HookStep {
 /** @throws CONFIG_INVALID when the service has no host */
 export function sshTargetOf(svc: ResolvedService): SshTarget {
   const host = svc.spec.host;
-  if (!host) throw new FerryError(ErrorCode.CONFIG_INVALID, `environments.${svc.environment}.services.${svc.service} has no host`);
+  if (!host)
+    throw new FerryError(
+      ErrorCode.CONFIG_INVALID,
+      `environments.${svc.environment}.services.${svc.service} has no host`,
+    );
   const ssh = svc.spec.ssh;
   const identity = ssh?.identity_file;
   return {
@@ -46,7 +50,8 @@ export function sshArgv(t: SshTarget, remote: readonly string[]): string[] {
     'ssh',
     ...(t.port !== undefined ? ['-p', String(t.port)] : []),
     ...(t.identityFile ? ['-i', t.identityFile] : []),
-    '-o', 'BatchMode=yes',
+    '-o',
+    'BatchMode=yes',
     ...t.options.flatMap((o) => ['-o', o]),
     t.user ? `${t.user}@${t.host}` : t.host,
     '--',
@@ -65,10 +70,20 @@ export interface HookStepArgs {
 }
 
 /** `… promote <svc> --env <env> --hook-step <step> [--image <id>] [--auto-rolled-back]` on the host. */
-export function hookStepArgv(svc: ResolvedService, localConfigPath: string, step: HookStep, a: HookStepArgs = {}): string[] {
+export function hookStepArgv(
+  svc: ResolvedService,
+  localConfigPath: string,
+  step: HookStep,
+  a: HookStepArgs = {},
+): string[] {
   return [
     ...remoteFerry(svc, localConfigPath),
-    'promote', svc.service, '--env', svc.environment, '--hook-step', step,
+    'promote',
+    svc.service,
+    '--env',
+    svc.environment,
+    '--hook-step',
+    step,
     ...(a.image ? ['--image', a.image] : []),
     ...(a.autoRolledBack ? ['--auto-rolled-back'] : []),
   ];
@@ -76,7 +91,11 @@ export function hookStepArgv(svc: ResolvedService, localConfigPath: string, step
 
 /** The hook step's answer: the last stdout line that is a JSON object naming the step. */
 export function parseHookStepOutput(stdout: string, step: HookStep): Record<string, unknown> | null {
-  const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{')).reverse();
+  const lines = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('{'))
+    .reverse();
   for (const line of lines) {
     try {
       const v = JSON.parse(line) as Record<string, unknown>;

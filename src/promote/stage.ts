@@ -64,7 +64,10 @@ export function clipCheckOutput(text: string, max = MAX_CHECK_OUTPUT): string {
   const clean = stripAnsi(text).replace(/\r\n/g, '\n');
   const bytes = Buffer.byteLength(clean, 'utf8');
   if (bytes <= max) return clean;
-  let tail = Buffer.from(clean, 'utf8').subarray(bytes - max).toString('utf8').replace(/^\uFFFD+/, '');
+  let tail = Buffer.from(clean, 'utf8')
+    .subarray(bytes - max)
+    .toString('utf8')
+    .replace(/^\uFFFD+/, '');
   const nl = tail.indexOf('\n');
   if (nl >= 0 && nl < tail.length - 1) tail = tail.slice(nl + 1); // start on a whole line
   return `[ferry: ${bytes - Buffer.byteLength(tail, 'utf8')} earlier bytes of output omitted; last ${Buffer.byteLength(tail, 'utf8')} bytes follow]\n${tail}`;
@@ -73,9 +76,13 @@ export function clipCheckOutput(text: string, max = MAX_CHECK_OUTPUT): string {
 /** Pure: the check's argv and what stage would do (printed by --dry-run). */
 export function planStage(svc: ResolvedService, container: string, runId: string): { argv: string[]; plan: string[] } {
   if (!svc.spec.check) {
-    throw new FerryError(ErrorCode.CONFIG_INVALID, `environments.${svc.environment}.services.${svc.service}.check is not set`, {
-      fix: `add check: [sh, -c, "..."] under environments.${svc.environment}.services.${svc.service} in ferry.yaml`,
-    });
+    throw new FerryError(
+      ErrorCode.CONFIG_INVALID,
+      `environments.${svc.environment}.services.${svc.service}.check is not set`,
+      {
+        fix: `add check: [sh, -c, "..."] under environments.${svc.environment}.services.${svc.service} in ferry.yaml`,
+      },
+    );
   }
   const baseUrl = svc.spec.base_url ?? '';
   const argv = fillArgv(svc.spec.check, { base_url: baseUrl, service: svc.service, environment: svc.environment });
@@ -102,8 +109,14 @@ function stageSteps(o: StageOptions, plan: string[]): Step<StageData>[] {
       async run(ctx: Ctx) {
         const c = ctx.data.container;
         const info = await o.runtime.inspectContainer(c);
-        if (!info) throw new FerryError(ErrorCode.NOT_FOUND, `staging container ${c} not found`, { fix: `docker ps -a --filter name=${c}` });
-        if (!info.running) throw new FerryError(ErrorCode.DEPLOY_FAILED, `staging container ${c} is not running (${info.status})`, { fix: `docker start ${c}` });
+        if (!info)
+          throw new FerryError(ErrorCode.NOT_FOUND, `staging container ${c} not found`, {
+            fix: `docker ps -a --filter name=${c}`,
+          });
+        if (!info.running)
+          throw new FerryError(ErrorCode.DEPLOY_FAILED, `staging container ${c} is not running (${info.status})`, {
+            fix: `docker start ${c}`,
+          });
         ctx.data.image_id = info.imageId;
         ctx.data.image = info.image;
         return { output: { image_id: info.imageId } };
@@ -117,7 +130,9 @@ function stageSteps(o: StageOptions, plan: string[]): Step<StageData>[] {
         let exitCode: number;
         let output: string;
         try {
-          const r = await o.runtime.exec(ctx.data.container, ctx.data.argv, { timeoutMs: svc.spec.check_timeout_seconds * 1000 });
+          const r = await o.runtime.exec(ctx.data.container, ctx.data.argv, {
+            timeoutMs: svc.spec.check_timeout_seconds * 1000,
+          });
           exitCode = r.exitCode;
           output = clipCheckOutput([r.stdout, r.stderr].filter((s) => s.trim() !== '').join('\n'));
         } catch (e) {
@@ -126,7 +141,11 @@ function stageSteps(o: StageOptions, plan: string[]): Step<StageData>[] {
           // A timed-out check keeps what it printed before it was stopped (the clue to why it hung).
           const partial = (e as { details?: { stdout?: string; stderr?: string } }).details;
           const printed = [partial?.stdout ?? '', partial?.stderr ?? ''].filter((x) => x.trim() !== '').join('\n');
-          output = clipCheckOutput([e instanceof Error ? e.message : String(e), printed ? `output before it was stopped:\n${printed}` : ''].filter(Boolean).join('\n'));
+          output = clipCheckOutput(
+            [e instanceof Error ? e.message : String(e), printed ? `output before it was stopped:\n${printed}` : '']
+              .filter(Boolean)
+              .join('\n'),
+          );
         }
         ctx.data.exit_code = exitCode;
         ctx.data.output = output;
@@ -146,7 +165,8 @@ function stageSteps(o: StageOptions, plan: string[]): Step<StageData>[] {
       },
       async run(ctx: Ctx) {
         const d = ctx.data;
-        if (!d.status || !d.image_id) throw new FerryError(ErrorCode.STATE_CORRUPT, 'no check result in the run state: CHECK must run first');
+        if (!d.status || !d.image_id)
+          throw new FerryError(ErrorCode.STATE_CORRUPT, 'no check result in the run state: CHECK must run first');
         const paths = await writeVerdict(svc.verdictDir, {
           kind: 'staging',
           status: d.status,
@@ -157,9 +177,10 @@ function stageSteps(o: StageOptions, plan: string[]): Step<StageData>[] {
           service: svc.service,
           environment: svc.environment,
           extra: { container: d.container, image: d.image, exit_code: d.exit_code },
-          summary: d.status === 'SUCCESS'
-            ? 'Staging test suite completed. All checks passed.'
-            : `Staging test suite FAILED (${d.exit_code === NO_EXIT_CODE ? 'the check did not run to completion' : `exit ${d.exit_code}`}). See details below.`,
+          summary:
+            d.status === 'SUCCESS'
+              ? 'Staging test suite completed. All checks passed.'
+              : `Staging test suite FAILED (${d.exit_code === NO_EXIT_CODE ? 'the check did not run to completion' : `exit ${d.exit_code}`}). See details below.`,
           output: d.status === 'FAILED' ? d.output : undefined,
         });
         d.verdict = paths.latest;
@@ -178,7 +199,18 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   const container = o.container ?? svc.spec.container;
   const { argv, plan } = planStage(svc, container, o.runId);
   const holder: { error: unknown } = { error: null };
-  const data: StageData = { service: svc.service, environment: svc.environment, container, argv, image_id: null, image: null, exit_code: null, output: '', status: null, verdict: null };
+  const data: StageData = {
+    service: svc.service,
+    environment: svc.environment,
+    container,
+    argv,
+    image_id: null,
+    image: null,
+    exit_code: null,
+    output: '',
+    status: null,
+    verdict: null,
+  };
   const run = await openRun<StageData>(
     {
       pipeline: 'stage',
@@ -196,8 +228,17 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     const final = await run.execute();
     const d = final.data;
     const result: StageResult = {
-      skill: 'stage', status: o.dryRun ? 'dry_run' : (d.status ?? 'FAILED'), run_id: o.runId, service: d.service, environment: d.environment,
-      container: d.container, image_id: d.image_id, exit_code: d.exit_code, output: d.output, verdict: d.verdict, plan: lines,
+      skill: 'stage',
+      status: o.dryRun ? 'dry_run' : (d.status ?? 'FAILED'),
+      run_id: o.runId,
+      service: d.service,
+      environment: d.environment,
+      container: d.container,
+      image_id: d.image_id,
+      exit_code: d.exit_code,
+      output: d.output,
+      verdict: d.verdict,
+      plan: lines,
     };
     if (o.dryRun) return result;
     await writeResult(engineOptions(o), o.runId, 'stage', result);

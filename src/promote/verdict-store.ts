@@ -4,7 +4,14 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { readTextOrNull } from '../util/fs.js';
-import { parseVerdict, renderVerdict, VERDICT_FILE, type Verdict, type VerdictInput, type VerdictKind } from './verdict.js';
+import {
+  parseVerdict,
+  renderVerdict,
+  VERDICT_FILE,
+  type Verdict,
+  type VerdictInput,
+  type VerdictKind,
+} from './verdict.js';
 
 export function latestVerdictPath(verdictDir: string, service: string, kind: VerdictKind): string {
   return join(verdictDir, service, VERDICT_FILE[kind]);
@@ -32,7 +39,11 @@ export async function writeVerdict(verdictDir: string, v: VerdictInput): Promise
 }
 
 /** The latest verdict, or null when none was written yet. @throws STATE_CORRUPT on a malformed file. */
-export async function readLatestVerdict(verdictDir: string, service: string, kind: VerdictKind): Promise<(Verdict & { path: string }) | null> {
+export async function readLatestVerdict(
+  verdictDir: string,
+  service: string,
+  kind: VerdictKind,
+): Promise<(Verdict & { path: string }) | null> {
   const path = latestVerdictPath(verdictDir, service, kind);
   const text = await readTextOrNull(path);
   if (text === null) return null;

@@ -10,7 +10,10 @@ export type VerdictStatus = 'SUCCESS' | 'FAILED';
 
 /** The seed's file names and status keys. */
 export const VERDICT_FILE: Record<VerdictKind, string> = { staging: '15-staging-log.md', deploy: '14-deploy-log.md' };
-export const STATUS_KEY: Record<VerdictKind, 'staging_status' | 'deploy_status'> = { staging: 'staging_status', deploy: 'deploy_status' };
+export const STATUS_KEY: Record<VerdictKind, 'staging_status' | 'deploy_status'> = {
+  staging: 'staging_status',
+  deploy: 'deploy_status',
+};
 
 export interface VerdictInput {
   kind: VerdictKind;
@@ -73,12 +76,16 @@ export function extractFrontmatter(text: string): string | null {
  */
 export function parseVerdict(text: string, kind: VerdictKind, file = VERDICT_FILE[kind]): Verdict {
   const raw = extractFrontmatter(text);
-  if (raw === null) throw new FerryError(ErrorCode.STATE_CORRUPT, `${file} has no YAML frontmatter`, { details: { file } });
+  if (raw === null)
+    throw new FerryError(ErrorCode.STATE_CORRUPT, `${file} has no YAML frontmatter`, { details: { file } });
   let fm: unknown;
   try {
     fm = parse(raw);
   } catch (e) {
-    throw new FerryError(ErrorCode.STATE_CORRUPT, `${file}: frontmatter is not valid YAML`, { cause: e, details: { file } });
+    throw new FerryError(ErrorCode.STATE_CORRUPT, `${file}: frontmatter is not valid YAML`, {
+      cause: e,
+      details: { file },
+    });
   }
   if (typeof fm !== 'object' || fm === null || Array.isArray(fm)) {
     throw new FerryError(ErrorCode.STATE_CORRUPT, `${file}: frontmatter is not a mapping`, { details: { file } });
@@ -86,9 +93,13 @@ export function parseVerdict(text: string, kind: VerdictKind, file = VERDICT_FIL
   const record = fm as Record<string, unknown>;
   const status = record[STATUS_KEY[kind]];
   if (status !== 'SUCCESS' && status !== 'FAILED') {
-    throw new FerryError(ErrorCode.STATE_CORRUPT, `${file}: ${STATUS_KEY[kind]} must be exactly SUCCESS or FAILED, got ${JSON.stringify(status ?? null)}`, {
-      details: { file, value: status ?? null },
-    });
+    throw new FerryError(
+      ErrorCode.STATE_CORRUPT,
+      `${file}: ${STATUS_KEY[kind]} must be exactly SUCCESS or FAILED, got ${JSON.stringify(status ?? null)}`,
+      {
+        details: { file, value: status ?? null },
+      },
+    );
   }
   return { kind, status, frontmatter: record };
 }

@@ -22,26 +22,43 @@ export interface Runtimes {
  * @throws USAGE when the environment promotes from itself (e.g. `--env staging`): its own staging
  * verdict would gate it, and its deploy verdict would replace production's (same verdict file).
  */
-export function resolvePair(envs: EnvironmentsConfig | undefined, service: string, environment: string, baseDir: string): { target: ResolvedService; staging: ResolvedService } {
+export function resolvePair(
+  envs: EnvironmentsConfig | undefined,
+  service: string,
+  environment: string,
+  baseDir: string,
+): { target: ResolvedService; staging: ResolvedService } {
   const target = resolveService(envs, environment, service, baseDir);
   if (target.promoteFrom === environment) {
-    const into = Object.entries(envs ?? {}).filter(([name, e]) => name !== environment && e.promote_from === environment && e.services[service]).map(([name]) => name);
-    throw new FerryError(ErrorCode.USAGE, `${environment} is where images are staged, not promoted into: it promotes from itself (promote_from: ${environment})`, {
-      fix: into.length ? `ferry promote ${service} --env ${into[0]}` : `set environments.${environment}.promote_from to the environment it promotes from`,
-    });
+    const into = Object.entries(envs ?? {})
+      .filter(([name, e]) => name !== environment && e.promote_from === environment && e.services[service])
+      .map(([name]) => name);
+    throw new FerryError(
+      ErrorCode.USAGE,
+      `${environment} is where images are staged, not promoted into: it promotes from itself (promote_from: ${environment})`,
+      {
+        fix: into.length
+          ? `ferry promote ${service} --env ${into[0]}`
+          : `set environments.${environment}.promote_from to the environment it promotes from`,
+      },
+    );
   }
   const staging = resolveService(envs, target.promoteFrom, service, baseDir);
   return { target, staging };
 }
 
 export function backendFor(rt: Runtimes, svc: ResolvedService): PromoteBackend {
-  return svc.spec.runtime === 'swarm' ? swarmBackend(rt.docker, rt.swarm, svc.spec) : dockerBackend(rt.docker, svc.spec);
+  return svc.spec.runtime === 'swarm'
+    ? swarmBackend(rt.docker, rt.swarm, svc.spec)
+    : dockerBackend(rt.docker, svc.spec);
 }
 
 /** Container ids of the service: the container itself, or the swarm service's running task containers. */
 export async function containerIds(rt: Runtimes, svc: ResolvedService): Promise<Array<{ id: string; name: string }>> {
   if (svc.spec.runtime === 'swarm') {
-    const tasks = (await rt.swarm.listTasks(svc.spec.container)).filter((t) => t.desiredState === 'running' && t.containerId);
+    const tasks = (await rt.swarm.listTasks(svc.spec.container)).filter(
+      (t) => t.desiredState === 'running' && t.containerId,
+    );
     return tasks.map((t) => ({ id: t.containerId!, name: `${svc.spec.container}.${t.id}` }));
   }
   const c = await rt.docker.inspectContainer(svc.spec.container);
@@ -49,16 +66,28 @@ export async function containerIds(rt: Runtimes, svc: ResolvedService): Promise<
 }
 
 /** The target identity to compare with "who am I": the matching task container, else the first. */
-export function targetIdentityFn(rt: Runtimes, svc: ResolvedService, self: SelfIdentity): () => Promise<{ id: string; name: string } | null> {
+export function targetIdentityFn(
+  rt: Runtimes,
+  svc: ResolvedService,
+  self: SelfIdentity,
+): () => Promise<{ id: string; name: string } | null> {
   return async () => {
     if (svc.spec.runtime === 'swarm' && !(await rt.swarm.inspectService(svc.spec.container))) return null;
     const ids = await containerIds(rt, svc);
-    return ids.find((c) => isSelf(self, c)) ?? ids[0] ?? (svc.spec.runtime === 'swarm' ? { id: '', name: svc.spec.container } : null);
+    return (
+      ids.find((c) => isSelf(self, c)) ??
+      ids[0] ??
+      (svc.spec.runtime === 'swarm' ? { id: '', name: svc.spec.container } : null)
+    );
   };
 }
 
 /** SOURCE_IMAGE: --image when given (resolved to an id), else what staging runs now. */
-export function sourceImageIdFn(rt: Runtimes, staging: ResolvedService, explicit?: string): () => Promise<string | null> {
+export function sourceImageIdFn(
+  rt: Runtimes,
+  staging: ResolvedService,
+  explicit?: string,
+): () => Promise<string | null> {
   return async () => {
     if (explicit) return (await rt.docker.inspectImage(explicit))?.id ?? explicit;
     if (staging.spec.runtime === 'swarm') return backendFor(rt, staging).currentImageId();

@@ -18,7 +18,15 @@ import { envCheckStep, pinUpdateStep, syncStep, worktreeStep } from './steps-pre
 import { deployStep, secretsStep } from './steps-deploy.js';
 import { notifyStep, verifyStep, type VerifyTiming } from './steps-verify.js';
 import { versionsFromRelease } from './versions-from.js';
-import { PHASES, type Phase, type PhaseRecord, type RedeployData, type RedeployDeps, type RedeployEnvContext, type RedeployFlags } from './types.js';
+import {
+  PHASES,
+  type Phase,
+  type PhaseRecord,
+  type RedeployData,
+  type RedeployDeps,
+  type RedeployEnvContext,
+  type RedeployFlags,
+} from './types.js';
 
 export type { RedeployResult } from './plan.js';
 export type { RedeployData, RedeployDeps, Phase } from './types.js';
@@ -65,8 +73,13 @@ export function sourceEnv(loaded: LoadedRedeployConfig): Record<string, string> 
   return env;
 }
 
-function buildSteps(env: RedeployEnvContext, deps: RedeployDeps, timing: VerifyTiming): (data: RedeployData) => Step<RedeployData>[] {
-  const d = (p: Phase) => (ctx: StepContext<RedeployData>) => describePhase(p, env, ctx.data).map((text) => ({ kind: 'exec' as const, text }));
+function buildSteps(
+  env: RedeployEnvContext,
+  deps: RedeployDeps,
+  timing: VerifyTiming,
+): (data: RedeployData) => Step<RedeployData>[] {
+  const d = (p: Phase) => (ctx: StepContext<RedeployData>) =>
+    describePhase(p, env, ctx.data).map((text) => ({ kind: 'exec' as const, text }));
   return () => [
     syncStep(env, d('SYNC')),
     envCheckStep(env, d('ENV_CHECK')),
@@ -80,12 +93,19 @@ function buildSteps(env: RedeployEnvContext, deps: RedeployDeps, timing: VerifyT
 }
 
 async function resolveVersions(o: RedeployOptions, stateDir: string): Promise<Record<string, string>> {
-  if (o.versions && o.versionsFrom) throw new FerryError(ErrorCode.USAGE, 'give --versions or --versions-from, not both', { fix: 'ferry redeploy --versions "pkg=1.2.3"' });
+  if (o.versions && o.versionsFrom)
+    throw new FerryError(ErrorCode.USAGE, 'give --versions or --versions-from, not both', {
+      fix: 'ferry redeploy --versions "pkg=1.2.3"',
+    });
   if (o.versions) return parseVersions(o.versions);
   if (o.versionsFrom) return versionsFromRelease(stateDir, o.versionsFrom);
-  throw new FerryError(ErrorCode.USAGE, '--versions is required (comma-separated pkg=version pairs), or --versions-from <release run id>', {
-    fix: 'ferry redeploy --versions "omniintelligence=0.8.0,omninode-claude=0.4.0"',
-  });
+  throw new FerryError(
+    ErrorCode.USAGE,
+    '--versions is required (comma-separated pkg=version pairs), or --versions-from <release run id>',
+    {
+      fix: 'ferry redeploy --versions "omniintelligence=0.8.0,omninode-claude=0.4.0"',
+    },
+  );
 }
 
 /**
@@ -105,10 +125,16 @@ function rejectChangedFlags(o: RedeployOptions, data: RedeployData): void {
   ];
   const changed = given.filter(([, bad]) => bad).map(([flag]) => flag);
   if (!changed.length) return;
-  const verify = data.flags.verify_only ? '' : ` (for that, start a new run: ferry redeploy --verify-only --versions "${formatVersions(data.versions_requested)}")`;
-  throw new FerryError(ErrorCode.USAGE, `${changed.join(', ')} ${changed.length === 1 ? 'was' : 'were'} not part of ${data.run_id}; a resumed run keeps the flags it started with${changed.includes('--verify-only') ? verify : ''}`, {
-    fix: resumeCommand(data.run_id, data.versions_requested, data.flags),
-  });
+  const verify = data.flags.verify_only
+    ? ''
+    : ` (for that, start a new run: ferry redeploy --verify-only --versions "${formatVersions(data.versions_requested)}")`;
+  throw new FerryError(
+    ErrorCode.USAGE,
+    `${changed.join(', ')} ${changed.length === 1 ? 'was' : 'were'} not part of ${data.run_id}; a resumed run keeps the flags it started with${changed.includes('--verify-only') ? verify : ''}`,
+    {
+      fix: resumeCommand(data.run_id, data.versions_requested, data.flags),
+    },
+  );
 }
 
 /**
@@ -116,15 +142,31 @@ function rejectChangedFlags(o: RedeployOptions, data: RedeployData): void {
  * @throws USAGE, CONFIG_INVALID, STATE_NOT_FOUND, STATE_CORRUPT, LOCKED — before any phase runs.
  * Phase failures do not throw: they come back as a failed result with the seed's error lines.
  */
-export async function runRedeploy(o: RedeployOptions, loaded: LoadedRedeployConfig, engine: EngineOptions, deps: RedeployDeps, timing: VerifyTiming = {}): Promise<RedeployOutcome> {
+export async function runRedeploy(
+  o: RedeployOptions,
+  loaded: LoadedRedeployConfig,
+  engine: EngineOptions,
+  deps: RedeployDeps,
+  timing: VerifyTiming = {},
+): Promise<RedeployOutcome> {
   const rc = loaded.config.redeploy;
-  if (!rc) throw new FerryError(ErrorCode.CONFIG_INVALID, 'ferry.yaml has no `redeploy:` section', { fix: 'add a redeploy: section (see examples/omninode/ferry.yaml)' });
+  if (!rc)
+    throw new FerryError(ErrorCode.CONFIG_INVALID, 'ferry.yaml has no `redeploy:` section', {
+      fix: 'add a redeploy: section (see examples/omninode/ferry.yaml)',
+    });
   const env: RedeployEnvContext = {
     config: rc,
     workspaceDir: loaded.workspaceDir,
     stateDir: engine.stateDir,
     env: sourceEnv(loaded),
-    ...(rc.env_file ? { envFile: { path: resolvePath(loaded.dir, rc.env_file), exists: existsSync(resolvePath(loaded.dir, rc.env_file)) } } : {}),
+    ...(rc.env_file
+      ? {
+          envFile: {
+            path: resolvePath(loaded.dir, rc.env_file),
+            exists: existsSync(resolvePath(loaded.dir, rc.env_file)),
+          },
+        }
+      : {}),
     packageRepos: loaded.config.packages.map((p) => p.repo).filter((r): r is string => typeof r === 'string'),
   };
 
@@ -138,17 +180,32 @@ export async function runRedeploy(o: RedeployOptions, loaded: LoadedRedeployConf
     // The one flag a resume may add: after PIN_UNMATCHED, "skip what the Dockerfile does not pin".
     if (o.allowUnmatched) data.flags = { ...data.flags, allow_unmatched: true };
     if (o.versions && formatVersions(parseVersions(o.versions)) !== formatVersions(data.versions_requested)) {
-      throw new FerryError(ErrorCode.USAGE, `--versions differs from the versions of ${runId} (${formatVersions(data.versions_requested)}); a resumed run keeps its versions`, {
-        fix: resumeCommand(runId, data.versions_requested, data.flags),
-      });
+      throw new FerryError(
+        ErrorCode.USAGE,
+        `--versions differs from the versions of ${runId} (${formatVersions(data.versions_requested)}); a resumed run keeps its versions`,
+        {
+          fix: resumeCommand(runId, data.versions_requested, data.flags),
+        },
+      );
     }
     rejectChangedFlags(o, data);
   } else {
     const versions = await resolveVersions(o, engine.stateDir);
     const runId = o.runId ? validateRunId(o.runId, '--run-id', 'redeploy') : timestampRunId('redeploy');
     const ticket = o.worktreeTicket ?? runId;
-    if (!SAFE_ID.test(ticket)) throw new FerryError(ErrorCode.USAGE, `--worktree-ticket ${JSON.stringify(ticket)}: use letters, digits, '.', '_' and '-' only`, { fix: '--worktree-ticket OMN-1234' });
-    const flags: RedeployFlags = { skip_sync: Boolean(o.skipSync), skip_dockerfile_update: Boolean(o.skipDockerfileUpdate), skip_secrets: Boolean(o.skipSecrets), verify_only: Boolean(o.verifyOnly), ...(o.allowUnmatched ? { allow_unmatched: true } : {}) };
+    if (!SAFE_ID.test(ticket))
+      throw new FerryError(
+        ErrorCode.USAGE,
+        `--worktree-ticket ${JSON.stringify(ticket)}: use letters, digits, '.', '_' and '-' only`,
+        { fix: '--worktree-ticket OMN-1234' },
+      );
+    const flags: RedeployFlags = {
+      skip_sync: Boolean(o.skipSync),
+      skip_dockerfile_update: Boolean(o.skipDockerfileUpdate),
+      skip_secrets: Boolean(o.skipSecrets),
+      verify_only: Boolean(o.verifyOnly),
+      ...(o.allowUnmatched ? { allow_unmatched: true } : {}),
+    };
     data = {
       run_id: runId,
       worktree_ticket: ticket,
@@ -156,7 +213,10 @@ export async function runRedeploy(o: RedeployOptions, loaded: LoadedRedeployConf
       worktree_ref: 'main',
       versions_requested: versions,
       started_at: new Date().toISOString(),
-      phases: Object.fromEntries(PHASES.map((p) => [p, { status: 'pending' } satisfies PhaseRecord])) as Record<Phase, PhaseRecord>,
+      phases: Object.fromEntries(PHASES.map((p) => [p, { status: 'pending' } satisfies PhaseRecord])) as Record<
+        Phase,
+        PhaseRecord
+      >,
       flags,
     };
   }
@@ -164,11 +224,25 @@ export async function runRedeploy(o: RedeployOptions, loaded: LoadedRedeployConf
   if (deps.printAsEvents && engine.renderer) {
     const renderer = engine.renderer;
     const runId = data.run_id;
-    deps = { ...deps, print: (message) => renderer.event({ ts: new Date().toISOString(), run_id: runId, pipeline: 'redeploy', type: 'log', level: 'info', message }) };
+    deps = {
+      ...deps,
+      print: (message) =>
+        renderer.event({
+          ts: new Date().toISOString(),
+          run_id: runId,
+          pipeline: 'redeploy',
+          type: 'log',
+          level: 'info',
+          message,
+        }),
+    };
   }
 
   if (engine.dryRun) {
-    const lines = formatDryRun(data.run_id, PHASES.filter((p) => data.phases[p]?.status !== 'completed').map((p) => [p, describePhase(p, env, data)]));
+    const lines = formatDryRun(
+      data.run_id,
+      PHASES.filter((p) => data.phases[p]?.status !== 'completed').map((p) => [p, describePhase(p, env, data)]),
+    );
     for (const l of lines) deps.print(l);
     const result = buildResult(data, 'dry_run');
     const resultPath = await writeResult(engine, data.run_id, 'redeploy', result);
@@ -176,7 +250,15 @@ export async function runRedeploy(o: RedeployOptions, loaded: LoadedRedeployConf
   }
 
   const run = await openRun<RedeployData>(
-    { pipeline: 'redeploy', runId: data.run_id, resume: resuming, data, buildSteps: buildSteps(env, deps, timing), project: projectPhases, resumeCommand: resumeCommand(data.run_id, data.versions_requested, data.flags) },
+    {
+      pipeline: 'redeploy',
+      runId: data.run_id,
+      resume: resuming,
+      data,
+      buildSteps: buildSteps(env, deps, timing),
+      project: projectPhases,
+      resumeCommand: resumeCommand(data.run_id, data.versions_requested, data.flags),
+    },
     engine,
   );
   if (resuming && o.allowUnmatched) run.state.data.flags = { ...run.state.data.flags, allow_unmatched: true };
@@ -188,10 +270,13 @@ export async function runRedeploy(o: RedeployOptions, loaded: LoadedRedeployConf
     const final = await run.execute();
     const failed = PHASES.find((p) => final.steps[p]?.status === 'failed');
     const rec = failed ? final.steps[failed] : undefined;
-    const failure = failed && rec?.error ? { phase: failed, code: rec.error.code, message: rec.error.message } : undefined;
+    const failure =
+      failed && rec?.error ? { phase: failed, code: rec.error.code, message: rec.error.message } : undefined;
     const result = buildResult(final.data, failure ? 'failed' : 'success', failure);
     const resultPath = await writeResult(engine, data.run_id, 'redeploy', result);
-    const errorLines = failure ? [`ERROR in ${failure.phase}: ${failure.message}`, `Resume with: ${result.resume}`] : [];
+    const errorLines = failure
+      ? [`ERROR in ${failure.phase}: ${failure.message}`, `Resume with: ${result.resume}`]
+      : [];
     return { result, exitCode: failure ? 1 : 0, errorLines, resultPath };
   } finally {
     await run.close();

@@ -23,12 +23,18 @@ export interface ApplyPinsResult {
 
 /** @throws USAGE (bad --versions), NOT_FOUND (no Dockerfile), PIN_UNMATCHED */
 export async function applyPins(input: ApplyPinsInput): Promise<ApplyPinsResult> {
-  const versions = typeof input.versions === 'string' ? parseVersions(input.versions, '--versions', 'ferry pins --dockerfile <file>') : input.versions;
+  const versions =
+    typeof input.versions === 'string'
+      ? parseVersions(input.versions, '--versions', 'ferry pins --dockerfile <file>')
+      : input.versions;
   let before: string;
   try {
     before = await readFile(input.dockerfile, 'utf8');
   } catch (e) {
-    throw new FerryError(ErrorCode.NOT_FOUND, `Dockerfile not found: ${input.dockerfile}`, { cause: e, fix: `ls ${input.dockerfile}` });
+    throw new FerryError(ErrorCode.NOT_FOUND, `Dockerfile not found: ${input.dockerfile}`, {
+      cause: e,
+      fix: `ls ${input.dockerfile}`,
+    });
   }
   const r = rewriteDockerfilePins(before, versions, { allowUnmatched: input.allowUnmatched, file: input.dockerfile });
   if (r.changed && !input.dryRun) await writeFileAtomic(input.dockerfile, r.content);

@@ -6,7 +6,15 @@ import { formatCommand } from '../util/process.js';
 import { formatVersions } from '../manifest/dockerfile-pins.js';
 import type { RunState, StepRecord } from '../engine/types.js';
 import type { RedeployConfig } from '../config/sections/redeploy.js';
-import { PHASES, type Phase, type PhaseRecord, type PhaseStatus, type RedeployData, type RedeployEnvContext, type RedeployFlags } from './types.js';
+import {
+  PHASES,
+  type Phase,
+  type PhaseRecord,
+  type PhaseStatus,
+  type RedeployData,
+  type RedeployEnvContext,
+  type RedeployFlags,
+} from './types.js';
 
 export function repoDir(ctx: RedeployEnvContext, repo: string): string {
   return isAbsolute(repo) ? repo : resolve(ctx.workspaceDir, repo);
@@ -14,7 +22,10 @@ export function repoDir(ctx: RedeployEnvContext, repo: string): string {
 
 /** SYNC targets: configured list, else the infra repo plus every local package repo. */
 export function syncRepos(ctx: RedeployEnvContext): string[] {
-  const list = ctx.config.sync.repos ?? [ctx.config.repo, ...ctx.packageRepos.filter((r) => !/^[a-z+]+:\/\//.test(r) && !r.includes('@'))];
+  const list = ctx.config.sync.repos ?? [
+    ctx.config.repo,
+    ...ctx.packageRepos.filter((r) => !/^[a-z+]+:\/\//.test(r) && !r.includes('@')),
+  ];
   return [...new Set(list)];
 }
 
@@ -23,7 +34,9 @@ export function syncArgv(dir: string): string[] {
 }
 
 export function worktreePath(ctx: RedeployEnvContext, ticket: string): string {
-  const root = ctx.config.worktree_root ? resolve(ctx.workspaceDir, ctx.config.worktree_root) : join(ctx.stateDir, 'worktrees');
+  const root = ctx.config.worktree_root
+    ? resolve(ctx.workspaceDir, ctx.config.worktree_root)
+    : join(ctx.stateDir, 'worktrees');
   return join(root, ticket, basename(ctx.config.repo));
 }
 
@@ -40,7 +53,11 @@ export function secretsMode(config: RedeployConfig, env: Record<string, string>,
 }
 
 /** Variables ENV_CHECK requires: required_env of phases that will run, then secrets-store credentials. */
-export function requiredVars(config: RedeployConfig, env: Record<string, string>, flags: RedeployFlags): { vars: string[]; secrets: string[] } {
+export function requiredVars(
+  config: RedeployConfig,
+  env: Record<string, string>,
+  flags: RedeployFlags,
+): { vars: string[]; secrets: string[] } {
   const skipped = new Set<string>();
   if (flags.skip_sync) skipped.add('SYNC');
   if (flags.skip_dockerfile_update) skipped.add('PIN_UPDATE');
@@ -110,7 +127,9 @@ export function imageTag(config: RedeployConfig, runId: string): string | null {
 }
 
 export function serviceContainers(config: RedeployConfig): Array<{ service: string; container: string }> {
-  return config.runtime.kind === 'docker' ? config.runtime.services.map((s) => ({ service: s.name, container: s.container ?? s.name })) : [];
+  return config.runtime.kind === 'docker'
+    ? config.runtime.services.map((s) => ({ service: s.name, container: s.container ?? s.name }))
+    : [];
 }
 
 /** The container VERIFY execs into: verify.container, else the first docker service. */
@@ -154,25 +173,35 @@ export function describePhase(phase: Phase, ctx: RedeployEnvContext, data: Redep
       return [`ferry pins --versions "${versions}" --dockerfile ${dockerfile}`];
     }
     case 'DEPLOY': {
-      if (c.runtime.kind === 'command') return [formatCommand(c.runtime.command[0] as string, c.runtime.command.slice(1))];
+      if (c.runtime.kind === 'command')
+        return [formatCommand(c.runtime.command[0] as string, c.runtime.command.slice(1))];
       const ctxDir = join(wt, c.runtime.context);
       const names = serviceContainers(c).map((s) => s.container);
-      return [`docker build -t ${imageTag(c, data.run_id)} -f ${c.runtime.dockerfile} ${ctxDir} + recreate ${names.join(', ')}`];
+      return [
+        `docker build -t ${imageTag(c, data.run_id)} -f ${c.runtime.dockerfile} ${ctxDir} + recreate ${names.join(', ')}`,
+      ];
     }
     case 'INFISICAL': {
       const mode = secretsMode(c, ctx.env, f);
       if (mode !== 'active' || !c.secrets) return [`[${mode}]`];
-      if (c.secrets.command) return [`[conditional] ${formatCommand(c.secrets.command[0] as string, c.secrets.command.slice(1))}`];
-      return [`[conditional] infisical universal-auth login + upsert ${Object.keys(c.secrets.keys).join(', ') || 'no keys'} at ${c.secrets.environment}:${c.secrets.secret_path}`];
+      if (c.secrets.command)
+        return [`[conditional] ${formatCommand(c.secrets.command[0] as string, c.secrets.command.slice(1))}`];
+      return [
+        `[conditional] infisical universal-auth login + upsert ${Object.keys(c.secrets.keys).join(', ') || 'no keys'} at ${c.secrets.environment}:${c.secrets.secret_path}`,
+      ];
     }
     case 'VERIFY': {
       const parts = Object.values(healthEndpoints(c)).map((u) => `curl ${u}`);
       const container = versionContainer(c);
-      if (container) for (const pkg of Object.keys(data.versions_requested)) parts.push(`docker exec ${container} ${versionArgv(c.verify, pkg).join(' ')}`);
+      if (container)
+        for (const pkg of Object.keys(data.versions_requested))
+          parts.push(`docker exec ${container} ${versionArgv(c.verify, pkg).join(' ')}`);
       return [parts.join(' + ') || 'nothing to verify'];
     }
     case 'NOTIFY':
-      return [c.notify === 'slack' ? '[slack] redeploy summary to the configured channel' : '[stdout] redeploy summary'];
+      return [
+        c.notify === 'slack' ? '[slack] redeploy summary to the configured channel' : '[stdout] redeploy summary',
+      ];
   }
 }
 
@@ -201,7 +230,8 @@ export function projectPhases(state: RunState<RedeployData>): void {
     const rec = state.steps[p];
     const entry: PhaseRecord = { status: phaseStatus(rec) };
     if (rec?.ts && entry.status !== 'pending') entry.ts = rec.ts;
-    if (rec?.output && (entry.status === 'completed' || entry.status.startsWith('skipped'))) Object.assign(entry, rec.output);
+    if (rec?.output && (entry.status === 'completed' || entry.status.startsWith('skipped')))
+      Object.assign(entry, rec.output);
     if (rec?.status === 'failed' && rec.error) Object.assign(entry, { error: rec.error.message, ...rec.error.details });
     phases[p] = entry;
   }
@@ -230,9 +260,22 @@ export interface RedeployResult {
   resume?: string;
 }
 
-export function buildResult(data: RedeployData, status: RedeployResult['status'], failure?: { phase: Phase; code: string; message: string }): RedeployResult {
-  const phases = Object.fromEntries(PHASES.map((p) => [p, data.phases[p]?.status ?? 'pending'])) as Record<Phase, PhaseStatus>;
-  const r: RedeployResult = { skill: 'redeploy', status, run_id: data.run_id, phases, pins_applied: data.pins_applied ?? null };
+export function buildResult(
+  data: RedeployData,
+  status: RedeployResult['status'],
+  failure?: { phase: Phase; code: string; message: string },
+): RedeployResult {
+  const phases = Object.fromEntries(PHASES.map((p) => [p, data.phases[p]?.status ?? 'pending'])) as Record<
+    Phase,
+    PhaseStatus
+  >;
+  const r: RedeployResult = {
+    skill: 'redeploy',
+    status,
+    run_id: data.run_id,
+    phases,
+    pins_applied: data.pins_applied ?? null,
+  };
   if (data.services) r.images = Object.fromEntries(Object.entries(data.services).map(([s, v]) => [s, v.image_id]));
   if (failure) {
     r.error = failure;
@@ -243,9 +286,13 @@ export function buildResult(data: RedeployData, status: RedeployResult['status']
 
 /** NOTIFY text (seed stdout format). */
 export function notifyLines(data: RedeployData): string[] {
-  const pins = Object.entries(checkedVersions(data)).map(([k, v]) => `${k}==${v}`).join(', ');
+  const pins = Object.entries(checkedVersions(data))
+    .map(([k, v]) => `${k}==${v}`)
+    .join(', ');
   const statuses = PHASES.filter((p) => p !== 'NOTIFY').map((p) => [p, data.phases[p]?.status] as const);
-  const allDone = statuses.every(([, s]) => s === 'completed' || s === 'skipped_by_flag' || s === 'skipped_no_infisical');
+  const allDone = statuses.every(
+    ([, s]) => s === 'completed' || s === 'skipped_by_flag' || s === 'skipped_no_infisical',
+  );
   const summary = allDone ? 'all completed' : statuses.map(([p, s]) => `${p}=${s}`).join(', ');
   return [`[redeploy] ${data.run_id} complete`, `  Pins: ${pins}`, `  Phases: ${summary}`];
 }

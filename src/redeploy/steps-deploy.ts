@@ -18,7 +18,11 @@ interface DeployCheckpoint {
   services?: RedeployData['services'];
 }
 
-export function deployStep(env: RedeployEnvContext, deps: RedeployDeps, describe: Step<RedeployData>['describe']): Step<RedeployData> {
+export function deployStep(
+  env: RedeployEnvContext,
+  deps: RedeployDeps,
+  describe: Step<RedeployData>['describe'],
+): Step<RedeployData> {
   return {
     id: 'DEPLOY',
     title: 'DEPLOY: rebuild and recreate',
@@ -29,25 +33,40 @@ export function deployStep(env: RedeployEnvContext, deps: RedeployDeps, describe
       if (!wt) throw new FerryError(ErrorCode.STEP_FAILED, 'no worktree path recorded; WORKTREE must run first');
       const rt = env.config.runtime;
       if (rt.kind === 'command') {
-        const r = await ctx.exec(rt.command[0] as string, rt.command.slice(1), { cwd: wt, env: env.env, failCode: ErrorCode.DEPLOY_FAILED, signal: ctx.signal });
+        const r = await ctx.exec(rt.command[0] as string, rt.command.slice(1), {
+          cwd: wt,
+          env: env.env,
+          failCode: ErrorCode.DEPLOY_FAILED,
+          signal: ctx.signal,
+        });
         for (const l of r.all.split('\n')) if (l.trim()) ctx.log.info(l);
         return { output: { command: rt.command.join(' ') } };
       }
       const built = resolve(wt, rt.context, rt.dockerfile);
       const pinned = resolve(wt, env.config.dockerfile);
       if (!ctx.data.flags.skip_dockerfile_update && !env.config.pin_command && built !== pinned) {
-        ctx.log.warn(`DEPLOY builds ${built} but PIN_UPDATE edited ${pinned} (redeploy.dockerfile); the new pins may not reach the image`);
+        ctx.log.warn(
+          `DEPLOY builds ${built} but PIN_UPDATE edited ${pinned} (redeploy.dockerfile); the new pins may not reach the image`,
+        );
       }
       if (!existsSync(built)) {
-        throw new FerryError(ErrorCode.DEPLOY_FAILED, `Dockerfile ${rt.dockerfile} not found in the build context ${join(wt, rt.context)}`, {
-          fix: 'set redeploy.runtime.dockerfile (relative to runtime.context) in ferry.yaml',
-          details: { dockerfile: built },
-        });
+        throw new FerryError(
+          ErrorCode.DEPLOY_FAILED,
+          `Dockerfile ${rt.dockerfile} not found in the build context ${join(wt, rt.context)}`,
+          {
+            fix: 'set redeploy.runtime.dockerfile (relative to runtime.context) in ferry.yaml',
+            details: { dockerfile: built },
+          },
+        );
       }
       const runtime = deps.runtime();
       await runtime.ping();
       // Another run recreating the same containers at the same time would race on the temp names.
-      const locks = await lockContainers(env, serviceContainers(env.config).map((s) => s.container), ctx.runId);
+      const locks = await lockContainers(
+        env,
+        serviceContainers(env.config).map((s) => s.container),
+        ctx.runId,
+      );
       try {
         return await buildAndRecreate(ctx, env, runtime, wt);
       } finally {
@@ -61,7 +80,15 @@ async function lockContainers(env: RedeployEnvContext, names: string[], runId: s
   const held: RunLock[] = [];
   try {
     for (const name of [...new Set(names)].sort()) {
-      held.push(await acquireResourceLock(env.stateDir, 'containers', name, `redeploy ${runId} DEPLOY`, `container ${name} is being recreated`));
+      held.push(
+        await acquireResourceLock(
+          env.stateDir,
+          'containers',
+          name,
+          `redeploy ${runId} DEPLOY`,
+          `container ${name} is being recreated`,
+        ),
+      );
     }
     return held;
   } catch (e) {
@@ -71,7 +98,12 @@ async function lockContainers(env: RedeployEnvContext, names: string[], runId: s
 }
 
 /** Build the image from the worktree (reused on resume), then recreate each service from it, checkpointing each. */
-async function buildAndRecreate(ctx: Ctx, env: RedeployEnvContext, runtime: ContainerRuntime, wt: string): Promise<StepOutcome> {
+async function buildAndRecreate(
+  ctx: Ctx,
+  env: RedeployEnvContext,
+  runtime: ContainerRuntime,
+  wt: string,
+): Promise<StepOutcome> {
   const rt = env.config.runtime;
   if (rt.kind !== 'docker') throw new FerryError(ErrorCode.INTERNAL, 'buildAndRecreate needs the docker runtime');
   const cp: DeployCheckpoint = { ...((ctx.checkpoint as DeployCheckpoint | undefined) ?? {}) };
@@ -99,13 +131,19 @@ async function buildAndRecreate(ctx: Ctx, env: RedeployEnvContext, runtime: Cont
     services[service] = { container, container_id: r.container.id, image_id: r.container.imageId };
     cp.services = services;
     await ctx.saveCheckpoint(cp);
-    ctx.log.info(`DEPLOY: ${container} ${r.changed ? 'recreated' : 'already on the new image'} (${r.container.id.slice(0, 12)})`);
+    ctx.log.info(
+      `DEPLOY: ${container} ${r.changed ? 'recreated' : 'already on the new image'} (${r.container.id.slice(0, 12)})`,
+    );
   }
   ctx.data.services = services;
   return { output: { image_id: imageId, image: tag, services } };
 }
 
-export function secretsStep(env: RedeployEnvContext, deps: RedeployDeps, describe: Step<RedeployData>['describe']): Step<RedeployData> {
+export function secretsStep(
+  env: RedeployEnvContext,
+  deps: RedeployDeps,
+  describe: Step<RedeployData>['describe'],
+): Step<RedeployData> {
   return {
     id: 'INFISICAL',
     title: 'INFISICAL: seed secrets',
@@ -120,21 +158,39 @@ export function secretsStep(env: RedeployEnvContext, deps: RedeployDeps, describ
       // The script is the first argv element that is a path (`bash scripts/x.sh` or `./scripts/x.sh`).
       const script = s.command?.find((a) => a.includes('/'));
       if (s.command && script && existsSync(isAbsolute(script) ? script : join(wt, script))) {
-        const r = await ctx.exec(s.command[0] as string, s.command.slice(1), { cwd: wt, env: env.env, failCode: ErrorCode.SECRETS_FAILED, signal: ctx.signal });
+        const r = await ctx.exec(s.command[0] as string, s.command.slice(1), {
+          cwd: wt,
+          env: env.env,
+          failCode: ErrorCode.SECRETS_FAILED,
+          signal: ctx.signal,
+        });
         for (const l of r.all.split('\n')) if (l.trim()) ctx.log.info(l);
         return { output: { command: s.command.join(' ') } };
       }
       if (!s.project_id) {
-        throw new FerryError(ErrorCode.CONFIG_INVALID, 'redeploy.secrets.project_id is required for the built-in Infisical sync', { fix: 'add `project_id: <infisical project id>` under redeploy.secrets in ferry.yaml' });
+        throw new FerryError(
+          ErrorCode.CONFIG_INVALID,
+          'redeploy.secrets.project_id is required for the built-in Infisical sync',
+          { fix: 'add `project_id: <infisical project id>` under redeploy.secrets in ferry.yaml' },
+        );
       }
       if (!deps.secrets) throw new FerryError(ErrorCode.INTERNAL, 'no secrets store factory wired');
       const values: Record<string, string> = {};
       for (const [key, envName] of Object.entries(s.keys)) {
         const v = env.env[envName];
-        if (v === undefined) throw new FerryError(ErrorCode.ENV_MISSING, `${envName} (value for secret ${key}) not set`, { fix: `export ${envName}=…`, details: { missing: envName } });
+        if (v === undefined)
+          throw new FerryError(ErrorCode.ENV_MISSING, `${envName} (value for secret ${key}) not set`, {
+            fix: `export ${envName}=…`,
+            details: { missing: envName },
+          });
         values[key] = v;
       }
-      const store = deps.secrets({ addr: env.env[s.addr_env]!, clientId: env.env[s.client_id_env]!, clientSecret: env.env[s.client_secret_env]!, envNames: { clientId: s.client_id_env, clientSecret: s.client_secret_env } });
+      const store = deps.secrets({
+        addr: env.env[s.addr_env]!,
+        clientId: env.env[s.client_id_env]!,
+        clientSecret: env.env[s.client_secret_env]!,
+        envNames: { clientId: s.client_id_env, clientSecret: s.client_secret_env },
+      });
       const scope = { projectId: s.project_id, environment: s.environment, path: s.secret_path };
       ctx.log.info('Seeding Infisical from config keys...');
       const lines = await syncSecrets(store, values, scope);

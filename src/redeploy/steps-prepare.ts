@@ -6,7 +6,16 @@ import { ErrorCode, FerryError, isFerryError } from '../errors.js';
 import { addSecret } from '../engine/redact.js';
 import type { Step, StepContext, StepOutcome } from '../engine/types.js';
 import { applyPins } from './pins-apply.js';
-import { fill, repoDir, requiredVars, resumeCommand, syncArgv, syncRepos, worktreeAddArgv, worktreePath } from './plan.js';
+import {
+  fill,
+  repoDir,
+  requiredVars,
+  resumeCommand,
+  syncArgv,
+  syncRepos,
+  worktreeAddArgv,
+  worktreePath,
+} from './plan.js';
 import { formatVersions } from '../manifest/dockerfile-pins.js';
 import type { RedeployData, RedeployEnvContext } from './types.js';
 
@@ -22,7 +31,11 @@ export function syncStep(env: RedeployEnvContext, describe: Step<RedeployData>['
       if (ctx.data.flags.verify_only || ctx.data.flags.skip_sync) return SKIP_FLAG;
       const cmd = env.config.sync.command;
       if (cmd) {
-        await ctx.exec(cmd[0] as string, cmd.slice(1), { cwd: env.workspaceDir, env: env.env, failCode: ErrorCode.SYNC_FAILED });
+        await ctx.exec(cmd[0] as string, cmd.slice(1), {
+          cwd: env.workspaceDir,
+          env: env.env,
+          failCode: ErrorCode.SYNC_FAILED,
+        });
         return { output: { command: cmd.join(' ') } };
       }
       const repos: Record<string, string> = {};
@@ -35,16 +48,24 @@ export function syncStep(env: RedeployEnvContext, describe: Step<RedeployData>['
         if (r.exitCode === 0) {
           repos[repo] = /Already up.to.date/i.test(out) ? 'up to date' : 'fast-forwarded';
         } else {
-          repos[repo] = /not possible to fast-forward|diverg|non-fast-forward/i.test(out) ? 'diverged' : !existsSync(dir) ? 'missing' : 'failed';
+          repos[repo] = /not possible to fast-forward|diverg|non-fast-forward/i.test(out)
+            ? 'diverged'
+            : !existsSync(dir)
+              ? 'missing'
+              : 'failed';
           failed.push(`${repo} (${repos[repo]})`);
         }
         ctx.log.info(`SYNC: ${repo}: ${repos[repo]}`);
       }
       if (failed.length) {
-        throw new FerryError(ErrorCode.SYNC_FAILED, `SYNC failed for ${failed.join(', ')}: fast-forward-only pull refused`, {
-          fix: `git -C ${repoDir(env, failed[0]!.split(' ')[0]!)} status`,
-          details: { failed_repos: failed, repos },
-        });
+        throw new FerryError(
+          ErrorCode.SYNC_FAILED,
+          `SYNC failed for ${failed.join(', ')}: fast-forward-only pull refused`,
+          {
+            fix: `git -C ${repoDir(env, failed[0]!.split(' ')[0]!)} status`,
+            details: { failed_repos: failed, repos },
+          },
+        );
       }
       return { output: { repos } };
     },
@@ -66,13 +87,19 @@ export function envCheckStep(env: RedeployEnvContext, describe: Step<RedeployDat
           : ` Source ${env.config.env_file} before deploying.`;
       for (const v of vars) {
         if (!env.env[v]) {
-          throw new FerryError(ErrorCode.ENV_MISSING, `${v} not set.${source}`, { fix: env.config.env_file ? `echo '${v}=…' >> ${env.config.env_file}` : `export ${v}=…`, details: { missing: v } });
+          throw new FerryError(ErrorCode.ENV_MISSING, `${v} not set.${source}`, {
+            fix: env.config.env_file ? `echo '${v}=…' >> ${env.config.env_file}` : `export ${v}=…`,
+            details: { missing: v },
+          });
         }
         ctx.log.info(`ENV_CHECK: ${v} OK`);
       }
       for (const v of secrets) {
         if (!env.env[v]) {
-          throw new FerryError(ErrorCode.ENV_MISSING, `${env.config.secrets?.addr_env} is set but ${v} is missing.`, { fix: `export ${v}=…`, details: { missing: v } });
+          throw new FerryError(ErrorCode.ENV_MISSING, `${env.config.secrets?.addr_env} is set but ${v} is missing.`, {
+            fix: `export ${v}=…`,
+            details: { missing: v },
+          });
         }
         addSecret(env.env[v]);
         ctx.log.info(`ENV_CHECK: ${v} OK`);
@@ -100,10 +127,14 @@ export function worktreeStep(env: RedeployEnvContext, describe: Step<RedeployDat
       if (existsSync(path)) {
         const current = await currentBranch(ctx, path);
         if (current !== branch) {
-          throw new FerryError(ErrorCode.WORKTREE_CONFLICT, `Worktree at ${path} is on branch '${current ?? '(not a worktree)'}', expected '${branch}'`, {
-            fix: `git -C ${repo} worktree remove --force ${path}`,
-            details: { path, branch: current },
-          });
+          throw new FerryError(
+            ErrorCode.WORKTREE_CONFLICT,
+            `Worktree at ${path} is on branch '${current ?? '(not a worktree)'}', expected '${branch}'`,
+            {
+              fix: `git -C ${repo} worktree remove --force ${path}`,
+              details: { path, branch: current },
+            },
+          );
         }
         ctx.log.info(`Reusing existing worktree at ${path}`);
         ctx.data.worktree_path = path;
@@ -111,12 +142,20 @@ export function worktreeStep(env: RedeployEnvContext, describe: Step<RedeployDat
       }
       // Seed: pull latest main first — only when the repo tracks an upstream.
       const upstream = await ctx.exec('git', ['-C', repo, 'rev-parse', '--abbrev-ref', '@{u}'], { reject: false });
-      if (upstream.exitCode === 0) await ctx.exec('git', ['-C', repo, 'pull', '--ff-only'], { failCode: ErrorCode.SYNC_FAILED });
+      if (upstream.exitCode === 0)
+        await ctx.exec('git', ['-C', repo, 'pull', '--ff-only'], { failCode: ErrorCode.SYNC_FAILED });
       ctx.data.worktree_ref = (await currentBranch(ctx, repo)) || ctx.data.worktree_ref;
       mkdirSync(dirname(path), { recursive: true });
-      const hasBranch = (await ctx.exec('git', ['-C', repo, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { reject: false })).exitCode === 0;
+      const hasBranch =
+        (
+          await ctx.exec('git', ['-C', repo, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], {
+            reject: false,
+          })
+        ).exitCode === 0;
       // A crash after `worktree add -b` created the branch but before the dir existed: reuse the branch.
-      const argv = hasBranch ? ['git', '-C', repo, 'worktree', 'add', path, branch] : worktreeAddArgv(repo, path, branch);
+      const argv = hasBranch
+        ? ['git', '-C', repo, 'worktree', 'add', path, branch]
+        : worktreeAddArgv(repo, path, branch);
       await ctx.exec(argv[0] as string, argv.slice(1), { failCode: ErrorCode.WORKTREE_CONFLICT });
       ctx.data.worktree_path = path;
       return { output: { path, reused: false } };
@@ -138,13 +177,24 @@ export function pinUpdateStep(env: RedeployEnvContext, describe: Step<RedeployDa
       let pins: Record<string, { from: string | null; to: string; matched: boolean }>;
       if (env.config.pin_command) {
         const argv = fill(env.config.pin_command, { versions: formatVersions(versions), dockerfile });
-        const r = await ctx.exec(argv[0] as string, argv.slice(1), { cwd: wt, env: env.env, failCode: ErrorCode.PIN_UNMATCHED });
+        const r = await ctx.exec(argv[0] as string, argv.slice(1), {
+          cwd: wt,
+          env: env.env,
+          failCode: ErrorCode.PIN_UNMATCHED,
+        });
         for (const l of r.stderr.split('\n')) if (l.trim()) ctx.log.info(l);
-        const last = r.stdout.split('\n').filter((l) => l.trim()).pop() ?? '';
+        const last =
+          r.stdout
+            .split('\n')
+            .filter((l) => l.trim())
+            .pop() ?? '';
         try {
           pins = JSON.parse(last) as typeof pins;
         } catch {
-          throw new FerryError(ErrorCode.STEP_FAILED, `pin command did not print JSON as its last stdout line: ${last.slice(0, 200)}`);
+          throw new FerryError(
+            ErrorCode.STEP_FAILED,
+            `pin command did not print JSON as its last stdout line: ${last.slice(0, 200)}`,
+          );
         }
       } else {
         const allowUnmatched = Boolean(ctx.data.flags.allow_unmatched);
@@ -154,14 +204,21 @@ export function pinUpdateStep(env: RedeployEnvContext, describe: Step<RedeployDa
         } catch (e) {
           // The pins editor's own hint (`ferry pins … --allow-unmatched`) would not get this run past PIN_UPDATE.
           if (isFerryError(e) && e.code === ErrorCode.PIN_UNMATCHED) {
-            throw new FerryError(e.code, e.message, { details: e.details, fix: resumeCommand(ctx.runId, versions, { ...ctx.data.flags, allow_unmatched: true }) });
+            throw new FerryError(e.code, e.message, {
+              details: e.details,
+              fix: resumeCommand(ctx.runId, versions, { ...ctx.data.flags, allow_unmatched: true }),
+            });
           }
           throw e;
         }
         for (const l of r.lines) ctx.log.info(l);
         pins = r.pins;
       }
-      const applied = Object.fromEntries(Object.entries(pins).filter(([, p]) => p.matched).map(([k, p]) => [k, p.to]));
+      const applied = Object.fromEntries(
+        Object.entries(pins)
+          .filter(([, p]) => p.matched)
+          .map(([k, p]) => [k, p.to]),
+      );
       ctx.data.pins_applied = applied;
       return { output: { pins_applied: applied } };
     },

@@ -5,7 +5,16 @@ import type { ContainerRuntime } from '../adapters/runtime/types.js';
 import type { Notifier } from '../adapters/notify/types.js';
 import type { SecretsStore } from '../adapters/secrets/types.js';
 
-export const PHASES = ['SYNC', 'ENV_CHECK', 'WORKTREE', 'PIN_UPDATE', 'DEPLOY', 'INFISICAL', 'VERIFY', 'NOTIFY'] as const;
+export const PHASES = [
+  'SYNC',
+  'ENV_CHECK',
+  'WORKTREE',
+  'PIN_UPDATE',
+  'DEPLOY',
+  'INFISICAL',
+  'VERIFY',
+  'NOTIFY',
+] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** The seed's phase statuses (plus `running` while a phase executes). */
@@ -61,7 +70,12 @@ export interface RedeployEnvContext {
 /** Adapters the steps use; injected so tests and the CLI choose implementations. */
 export interface RedeployDeps {
   runtime: () => ContainerRuntime;
-  secrets?: (opts: { addr: string; clientId: string; clientSecret: string; envNames?: { clientId: string; clientSecret: string } }) => SecretsStore;
+  secrets?: (opts: {
+    addr: string;
+    clientId: string;
+    clientSecret: string;
+    envNames?: { clientId: string; clientSecret: string };
+  }) => SecretsStore;
   /** Built lazily in NOTIFY from the sourced env (Slack token/channel may come from the env file). */
   notifier?: (env: Record<string, string>) => Notifier;
   /** Human lines that belong on stdout (seed output patterns). */

@@ -48,15 +48,23 @@ export async function versionsFromRelease(stateDir: string, runId: string): Prom
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new FerryError(ErrorCode.STATE_CORRUPT, `release result ${file} is not valid JSON`, { fix: `ferry runs show ${runId}` });
+    throw new FerryError(ErrorCode.STATE_CORRUPT, `release result ${file} is not valid JSON`, {
+      fix: `ferry runs show ${runId}`,
+    });
   }
   const status = (parsed as { status?: unknown } | null)?.status;
   if (status === 'DRY_RUN') {
-    throw new FerryError(ErrorCode.USAGE, `release ${runId} was a dry run: it released nothing`, { fix: 'ferry runs list   # pick a release that published, or give --versions "pkg=1.2.3"' });
+    throw new FerryError(ErrorCode.USAGE, `release ${runId} was a dry run: it released nothing`, {
+      fix: 'ferry runs list   # pick a release that published, or give --versions "pkg=1.2.3"',
+    });
   }
   const versions = versionsFromResult(parsed);
   if (!Object.keys(versions).length) {
-    throw new FerryError(ErrorCode.USAGE, `release ${runId} released no packages (no detail reached DONE with a new_version)`, { fix: `ferry runs show ${runId}` });
+    throw new FerryError(
+      ErrorCode.USAGE,
+      `release ${runId} released no packages (no detail reached DONE with a new_version)`,
+      { fix: `ferry runs show ${runId}` },
+    );
   }
   return versions;
 }

@@ -17,7 +17,10 @@ export function redeployDeps(config: FerryConfig, print: (line: string) => void)
     runtime: () => (runtime ??= createDockerRuntime({ socket: rt?.kind === 'docker' ? rt.socket : undefined })),
     secrets: (o) => new InfisicalStore(o),
     notifier: (env) => {
-      if (!config.notify.slack) throw new FerryError(ErrorCode.CONFIG_INVALID, 'redeploy.notify is slack but notify.slack is not configured', { fix: 'add `notify: { slack: {} }` to ferry.yaml' });
+      if (!config.notify.slack)
+        throw new FerryError(ErrorCode.CONFIG_INVALID, 'redeploy.notify is slack but notify.slack is not configured', {
+          fix: 'add `notify: { slack: {} }` to ferry.yaml',
+        });
       return new SlackNotifier(slackSettings(config.notify.slack, env));
     },
     print,

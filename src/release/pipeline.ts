@@ -61,15 +61,25 @@ const BUMPS = ['major', 'minor', 'patch'];
 
 function validate(req: ReleaseRequest, known: readonly ReleasePackage[]): { bump: Bump | null } {
   if (req.bump !== undefined && !BUMPS.includes(req.bump)) {
-    throw new FerryError(ErrorCode.USAGE, `--bump ${JSON.stringify(req.bump)}: expected major, minor or patch`, { fix: 'ferry release --bump minor' });
+    throw new FerryError(ErrorCode.USAGE, `--bump ${JSON.stringify(req.bump)}: expected major, minor or patch`, {
+      fix: 'ferry release --bump minor',
+    });
   }
   if (req.registryTimeoutMinutes !== undefined && !(req.registryTimeoutMinutes > 0)) {
-    throw new FerryError(ErrorCode.USAGE, '--registry-timeout-minutes must be a positive number', { fix: 'ferry release --registry-timeout-minutes 10' });
+    throw new FerryError(ErrorCode.USAGE, '--registry-timeout-minutes must be a positive number', {
+      fix: 'ferry release --registry-timeout-minutes 10',
+    });
   }
-  if (req.all && req.packages.length) throw new FerryError(ErrorCode.USAGE, '--all and package names are mutually exclusive', { fix: 'ferry release --all' });
+  if (req.all && req.packages.length)
+    throw new FerryError(ErrorCode.USAGE, '--all and package names are mutually exclusive', {
+      fix: 'ferry release --all',
+    });
   const names = new Set(known.flatMap((p) => [p.name, p.repo]));
   for (const n of req.packages) {
-    if (!names.has(n)) throw new FerryError(ErrorCode.USAGE, `unknown package or repo ${JSON.stringify(n)}`, { fix: `ferry release ${[...names].sort()[0] ?? ''}   # configured: ${[...names].sort().join(', ')}` });
+    if (!names.has(n))
+      throw new FerryError(ErrorCode.USAGE, `unknown package or repo ${JSON.stringify(n)}`, {
+        fix: `ferry release ${[...names].sort()[0] ?? ''}   # configured: ${[...names].sort().join(', ')}`,
+      });
   }
   return { bump: (req.bump as Bump | undefined) ?? null };
 }
@@ -77,7 +87,13 @@ function validate(req: ReleaseRequest, known: readonly ReleasePackage[]): { bump
 /** Fetches and scans in flight at once: enough to hide network latency, few enough for 2 cores. */
 const SCAN_CONCURRENCY = 8;
 
-async function scanAll(git: Git, pkgs: readonly ReleasePackage[], io: ReleaseIo, bump: Bump | null, fetch: boolean): Promise<{ rows: PlanRow[]; commits: Record<string, ClassifiedCommit[]> }> {
+async function scanAll(
+  git: Git,
+  pkgs: readonly ReleasePackage[],
+  io: ReleaseIo,
+  bump: Bump | null,
+  fetch: boolean,
+): Promise<{ rows: PlanRow[]; commits: Record<string, ClassifiedCommit[]> }> {
   const cfg = io.loaded.config.release;
   const remote = cfg.forge.remote;
   const tracking = `refs/remotes/${remote}/${cfg.main_branch}`;
@@ -96,16 +112,26 @@ async function scanAll(git: Git, pkgs: readonly ReleasePackage[], io: ReleaseIo,
       const unpushed = (await git.log(dir, `${tracking}..${local}`)).length;
       if (unpushed > 0) {
         const name = relative(io.loaded.workspaceDir, dir) || '.';
-        io.note(`note: ${name}: ${unpushed} commit${unpushed === 1 ? '' : 's'} on local ${cfg.main_branch} ${unpushed === 1 ? 'is' : 'are'} not on ${remote}/${cfg.main_branch} and not part of this release (push first: ${formatCommand('git', ['-C', dir, 'push', remote, cfg.main_branch])})`);
+        io.note(
+          `note: ${name}: ${unpushed} commit${unpushed === 1 ? '' : 's'} on local ${cfg.main_branch} ${unpushed === 1 ? 'is' : 'are'} not on ${remote}/${cfg.main_branch} and not part of this release (push first: ${formatCommand('git', ['-C', dir, 'push', remote, cfg.main_branch])})`,
+        );
       }
     }
     return tracking;
   });
   const refs = new Map(dirs.map((d, i) => [d, refOf[i]!]));
   const results = await mapLimit(pkgs, SCAN_CONCURRENCY, (p) =>
-    scanPackage(git, p, { ref: refs.get(p.repoDir) ?? 'HEAD', tagPattern: cfg.tag, bumpTypes: cfg.bump_types, bumpOverride: bump }),
+    scanPackage(git, p, {
+      ref: refs.get(p.repoDir) ?? 'HEAD',
+      tagPattern: cfg.tag,
+      bumpTypes: cfg.bump_types,
+      bumpOverride: bump,
+    }),
   );
-  return { rows: sortRows(results.map((r) => r.row)), commits: Object.fromEntries(results.map((r) => [r.row.package, r.commits])) };
+  return {
+    rows: sortRows(results.map((r) => r.row)),
+    commits: Object.fromEntries(results.map((r) => [r.row.package, r.commits])),
+  };
 }
 
 /** Run `ferry release`. Throws FerryError for usage/config problems (exit 2) and pre-run failures. */
@@ -118,29 +144,55 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   if (req.gateAttestation !== undefined) parseGateAttestation(req.gateAttestation);
   const all = releasePackages(io.loaded);
   const { bump } = validate(req, all);
-  const selected = req.packages.length ? all.filter((p) => req.packages.includes(p.name) || req.packages.includes(p.repo)) : all;
-  const baseId = req.resume ?? req.runId ?? releaseRunId(selected.map((p) => p.name), now);
+  const selected = req.packages.length
+    ? all.filter((p) => req.packages.includes(p.name) || req.packages.includes(p.repo))
+    : all;
+  const baseId =
+    req.resume ??
+    req.runId ??
+    releaseRunId(
+      selected.map((p) => p.name),
+      now,
+    );
   validateRunId(baseId, req.resume ? '--resume' : '--run-id');
   // A new run never takes the id of a finished (or stale) one: it moves on to <id>-2… (with a note).
-  const runId = req.resume ? baseId : await checkStale(home, baseId, Boolean(req.runId), io.note, now, io.engine.dryRun);
+  const runId = req.resume
+    ? baseId
+    : await checkStale(home, baseId, Boolean(req.runId), io.note, now, io.engine.dryRun);
   // Still before any scan: the token must name this run, so one for a finished run is refused.
-  if (req.gateAttestation !== undefined) parseGateAttestation(req.gateAttestation, runId, runId !== baseId ? baseId : undefined);
+  if (req.gateAttestation !== undefined)
+    parseGateAttestation(req.gateAttestation, runId, runId !== baseId ? baseId : undefined);
   // With Slack configured the attestation must be a real approval of this run in the channel; a
   // reply in the gate thread also says which plan it approved (checked once the scan has run).
   let approvedPlan: string | undefined;
   if (req.gateAttestation !== undefined && io.loaded.config.notify.slack && !io.engine.dryRun) {
     const { checkGateAttestationFromConfig } = await import('../adapters/gate/attestation.js');
-    approvedPlan = (await checkGateAttestationFromConfig(req.gateAttestation, runId, io.loaded.config.notify, io.loaded.config.release.gate, { env: io.loaded.env, log: io.note })).planHash;
+    approvedPlan = (
+      await checkGateAttestationFromConfig(
+        req.gateAttestation,
+        runId,
+        io.loaded.config.notify,
+        io.loaded.config.release.gate,
+        { env: io.loaded.env, log: io.note },
+      )
+    ).planHash;
   }
 
   const forgeToken = missingForgeToken(io.loaded);
   if (forgeToken && !io.engine.dryRun) {
-    throw new FerryError(ErrorCode.ENV_MISSING, `forge github needs a token in $${forgeToken}, which is not set (checked before the gate, so nobody approves a run that cannot open its PRs)`, {
-      fix: `export ${forgeToken}=<token with contents:write and pull_requests:write>   # then run ferry release again`,
-      details: { env: forgeToken },
-    });
+    throw new FerryError(
+      ErrorCode.ENV_MISSING,
+      `forge github needs a token in $${forgeToken}, which is not set (checked before the gate, so nobody approves a run that cannot open its PRs)`,
+      {
+        fix: `export ${forgeToken}=<token with contents:write and pull_requests:write>   # then run ferry release again`,
+        details: { env: forgeToken },
+      },
+    );
   }
-  if (forgeToken) io.note(`warning: $${forgeToken} is not set: a real run stops before the gate (forge github needs it for PRs and merges)`);
+  if (forgeToken)
+    io.note(
+      `warning: $${forgeToken} is not set: a real run stops before the gate (forge github needs it for PRs and merges)`,
+    );
 
   // 2-3. SCAN and DRIFT GUARD.
   driftGuard(io.loaded);
@@ -166,11 +218,21 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   if (req.resume) {
     run = await openRun({ ...spec, resume: true, data: undefined as unknown as ReleaseData }, io.engine);
     try {
-      const scanned = await scanAll(git, selectedFor(all, run.state.data), io, run.state.data.options.bump_override, !io.engine.dryRun);
+      const scanned = await scanAll(
+        git,
+        selectedFor(all, run.state.data),
+        io,
+        run.state.data.options.bump_override,
+        !io.engine.dryRun,
+      );
       rows = rescanForResume(run.state, scanned.rows, scanned.commits, io.loaded.config.release.commit_message);
       hash = planHash(rows);
       checkApprovedPlan(req, approvedPlan, hash);
-      run.state.data.options = { ...run.state.data.options, ...(req.skipRegistryWait !== undefined ? { skip_registry_wait: req.skipRegistryWait } : {}), ...(req.registryTimeoutMinutes !== undefined ? { registry_timeout_minutes: req.registryTimeoutMinutes } : {}) };
+      run.state.data.options = {
+        ...run.state.data.options,
+        ...(req.skipRegistryWait !== undefined ? { skip_registry_wait: req.skipRegistryWait } : {}),
+        ...(req.registryTimeoutMinutes !== undefined ? { registry_timeout_minutes: req.registryTimeoutMinutes } : {}),
+      };
       run.state.data.plan_hash = hash;
     } catch (e) {
       await run.close();
@@ -182,24 +244,42 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
     hash = planHash(rows);
     checkApprovedPlan(req, approvedPlan, hash);
     if (!rows.some((r) => r.status === 'PLANNED')) {
-      io.print(`${renderPlanTable(rows)}\n\nplan_hash: ${hash}\nNothing to release: no package has unreleased commits (NOTHING_TO_RELEASE).`);
+      io.print(
+        `${renderPlanTable(rows)}\n\nplan_hash: ${hash}\nNothing to release: no package has unreleased commits (NOTHING_TO_RELEASE).`,
+      );
       const result = buildResult({ runId, planHash: hash, rows, data: null, dryRun: io.engine.dryRun });
       return { result, exitCode: 0, resultPath: null };
     }
-    const data = initialData({ runId, date: now.toISOString().slice(0, 10), now: now.toISOString(), home, cfg: io.loaded.config.release, rows, packages: all, commits: scanned.commits, planHash: hash, options });
+    const data = initialData({
+      runId,
+      date: now.toISOString().slice(0, 10),
+      now: now.toISOString(),
+      home,
+      cfg: io.loaded.config.release,
+      rows,
+      packages: all,
+      commits: scanned.commits,
+      planHash: hash,
+      options,
+    });
     run = await openRun({ ...spec, resume: false, data }, io.engine);
   }
 
   // 4. PLAN DISPLAY.
   const data = run.state.data;
-  const statusOf = (r: PlanRow): string => (r.status === 'PLANNED' ? (data.repos[r.package]?.phase ?? r.status) : r.status);
+  const statusOf = (r: PlanRow): string =>
+    r.status === 'PLANNED' ? (data.repos[r.package]?.phase ?? r.status) : r.status;
   io.print(`Release ${runId}\n\n${renderPlanTable(rows, statusOf)}\n\nplan_hash: ${hash}`);
   for (const w of missingTokenWarnings(io.loaded, all, rows)) io.note(`warning: ${w}`);
   try {
     // 5. DRY RUN: describe every step, change nothing.
     if (io.engine.dryRun) {
       await run.execute();
-      return { result: buildResult({ runId, planHash: hash, rows, data, dryRun: true }), exitCode: 0, resultPath: null };
+      return {
+        result: buildResult({ runId, planHash: hash, rows, data, dryRun: true }),
+        exitCode: 0,
+        resultPath: null,
+      };
     }
     // 6. GATE — bound to the plan hash; a resumed run with an unchanged, approved plan is not asked again.
     try {
@@ -220,11 +300,25 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
     io.print(`\n${renderSummary(result)}`);
     // LOW_RISK summary to Slack / webhook; a failed notice is reported, never fails the release.
     const { notifyReleaseSummary } = await import('../adapters/notify/index.js');
-    await notifyReleaseSummary(io.loaded.config.notify, {
-      runId,
-      status: result.status,
-      rows: result.details.filter((d) => d.new_version).map((d) => ({ repo: d.repo, from: d.old_version, to: d.new_version ?? '', pr: d.pr_url, tag: d.tag, registry: d.pypi_status, error: d.error })),
-    }, { env: io.loaded.env, log: (m) => run.log.warn(m) });
+    await notifyReleaseSummary(
+      io.loaded.config.notify,
+      {
+        runId,
+        status: result.status,
+        rows: result.details
+          .filter((d) => d.new_version)
+          .map((d) => ({
+            repo: d.repo,
+            from: d.old_version,
+            to: d.new_version ?? '',
+            pr: d.pr_url,
+            tag: d.tag,
+            registry: d.pypi_status,
+            error: d.error,
+          })),
+      },
+      { env: io.loaded.env, log: (m) => run.log.warn(m) },
+    );
     // 8. CLEANUP on success: worktrees removed, state archived.
     if (final.status === 'completed') {
       await cleanupWorktrees(git, home, runId, final.data);
@@ -255,7 +349,9 @@ async function noteBehindClones(git: Git, io: ReleaseIo, pkgs: readonly ReleaseP
   }
   if (!behind.length) return;
   const names = behind.map((d) => relative(io.loaded.workspaceDir, d) || '.').join(', ');
-  io.note(`note: local ${main} of ${names} is behind ${remote}/${main} (the release commits are on the remote); update with: ${formatCommand('git', ['-C', behind[0]!, 'pull', '--ff-only', remote, main])}${behind.length > 1 ? ' (and likewise in the others)' : ''}`);
+  io.note(
+    `note: local ${main} of ${names} is behind ${remote}/${main} (the release commits are on the remote); update with: ${formatCommand('git', ['-C', behind[0]!, 'pull', '--ff-only', remote, main])}${behind.length > 1 ? ' (and likewise in the others)' : ''}`,
+  );
 }
 
 function selectedFor(all: readonly ReleasePackage[], data: ReleaseData): ReleasePackage[] {
@@ -269,35 +365,76 @@ function selectedFor(all: readonly ReleasePackage[], data: ReleaseData): Release
  */
 function checkApprovedPlan(req: ReleaseRequest, approved: string | undefined, hash: string): void {
   if (approved === undefined || approved === hash) return;
-  throw new FerryError(ErrorCode.INVALID_GATE_TOKEN, `--gate-attestation ${req.gateAttestation} approved plan ${approved}, but the plan is now ${hash} (commits or versions changed since the approval)`, {
-    fix: `ferry release --dry-run   # review the new plan, then ask for a new approval (or run without --gate-attestation)`,
-    details: { approved_plan_hash: approved, plan_hash: hash },
-  });
+  throw new FerryError(
+    ErrorCode.INVALID_GATE_TOKEN,
+    `--gate-attestation ${req.gateAttestation} approved plan ${approved}, but the plan is now ${hash} (commits or versions changed since the approval)`,
+    {
+      fix: `ferry release --dry-run   # review the new plan, then ask for a new approval (or run without --gate-attestation)`,
+      details: { approved_plan_hash: approved, plan_hash: hash },
+    },
+  );
 }
 
-async function gate(run: Run<ReleaseData>, req: ReleaseRequest, io: ReleaseIo, rows: PlanRow[], hash: string): Promise<void> {
+async function gate(
+  run: Run<ReleaseData>,
+  req: ReleaseRequest,
+  io: ReleaseIo,
+  rows: PlanRow[],
+  hash: string,
+): Promise<void> {
   const data = run.state.data;
   const cfg = io.loaded.config.release.gate;
   if (req.gateAttestation !== undefined) {
     data.gate_token = req.gateAttestation;
     data.gate_plan_hash = hash;
     // Shown even when pre-approved: the log must say what exactly the token approved.
-    run.emit({ type: 'gate.requested', message: renderGateMessage(run.state.run_id, hash, rows), data: { plan_hash: hash, channels: ['attestation'] } });
-    run.emit({ type: 'gate.approved', status: 'attestation', message: `by attestation ${req.gateAttestation}`, data: { token: req.gateAttestation, plan_hash: hash, channel: 'attestation' } });
+    run.emit({
+      type: 'gate.requested',
+      message: renderGateMessage(run.state.run_id, hash, rows),
+      data: { plan_hash: hash, channels: ['attestation'] },
+    });
+    run.emit({
+      type: 'gate.approved',
+      status: 'attestation',
+      message: `by attestation ${req.gateAttestation}`,
+      data: { token: req.gateAttestation, plan_hash: hash, channel: 'attestation' },
+    });
   } else if (data.gate_token && data.gate_plan_hash === hash) {
-    run.emit({ type: 'gate.approved', status: 'already_approved', message: 'plan unchanged since approval', data: { token: data.gate_token, plan_hash: hash } });
+    run.emit({
+      type: 'gate.approved',
+      status: 'already_approved',
+      message: 'plan unchanged since approval',
+      data: { token: data.gate_token, plan_hash: hash },
+    });
   } else {
     const message = renderGateMessage(run.state.run_id, hash, rows);
     run.emit({ type: 'gate.requested', message, data: { plan_hash: hash, channels: cfg.channels } });
     try {
-      const slack: GateFactory = async () => (await import('../adapters/gate/slack.js')).slackGateFromConfig(io.loaded.config.notify, cfg, { env: io.loaded.env, log: (m) => run.log.info(m) });
-      const dashboard: GateFactory = async () => new (await import('../adapters/gate/dashboard.js')).DashboardGate(io.engine.stateDir, (m) => run.log.info(m));
+      const slack: GateFactory = async () =>
+        (await import('../adapters/gate/slack.js')).slackGateFromConfig(io.loaded.config.notify, cfg, {
+          env: io.loaded.env,
+          log: (m) => run.log.info(m),
+        });
+      const dashboard: GateFactory = async () =>
+        new (await import('../adapters/gate/dashboard.js')).DashboardGate(io.engine.stateDir, (m) => run.log.info(m));
       const factories = { slack, dashboard, ...io.gate?.factories };
-      const g = await selectGate(cfg.channels, { runId: run.state.run_id, ...(io.gate?.tty ? { tty: io.gate.tty } : {}), factories });
-      const decision = await g.request({ runId: run.state.run_id, planHash: hash, message, timeoutMs: cfg.timeout_minutes * 60_000 }, run.signal);
+      const g = await selectGate(cfg.channels, {
+        runId: run.state.run_id,
+        ...(io.gate?.tty ? { tty: io.gate.tty } : {}),
+        factories,
+      });
+      const decision = await g.request(
+        { runId: run.state.run_id, planHash: hash, message, timeoutMs: cfg.timeout_minutes * 60_000 },
+        run.signal,
+      );
       data.gate_token = decision.token;
       data.gate_plan_hash = hash;
-      run.emit({ type: 'gate.approved', status: decision.channel, message: `via ${decision.channel}${decision.by ? ` by ${decision.by}` : ''} (token ${decision.token})`, data: { token: decision.token, plan_hash: hash, by: decision.by ?? null } });
+      run.emit({
+        type: 'gate.approved',
+        status: decision.channel,
+        message: `via ${decision.channel}${decision.by ? ` by ${decision.by}` : ''} (token ${decision.token})`,
+        data: { token: decision.token, plan_hash: hash, by: decision.by ?? null },
+      });
     } catch (e) {
       run.emit({ type: 'gate.rejected', status: (e as FerryError).code ?? 'error', message: (e as Error).message });
       throw e;
@@ -317,7 +454,12 @@ function releaseDeps(io: ReleaseIo, fallbackExec: Exec): ReleaseDeps {
       const hit = cache.get(key);
       if (hit) return hit;
       const rc = io.loaded.config.registries[key];
-      if (!rc) throw new FerryError(ErrorCode.CONFIG_INVALID, `publish: ${key} names no entry under registries: in ${io.loaded.path}`, { fix: `add registries.${key} to ${io.loaded.path}` });
+      if (!rc)
+        throw new FerryError(
+          ErrorCode.CONFIG_INVALID,
+          `publish: ${key} names no entry under registries: in ${io.loaded.path}`,
+          { fix: `add registries.${key} to ${io.loaded.path}` },
+        );
       const r = createRegistry(rc, io.loaded.env, { exec });
       cache.set(key, r);
       return r;

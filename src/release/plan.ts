@@ -18,17 +18,28 @@ export function canonicalJson(value: unknown): string {
 
 /** Rows in plan order: tier, then repo, then package. */
 export function sortRows(rows: readonly PlanRow[]): PlanRow[] {
-  return [...rows].sort((a, b) => a.tier - b.tier || a.repo.localeCompare(b.repo) || a.package.localeCompare(b.package));
+  return [...rows].sort(
+    (a, b) => a.tier - b.tier || a.repo.localeCompare(b.repo) || a.package.localeCompare(b.package),
+  );
 }
 
 /** `sha256:<hex>` of the canonical JSON of the sorted rows (no timestamps in it). */
 export function planHash(rows: readonly PlanRow[]): string {
-  return 'sha256:' + createHash('sha256').update(canonicalJson(sortRows(rows))).digest('hex');
+  return (
+    'sha256:' +
+    createHash('sha256')
+      .update(canonicalJson(sortRows(rows)))
+      .digest('hex')
+  );
 }
 
 function table(header: string[], body: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join(' | ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
 }
 
@@ -37,7 +48,15 @@ export function renderPlanTable(rows: readonly PlanRow[], statusOf: (r: PlanRow)
   const label = (r: PlanRow): string => (r.repo === r.package ? r.repo : `${r.repo}:${r.package}`);
   return table(
     ['repo', 'tier', 'current', 'new', 'bump', 'commits', 'status'],
-    sortRows(rows).map((r) => [label(r), String(r.tier), r.current, r.new ?? '-', r.bump ?? '-', String(r.commits), statusOf(r)]),
+    sortRows(rows).map((r) => [
+      label(r),
+      String(r.tier),
+      r.current,
+      r.new ?? '-',
+      r.bump ?? '-',
+      String(r.commits),
+      statusOf(r),
+    ]),
   );
 }
 
@@ -46,13 +65,31 @@ export function renderGateMessage(runId: string, hash: string, rows: readonly Pl
   const planned = sortRows(rows).filter((r) => r.status === 'PLANNED');
   const skipped = sortRows(rows).filter((r) => r.status !== 'PLANNED');
   const width = Math.max(0, ...planned.map((r) => r.package.length)) + 2;
-  const out = [`[HIGH_RISK] release — coordinated release of ${plural(planned.length, 'repo')}`, '', `Run: ${runId}`, `Plan Hash: ${hash}`, '', 'RELEASE PLAN:'];
+  const out = [
+    `[HIGH_RISK] release — coordinated release of ${plural(planned.length, 'repo')}`,
+    '',
+    `Run: ${runId}`,
+    `Plan Hash: ${hash}`,
+    '',
+    'RELEASE PLAN:',
+  ];
   let tier = -1;
   for (const r of planned) {
     if (r.tier !== tier) out.push(`  Tier ${(tier = r.tier)}:`);
     out.push(`    ${r.package.padEnd(width)} ${r.current} → ${r.new}  (${r.bump}, ${plural(r.commits, 'commit')})`);
   }
-  out.push('', 'SKIPPED (no unreleased commits):', ...(skipped.length ? skipped.map((r) => `  ${r.package}`) : ['  (none)']));
-  out.push('', 'Commands:', '  approve            — execute full release plan', '  reject             — cancel entire release', '', 'This is HIGH_RISK — silence will NOT auto-advance.');
+  out.push(
+    '',
+    'SKIPPED (no unreleased commits):',
+    ...(skipped.length ? skipped.map((r) => `  ${r.package}`) : ['  (none)']),
+  );
+  out.push(
+    '',
+    'Commands:',
+    '  approve            — execute full release plan',
+    '  reject             — cancel entire release',
+    '',
+    'This is HIGH_RISK — silence will NOT auto-advance.',
+  );
   return out.join('\n');
 }

@@ -20,7 +20,11 @@ export function releasePackages(loaded: Pick<LoadedConfig, 'config' | 'workspace
   return loaded.config.packages.map((p) => {
     const repo = p.repo ?? p.name;
     if (IS_URL.test(repo)) {
-      throw new FerryError(ErrorCode.CONFIG_INVALID, `${p.name}: release needs a local clone, but repo is a URL (${repo})`, { fix: `clone it under the workspace and set repo: <dir> for ${p.name}` });
+      throw new FerryError(
+        ErrorCode.CONFIG_INVALID,
+        `${p.name}: release needs a local clone, but repo is a URL (${repo})`,
+        { fix: `clone it under the workspace and set repo: <dir> for ${p.name}` },
+      );
     }
     return {
       name: p.name,
@@ -44,13 +48,19 @@ export interface DriftReport {
 /** Pure: the drift guard's verdict from a tier check, or null when the graph matches the workspace. */
 export function driftReport(configured: readonly string[], check: TierCheck): DriftReport | null {
   const problems = [
-    ...check.unconfigured.map((n) => `${n} depends on (or is depended on by) ecosystem packages but is not in ferry.yaml`),
+    ...check.unconfigured.map(
+      (n) => `${n} depends on (or is depended on by) ecosystem packages but is not in ferry.yaml`,
+    ),
     ...check.undiscovered.map((n) => `${n} is in ferry.yaml but no manifest for it was found in the workspace`),
-    ...check.contradictions.map((c) => `${c.package} is configured in tier ${c.tier} but depends on ${c.dependency} (tier ${c.dependencyTier})`),
+    ...check.contradictions.map(
+      (c) => `${c.package} is configured in tier ${c.tier} but depends on ${c.dependency} (tier ${c.dependencyTier})`,
+    ),
   ];
   if (!problems.length) return null;
   const expected = [...configured].sort();
-  const actual = [...new Set([...configured.filter((n) => !check.undiscovered.includes(n)), ...check.unconfigured])].sort();
+  const actual = [
+    ...new Set([...configured.filter((n) => !check.undiscovered.includes(n)), ...check.unconfigured]),
+  ].sort();
   return { expected, actual, problems };
 }
 
@@ -58,12 +68,18 @@ export function driftReport(configured: readonly string[], check: TierCheck): Dr
 export function driftGuard(loaded: Pick<LoadedConfig, 'config' | 'workspaceDir' | 'path'>): void {
   const discovery = discoverPackages(loaded.workspaceDir);
   const check = checkTiers({ packages: loaded.config.packages }, discovery.packages);
-  const report = driftReport(loaded.config.packages.map((p) => p.name), check);
+  const report = driftReport(
+    loaded.config.packages.map((p) => p.name),
+    check,
+  );
   if (!report) return;
   throw new FerryError(
     ErrorCode.GRAPH_DRIFT,
     `the tier graph in ${loaded.path} does not match the workspace:\n  ${report.problems.join('\n  ')}\n  expected: ${report.expected.join(', ')}\n  actual:   ${report.actual.join(', ')}`,
-    { fix: `edit packages: in ${loaded.path} (add the missing package or fix its tier), then: ferry release --dry-run`, details: { ...report } },
+    {
+      fix: `edit packages: in ${loaded.path} (add the missing package or fix its tier), then: ferry release --dry-run`,
+      details: { ...report },
+    },
   );
 }
 
@@ -72,7 +88,8 @@ export function unitNames(rows: readonly PlanRow[]): Map<string, string> {
   const tiersOf = new Map<string, Set<number>>();
   for (const r of rows) tiersOf.set(r.repo, (tiersOf.get(r.repo) ?? new Set()).add(r.tier));
   const out = new Map<string, string>();
-  for (const r of rows) out.set(`${r.repo}\0${r.tier}`, (tiersOf.get(r.repo)?.size ?? 1) > 1 ? `${r.repo}-t${r.tier}` : r.repo);
+  for (const r of rows)
+    out.set(`${r.repo}\0${r.tier}`, (tiersOf.get(r.repo)?.size ?? 1) > 1 ? `${r.repo}-t${r.tier}` : r.repo);
   return out;
 }
 
@@ -81,11 +98,18 @@ export function unitNames(rows: readonly PlanRow[]): Map<string, string> {
  * otherwise every package name and version, so two packages of one repo never share a message
  * (the git forge recognises a finished merge by it).
  */
-export function unitCommitMessage(template: string, repo: string, pkgs: readonly { name: string; version: string }[]): string {
+export function unitCommitMessage(
+  template: string,
+  repo: string,
+  pkgs: readonly { name: string; version: string }[],
+): string {
   const [only] = pkgs;
-  if (pkgs.length === 1 && only && only.name === repo) return fillTemplate(template, { repo, name: only.name, version: only.version });
+  if (pkgs.length === 1 && only && only.name === repo)
+    return fillTemplate(template, { repo, name: only.name, version: only.version });
   const list = pkgs.map((p) => `${p.name} v${p.version}`).join(', ');
-  const t = template.includes('v{version}') ? template.replace('v{version}', list) : template.replace('{version}', list);
+  const t = template.includes('v{version}')
+    ? template.replace('v{version}', list)
+    : template.replace('{version}', list);
   return fillTemplate(t, { repo, name: repo });
 }
 
@@ -154,7 +178,11 @@ export function initialData(input: DataInput): ReleaseData {
   }
   for (const u of Object.values(units)) {
     u.packages.sort();
-    u.commit_message = unitCommitMessage(input.cfg.commit_message, u.repo, u.packages.map((p) => ({ name: p, version: repos[p]?.new_version ?? '' })));
+    u.commit_message = unitCommitMessage(
+      input.cfg.commit_message,
+      u.repo,
+      u.packages.map((p) => ({ name: p, version: repos[p]?.new_version ?? '' })),
+    );
   }
   return {
     plan_hash: input.planHash,

@@ -39,8 +39,18 @@ export type ReleaseDetail = z.infer<typeof releaseDetailSchema>;
 
 function skippedDetail(r: PlanRow): ReleaseDetail {
   return {
-    repo: r.package, tier: r.tier, old_version: r.current, new_version: null, bump: null, commits_since_tag: r.commits,
-    pr_url: null, pr_number: null, tag: null, pypi_status: null, phase: 'NOTHING_TO_RELEASE', error: null,
+    repo: r.package,
+    tier: r.tier,
+    old_version: r.current,
+    new_version: null,
+    bump: null,
+    commits_since_tag: r.commits,
+    pr_url: null,
+    pr_number: null,
+    tag: null,
+    pypi_status: null,
+    phase: 'NOTHING_TO_RELEASE',
+    error: null,
   };
 }
 
@@ -73,8 +83,18 @@ export function buildResult(input: {
     else if (r.phase === 'DONE') ok++;
     else if (!input.dryRun) failed++;
     details.push({
-      repo: r.package, tier: r.tier, old_version: r.old_version, new_version: r.new_version, bump: r.bump, commits_since_tag: r.commits_since_tag,
-      pr_url: r.pr_url, pr_number: r.pr_number, tag: r.tag, pypi_status: r.pypi_status, phase: r.phase, error: r.error,
+      repo: r.package,
+      tier: r.tier,
+      old_version: r.old_version,
+      new_version: r.new_version,
+      bump: r.bump,
+      commits_since_tag: r.commits_since_tag,
+      pr_url: r.pr_url,
+      pr_number: r.pr_number,
+      tag: r.tag,
+      pypi_status: r.pypi_status,
+      phase: r.phase,
+      error: r.error,
     });
   }
   const attempted = input.rows.filter((r) => r.status === 'PLANNED').length - notStarted;
@@ -112,7 +132,11 @@ export function renderSummary(result: ReleaseResult): string {
   ]);
   const header = ['repo', 'old → new', 'PR', 'tag', 'registry'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (c: string[]): string => c.map((x, i) => x.padEnd(widths[i] ?? 0)).join(' | ').trimEnd();
+  const line = (c: string[]): string =>
+    c
+      .map((x, i) => x.padEnd(widths[i] ?? 0))
+      .join(' | ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
 }
 
@@ -121,12 +145,19 @@ export function renderSummary(result: ReleaseResult): string {
  * phase and error, the error's output tail indented below it (a multi-line message is
  * `<message>:\n<output>`), then the exact resume command.
  */
-export function renderFailure(runId: string, status: string, failed: { package: string; phase: string; error: string | null } | undefined, resume: string): string {
+export function renderFailure(
+  runId: string,
+  status: string,
+  failed: { package: string; phase: string; error: string | null } | undefined,
+  resume: string,
+): string {
   const lines: string[] = [];
   if (failed) {
     const [head = '', ...rest] = (failed.error ?? 'failed').split('\n');
     const output = rest.map((l) => l.trimEnd()).filter((l) => l !== '');
-    lines.push(`release ${runId} ${status}: ${failed.package} failed at ${failed.phase}: ${output.length ? head.replace(/:\s*$/, '') : head}`);
+    lines.push(
+      `release ${runId} ${status}: ${failed.package} failed at ${failed.phase}: ${output.length ? head.replace(/:\s*$/, '') : head}`,
+    );
     lines.push(...output.map((l) => `    ${l}`));
   } else {
     lines.push(`release ${runId} ${status}: stopped`);

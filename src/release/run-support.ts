@@ -30,7 +30,14 @@ function traces(home: string, id: string): boolean {
  * In a dry run nothing throws: the id shown is the one a real run would take.
  * @throws USAGE when a started, unfinished, non-stale run already has the id.
  */
-export async function checkStale(home: string, runId: string, explicit: boolean, note: (m: string) => void, now: Date, dryRun = false): Promise<string> {
+export async function checkStale(
+  home: string,
+  runId: string,
+  explicit: boolean,
+  note: (m: string) => void,
+  now: Date,
+  dryRun = false,
+): Promise<string> {
   const listed = (await listStates(home)).filter((s) => s.pipeline === 'release');
   // Archived runs count by id alone; only the active ones are read (status, steps, staleness).
   const archived = new Set(listed.filter((s) => s.archived).map((s) => s.runId));
@@ -44,7 +51,10 @@ export async function checkStale(home: string, runId: string, explicit: boolean,
       /* a corrupt file is reported when someone resumes it */
     }
     const stale = now.getTime() - s.mtimeMs > STALE_MS && state?.status !== 'completed';
-    if (stale) note(`warning: release run ${s.runId} is stale (not completed, last updated ${new Date(s.mtimeMs).toISOString()}); starting a new run`);
+    if (stale)
+      note(
+        `warning: release run ${s.runId} is stale (not completed, last updated ${new Date(s.mtimeMs).toISOString()}); starting a new run`,
+      );
     active.set(s.runId, { state, stale });
   }
   const usedBecause = (id: string): string | null => {
@@ -64,9 +74,13 @@ export async function checkStale(home: string, runId: string, explicit: boolean,
     }
     const state = active.get(id)?.state;
     if (state && !dryRun && Object.values(state.steps ?? {}).some((r) => r.status !== 'pending')) {
-      throw new FerryError(ErrorCode.USAGE, `release run ${id} already exists (${state.status}); resume it instead of starting it again`, {
-        fix: `ferry release --resume ${id}${explicit ? '   # or pick another --run-id' : ''}`,
-      });
+      throw new FerryError(
+        ErrorCode.USAGE,
+        `release run ${id} already exists (${state.status}); resume it instead of starting it again`,
+        {
+          fix: `ferry release --resume ${id}${explicit ? '   # or pick another --run-id' : ''}`,
+        },
+      );
     }
     if (skipped.length) note(`note: ${skipped.join('; ')}: this new run is ${id}`);
     return id;
@@ -75,7 +89,9 @@ export async function checkStale(home: string, runId: string, explicit: boolean,
 
 function started(state: RunState<ReleaseData>, pkg: string): boolean {
   const unit = state.data.repos[pkg]?.unit ?? pkg;
-  return packageStepPhases(unit, pkg).some(([id]) => ['completed', 'skipped', 'failed', 'running'].includes(state.steps[id]?.status ?? 'pending'));
+  return packageStepPhases(unit, pkg).some(([id]) =>
+    ['completed', 'skipped', 'failed', 'running'].includes(state.steps[id]?.status ?? 'pending'),
+  );
 }
 
 /**
@@ -90,24 +106,47 @@ export function rescanForResume(
 ): PlanRow[] {
   const data = state.data;
   const fresh = new Map(scanned.map((r) => [r.package, r]));
-  const merged = data.plan.map((row) => (row.status === 'PLANNED' && started(state, row.package) ? row : (fresh.get(row.package) ?? row)));
-  const before = data.plan.filter((r) => r.status === 'PLANNED').map((r) => r.package).sort().join(',');
-  const after = merged.filter((r) => r.status === 'PLANNED').map((r) => r.package).sort().join(',');
+  const merged = data.plan.map((row) =>
+    row.status === 'PLANNED' && started(state, row.package) ? row : (fresh.get(row.package) ?? row),
+  );
+  const before = data.plan
+    .filter((r) => r.status === 'PLANNED')
+    .map((r) => r.package)
+    .sort()
+    .join(',');
+  const after = merged
+    .filter((r) => r.status === 'PLANNED')
+    .map((r) => r.package)
+    .sort()
+    .join(',');
   if (before !== after) {
-    throw new FerryError(ErrorCode.PLAN_CHANGED, `the packages to release changed since run ${state.run_id} was planned (was: ${before || 'none'}; now: ${after || 'none'})`, {
-      fix: `ferry release --dry-run   # then start a new run`,
-      details: { before, after },
-    });
+    throw new FerryError(
+      ErrorCode.PLAN_CHANGED,
+      `the packages to release changed since run ${state.run_id} was planned (was: ${before || 'none'}; now: ${after || 'none'})`,
+      {
+        fix: `ferry release --dry-run   # then start a new run`,
+        details: { before, after },
+      },
+    );
   }
   for (const row of merged) {
     const r = data.repos[row.package];
     if (!r || started(state, row.package) || !row.new || !row.bump) continue;
-    Object.assign(r, { old_version: row.current, new_version: row.new, bump: row.bump, commits_since_tag: row.commits });
+    Object.assign(r, {
+      old_version: row.current,
+      new_version: row.new,
+      bump: row.bump,
+      commits_since_tag: row.commits,
+    });
     data.commits[row.package] = commits[row.package] ?? [];
   }
   for (const u of Object.values(data.units)) {
     if (u.packages.some((p) => started(state, p))) continue;
-    u.commit_message = unitCommitMessage(commitTemplate, u.repo, u.packages.map((p) => ({ name: p, version: data.repos[p]?.new_version ?? '' })));
+    u.commit_message = unitCommitMessage(
+      commitTemplate,
+      u.repo,
+      u.packages.map((p) => ({ name: p, version: data.repos[p]?.new_version ?? '' })),
+    );
   }
   data.plan = merged;
   return merged;

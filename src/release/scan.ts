@@ -29,7 +29,12 @@ export function tagGlob(pattern: string, name: string, repo = name): string {
 }
 
 /** The highest-semver tag for `name` among `tags`, or null. Non-semver and foreign tags are ignored. */
-export function pickLastTag(tags: readonly string[], pattern: string, name: string, repo = name): { tag: string; version: string } | null {
+export function pickLastTag(
+  tags: readonly string[],
+  pattern: string,
+  name: string,
+  repo = name,
+): { tag: string; version: string } | null {
   const [before, after] = fillTemplate(pattern, { name, repo, version: '\0' }).split('\0').map(escapeRe);
   const re = new RegExp(`^${before}(.+)${after ?? ''}$`);
   let best: { tag: string; version: string } | null = null;
@@ -44,7 +49,10 @@ export function pickLastTag(tags: readonly string[], pattern: string, name: stri
 /** semver.inc, unchanged (pre-1.0 included). @throws USAGE on an invalid current version. */
 export function nextVersion(current: string, bump: Bump): string {
   const v = semver.inc(current, bump);
-  if (!v) throw new FerryError(ErrorCode.USAGE, `cannot bump ${JSON.stringify(current)}: not a semver version`, { fix: 'fix the version in the manifest or the last tag' });
+  if (!v)
+    throw new FerryError(ErrorCode.USAGE, `cannot bump ${JSON.stringify(current)}: not a semver version`, {
+      fix: 'fix the version in the manifest or the last tag',
+    });
   return v;
 }
 
@@ -62,7 +70,10 @@ export interface ScanInput {
  */
 export function planRow(input: ScanInput): PlanRow {
   const current = input.lastTag?.version ?? input.manifestVersion;
-  if (!current) throw new FerryError(ErrorCode.CONFIG_INVALID, `${input.pkg.name}: no tag and no version in its manifest`, { fix: `add a version to ${input.pkg.name}'s manifest` });
+  if (!current)
+    throw new FerryError(ErrorCode.CONFIG_INVALID, `${input.pkg.name}: no tag and no version in its manifest`, {
+      fix: `add a version to ${input.pkg.name}'s manifest`,
+    });
   const inferred = inferBump(input.commits);
   const bump = input.commits.length === 0 ? null : (input.bumpOverride ?? inferred);
   return {

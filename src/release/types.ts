@@ -6,8 +6,20 @@ import type { ChangelogCommit } from '../manifest/changelog.js';
 
 /** Seed phase machine, forward-only. BLOCKED marks repos halted by an earlier failure (TIER_BLOCKED). */
 export const PHASES = [
-  'PLANNED', 'WORKTREE', 'BUMPED', 'PINNED', 'CHANGELOG', 'LOCKED', 'LINT', 'COMMITTED',
-  'PUSHED', 'PR_CREATED', 'MERGED', 'TAGGED', 'PUBLISHED', 'DONE',
+  'PLANNED',
+  'WORKTREE',
+  'BUMPED',
+  'PINNED',
+  'CHANGELOG',
+  'LOCKED',
+  'LINT',
+  'COMMITTED',
+  'PUSHED',
+  'PR_CREATED',
+  'MERGED',
+  'TAGGED',
+  'PUBLISHED',
+  'DONE',
 ] as const;
 export type Phase = (typeof PHASES)[number] | 'BLOCKED';
 

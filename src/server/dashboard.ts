@@ -27,7 +27,13 @@ export function dashboardApp(home: string, bindHost = '127.0.0.1'): Hono {
     const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
     if (!anyHost && !allowed.has(name)) return c.text(`host ${JSON.stringify(host)} is not served here`, 403);
     const origin = c.req.header('origin');
-    if (c.req.method !== 'GET' && origin && origin !== 'null' && URL.canParse(origin) && new URL(origin).host !== host) {
+    if (
+      c.req.method !== 'GET' &&
+      origin &&
+      origin !== 'null' &&
+      URL.canParse(origin) &&
+      new URL(origin).host !== host
+    ) {
       return c.text('cross-origin request refused', 403);
     }
     if (c.req.method !== 'GET' && origin === 'null') return c.text('cross-origin request refused', 403);
@@ -35,12 +41,18 @@ export function dashboardApp(home: string, bindHost = '127.0.0.1'): Hono {
   });
   app.onError((e, c) => {
     // A person clicking a button or following a link gets a page; the JSON API and scripts get JSON.
-    const browser = !c.req.path.startsWith('/api/') && !c.req.header('accept')?.includes('application/json') && c.req.header('accept')?.includes('text/html');
-    if (!isFerryError(e)) return browser ? c.html(errorPage('internal error'), 500) : c.json({ error: { message: 'internal error' } }, 500);
+    const browser =
+      !c.req.path.startsWith('/api/') &&
+      !c.req.header('accept')?.includes('application/json') &&
+      c.req.header('accept')?.includes('text/html');
+    if (!isFerryError(e))
+      return browser ? c.html(errorPage('internal error'), 500) : c.json({ error: { message: 'internal error' } }, 500);
     const status = e.code === 'PLAN_CHANGED' ? 409 : 404;
     return browser ? c.html(errorPage(e.message, e.fix), status) : c.json({ error: e.toJSON() }, status);
   });
-  app.use('/runs/:id/*', async (c, next) => (SAFE_ID.test(c.req.param('id') ?? '') ? next() : c.text('bad run id', 400)));
+  app.use('/runs/:id/*', async (c, next) =>
+    SAFE_ID.test(c.req.param('id') ?? '') ? next() : c.text('bad run id', 400),
+  );
   app.get('/', async (c) => c.html(runsPage(await listRuns(home), (await pendingGates(home)).waiting.length)));
   app.get('/gates', async (c) => {
     // A run killed at its first gate has no state yet (nothing was changed): it starts again; else resume.
@@ -48,7 +60,12 @@ export function dashboardApp(home: string, bindHost = '127.0.0.1'): Hono {
     const abandoned = await Promise.all(
       stopped.map(async (g) => ({
         gate: g,
-        command: (await stat(stateFile(home, 'release', g.run_id)).then(() => true, () => false)) ? `ferry release --resume ${g.run_id}` : 'ferry release',
+        command: (await stat(stateFile(home, 'release', g.run_id)).then(
+          () => true,
+          () => false,
+        ))
+          ? `ferry release --resume ${g.run_id}`
+          : 'ferry release',
       })),
     );
     return c.html(gatesPage(waiting, abandoned));
@@ -61,9 +78,14 @@ export function dashboardApp(home: string, bindHost = '127.0.0.1'): Hono {
     const body = await c.req.parseBody();
     const decision = String(body.decision ?? '');
     if (decision !== 'approve' && decision !== 'reject') return c.text('decision must be approve or reject', 400);
-    const by = String(body.by ?? '').trim().slice(0, 64) || 'dashboard';
+    const by =
+      String(body.by ?? '')
+        .trim()
+        .slice(0, 64) || 'dashboard';
     await decideGate(home, id, String(body.plan_hash ?? ''), decision === 'approve', by);
-    return c.req.header('accept')?.includes('application/json') ? c.json(await readGate(home, id)) : c.redirect('/gates', 303);
+    return c.req.header('accept')?.includes('application/json')
+      ? c.json(await readGate(home, id))
+      : c.redirect('/gates', 303);
   });
   app.get('/api/runs', async (c) => c.json({ runs: await listRuns(home) }));
   app.get('/api/runs/:id', async (c) => c.json((await findRun(home, c.req.param('id'))).state));
@@ -79,7 +101,10 @@ export function dashboardApp(home: string, bindHost = '127.0.0.1'): Hono {
       });
       // Tail the NDJSON log: send what is there, then what gets appended, until the run finishes.
       while (!aborted) {
-        const size = await stat(path).then((s) => s.size, () => 0);
+        const size = await stat(path).then(
+          (s) => s.size,
+          () => 0,
+        );
         if (size > offset) {
           const fh = await open(path, 'r');
           const { buffer, bytesRead } = await fh.read(Buffer.alloc(size - offset), 0, size - offset, offset);

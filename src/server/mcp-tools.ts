@@ -4,7 +4,9 @@ import { z } from 'zod';
 
 const pkgName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@/-]*$/, 'a package name (no spaces or shell characters)');
 const runId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a run id');
-const versions = z.string().regex(/^[A-Za-z0-9._-]+=[A-Za-z0-9.+!_-]+(,[A-Za-z0-9._-]+=[A-Za-z0-9.+!_-]+)*$/, 'pkg=version[,pkg=version…]');
+const versions = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]+=[A-Za-z0-9.+!_-]+(,[A-Za-z0-9._-]+=[A-Za-z0-9.+!_-]+)*$/, 'pkg=version[,pkg=version…]');
 
 export interface ToolDef {
   name: string;
@@ -23,8 +25,11 @@ const waitSeconds = z
   .min(0)
   .max(3600)
   .optional()
-  .describe('seconds to wait for the run to finish (default 45, under the usual 60 s client timeout); if still going, the call returns status "running" with its run_id: follow it with ferry_run_show');
-const opt = (v: unknown, name: string): string[] => (v === undefined || v === null || v === '' ? [] : [name, String(v)]);
+  .describe(
+    'seconds to wait for the run to finish (default 45, under the usual 60 s client timeout); if still going, the call returns status "running" with its run_id: follow it with ferry_run_show',
+  );
+const opt = (v: unknown, name: string): string[] =>
+  v === undefined || v === null || v === '' ? [] : [name, String(v)];
 
 export const TOOLS: ToolDef[] = [
   {
@@ -52,16 +57,26 @@ export const TOOLS: ToolDef[] = [
     name: 'release_plan',
     description:
       'Dry run of a release: per package tier, current → new version, bump and commits, plus plan_hash and the run id a real release would use. Changes nothing. Show it to the human before asking for approval.',
-    input: { packages: z.array(pkgName).optional(), bump: z.enum(['major', 'minor', 'patch']).optional(), run_id: runId.optional() },
-    argv: (i) => ['release', ...((i.packages as string[] | undefined) ?? []), ...opt(i.bump, '--bump'), ...opt(i.run_id, '--run-id'), '--dry-run'],
+    input: {
+      packages: z.array(pkgName).optional(),
+      bump: z.enum(['major', 'minor', 'patch']).optional(),
+      run_id: runId.optional(),
+    },
+    argv: (i) => [
+      'release',
+      ...((i.packages as string[] | undefined) ?? []),
+      ...opt(i.bump, '--bump'),
+      ...opt(i.run_id, '--run-id'),
+      '--dry-run',
+    ],
     mutating: false,
   },
   {
     name: 'release',
     description:
       'Run (or resume) a coordinated release. HIGH_RISK: an agent cannot approve it. First call ferry_release_plan and show the plan to a human; ' +
-      'the human approves in the Slack release channel (a reply `approve` in the run\'s gate thread, or a message `approve <run_id>`), and the token is ' +
-      '<that message\'s ts>:<run_id>. With Slack configured ferry looks the message up and refuses anything else; silence is never consent. ' +
+      "the human approves in the Slack release channel (a reply `approve` in the run's gate thread, or a message `approve <run_id>`), and the token is " +
+      "<that message's ts>:<run_id>. With Slack configured ferry looks the message up and refuses anything else; silence is never consent. " +
       'Pass the same packages/bump (or run_id) as the plan so the run id matches the token.',
     input: {
       packages: z.array(pkgName).optional(),
@@ -87,10 +102,29 @@ export const TOOLS: ToolDef[] = [
   {
     name: 'redeploy',
     description: 'Redeploy the runtime with pinned package versions (SYNC … VERIFY, NOTIFY). Use dry_run first.',
-    input: { versions: versions.optional(), versions_from: runId.optional(), dry_run: z.boolean().optional(), resume: runId.optional(), verify_only: z.boolean().optional(),
-      allow_unmatched: z.boolean().optional().describe('skip packages the Dockerfile does not pin (e.g. versions_from a release of more packages than the image uses); also with resume after PIN_UNMATCHED'),
-      wait_seconds: waitSeconds },
-    argv: (i) => ['redeploy', ...opt(i.versions, '--versions'), ...opt(i.versions_from, '--versions-from'), ...opt(i.resume, '--resume'), ...flag(i.dry_run, '--dry-run'), ...flag(i.verify_only, '--verify-only'), ...flag(i.allow_unmatched, '--allow-unmatched')],
+    input: {
+      versions: versions.optional(),
+      versions_from: runId.optional(),
+      dry_run: z.boolean().optional(),
+      resume: runId.optional(),
+      verify_only: z.boolean().optional(),
+      allow_unmatched: z
+        .boolean()
+        .optional()
+        .describe(
+          'skip packages the Dockerfile does not pin (e.g. versions_from a release of more packages than the image uses); also with resume after PIN_UNMATCHED',
+        ),
+      wait_seconds: waitSeconds,
+    },
+    argv: (i) => [
+      'redeploy',
+      ...opt(i.versions, '--versions'),
+      ...opt(i.versions_from, '--versions-from'),
+      ...opt(i.resume, '--resume'),
+      ...flag(i.dry_run, '--dry-run'),
+      ...flag(i.verify_only, '--verify-only'),
+      ...flag(i.allow_unmatched, '--allow-unmatched'),
+    ],
     mutating: true,
   },
   {

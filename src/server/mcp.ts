@@ -54,7 +54,10 @@ function finished(exitCode: number | undefined, stdout: string, stderr: string):
 }
 
 const eventLine = (e: Record<string, unknown>): string =>
-  [e.type, e.step, e.message ?? e.status].filter((x) => typeof x === 'string' && x).join(' ').split('\n')[0] ?? '';
+  [e.type, e.step, e.message ?? e.status]
+    .filter((x) => typeof x === 'string' && x)
+    .join(' ')
+    .split('\n')[0] ?? '';
 
 async function runQuick(o: McpOptions, argv: string[]): Promise<ToolResult> {
   const [cmd, ...pre] = o.ferry;
@@ -63,7 +66,13 @@ async function runQuick(o: McpOptions, argv: string[]): Promise<ToolResult> {
 }
 
 /** A mutating tool: detached, output to a file, bounded wait, progress per event. */
-async function runLong(o: McpOptions, tool: ToolDef, argv: string[], waitSeconds: number, extra: Extra): Promise<ToolResult> {
+async function runLong(
+  o: McpOptions,
+  tool: ToolDef,
+  argv: string[],
+  waitSeconds: number,
+  extra: Extra,
+): Promise<ToolResult> {
   const [cmd, ...pre] = o.ferry;
   const dir = await mkdtemp(join(tmpdir(), 'ferry-mcp-'));
   const out = join(dir, 'stdout.jsonl');
@@ -103,7 +112,12 @@ async function runLong(o: McpOptions, tool: ToolDef, argv: string[], waitSeconds
       for (; sent < events.length; sent++) {
         const e = events[sent] as Record<string, unknown>;
         if (e.type === undefined) continue; // the result object, not an event
-        await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: sent + 1, message: eventLine(e) } }).catch(() => undefined);
+        await extra
+          .sendNotification({
+            method: 'notifications/progress',
+            params: { progressToken, progress: sent + 1, message: eventLine(e) },
+          })
+          .catch(() => undefined);
       }
     }
     return events;
@@ -148,7 +162,11 @@ export function createMcpServer(o: McpOptions): McpServer {
   for (const tool of TOOLS) {
     server.registerTool(
       `ferry_${tool.name}`,
-      { description: tool.description, inputSchema: tool.input, annotations: { readOnlyHint: !tool.mutating, destructiveHint: tool.mutating } },
+      {
+        description: tool.description,
+        inputSchema: tool.input,
+        annotations: { readOnlyHint: !tool.mutating, destructiveHint: tool.mutating },
+      },
       async (input: Record<string, unknown>, extra: Extra) => {
         const argv = [...o.globalArgs, '--json', ...tool.argv(input)];
         if (!tool.mutating) return runQuick(o, argv);

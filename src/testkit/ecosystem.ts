@@ -138,7 +138,12 @@ function normalizeRepo(spec: RepoSpec): PackageSpec[] {
   return [{ name: spec.name, ecosystem: spec.ecosystem ?? 'python', version: spec.version, deps: spec.deps }];
 }
 
-const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40) || 'change';
+const slug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 40) || 'change';
 
 /** Create the ecosystem described by `spec` in a new temp dir. */
 export async function buildEcosystem(spec: EcosystemSpec): Promise<Ecosystem> {
@@ -184,12 +189,19 @@ export async function buildEcosystem(spec: EcosystemSpec): Promise<Ecosystem> {
       const files: Record<string, string> = { '.gitignore': REPO_GITIGNORE };
       const npmMembers = packages.filter((p) => p.ecosystem === 'npm' && p.path !== '.');
       if (npmMembers.length > 0 && !packages.some((p) => p.ecosystem === 'npm' && p.path === '.')) {
-        files['package.json'] = packageJson(r.name, '0.0.0', [], { private: true, main: undefined, workspaces: npmMembers.map((m) => m.path) });
+        files['package.json'] = packageJson(r.name, '0.0.0', [], {
+          private: true,
+          main: undefined,
+          workspaces: npmMembers.map((m) => m.path),
+        });
       }
       pkgs.forEach((p, i) => {
         const fp = packages[i] as FixturePackage;
         const deps = (p.deps ?? []).map((d) => pin(p.ecosystem, d));
-        const pf = p.ecosystem === 'python' ? pythonPackageFiles(fp.name, fp.version, deps) : npmPackageFiles(fp.name, fp.version, deps);
+        const pf =
+          p.ecosystem === 'python'
+            ? pythonPackageFiles(fp.name, fp.version, deps)
+            : npmPackageFiles(fp.name, fp.version, deps);
         for (const [rel, content] of Object.entries(pf)) files[fp.path === '.' ? rel : `${fp.path}/${rel}`] = content;
       });
       Object.assign(files, r.files ?? {});
@@ -207,7 +219,10 @@ export async function buildEcosystem(spec: EcosystemSpec): Promise<Ecosystem> {
         if (c.files) return c;
         const target = packages.find((p) => p.name === c.package) ?? (packages[0] as FixturePackage);
         const base = target.path === '.' ? '' : `${target.path}/`;
-        const rel = target.ecosystem === 'python' ? `src/${pythonModule(target.name)}/${slug(c.subject)}_${n + 1}.py` : `lib/${slug(c.subject)}-${n + 1}.js`;
+        const rel =
+          target.ecosystem === 'python'
+            ? `src/${pythonModule(target.name)}/${slug(c.subject)}_${n + 1}.py`
+            : `lib/${slug(c.subject)}-${n + 1}.js`;
         return { ...c, files: { [`${base}${rel}`]: `# ${c.subject}\n` } };
       });
       for (const c of commits) {
@@ -232,7 +247,12 @@ export async function buildEcosystem(spec: EcosystemSpec): Promise<Ecosystem> {
   const baseConfig = (): Record<string, unknown> => ({
     version: 1,
     workspace: '.',
-    packages: packages.map((p) => ({ name: p.name, repo: p.repo, ...(p.path === '.' ? {} : { path: p.path }), ecosystem: p.ecosystem })),
+    packages: packages.map((p) => ({
+      name: p.name,
+      repo: p.repo,
+      ...(p.path === '.' ? {} : { path: p.path }),
+      ecosystem: p.ecosystem,
+    })),
     release: { forge: { kind: 'git' } },
   });
   return {
@@ -268,7 +288,13 @@ export const SEED_TIERS: readonly (readonly string[])[] = [
 
 /** The seed graph as a spec; versions from the seed's example plan. */
 export function seedSpec(opts: { commits?: Partial<Record<string, CommitSpec[]>> } = {}): EcosystemSpec {
-  const repo = (name: string, version: string, deps: string[], commits: CommitSpec[], files?: Record<string, string>): RepoSpec => ({
+  const repo = (
+    name: string,
+    version: string,
+    deps: string[],
+    commits: CommitSpec[],
+    files?: Record<string, string>,
+  ): RepoSpec => ({
     name,
     ecosystem: 'python',
     version,
@@ -280,10 +306,20 @@ export function seedSpec(opts: { commits?: Partial<Record<string, CommitSpec[]>>
     repos: [
       repo('omnibase_spi', '1.2.0', [], [{ subject: 'fix: validate protocol names' }]),
       repo('omnibase_core', '1.4.0', ['omnibase_spi'], [{ subject: 'feat: add event envelope' }]),
-      repo('omnibase_infra', '2.0.0', ['omnibase_core', 'omnibase_spi'], [{ subject: 'feat: add runtime health endpoint' }]),
+      repo(
+        'omnibase_infra',
+        '2.0.0',
+        ['omnibase_core', 'omnibase_spi'],
+        [{ subject: 'feat: add runtime health endpoint' }],
+      ),
       repo('omniintelligence', '0.9.0', ['omnibase_core', 'omnibase_spi'], [{ subject: 'fix: handle empty scores' }]),
       repo('omnimemory', '0.3.0', ['omnibase_core', 'omnibase_spi'], [{ subject: 'fix: close store on shutdown' }]),
-      repo('omniclaude', '0.3.0', ['omnibase_core', 'omnibase_infra', 'omniintelligence'], [{ subject: 'feat: add session hooks' }]),
+      repo(
+        'omniclaude',
+        '0.3.0',
+        ['omnibase_core', 'omnibase_infra', 'omniintelligence'],
+        [{ subject: 'feat: add session hooks' }],
+      ),
     ],
   };
 }
@@ -306,7 +342,13 @@ export function npmMonorepo(opts: { prefix?: string; repo?: string; commits?: Co
         packages: [
           { name: `${p}-core`, ecosystem: 'npm', version: '1.0.0', path: 'packages/core' },
           { name: `${p}-utils`, ecosystem: 'npm', version: '1.0.0', path: 'packages/utils', deps: [`${p}-core`] },
-          { name: `${p}-cli`, ecosystem: 'npm', version: '1.0.0', path: 'packages/cli', deps: [`${p}-core`, `${p}-utils`] },
+          {
+            name: `${p}-cli`,
+            ecosystem: 'npm',
+            version: '1.0.0',
+            path: 'packages/cli',
+            deps: [`${p}-core`, `${p}-utils`],
+          },
         ],
         commits: opts.commits ?? [
           { subject: 'feat(core): add parse helper', package: `${p}-core` },

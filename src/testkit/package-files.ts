@@ -69,4 +69,6 @@ export function npmPackageFiles(name: string, version: string, deps: readonly De
   };
 }
 
-export const REPO_GITIGNORE = ['dist/', 'build/', '*.egg-info/', '__pycache__/', 'node_modules/', '.venv/', ''].join('\n');
+export const REPO_GITIGNORE = ['dist/', 'build/', '*.egg-info/', '__pycache__/', 'node_modules/', '.venv/', ''].join(
+  '\n',
+);

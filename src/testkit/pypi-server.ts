@@ -57,7 +57,13 @@ export function normalize(name: string): string {
 
 const PEP691 = 'application/vnd.pypi.simple.v1+json';
 
-function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}, reason?: string): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+  reason?: string,
+): void {
   if (reason) res.statusMessage = reason;
   res.writeHead(status, { 'content-length': String(Buffer.byteLength(body)), ...headers });
   res.end(body);
@@ -72,7 +78,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 export async function startPypiServer(opts: { token?: string; simpleLagMs?: number } = {}): Promise<PypiServer> {
   const dir = await mkdtemp(join(tmpdir(), 'ferry-pypi-'));
   await mkdir(join(dir, 'files'));
-  const token = opts.token ?? `pypi-test-${createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 24)}`;
+  const token =
+    opts.token ?? `pypi-test-${createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 24)}`;
   const files = new Map<string, StoredFile>();
   const attempts = new Map<string, number>();
   const storedCount = new Map<string, number>();
@@ -101,11 +108,21 @@ export async function startPypiServer(opts: { token?: string; simpleLagMs?: numb
     }
     const password = Buffer.from(auth.slice(6), 'base64').toString().split(':').slice(1).join(':');
     if (password !== token) {
-      send(res, 403, 'Invalid or non-existent authentication information.', {}, 'Invalid or non-existent authentication information.');
+      send(
+        res,
+        403,
+        'Invalid or non-existent authentication information.',
+        {},
+        'Invalid or non-existent authentication information.',
+      );
       return 403;
     }
     const body = await readBody(req);
-    const form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body }).formData();
+    const form = await new Request('http://x/', {
+      method: 'POST',
+      headers: { 'content-type': req.headers['content-type'] ?? '' },
+      body,
+    }).formData();
     const content = form.get('content');
     const name = String(form.get('name') ?? '');
     const version = String(form.get('version') ?? '');
@@ -119,7 +136,13 @@ export async function startPypiServer(opts: { token?: string; simpleLagMs?: numb
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const declared = form.get('sha256_digest');
     if (typeof declared === 'string' && declared && declared !== sha256) {
-      send(res, 400, 'The digest supplied does not match a digest calculated from the uploaded file.', {}, 'Digest mismatch.');
+      send(
+        res,
+        400,
+        'The digest supplied does not match a digest calculated from the uploaded file.',
+        {},
+        'Digest mismatch.',
+      );
       return 400;
     }
     const existing = files.get(filename);
@@ -148,7 +171,12 @@ export async function startPypiServer(opts: { token?: string; simpleLagMs?: numb
     });
     storedCount.set(filename, (storedCount.get(filename) ?? 0) + 1);
     if (lostReply) {
-      send(res, lostReply.status, `simulated ${lostReply.status} after storing`, lostReply.retryAfterSec === undefined ? {} : { 'retry-after': String(lostReply.retryAfterSec) });
+      send(
+        res,
+        lostReply.status,
+        `simulated ${lostReply.status} after storing`,
+        lostReply.retryAfterSec === undefined ? {} : { 'retry-after': String(lostReply.retryAfterSec) },
+      );
       return lostReply.status;
     }
     send(res, 200, 'OK');
@@ -158,8 +186,17 @@ export async function startPypiServer(opts: { token?: string; simpleLagMs?: numb
   function simple(req: IncomingMessage, res: ServerResponse, project: string | undefined, wantJson: boolean): number {
     if (project === undefined) {
       const names = [...new Set([...files.values()].map((f) => f.name))];
-      if (wantJson) send(res, 200, JSON.stringify({ meta: { 'api-version': '1.1' }, projects: names.map((name) => ({ name })) }), { 'content-type': PEP691 });
-      else send(res, 200, `<!DOCTYPE html><html><body>${names.map((n) => `<a href="/simple/${normalize(n)}/">${n}</a>`).join('\n')}</body></html>`, { 'content-type': 'text/html' });
+      if (wantJson)
+        send(res, 200, JSON.stringify({ meta: { 'api-version': '1.1' }, projects: names.map((name) => ({ name })) }), {
+          'content-type': PEP691,
+        });
+      else
+        send(
+          res,
+          200,
+          `<!DOCTYPE html><html><body>${names.map((n) => `<a href="/simple/${normalize(n)}/">${n}</a>`).join('\n')}</body></html>`,
+          { 'content-type': 'text/html' },
+        );
       return 200;
     }
     const norm = normalize(project);
@@ -178,14 +215,27 @@ export async function startPypiServer(opts: { token?: string; simpleLagMs?: numb
         meta: { 'api-version': '1.1' },
         name: norm,
         versions: [...new Set(visible.map((f) => f.version))],
-        files: visible.map((f) => ({ filename: f.filename, url: fileUrl(f), hashes: { sha256: f.sha256 }, 'requires-python': null, size: f.size, 'upload-time': new Date(f.uploadedAt).toISOString(), yanked: false })),
+        files: visible.map((f) => ({
+          filename: f.filename,
+          url: fileUrl(f),
+          hashes: { sha256: f.sha256 },
+          'requires-python': null,
+          size: f.size,
+          'upload-time': new Date(f.uploadedAt).toISOString(),
+          yanked: false,
+        })),
       };
       send(res, 200, JSON.stringify(doc), { 'content-type': PEP691 });
     } else {
       const links = visible.map((f) => `<a href="${fileUrl(f)}#sha256=${f.sha256}">${f.filename}</a><br/>`).join('\n');
-      send(res, 200, `<!DOCTYPE html><html><head><meta name="pypi:repository-version" content="1.1"><title>Links for ${norm}</title></head><body><h1>Links for ${norm}</h1>\n${links}\n</body></html>`, {
-        'content-type': 'application/vnd.pypi.simple.v1+html',
-      });
+      send(
+        res,
+        200,
+        `<!DOCTYPE html><html><head><meta name="pypi:repository-version" content="1.1"><title>Links for ${norm}</title></head><body><h1>Links for ${norm}</h1>\n${links}\n</body></html>`,
+        {
+          'content-type': 'application/vnd.pypi.simple.v1+html',
+        },
+      );
     }
     return 200;
   }
@@ -204,8 +254,13 @@ export async function startPypiServer(opts: { token?: string; simpleLagMs?: numb
       send(res, 404, JSON.stringify({ message: 'Not Found' }), { 'content-type': 'application/json' });
       return 404;
     }
-    const doc: Record<string, unknown> = { info: { name: all[0]?.name, version: shown }, urls: urls.map(jsonFile), last_serial: files.size };
-    if (!version) doc.releases = Object.fromEntries(versions.map((v) => [v, all.filter((f) => f.version === v).map(jsonFile)]));
+    const doc: Record<string, unknown> = {
+      info: { name: all[0]?.name, version: shown },
+      urls: urls.map(jsonFile),
+      last_serial: files.size,
+    };
+    if (!version)
+      doc.releases = Object.fromEntries(versions.map((v) => [v, all.filter((f) => f.version === v).map(jsonFile)]));
     send(res, 200, JSON.stringify(doc), { 'content-type': 'application/json' });
     return 200;
   }
@@ -223,7 +278,12 @@ export async function startPypiServer(opts: { token?: string; simpleLagMs?: numb
     if (rule && !rule.afterStore && (rule.scope ?? 'any') !== (isUpload ? 'read' : 'upload')) {
       failQueue.shift();
       if (isUpload) await readBody(req);
-      send(res, rule.status, `simulated ${rule.status}`, rule.retryAfterSec === undefined ? {} : { 'retry-after': String(rule.retryAfterSec) });
+      send(
+        res,
+        rule.status,
+        `simulated ${rule.status}`,
+        rule.retryAfterSec === undefined ? {} : { 'retry-after': String(rule.retryAfterSec) },
+      );
       return rule.status;
     }
     if (isUpload && (path === '/' || path === '/legacy/' || path === '/legacy')) return upload(req, res);

@@ -55,12 +55,21 @@ export async function snapshotRepos(targets: readonly SnapshotTarget[]): Promise
       const head = readFileSync(join(t.dir, '.git', 'HEAD'), 'utf8').trim();
       const lines = [
         `HEAD ${head}`,
-        ...refs.split('\n').filter(Boolean).map((l) => `ref ${l}`),
+        ...refs
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => `ref ${l}`),
         `index ${sha(index)}`,
         // Worktree paths are absolute; keep them (a stray worktree is a change) but relative to the repo.
-        ...worktrees.split('\n').filter(Boolean).map((l) => `worktree ${l.replace(t.dir, '<repo>')}`),
+        ...worktrees
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => `worktree ${l.replace(t.dir, '<repo>')}`),
         ...treeLines(t.dir),
-        ...remoteRefs.split('\n').filter(Boolean).map((l) => `remote ${l}`),
+        ...remoteRefs
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => `remote ${l}`),
       ];
       return lines.map((l) => `${t.name}\t${l}`);
     }),

@@ -64,7 +64,10 @@ export function stripAnsi(text: string): string {
 
 /** Last `n` lines of output without terminal escapes, for error messages (LINT_FAILED with the output tail…). */
 export function tail(text: string, n = 20): string {
-  const lines = stripAnsi(text).replace(/\r(?!\n)/g, '\n').trimEnd().split('\n');
+  const lines = stripAnsi(text)
+    .replace(/\r(?!\n)/g, '\n')
+    .trimEnd()
+    .split('\n');
   return lines.slice(-n).join('\n');
 }
 
@@ -101,7 +104,11 @@ export function createExec(hooks: ExecHooks = {}): Exec {
       const code = result.timedOut ? ErrorCode.COMMAND_TIMEOUT : (opts.failCode ?? ErrorCode.COMMAND_FAILED);
       // A program that is not installed never ran: say that, not "exited -1".
       const notFound = (r as { code?: string }).code === 'ENOENT';
-      const why = result.timedOut ? `timed out after ${opts.timeoutMs} ms` : notFound ? `could not start: ${file} is not installed or not on PATH` : `exited ${result.exitCode}`;
+      const why = result.timedOut
+        ? `timed out after ${opts.timeoutMs} ms`
+        : notFound
+          ? `could not start: ${file} is not installed or not on PATH`
+          : `exited ${result.exitCode}`;
       const out = tail(result.all || result.shortMessage, 12);
       throw new FerryError(code, `${command} ${why}${out ? `:\n${out}` : ''}`, {
         fix: opts.fix,

@@ -5,9 +5,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 // The run's private build snapshot (test/global-setup.ts), else the repo's own bin.
-export const FERRY_BIN = process.env.FERRY_TEST_BUILD_DIR && existsSync(join(process.env.FERRY_TEST_BUILD_DIR, 'bin', 'ferry.js'))
-  ? join(process.env.FERRY_TEST_BUILD_DIR, 'bin', 'ferry.js')
-  : fileURLToPath(new URL('../../bin/ferry.js', import.meta.url));
+export const FERRY_BIN =
+  process.env.FERRY_TEST_BUILD_DIR && existsSync(join(process.env.FERRY_TEST_BUILD_DIR, 'bin', 'ferry.js'))
+    ? join(process.env.FERRY_TEST_BUILD_DIR, 'bin', 'ferry.js')
+    : fileURLToPath(new URL('../../bin/ferry.js', import.meta.url));
 
 export interface FerryRun {
   exitCode: number;
@@ -39,7 +40,13 @@ export async function ferry(args: string[], o: FerryRunOptions = {}): Promise<Fe
 
 /** Start ferry in the background (for kill -9 and concurrency tests). */
 export function ferrySpawn(args: string[], o: FerryRunOptions = {}): ResultPromise {
-  return execa('node', [FERRY_BIN, ...args], { cwd: o.cwd, env: envFor(o), reject: false, stdin: 'ignore', buffer: true });
+  return execa('node', [FERRY_BIN, ...args], {
+    cwd: o.cwd,
+    env: envFor(o),
+    reject: false,
+    stdin: 'ignore',
+    buffer: true,
+  });
 }
 
 /** Every stdout line parsed as JSON (throws on the first line that is not JSON). */

@@ -5,10 +5,15 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 const cache = new Map<string, ReturnType<typeof ajv.compile>>();
 
-export function validateAgainst(name: 'state' | 'event' | 'result' | 'release-result' | 'redeploy-result' | 'error-output', value: unknown): string[] {
+export function validateAgainst(
+  name: 'state' | 'event' | 'result' | 'release-result' | 'redeploy-result' | 'error-output',
+  value: unknown,
+): string[] {
   let v = cache.get(name);
   if (!v) {
-    const schema = JSON.parse(readFileSync(new URL(`../../schema/${name}.schema.json`, import.meta.url), 'utf8')) as object;
+    const schema = JSON.parse(
+      readFileSync(new URL(`../../schema/${name}.schema.json`, import.meta.url), 'utf8'),
+    ) as object;
     v = ajv.compile(schema);
     cache.set(name, v);
   }

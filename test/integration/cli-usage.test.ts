@@ -9,13 +9,23 @@ import { FERRY_BIN, ferry } from '../helpers/ferry.js';
 import { seedEcosystem } from '../fixtures/ecosystem.js';
 import type { Ecosystem } from '../fixtures/ecosystem.js';
 
-const SEED_TIER: Record<string, number> = { omnibase_spi: 1, omnibase_core: 2, omnibase_infra: 3, omniintelligence: 3, omnimemory: 3, omniclaude: 4 };
+const SEED_TIER: Record<string, number> = {
+  omnibase_spi: 1,
+  omnibase_core: 2,
+  omnibase_infra: 3,
+  omniintelligence: 3,
+  omnimemory: 3,
+  omniclaude: 4,
+};
 
 /** The fixture config with explicit tiers, omniclaude's set to `claudeTier`. */
 function withTiers(claudeTier: number) {
   return (base: Record<string, unknown>) => ({
     ...base,
-    packages: (base.packages as { name: string }[]).map((p) => ({ ...p, tier: p.name === 'omniclaude' ? claudeTier : SEED_TIER[p.name] })),
+    packages: (base.packages as { name: string }[]).map((p) => ({
+      ...p,
+      tier: p.name === 'omniclaude' ? claudeTier : SEED_TIER[p.name],
+    })),
   });
 }
 
@@ -37,24 +47,28 @@ describe('cli usage errors', () => {
     expect(plain.stdout).toContain('No runs yet');
   });
 
-  it.each([['show', 'a b'], ['show', 'x;rm -rf /'], ['events', '../../etc'], ['events', '$(id)']])(
-    'runs %s %j → USAGE, exit 2, no .ferry created',
-    async (sub, id) => {
-      const r = await ferry(['runs', sub, id], { cwd: eco.workspace });
-      expect(r.exitCode).toBe(2);
-      expect(r.stderr).toContain('error[USAGE]');
-      expect(r.stderr).toContain('is not a valid run id');
-      expect(existsSync(join(eco.workspace, '.ferry'))).toBe(false);
-    },
-  );
+  it.each([
+    ['show', 'a b'],
+    ['show', 'x;rm -rf /'],
+    ['events', '../../etc'],
+    ['events', '$(id)'],
+  ])('runs %s %j → USAGE, exit 2, no .ferry created', async (sub, id) => {
+    const r = await ferry(['runs', sub, id], { cwd: eco.workspace });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('error[USAGE]');
+    expect(r.stderr).toContain('is not a valid run id');
+    expect(existsSync(join(eco.workspace, '.ferry'))).toBe(false);
+  });
 
-  it('a usage error in a subcommand points at that subcommand\'s help', async () => {
+  it("a usage error in a subcommand points at that subcommand's help", async () => {
     const r = await ferry(['pins', '--versions'], { cwd: eco.workspace });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('error[USAGE]: option \'--versions <list>\' argument missing\n  fix: ferry pins --help');
+    expect(r.stderr).toContain("error[USAGE]: option '--versions <list>' argument missing\n  fix: ferry pins --help");
     const nested = await ferry(['config', 'chek'], { cwd: eco.workspace });
     expect(nested.exitCode).toBe(2);
-    expect(nested.stderr).toContain('error[USAGE]: unknown command \'chek\'; did you mean check?\n  fix: ferry config check --help');
+    expect(nested.stderr).toContain(
+      "error[USAGE]: unknown command 'chek'; did you mean check?\n  fix: ferry config check --help",
+    );
   });
 
   it('a bad --run-id or --resume id is a usage error whose fix is a real command line', async () => {
@@ -97,7 +111,9 @@ describe('cli usage errors', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('error[CONFIG_INVALID]');
     expect(r.stderr).toContain('GRAPH_DRIFT');
-    expect(r.stderr).toMatch(/bad-tiers\.yaml:\d+:\d+ packages\[5\]\.tier: omniclaude is in tier 2, but it depends on omnibase_infra \(tier 3\)/);
+    expect(r.stderr).toMatch(
+      /bad-tiers\.yaml:\d+:\d+ packages\[5\]\.tier: omniclaude is in tier 2, but it depends on omnibase_infra \(tier 3\)/,
+    );
     expect(readdirSync(eco.workspace).sort()).toEqual(before);
 
     const ok = await ferry(['config', 'check'], { cwd: eco.workspace });
@@ -128,20 +144,39 @@ describe('cli usage errors', () => {
 
   it('config check lists the other sections it validated, and warns when promote_from names no environment', async () => {
     const envs = join(eco.workspace, 'envs.yaml');
-    const svc = (c: string) => ({ api: { container: c, image: 'acme/api:latest', health: 'http://127.0.0.1:8080/health' } });
-    writeFileSync(envs, stringify({ version: 1, environments: { preprod: { services: svc('api-pre') }, production: { services: svc('api-prod'), promote_from: 'preprod' }, edge: { services: svc('api-edge') } } }));
+    const svc = (c: string) => ({
+      api: { container: c, image: 'acme/api:latest', health: 'http://127.0.0.1:8080/health' },
+    });
+    writeFileSync(
+      envs,
+      stringify({
+        version: 1,
+        environments: {
+          preprod: { services: svc('api-pre') },
+          production: { services: svc('api-prod'), promote_from: 'preprod' },
+          edge: { services: svc('api-edge') },
+        },
+      }),
+    );
     const r = await ferry(['config', 'check', '--config', envs], { cwd: eco.workspace });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('ok (0 packages in 0 tiers)');
     expect(r.stdout).toContain('  environment preprod: api');
     expect(r.stdout).toContain('  environment production: api');
     // edge (and preprod) promote from the default "staging", which is not configured.
-    expect(r.stderr).toMatch(/envs\.yaml:\d+:\d+ environments\.edge: promote_from "staging" names no environment under environments: \(preprod, production, edge\)/);
+    expect(r.stderr).toMatch(
+      /envs\.yaml:\d+:\d+ environments\.edge: promote_from "staging" names no environment under environments: \(preprod, production, edge\)/,
+    );
     expect(r.stderr).not.toContain('environments.production: promote_from');
   });
 
   it('a reader that closes stdout early (| head) ends ferry quietly, without an EPIPE trace', async () => {
-    const child = execa('node', [FERRY_BIN, 'config', 'check'], { cwd: eco.workspace, env: { NO_COLOR: '1', CI: 'true' }, reject: false, stdout: 'pipe' });
+    const child = execa('node', [FERRY_BIN, 'config', 'check'], {
+      cwd: eco.workspace,
+      env: { NO_COLOR: '1', CI: 'true' },
+      reject: false,
+      stdout: 'pipe',
+    });
     child.stdout?.destroy();
     const r = await child;
     expect(String(r.stderr)).not.toContain('EPIPE');

@@ -70,10 +70,23 @@ describe('cli', () => {
     const r = await ferry(['--json', 'relase']);
     expect(r.exitCode).toBe(2);
     const lines = jsonLines(r.stdout);
-    expect(lines).toEqual([{ ok: false, error: { code: 'USAGE', message: "unknown command 'relase'; did you mean release?", fix: 'ferry release --help', retryable: false, details: {} } }]);
+    expect(lines).toEqual([
+      {
+        ok: false,
+        error: {
+          code: 'USAGE',
+          message: "unknown command 'relase'; did you mean release?",
+          fix: 'ferry release --help',
+          retryable: false,
+          details: {},
+        },
+      },
+    ]);
     const flag = await ferry(['release', '--json', '--dryrun']);
     expect(flag.exitCode).toBe(2);
-    expect((jsonLines(flag.stdout)[0]!.error as { message: string }).message).toBe("unknown option '--dryrun'; did you mean --dry-run?");
+    expect((jsonLines(flag.stdout)[0]!.error as { message: string }).message).toBe(
+      "unknown option '--dryrun'; did you mean --dry-run?",
+    );
   });
 
   it('an empty --state-dir is a usage error, not a silent default', async () => {

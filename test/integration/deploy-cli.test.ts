@@ -43,7 +43,9 @@ describe('ferry deploy (CLI)', () => {
     expect(r.stdout).toContain('Add /analyze-logs command');
     expect(r.stdout).toContain('Re-run with --yes to proceed.');
     // stderr: the one-line error and the command that proceeds, like every other ferry error.
-    expect(r.stderr).toContain('error[CONFIRMATION_REQUIRED]: Rebuild image + recreate services needs confirmation and this is not an interactive terminal; nothing was changed.\n  fix: ferry deploy --yes');
+    expect(r.stderr).toContain(
+      'error[CONFIRMATION_REQUIRED]: Rebuild image + recreate services needs confirmation and this is not an interactive terminal; nothing was changed.\n  fix: ferry deploy --yes',
+    );
     expect(readFileSync(p.stateFile, 'utf8')).toBe(state);
     expect((await docker.getContainer(p.container).inspect()).Image).toBe(container);
     expect(readdirSync(join(p.repo, '.ferry', 'results'))).toHaveLength(results);
@@ -51,7 +53,11 @@ describe('ferry deploy (CLI)', () => {
     const j = await ferry(['deploy', '--json'], { cwd: p.repo });
     expect(j.exitCode).toBe(1);
     const result = jsonLines(j.stdout).at(-1)!;
-    expect(result).toMatchObject({ status: 'confirmation_required', action: 'rebuild', error: { code: 'CONFIRMATION_REQUIRED', fix: 'ferry deploy --yes' } });
+    expect(result).toMatchObject({
+      status: 'confirmation_required',
+      action: 'rebuild',
+      error: { code: 'CONFIRMATION_REQUIRED', fix: 'ferry deploy --yes' },
+    });
   });
 
   it('--dry-run shows the plan and exits 0; --yes then rebuilds and records the new image', async () => {
@@ -94,7 +100,14 @@ describe('ferry deploy (CLI)', () => {
       suite,
       image,
       noContainer: true,
-      extraConfig: { runtime: undefined, actions: { redeploy: [{ command: ['sh', '-c', 'echo syncing; echo "rsync: permission denied" >&2; exit 3'], title: 'Sync code' }] } },
+      extraConfig: {
+        runtime: undefined,
+        actions: {
+          redeploy: [
+            { command: ['sh', '-c', 'echo syncing; echo "rsync: permission denied" >&2; exit 3'], title: 'Sync code' },
+          ],
+        },
+      },
     });
     try {
       q.writeFerryYaml();
@@ -103,14 +116,20 @@ describe('ferry deploy (CLI)', () => {
       const r = await ferry(['deploy'], { cwd: q.repo });
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toContain('❌ Deployment Failed');
-      expect(r.stderr).toContain(`error[DEPLOY_FAILED]: sh -c 'echo syncing; echo "rsync: permission denied" >&2; exit 3' exited 3: rsync: permission denied\n`);
+      expect(r.stderr).toContain(
+        `error[DEPLOY_FAILED]: sh -c 'echo syncing; echo "rsync: permission denied" >&2; exit 3' exited 3: rsync: permission denied\n`,
+      );
 
       q.configInput.actions = { redeploy: [{ command: ['ferry-no-such-tool', 'orb-deploy'] }] };
       q.writeFerryYaml();
       const m = await ferry(['deploy'], { cwd: q.repo });
       expect(m.exitCode).toBe(1);
-      expect(m.stderr).toContain(`error[DEPLOY_FAILED]: ferry-no-such-tool: command not found (not on PATH, or not in ${q.repo}); ferry-no-such-tool orb-deploy could not start\n`);
-      expect(m.stderr).toContain('  fix: install ferry-no-such-tool (check: command -v ferry-no-such-tool), or change the command in deploy.actions of ferry.yaml; then: ferry deploy');
+      expect(m.stderr).toContain(
+        `error[DEPLOY_FAILED]: ferry-no-such-tool: command not found (not on PATH, or not in ${q.repo}); ferry-no-such-tool orb-deploy could not start\n`,
+      );
+      expect(m.stderr).toContain(
+        '  fix: install ferry-no-such-tool (check: command -v ferry-no-such-tool), or change the command in deploy.actions of ferry.yaml; then: ferry deploy',
+      );
     } finally {
       q.cleanup();
     }

@@ -21,7 +21,10 @@ let otherId = '';
 const projects: DeployProject[] = [];
 
 beforeAll(async () => {
-  [imageId, otherId] = await Promise.all([buildBusyboxImage(docker, image, suite), buildBusyboxImage(docker, other, suite, { uvPins: { alpha: '2.0.0' } })]);
+  [imageId, otherId] = await Promise.all([
+    buildBusyboxImage(docker, image, suite),
+    buildBusyboxImage(docker, other, suite, { uvPins: { alpha: '2.0.0' } }),
+  ]);
 });
 afterAll(async () => {
   await cleanupSuite(docker, suite, [image, other, ...tags]);
@@ -37,7 +40,8 @@ async function project(imageOfContainer?: string): Promise<DeployProject> {
   const own = `ferry-test-${suite}:${tag}`;
   tags.push(own);
   const p = await makeDeployProject({ docker, suite, image: own, noContainer: imageOfContainer !== undefined });
-  if (imageOfContainer) await runService(docker, { name: p.container, image: imageOfContainer, suite, hostPort: p.port });
+  if (imageOfContainer)
+    await runService(docker, { name: p.container, image: imageOfContainer, suite, hostPort: p.port });
   projects.push(p);
   await p.writeBaseline(imageId);
   return p;
@@ -45,7 +49,16 @@ async function project(imageOfContainer?: string): Promise<DeployProject> {
 
 function opts(p: DeployProject, o: Partial<RunDeployOptions> = {}): RunDeployOptions {
   const out: string[] = [];
-  return { config: p.config, configDir: p.repo, engine: p.engine, yes: false, interactive: false, runtime, print: (t) => out.push(t), ...o };
+  return {
+    config: p.config,
+    configDir: p.repo,
+    engine: p.engine,
+    yes: false,
+    interactive: false,
+    runtime,
+    print: (t) => out.push(t),
+    ...o,
+  };
 }
 
 /** Everything a deploy could change: containers, images, the state file, ferry's run files. */
@@ -54,7 +67,9 @@ async function snapshot(p: DeployProject): Promise<unknown> {
   // This suite's images (other suites build concurrently) — ferry's builds carry the suite label
   // too, via the project's Dockerfile — and where the project's tag points.
   const filters = JSON.stringify({ label: [`${TEST_LABEL}=${suite}`] });
-  const images = (await docker.listImages({ all: true, filters })).map((i) => `${i.Id} ${(i.RepoTags ?? []).join(',')}`).sort();
+  const images = (await docker.listImages({ all: true, filters }))
+    .map((i) => `${i.Id} ${(i.RepoTags ?? []).join(',')}`)
+    .sort();
   images.push(`tag ${p.image} → ${(await docker.getImage(p.image).inspect()).Id}`);
   return {
     container: { id: c.Id, image: c.Image, started: c.State.StartedAt, running: c.State.Running },
@@ -74,7 +89,11 @@ describe('ferry deploy: execute', () => {
     expect(r.exitCode).toBe(1);
     expect(r.resultFile).toBeNull();
     expect(r.result.status).toBe('confirmation_required');
-    expect(r.result.error).toMatchObject({ code: 'CONFIRMATION_REQUIRED', fix: 'ferry deploy --yes', phase: 'approval' });
+    expect(r.result.error).toMatchObject({
+      code: 'CONFIRMATION_REQUIRED',
+      fix: 'ferry deploy --yes',
+      phase: 'approval',
+    });
     expect(r.result.error!.message).toContain('Add /analyze-logs command');
     expect(r.result.error!.message).toContain('Re-run with --yes');
     const text = printed.join('\n');
@@ -112,17 +131,33 @@ describe('ferry deploy: execute', () => {
     expect(c.State.Running).toBe(true);
     expect((await docker.getImage(p.image).inspect()).Id).toBe(newId);
     expect(r.result.verification).toMatchObject({ ok: true, problems: [] });
-    expect(r.result.verification!.containers).toEqual([{ name: 'web', container: p.container, running: true, imageId: newId, expected: newId, matches: true }]);
+    expect(r.result.verification!.containers).toEqual([
+      { name: 'web', container: p.container, running: true, imageId: newId, expected: newId, matches: true },
+    ]);
     expect(r.result.verification!.checks[0]).toMatchObject({ status: 200, ok: true });
     // State per the seed's rules.
     const state = await readLastDeploy(p.stateFile);
-    expect(state).toMatchObject({ docker_image_tag: p.image, docker_image_digest: newId, code_commit: await p.head(), config_commits: { 'master-config': sha } });
+    expect(state).toMatchObject({
+      docker_image_tag: p.image,
+      docker_image_digest: newId,
+      code_commit: await p.head(),
+      config_commits: { 'master-config': sha },
+    });
     expect(state!.build_timestamp).not.toBe('2026-01-01T00:00:00.000Z');
-    expect(r.result.actions_taken.map((a) => a.title)).toEqual([`Build image ${p.image}`, `Recreate ${p.container} from ${p.image}`]);
+    expect(r.result.actions_taken.map((a) => a.title)).toEqual([
+      `Build image ${p.image}`,
+      `Recreate ${p.container} from ${p.image}`,
+    ]);
     // Engine run state and result file.
-    const runState = JSON.parse(readFileSync(join(p.engine.stateDir, 'state', 'deploy', `${r.result.run_id}.json`), 'utf8')) as { status: string; step_order: string[] };
+    const runState = JSON.parse(
+      readFileSync(join(p.engine.stateDir, 'state', 'deploy', `${r.result.run_id}.json`), 'utf8'),
+    ) as { status: string; step_order: string[] };
     expect(runState).toMatchObject({ status: 'completed', step_order: ['ACTION-1', 'ACTION-2', 'STATE', 'VERIFY'] });
-    expect(JSON.parse(readFileSync(r.resultFile!, 'utf8'))).toMatchObject({ skill: 'deploy', status: 'success', action: 'rebuild' });
+    expect(JSON.parse(readFileSync(r.resultFile!, 'utf8'))).toMatchObject({
+      skill: 'deploy',
+      status: 'success',
+      action: 'rebuild',
+    });
     const text = printed.join('\n');
     expect(text).toContain('✅ Deployment Successful');
     expect(text).toContain(`Digest: ${newId}`);
@@ -148,7 +183,9 @@ describe('ferry deploy: execute', () => {
     const r = await runDeploy(opts(p, { print: (t) => printed.push(t) }));
     expect(r.result.action).toBe('status');
     // Names both ids and the reference the container was really created from.
-    expect(printed.join('\n')).toContain(`container ${p.container} runs image ${otherId} (created from ${other}), but the last deploy recorded ${imageId} (${p.image})`);
+    expect(printed.join('\n')).toContain(
+      `container ${p.container} runs image ${otherId} (created from ${other}), but the last deploy recorded ${imageId} (${p.image})`,
+    );
   });
 
   it('--dry-run prints analysis, decision and commands and changes nothing', async () => {
@@ -175,7 +212,10 @@ describe('ferry deploy: execute', () => {
     const startedBefore = (await docker.getContainer(p.container).inspect()).State.StartedAt;
     const r = await runDeploy(opts(p));
     expect(r.result.error).toBeNull();
-    expect(r).toMatchObject({ exitCode: 0, result: { status: 'success', action: 'redeploy', needs_confirmation: false } });
+    expect(r).toMatchObject({
+      exitCode: 0,
+      result: { status: 'success', action: 'redeploy', needs_confirmation: false },
+    });
     expect((await docker.getContainer(p.container).inspect()).State.StartedAt).not.toBe(startedBefore);
     const state = await readLastDeploy(p.stateFile);
     expect(state!.file_hashes!['agent/agent.py']).toMatch(/^sha256:/);
@@ -203,7 +243,12 @@ describe('ferry deploy: execute', () => {
 
   it('a failing command produces the failure report with phase, troubleshooting and recovery', async () => {
     const p = await project();
-    p.config.actions.redeploy = [{ command: ['sh', '-c', 'echo syncing; echo "rsync: permission denied" >&2; exit 3'], title: 'Sync code to VM + deploy to Ray' }];
+    p.config.actions.redeploy = [
+      {
+        command: ['sh', '-c', 'echo syncing; echo "rsync: permission denied" >&2; exit 3'],
+        title: 'Sync code to VM + deploy to Ray',
+      },
+    ];
     p.write('agent/agent.py', 'def run():\n    return "boom"\n');
     const stateBefore = readFileSync(p.stateFile, 'utf8');
     const printed: string[] = [];
@@ -212,7 +257,9 @@ describe('ferry deploy: execute', () => {
     expect(r.result.status).toBe('failed');
     expect(r.result.error).toMatchObject({ code: 'DEPLOY_FAILED', phase: 'execution (ACTION-1)' });
     expect(r.result.error!.message).toContain('permission denied');
-    expect(r.result.troubleshooting[0]).toBe(`Run the failed command by hand to see its full output: cd ${p.repo} && sh -c 'echo syncing; echo "rsync: permission denied" >&2; exit 3'`);
+    expect(r.result.troubleshooting[0]).toBe(
+      `Run the failed command by hand to see its full output: cd ${p.repo} && sh -c 'echo syncing; echo "rsync: permission denied" >&2; exit 3'`,
+    );
     expect(r.result.manual_recovery.at(-1)).toContain('re-run `ferry deploy`');
     expect(readFileSync(p.stateFile, 'utf8')).toBe(stateBefore);
     const text = printed.join('\n');
@@ -223,12 +270,23 @@ describe('ferry deploy: execute', () => {
 
   it('a failed built-in build: the report points at a log that exists, a by-hand build that works, and the re-run that proceeds', async () => {
     const p = await project();
-    p.write('image/Dockerfile', readFileSync(join(p.repo, 'image', 'Dockerfile'), 'utf8') + 'RUN echo "about to fail" && false\n');
+    p.write(
+      'image/Dockerfile',
+      readFileSync(join(p.repo, 'image', 'Dockerfile'), 'utf8') + 'RUN echo "about to fail" && false\n',
+    );
     const r = await runDeploy(opts(p, { yes: true }));
-    expect(r).toMatchObject({ exitCode: 1, result: { status: 'failed', action: 'rebuild', error: { code: 'DEPLOY_FAILED', phase: 'execution (ACTION-1)' } } });
+    expect(r).toMatchObject({
+      exitCode: 1,
+      result: { status: 'failed', action: 'rebuild', error: { code: 'DEPLOY_FAILED', phase: 'execution (ACTION-1)' } },
+    });
     const t = r.result.troubleshooting;
-    expect(t).toContain(`Check the Dockerfile and build context by hand: cd ${p.repo} && docker build -f image/Dockerfile -t ${p.image} image`);
-    const log = t.find((x) => x.startsWith("The run's log"))!.split(': ').pop()!;
+    expect(t).toContain(
+      `Check the Dockerfile and build context by hand: cd ${p.repo} && docker build -f image/Dockerfile -t ${p.image} image`,
+    );
+    const log = t
+      .find((x) => x.startsWith("The run's log"))!
+      .split(': ')
+      .pop()!;
     expect(existsSync(log)).toBe(true);
     expect(readFileSync(log, 'utf8')).toContain('about to fail');
     expect(r.result.manual_recovery.at(-1)).toContain('re-run `ferry deploy --yes`');
@@ -238,16 +296,23 @@ describe('ferry deploy: execute', () => {
     const p = await project();
     const before = await p.configHead();
     await p.pushConfig('skills/compose.md', '# compose\n', 'Add docker-compose skill');
-    p.config.actions.rebuild = [{ builtin: 'build' }, { command: ['sh', '-c', 'echo "deploy to cluster failed" >&2; exit 4'], title: 'Deploy to cluster' }];
+    p.config.actions.rebuild = [
+      { builtin: 'build' },
+      { command: ['sh', '-c', 'echo "deploy to cluster failed" >&2; exit 4'], title: 'Deploy to cluster' },
+    ];
     const r = await runDeploy(opts(p, { yes: true }));
     expect(r).toMatchObject({ exitCode: 1, result: { status: 'failed', error: { phase: 'execution (ACTION-2)' } } });
     const state = await readLastDeploy(p.stateFile);
     expect(state!.docker_image_digest).toBe(r.result.actions_taken[0]!.imageId);
     expect(state!.config_commits).toEqual({ 'master-config': before });
-    expect(r.result.manual_recovery).toContain(`${p.stateFile} now records image ${p.image} ${state!.docker_image_digest}.`);
+    expect(r.result.manual_recovery).toContain(
+      `${p.stateFile} now records image ${p.image} ${state!.docker_image_digest}.`,
+    );
     const again = await analyseDeploy({ config: p.config, configDir: p.repo, engine: p.engine, runtime });
     expect(again.decision.action).toBe('rebuild');
-    expect(again.decision.reasons[0]!.details).toContain(`master-config: ${(await p.configHead()).slice(0, 7)} Add docker-compose skill`);
+    expect(again.decision.reasons[0]!.details).toContain(
+      `master-config: ${(await p.configHead()).slice(0, 7)} Add docker-compose skill`,
+    );
   });
 
   it('a full restart with --yes restarts, records the new .env hash, and the next run has nothing to do', async () => {
@@ -264,14 +329,32 @@ describe('ferry deploy: execute', () => {
   it('a rebuild by command records the seed build block (digest, config commits) from its output', async () => {
     const p = await project();
     const sha = await p.pushConfig('x.md', 'x', 'Tune prompts');
-    const block = ['=== DEPLOYMENT STATE ===', `MASTER_CONFIG_COMMIT=${sha}`, `DOCKER_IMAGE_TAG=${p.image}`, `DOCKER_IMAGE_DIGEST=${imageId}`, 'IMAGE_SIZE=2MB', 'BUILD_TIMESTAMP=2026-05-05T05:05:05Z'].join('\n');
+    const block = [
+      '=== DEPLOYMENT STATE ===',
+      `MASTER_CONFIG_COMMIT=${sha}`,
+      `DOCKER_IMAGE_TAG=${p.image}`,
+      `DOCKER_IMAGE_DIGEST=${imageId}`,
+      'IMAGE_SIZE=2MB',
+      'BUILD_TIMESTAMP=2026-05-05T05:05:05Z',
+    ].join('\n');
     writeFileSync(join(p.tmp, 'build-output.txt'), `building…\n${block}\n`);
     p.config.actions.rebuild = [{ command: ['cat', join(p.tmp, 'build-output.txt')], title: 'docker-build skill' }];
     const r = await runDeploy(opts(p, { yes: true }));
     expect(r.result.error).toBeNull();
-    expect(r.result.image).toMatchObject({ image_tag: p.image, image_id: imageId, image_size: '2MB', build_timestamp: '2026-05-05T05:05:05Z', builtin: false });
+    expect(r.result.image).toMatchObject({
+      image_tag: p.image,
+      image_id: imageId,
+      image_size: '2MB',
+      build_timestamp: '2026-05-05T05:05:05Z',
+      builtin: false,
+    });
     const state = await readLastDeploy(p.stateFile);
-    expect(state).toMatchObject({ docker_image_digest: imageId, build_timestamp: '2026-05-05T05:05:05Z', image_size: '2MB', config_commits: { 'master-config': sha } });
+    expect(state).toMatchObject({
+      docker_image_digest: imageId,
+      build_timestamp: '2026-05-05T05:05:05Z',
+      image_size: '2MB',
+      config_commits: { 'master-config': sha },
+    });
   });
 });
 

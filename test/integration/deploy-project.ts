@@ -12,7 +12,14 @@ import type { EngineOptions } from '../../src/engine/run.js';
 import { writeLastDeploy } from '../../src/deploy/last-deploy.js';
 import type { LastDeployState } from '../../src/deploy/types.js';
 import { exec } from '../../src/util/process.js';
-import { busyboxDockerfile, freePort, runService, TEST_LABEL, uniqueName, writeBusyboxContext } from '../fixtures/docker-images.js';
+import {
+  busyboxDockerfile,
+  freePort,
+  runService,
+  TEST_LABEL,
+  uniqueName,
+  writeBusyboxContext,
+} from '../fixtures/docker-images.js';
 
 const GIT_ENV = {
   GIT_AUTHOR_NAME: 'Ferry Test',
@@ -81,7 +88,10 @@ export async function makeDeployProject(o: MakeProjectOptions): Promise<DeployPr
   write('.env', 'MODE=one\n');
   writeBusyboxContext(join(repo, 'image'));
   // The suite label makes images ferry builds from this Dockerfile removable by cleanupSuite.
-  write('image/Dockerfile', busyboxDockerfile().replace('FROM scratch\n', `FROM scratch\nLABEL ${TEST_LABEL}=${o.suite}\n`));
+  write(
+    'image/Dockerfile',
+    busyboxDockerfile().replace('FROM scratch\n', `FROM scratch\nLABEL ${TEST_LABEL}=${o.suite}\n`),
+  );
   await git(repo, ['add', '-A']);
   await git(repo, ['commit', '-q', '-m', 'initial project']);
 
@@ -101,7 +111,13 @@ export async function makeDeployProject(o: MakeProjectOptions): Promise<DeployPr
   const stateDir = join(repo, '.ferry');
   const configInput: DeployConfigInput = {
     config_repos: [{ name: 'master-config', url: `file://${configBare}`, ref: 'main' }],
-    runtime: { kind: 'docker', context: 'image', dockerfile: 'Dockerfile', image: o.image, services: [{ name: 'web', container, health: `http://127.0.0.1:${port}/health` }] },
+    runtime: {
+      kind: 'docker',
+      context: 'image',
+      dockerfile: 'Dockerfile',
+      image: o.image,
+      services: [{ name: 'web', container, health: `http://127.0.0.1:${port}/health` }],
+    },
     verify: { retries: 8, interval_seconds: 0.25, timeout_seconds: 2 },
     ...o.extraConfig,
   };

@@ -37,9 +37,13 @@ describe('ferry deploy: the six scenarios from real causes', () => {
     const { decision, plan, analysis } = await analyse(p);
     expect(decision.scenarios).toEqual(['nothing_changed']);
     expect(decision.action).toBe('status');
-    expect(decision.reasons[0]!.summary).toMatch(/^Nothing changed since the last deploy \(2026-01-01T00:00:00.000Z, code [0-9a-f]{7}\)$/);
+    expect(decision.reasons[0]!.summary).toMatch(
+      /^Nothing changed since the last deploy \(2026-01-01T00:00:00.000Z, code [0-9a-f]{7}\)$/,
+    );
     expect(plan.steps).toEqual([]);
-    expect(analysis.system.checks).toEqual([{ name: 'web health', url: `http://127.0.0.1:${p.port}/health`, status: 200, ok: true }]);
+    expect(analysis.system.checks).toEqual([
+      { name: 'web health', url: `http://127.0.0.1:${p.port}/health`, status: 200, ok: true },
+    ]);
     expect(analysis.system.digestWarnings).toEqual([]);
   });
 
@@ -47,8 +51,19 @@ describe('ferry deploy: the six scenarios from real causes', () => {
     const p = await project();
     p.write('agent/agent.py', 'def run():\n    return "v2"\n');
     const { decision, plan } = await analyse(p);
-    expect(decision).toMatchObject({ action: 'redeploy', scenario: 'code_changed', scenarios: ['code_changed'], needsConfirmation: false });
-    expect(decision.reasons).toEqual([{ scenario: 'code_changed', summary: 'Code changed: agent/agent.py', details: ['agent/agent.py (modified, uncommitted)'] }]);
+    expect(decision).toMatchObject({
+      action: 'redeploy',
+      scenario: 'code_changed',
+      scenarios: ['code_changed'],
+      needsConfirmation: false,
+    });
+    expect(decision.reasons).toEqual([
+      {
+        scenario: 'code_changed',
+        summary: 'Code changed: agent/agent.py',
+        details: ['agent/agent.py (modified, uncommitted)'],
+      },
+    ]);
     expect(plan.steps.map((s) => s.text)).toEqual([`docker restart ${p.container}`]);
   });
 
@@ -68,7 +83,11 @@ describe('ferry deploy: the six scenarios from real causes', () => {
     const { decision, plan } = await analyse(p);
     expect(decision).toMatchObject({ action: 'rebuild', scenario: 'local_config_changed', needsConfirmation: true });
     expect(decision.reasons).toEqual([
-      { scenario: 'local_config_changed', summary: 'Local config changed: .claude/settings.json', details: ['.claude/settings.json (modified, uncommitted)'] },
+      {
+        scenario: 'local_config_changed',
+        summary: 'Local config changed: .claude/settings.json',
+        details: ['.claude/settings.json (modified, uncommitted)'],
+      },
     ]);
     expect(plan.steps.map((s) => s.kind === 'builtin' && s.op)).toEqual(['build', 'recreate']);
   });
@@ -94,7 +113,13 @@ describe('ferry deploy: the six scenarios from real causes', () => {
     p.write('.env', 'MODE=two\n');
     const { decision, plan } = await analyse(p);
     expect(decision).toMatchObject({ action: 'full_restart', scenario: 'env_changed', needsConfirmation: true });
-    expect(decision.reasons).toEqual([{ scenario: 'env_changed', summary: 'Environment changed: .env', details: ['.env (changed, content differs from last deploy)'] }]);
+    expect(decision.reasons).toEqual([
+      {
+        scenario: 'env_changed',
+        summary: 'Environment changed: .env',
+        details: ['.env (changed, content differs from last deploy)'],
+      },
+    ]);
     expect(plan.needsConfirmation).toBe(true);
   });
 

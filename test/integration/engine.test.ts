@@ -1,6 +1,15 @@
 // The engine contract, driven through a real child process (`ferry _selftest`).
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -77,9 +86,13 @@ describe('engine', () => {
     // No process holds it any more: shown as interrupted, with the command that continues it.
     const text = await ferry(['--state-dir', home, 'runs', 'list']);
     expect(text.stdout).toMatch(new RegExp(`^${id} +selftest +interrupted +\\S+ \\S+ +- +0/4$`, 'm'));
-    expect(text.stderr).toContain(`${id} was interrupted (no live process holds it); resume with: ferry _selftest --resume ${id}`);
+    expect(text.stderr).toContain(
+      `${id} was interrupted (no live process holds it); resume with: ferry _selftest --resume ${id}`,
+    );
     const show = await ferry(['--state-dir', home, 'runs', 'show', id]);
-    expect(show.stdout).toContain(`selftest ${id}: interrupted (in_progress, but no live process holds it; resume with: ferry _selftest --resume ${id})`);
+    expect(show.stdout).toContain(
+      `selftest ${id}: interrupted (in_progress, but no live process holds it; resume with: ferry _selftest --resume ${id})`,
+    );
     const r = await ferry(['--state-dir', home, '_selftest', '--out', out, '--resume', id, '--sleep-ms', '0']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(effects()).toEqual(['s1', 's2', 's3', 's4']);
@@ -94,7 +107,10 @@ describe('engine', () => {
     await waitFor(() => effects().includes('s2'));
     // A run a live process holds is running, not interrupted.
     const live = await ferry(['--json', '--state-dir', home, 'runs', 'list']);
-    expect((jsonLines(live.stdout).at(-1)!.runs as { run_id: string; interrupted: boolean }[]).find((x) => x.run_id === id)?.interrupted).toBe(false);
+    expect(
+      (jsonLines(live.stdout).at(-1)!.runs as { run_id: string; interrupted: boolean }[]).find((x) => x.run_id === id)
+        ?.interrupted,
+    ).toBe(false);
     const second = await ferry(['--state-dir', home, '_selftest', '--out', out, '--resume', id]);
     expect(second.exitCode).toBe(1);
     expect(second.stderr).toContain('LOCKED');
@@ -118,7 +134,15 @@ describe('engine', () => {
     writeFileSync(statePath(id), '{"hello": "world"}');
     const garbage = await ferry(['--state-dir', home, '_selftest', '--out', out, '--resume', id]);
     expect(garbage.stderr).toContain('STATE_CORRUPT');
-    const missing = await ferry(['--state-dir', home, '_selftest', '--out', out, '--resume', 'selftest-20991231-ffffff']);
+    const missing = await ferry([
+      '--state-dir',
+      home,
+      '_selftest',
+      '--out',
+      out,
+      '--resume',
+      'selftest-20991231-ffffff',
+    ]);
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('STATE_NOT_FOUND');
   });
@@ -128,7 +152,15 @@ describe('engine', () => {
     await ferry(base(old), { env: { FERRY_TEST_CRASH: 'AFTER:s1' } });
     const dayAgo = new Date(Date.now() - 25 * 3600_000);
     utimesSync(statePath(old), dayAgo, dayAgo);
-    const r = await ferry(['--state-dir', home, '_selftest', '--out', `${out}.new`, '--run-id', 'selftest-20260101-888888']);
+    const r = await ferry([
+      '--state-dir',
+      home,
+      '_selftest',
+      '--out',
+      `${out}.new`,
+      '--run-id',
+      'selftest-20260101-888888',
+    ]);
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toContain(`stale run ${old}`);
     expect(r.stderr).toContain(`--resume ${old}`);
@@ -167,7 +199,16 @@ describe('engine', () => {
     expect(lines.filter((e) => e.type === 'step.completed')).toHaveLength(4);
     const onDisk = JSON.parse(readFileSync(join(home, 'results', id, 'selftest.json'), 'utf8'));
     expect(onDisk).toEqual(result);
-    const failed = await ferry(['--json', '--state-dir', home, '_selftest', '--out', out, '--resume', 'selftest-20991231-ffffff']);
+    const failed = await ferry([
+      '--json',
+      '--state-dir',
+      home,
+      '_selftest',
+      '--out',
+      out,
+      '--resume',
+      'selftest-20991231-ffffff',
+    ]);
     const last = jsonLines(failed.stdout).at(-1)!;
     expect(validateAgainst('error-output', last)).toEqual([]);
   });
@@ -186,9 +227,19 @@ describe('engine', () => {
 
   it('runs list shows history newest first with status; runs show and events work', async () => {
     await ferry(base('selftest-20260101-555555'));
-    await ferry(['--state-dir', home, '_selftest', '--out', `${out}.2`, '--run-id', 'selftest-20260101-666666', '--fail-step', 's2']);
+    await ferry([
+      '--state-dir',
+      home,
+      '_selftest',
+      '--out',
+      `${out}.2`,
+      '--run-id',
+      'selftest-20260101-666666',
+      '--fail-step',
+      's2',
+    ]);
     const list = await ferry(['--json', '--state-dir', home, 'runs', 'list']);
-    const runs = (jsonLines(list.stdout).at(-1)!.runs as { run_id: string; status: string }[]);
+    const runs = jsonLines(list.stdout).at(-1)!.runs as { run_id: string; status: string }[];
     expect(runs.map((x) => [x.run_id, x.status])).toEqual([
       ['selftest-20260101-666666', 'failed'],
       ['selftest-20260101-555555', 'completed'],

@@ -14,9 +14,24 @@ let client: Client;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ferry-mcp-'));
   // One finished run so the history has something in it.
-  await ferry(['--state-dir', join(dir, '.ferry'), '_selftest', '--out', join(dir, 'o'), '--run-id', 'selftest-20260101-abcdef']);
+  await ferry([
+    '--state-dir',
+    join(dir, '.ferry'),
+    '_selftest',
+    '--out',
+    join(dir, 'o'),
+    '--run-id',
+    'selftest-20260101-abcdef',
+  ]);
   client = new Client({ name: 'ferry-test', version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command: 'node', args: [FERRY_BIN, '--state-dir', join(dir, '.ferry'), 'mcp'], cwd: dir, stderr: 'pipe' }));
+  await client.connect(
+    new StdioClientTransport({
+      command: 'node',
+      args: [FERRY_BIN, '--state-dir', join(dir, '.ferry'), 'mcp'],
+      cwd: dir,
+      stderr: 'pipe',
+    }),
+  );
 });
 afterAll(async () => {
   await client?.close();
@@ -35,7 +50,10 @@ describe('mcp', () => {
 
   it('runs_list returns the same history the CLI shows', async () => {
     const r = await client.callTool({ name: 'ferry_runs_list', arguments: {} });
-    const body = JSON.parse((r.content as { text: string }[])[0]!.text) as { exit_code: number; result: { runs: { run_id: string; status: string }[] } };
+    const body = JSON.parse((r.content as { text: string }[])[0]!.text) as {
+      exit_code: number;
+      result: { runs: { run_id: string; status: string }[] };
+    };
     expect(body.exit_code).toBe(0);
     expect(body.result.runs.map((x) => [x.run_id, x.status])).toEqual([['selftest-20260101-abcdef', 'completed']]);
   });
@@ -59,7 +77,9 @@ describe('mcp', () => {
 describe('mcp release', () => {
   let eco: Ecosystem;
   beforeAll(async () => {
-    eco = await buildEcosystem({ repos: [{ name: 'mcp_pkg', ecosystem: 'python', version: '1.0.0', commits: [{ subject: 'feat: add a thing' }] }] });
+    eco = await buildEcosystem({
+      repos: [{ name: 'mcp_pkg', ecosystem: 'python', version: '1.0.0', commits: [{ subject: 'feat: add a thing' }] }],
+    });
     // A lint that takes a few seconds, so the run is still going when the call returns.
     eco.writeConfig({ release: { lint: ['sh', '-c', 'sleep 3'], gate: { channels: ['tty'], timeout_minutes: 1 } } });
   });
@@ -68,14 +88,19 @@ describe('mcp release', () => {
   });
   const connect = async (): Promise<Client> => {
     const c = new Client({ name: 'ferry-test', version: '1.0.0' });
-    await c.connect(new StdioClientTransport({ command: 'node', args: [FERRY_BIN, 'mcp'], cwd: eco.workspace, stderr: 'pipe' }));
+    await c.connect(
+      new StdioClientTransport({ command: 'node', args: [FERRY_BIN, 'mcp'], cwd: eco.workspace, stderr: 'pipe' }),
+    );
     return c;
   };
-  const body = (r: unknown): Record<string, unknown> => JSON.parse((r as { content: { text: string }[] }).content[0]!.text) as Record<string, unknown>;
+  const body = (r: unknown): Record<string, unknown> =>
+    JSON.parse((r as { content: { text: string }[] }).content[0]!.text) as Record<string, unknown>;
 
   it('plan, refuse without attestation, then release in the background past the client', async () => {
     const c = await connect();
-    const plan = body(await c.callTool({ name: 'ferry_release_plan', arguments: { run_id: 'release-20260101-abc123' } }));
+    const plan = body(
+      await c.callTool({ name: 'ferry_release_plan', arguments: { run_id: 'release-20260101-abc123' } }),
+    );
     const result = plan.result as { status: string; run_id: string; plan_hash: string };
     expect([plan.exit_code, result.status, result.run_id]).toEqual([0, 'DRY_RUN', 'release-20260101-abc123']);
     expect(result.plan_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -83,14 +108,20 @@ describe('mcp release', () => {
     const refused = await c.callTool({ name: 'ferry_release', arguments: { run_id: result.run_id } });
     expect(refused.isError).toBe(true);
     expect(JSON.stringify(refused.content)).toContain('gate_attestation');
-    const wrong = await c.callTool({ name: 'ferry_release', arguments: { run_id: result.run_id, gate_attestation: '1740312612.000100:release-20260101-ffffff' } });
+    const wrong = await c.callTool({
+      name: 'ferry_release',
+      arguments: { run_id: result.run_id, gate_attestation: '1740312612.000100:release-20260101-ffffff' },
+    });
     expect(wrong.isError).toBe(true);
     expect(JSON.stringify(wrong.content)).toContain('INVALID_GATE_TOKEN');
 
     const progress: string[] = [];
     const started = body(
       await c.callTool(
-        { name: 'ferry_release', arguments: { run_id: result.run_id, gate_attestation: `1740312612.000100:${result.run_id}`, wait_seconds: 1 } },
+        {
+          name: 'ferry_release',
+          arguments: { run_id: result.run_id, gate_attestation: `1740312612.000100:${result.run_id}`, wait_seconds: 1 },
+        },
         undefined,
         { onprogress: (p) => void progress.push(String(p.message)), resetTimeoutOnProgress: true },
       ),
@@ -110,7 +141,9 @@ describe('mcp release', () => {
     }
     await c2.close();
     expect(status).toBe('completed');
-    expect(await eco.git('mcp_pkg', ['--git-dir', eco.repos.mcp_pkg!.remote, 'log', '-1', '--format=%s', 'main'])).toBe('release: mcp_pkg v1.1.0');
+    expect(await eco.git('mcp_pkg', ['--git-dir', eco.repos.mcp_pkg!.remote, 'log', '-1', '--format=%s', 'main'])).toBe(
+      'release: mcp_pkg v1.1.0',
+    );
   });
 
   it('--help teaches how to register it and lists the tools', async () => {

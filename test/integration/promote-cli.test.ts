@@ -24,7 +24,8 @@ let selfPort: number;
 
 const last = (stdout: string): Record<string, unknown> => jsonLines(stdout).pop()!;
 const run = (args: string[], env: Record<string, string> = {}) => ferry(['--json', ...args], { cwd: dir, env });
-const deployVerdict = (service: string) => parseVerdict(readFileSync(join(dir, '.ferry/verdicts', service, '14-deploy-log.md'), 'utf8'), 'deploy');
+const deployVerdict = (service: string) =>
+  parseVerdict(readFileSync(join(dir, '.ferry/verdicts', service, '14-deploy-log.md'), 'utf8'), 'deploy');
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ferry-promote-cli-'));
@@ -38,18 +39,37 @@ beforeAll(async () => {
   await runService(docker.docker, { name: prod, image: `${repo}:prod`, suite, hostPort: prodPort });
   await runService(docker.docker, { name: selfProd, image: `${repo}:self`, suite, hostPort: selfPort });
   const check = ['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:80/version'];
-  writeFileSync(join(dir, 'ferry.yaml'), stringify({
-    version: 1,
-    environments: {
-      staging: { services: { api: { container: stg, image: `${repo}:staging`, base_url: 'http://127.0.0.1:80', check }, orch: { container: stg, image: `${repo}:staging`, check } } },
-      production: {
-        services: {
-          api: { container: prod, image: `${repo}:prod`, health: `http://127.0.0.1:${prodPort}/health`, health_timeout_seconds: 10 },
-          orch: { container: selfProd, image: `${repo}:self`, self: true, health: `http://127.0.0.1:${selfPort}/health`, health_timeout_seconds: 10 },
+  writeFileSync(
+    join(dir, 'ferry.yaml'),
+    stringify({
+      version: 1,
+      environments: {
+        staging: {
+          services: {
+            api: { container: stg, image: `${repo}:staging`, base_url: 'http://127.0.0.1:80', check },
+            orch: { container: stg, image: `${repo}:staging`, check },
+          },
+        },
+        production: {
+          services: {
+            api: {
+              container: prod,
+              image: `${repo}:prod`,
+              health: `http://127.0.0.1:${prodPort}/health`,
+              health_timeout_seconds: 10,
+            },
+            orch: {
+              container: selfProd,
+              image: `${repo}:self`,
+              self: true,
+              health: `http://127.0.0.1:${selfPort}/health`,
+              health_timeout_seconds: 10,
+            },
+          },
         },
       },
-    },
-  }));
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -88,7 +108,12 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
 
     const r = await run(['promote', 'api', '--env', 'production']);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(last(r.stdout)).toMatchObject({ status: 'SUCCESS', exit_code: 0, source_image_id: ids.v2, previous_image_id: ids.v1 });
+    expect(last(r.stdout)).toMatchObject({
+      status: 'SUCCESS',
+      exit_code: 0,
+      source_image_id: ids.v2,
+      previous_image_id: ids.v1,
+    });
     expect((await docker.inspectContainer(prod))?.imageId).toBe(ids.v2);
     expect(deployVerdict('api').frontmatter).toMatchObject({ deploy_status: 'SUCCESS', image_id: ids.v2 });
   });
@@ -96,7 +121,9 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
   it('a self service is never promoted synchronously', async () => {
     const r = await run(['promote', 'orch', '--env', 'production']);
     expect(r.exitCode).toBe(1);
-    expect(last(r.stdout)).toMatchObject({ error: { code: 'CONFIRMATION_REQUIRED', fix: 'ferry self-deploy orch --env production' } });
+    expect(last(r.stdout)).toMatchObject({
+      error: { code: 'CONFIRMATION_REQUIRED', fix: 'ferry self-deploy orch --env production' },
+    });
   });
 
   it('promote --help teaches the user-facing flags and hides the hook plumbing; the plumbing still works', async () => {
@@ -115,7 +142,10 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
     const runsBefore = readdirSync(join(dir, '.ferry/state/promote')).length;
     const r = await run(['promote', 'api', '--env', 'production', '--image', 'app:v2; rm -rf /']);
     expect(r.exitCode, r.stdout + r.stderr).toBe(2);
-    expect(last(r.stdout)).toMatchObject({ ok: false, error: { code: 'USAGE', message: expect.stringContaining('invalid --image') } });
+    expect(last(r.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'USAGE', message: expect.stringContaining('invalid --image') },
+    });
     expect(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8')).toBe(verdictBefore);
     expect(readdirSync(join(dir, '.ferry/state/promote')).length).toBe(runsBefore);
     const sd = await run(['self-deploy', 'orch', '--image', '$(id)', '--gate-attestation', '1740312612.000100:x']);
@@ -123,11 +153,14 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
     expect(last(sd.stdout)).toMatchObject({ ok: false, error: { code: 'USAGE' } });
   });
 
-  it('promote --env staging (the environment that promotes from itself) is refused: production\'s deploy verdict is not replaced', async () => {
+  it("promote --env staging (the environment that promotes from itself) is refused: production's deploy verdict is not replaced", async () => {
     const verdictBefore = readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8');
     const r = await run(['promote', 'api', '--env', 'staging']);
     expect(r.exitCode, r.stdout + r.stderr).toBe(2);
-    expect(last(r.stdout)).toMatchObject({ ok: false, error: { code: 'USAGE', fix: 'ferry promote api --env production' } });
+    expect(last(r.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'USAGE', fix: 'ferry promote api --env production' },
+    });
     expect(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8')).toBe(verdictBefore);
     expect(parseVerdict(verdictBefore, 'deploy').frontmatter.environment).toBe('production');
   });
@@ -135,17 +168,42 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
   it('self-deploy: no TTY → refusal; with attestation → detached hook; finalize → SUCCESS verdict', async () => {
     const refused = await run(['self-deploy', 'orch', '--run-id', 'self-deploy-20260101-aaaaaa']);
     expect(refused.exitCode).toBe(1);
-    expect(last(refused.stdout)).toMatchObject({ ok: false, error: { code: 'GATE_UNAVAILABLE', fix: expect.stringContaining('--resume self-deploy-20260101-aaaaaa --gate-attestation') } });
+    expect(last(refused.stdout)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'GATE_UNAVAILABLE',
+        fix: expect.stringContaining('--resume self-deploy-20260101-aaaaaa --gate-attestation'),
+      },
+    });
 
     const dry = await run(['self-deploy', 'orch', '--resume', 'self-deploy-20260101-aaaaaa', '--dry-run']);
     expect(dry.exitCode, dry.stderr).toBe(0);
 
-    const bad = await run(['self-deploy', 'orch', '--resume', 'self-deploy-20260101-aaaaaa', '--gate-attestation', '1740312612.000100:other-run']);
+    const bad = await run([
+      'self-deploy',
+      'orch',
+      '--resume',
+      'self-deploy-20260101-aaaaaa',
+      '--gate-attestation',
+      '1740312612.000100:other-run',
+    ]);
     expect(bad.exitCode).toBe(2);
     // The fix is the whole command again, and says what <ts> is.
-    expect(last(bad.stdout)).toMatchObject({ error: { code: 'INVALID_GATE_TOKEN', fix: 'ferry self-deploy orch --env production --resume self-deploy-20260101-aaaaaa --gate-attestation <ts>:self-deploy-20260101-aaaaaa   (<ts>: approval time as seconds.microseconds, e.g. 1740312612.000100)' } });
+    expect(last(bad.stdout)).toMatchObject({
+      error: {
+        code: 'INVALID_GATE_TOKEN',
+        fix: 'ferry self-deploy orch --env production --resume self-deploy-20260101-aaaaaa --gate-attestation <ts>:self-deploy-20260101-aaaaaa   (<ts>: approval time as seconds.microseconds, e.g. 1740312612.000100)',
+      },
+    });
 
-    const ok = await run(['self-deploy', 'orch', '--resume', 'self-deploy-20260101-aaaaaa', '--gate-attestation', '1740312612.000100:self-deploy-20260101-aaaaaa']);
+    const ok = await run([
+      'self-deploy',
+      'orch',
+      '--resume',
+      'self-deploy-20260101-aaaaaa',
+      '--gate-attestation',
+      '1740312612.000100:self-deploy-20260101-aaaaaa',
+    ]);
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(last(ok.stdout)).toMatchObject({ status: 'hook_launched' });
 
@@ -154,9 +212,15 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
     const res = last(f.stdout) as { results: Array<Record<string, unknown>> };
     expect(res.results[0]).toMatchObject({ service: 'orch', status: 'SUCCESS', hook_exit_code: 0 });
     expect((await docker.inspectContainer(selfProd))?.imageId).toBe(ids.v2);
-    expect(deployVerdict('orch').frontmatter).toMatchObject({ deploy_status: 'SUCCESS', exit_code: 0, run_id: 'self-deploy-20260101-aaaaaa' });
+    expect(deployVerdict('orch').frontmatter).toMatchObject({
+      deploy_status: 'SUCCESS',
+      exit_code: 0,
+      run_id: 'self-deploy-20260101-aaaaaa',
+    });
     // The hook left its own promote run (hook mode) and no verdict of its own; state files exist for each run.
-    expect(readdirSync(join(dir, '.ferry/state/promote')).some((f) => f.startsWith('self-deploy-20260101-aaaaaa-hook'))).toBe(true);
+    expect(
+      readdirSync(join(dir, '.ferry/state/promote')).some((f) => f.startsWith('self-deploy-20260101-aaaaaa-hook')),
+    ).toBe(true);
     const again = await run(['finalize']);
     expect(last(again.stdout)).toMatchObject({ results: [{ service: 'orch', status: 'nothing_to_finalize' }] });
   });

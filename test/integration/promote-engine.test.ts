@@ -24,11 +24,12 @@ let prodPort: number;
 const run = (args: string[], env: Record<string, string> = {}) => ferry(args, { cwd: dir, env });
 const home = () => join(dir, '.ferry');
 const events = (id: string) => jsonLines(readFileSync(join(home(), 'runs', id, 'events.jsonl'), 'utf8'));
-const state = (pipeline: string, id: string) => JSON.parse(readFileSync(join(home(), 'state', pipeline, `${id}.json`), 'utf8')) as {
-  status: string;
-  steps: Record<string, { status: string; detail?: string; attempts: number }>;
-  data: Record<string, unknown>;
-};
+const state = (pipeline: string, id: string) =>
+  JSON.parse(readFileSync(join(home(), 'state', pipeline, `${id}.json`), 'utf8')) as {
+    status: string;
+    steps: Record<string, { status: string; detail?: string; attempts: number }>;
+    data: Record<string, unknown>;
+  };
 const prodHealthy = async () => (await fetch(`http://127.0.0.1:${prodPort}/health`).catch(() => null))?.status === 200;
 
 beforeAll(async () => {
@@ -40,13 +41,33 @@ beforeAll(async () => {
   prodPort = await freePort();
   await runService(docker.docker, { name: stg, image: `${repo}:v2`, suite, hostPort: await freePort() });
   await runService(docker.docker, { name: prod, image: `${repo}:prod`, suite, hostPort: prodPort });
-  writeFileSync(join(dir, 'ferry.yaml'), stringify({
-    version: 1,
-    environments: {
-      staging: { services: { api: { container: stg, image: `${repo}:staging`, check: ['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:80/version'] } } },
-      production: { services: { api: { container: prod, image: `${repo}:prod`, health: `http://127.0.0.1:${prodPort}/health`, health_timeout_seconds: 10 } } },
-    },
-  }));
+  writeFileSync(
+    join(dir, 'ferry.yaml'),
+    stringify({
+      version: 1,
+      environments: {
+        staging: {
+          services: {
+            api: {
+              container: stg,
+              image: `${repo}:staging`,
+              check: ['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:80/version'],
+            },
+          },
+        },
+        production: {
+          services: {
+            api: {
+              container: prod,
+              image: `${repo}:prod`,
+              health: `http://127.0.0.1:${prodPort}/health`,
+              health_timeout_seconds: 10,
+            },
+          },
+        },
+      },
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -55,7 +76,7 @@ afterAll(async () => {
 });
 
 describe('stage and promote on the engine (CLI)', () => {
-  it('--dry-run prints every step\'s intents and changes nothing', async () => {
+  it("--dry-run prints every step's intents and changes nothing", async () => {
     const stageDry = await run(['stage', 'api', '--dry-run']);
     expect(stageDry.exitCode, stageDry.stderr).toBe(0);
     for (const step of ['INSPECT', 'CHECK', 'VERDICT']) expect(stageDry.stderr).toContain(`[dry-run] ${step}`);
@@ -66,9 +87,18 @@ describe('stage and promote on the engine (CLI)', () => {
     const staged = await run(['stage', 'api', '--run-id', 'stage-20260101-eng001']);
     expect(staged.exitCode, staged.stderr).toBe(0);
     const before = readdirSync(home(), { recursive: true }).sort();
-    const dry = await run(['promote', 'api', '--env', 'production', '--dry-run', '--run-id', 'promote-20260101-dry001']);
+    const dry = await run([
+      'promote',
+      'api',
+      '--env',
+      'production',
+      '--dry-run',
+      '--run-id',
+      'promote-20260101-dry001',
+    ]);
     expect(dry.exitCode, dry.stderr).toBe(0);
-    for (const step of ['VERIFY_STAGING', 'RECORD_PREVIOUS', 'RETAG', 'SWITCH', 'HEALTH', 'ROLLBACK', 'VERDICT']) expect(dry.stderr).toContain(`[dry-run] ${step}`);
+    for (const step of ['VERIFY_STAGING', 'RECORD_PREVIOUS', 'RETAG', 'SWITCH', 'HEALTH', 'ROLLBACK', 'VERDICT'])
+      expect(dry.stderr).toContain(`[dry-run] ${step}`);
     expect(dry.stderr).toContain(`$ docker tag ${ids.v2} ${repo}:prod`);
     expect(dry.stderr).toContain(`recreate container ${prod}`);
     expect(dry.stderr).toContain(ids.v1); // the previous image id, shown for the rollback intent
@@ -80,7 +110,9 @@ describe('stage and promote on the engine (CLI)', () => {
   it('kill -9 after SWITCH, before HEALTH; --resume → one production container on the staged image, healthy, verdict once', async () => {
     const id = 'promote-20260101-kill01';
     const imagesBefore = await repoImageIds(docker.docker, repo);
-    const killed = await run(['promote', 'api', '--env', 'production', '--run-id', id], { FERRY_TEST_CRASH: 'AFTER:SWITCH' });
+    const killed = await run(['promote', 'api', '--env', 'production', '--run-id', id], {
+      FERRY_TEST_CRASH: 'AFTER:SWITCH',
+    });
     expect(killed.exitCode).not.toBe(0);
     const mid = state('promote', id);
     expect(mid.steps.SWITCH!.status).toBe('completed');
@@ -91,7 +123,14 @@ describe('stage and promote on the engine (CLI)', () => {
     const resumed = await run(['--json', 'promote', 'api', '--resume', id]);
     expect(resumed.exitCode, resumed.stdout + resumed.stderr).toBe(0);
     const result = jsonLines(resumed.stdout).pop()!;
-    expect(result).toMatchObject({ status: 'SUCCESS', exit_code: 0, run_id: id, source_image_id: ids.v2, previous_image_id: ids.v1, rolled_back: false });
+    expect(result).toMatchObject({
+      status: 'SUCCESS',
+      exit_code: 0,
+      run_id: id,
+      source_image_id: ids.v2,
+      previous_image_id: ids.v1,
+      rolled_back: false,
+    });
 
     const named = await containersNamed(docker.docker, prod);
     expect(named.map((c) => c.Names[0])).toEqual([`/${prod}`]); // exactly one, no -ferry-prev/-next leftovers
@@ -105,7 +144,13 @@ describe('stage and promote on the engine (CLI)', () => {
     expect(all.filter((e) => e.step === 'SWITCH' && e.type === 'step.started')).toHaveLength(1); // not switched again
     expect(all.some((e) => e.type === 'run.resumed')).toBe(true);
     const v = parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8'), 'deploy');
-    expect(v.frontmatter).toMatchObject({ deploy_status: 'SUCCESS', exit_code: 0, run_id: id, image_id: ids.v2, previous_image_id: ids.v1 });
+    expect(v.frontmatter).toMatchObject({
+      deploy_status: 'SUCCESS',
+      exit_code: 0,
+      run_id: id,
+      image_id: ids.v2,
+      previous_image_id: ids.v1,
+    });
     expect(state('promote', id).status).toBe('completed');
 
     // Resuming a finished run changes nothing and writes no second verdict.
@@ -131,7 +176,17 @@ describe('stage and promote on the engine (CLI)', () => {
     expect(result).toMatchObject({ skill: 'promote', status: 'SUCCESS', exit_code: 0, source_image_id: ids.v3 });
     expect(lines.length).toBeGreaterThan(8);
     for (const e of lines) expect(validateAgainst('event', e)).toEqual([]);
-    expect(lines.map((e) => `${e.type}:${e.step ?? ''}`)).toEqual(expect.arrayContaining(['run.started:', 'step.completed:VERIFY_STAGING', 'step.completed:SWITCH', 'step.completed:HEALTH', 'step.skipped:ROLLBACK', 'step.completed:VERDICT', 'run.finished:']));
+    expect(lines.map((e) => `${e.type}:${e.step ?? ''}`)).toEqual(
+      expect.arrayContaining([
+        'run.started:',
+        'step.completed:VERIFY_STAGING',
+        'step.completed:SWITCH',
+        'step.completed:HEALTH',
+        'step.skipped:ROLLBACK',
+        'step.completed:VERDICT',
+        'run.finished:',
+      ]),
+    );
     expect(validateAgainst('state', state('promote', id))).toEqual([]);
 
     const ev = await run(['runs', 'events', id]);
@@ -140,7 +195,10 @@ describe('stage and promote on the engine (CLI)', () => {
     expect(logged.map((e) => e.type)).toEqual(lines.map((e) => e.type));
     const show = await run(['--json', 'runs', 'show', id]);
     expect(jsonLines(show.stdout).pop()).toMatchObject({ state: { pipeline: 'promote', status: 'completed' } });
-    expect(JSON.parse(readFileSync(join(home(), 'results', id, 'promote.json'), 'utf8'))).toMatchObject({ exit_code: 0, run_id: id });
+    expect(JSON.parse(readFileSync(join(home(), 'results', id, 'promote.json'), 'utf8'))).toMatchObject({
+      exit_code: 0,
+      run_id: id,
+    });
   });
 
   it('a refused promote is exit 1 with its error code, and --resume re-checks after a new staging verdict', async () => {
@@ -148,15 +206,24 @@ describe('stage and promote on the engine (CLI)', () => {
     const id = 'promote-20260101-stale1';
     const r = await run(['--json', 'promote', 'api', '--env', 'production', '--run-id', id]);
     expect(r.exitCode).toBe(1);
-    expect(jsonLines(r.stdout).pop()).toMatchObject({ status: 'FAILED', exit_code: 1, error: { code: 'STAGING_STALE' }, switched: false });
+    expect(jsonLines(r.stdout).pop()).toMatchObject({
+      status: 'FAILED',
+      exit_code: 1,
+      error: { code: 'STAGING_STALE' },
+      switched: false,
+    });
     expect(state('promote', id).steps.RETAG!.status).toBe('blocked');
     expect((await docker.inspectContainer(prod))?.imageId).toBe(ids.v3);
-    expect(parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8'), 'deploy').frontmatter).toMatchObject({ deploy_status: 'FAILED', exit_code: 1, run_id: id });
+    expect(
+      parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8'), 'deploy').frontmatter,
+    ).toMatchObject({ deploy_status: 'FAILED', exit_code: 1, run_id: id });
 
     expect((await run(['stage', 'api'])).exitCode).toBe(0);
     const resumed = await run(['--json', 'promote', 'api', '--resume', id]);
     expect(resumed.exitCode, resumed.stderr).toBe(0);
     expect((await docker.inspectContainer(prod))?.imageId).toBe(ids.v2);
-    expect(parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8'), 'deploy').frontmatter).toMatchObject({ deploy_status: 'SUCCESS', exit_code: 0, run_id: id });
+    expect(
+      parseVerdict(readFileSync(join(dir, '.ferry/verdicts/api/14-deploy-log.md'), 'utf8'), 'deploy').frontmatter,
+    ).toMatchObject({ deploy_status: 'SUCCESS', exit_code: 0, run_id: id });
   });
 });

@@ -33,11 +33,18 @@ let selfPort: number;
 const run = (args: string[], env: Record<string, string> = {}) => ferry(['--json', ...args], { cwd: dir, env });
 const last = (stdout: string): Record<string, unknown> => jsonLines(stdout).pop()!;
 const home = () => join(dir, '.ferry');
-const verdict = (service: string) => parseVerdict(readFileSync(join(home(), 'verdicts', service, '14-deploy-log.md'), 'utf8'), 'deploy');
-const state = (id: string) => JSON.parse(readFileSync(join(home(), 'state', 'promote', `${id}.json`), 'utf8')) as { status: string; steps: Record<string, { status: string }>; data: Record<string, unknown> };
+const verdict = (service: string) =>
+  parseVerdict(readFileSync(join(home(), 'verdicts', service, '14-deploy-log.md'), 'utf8'), 'deploy');
+const state = (id: string) =>
+  JSON.parse(readFileSync(join(home(), 'state', 'promote', `${id}.json`), 'utf8')) as {
+    status: string;
+    steps: Record<string, { status: string }>;
+    data: Record<string, unknown>;
+  };
 const events = (id: string) => jsonLines(readFileSync(join(home(), 'runs', id, 'events.jsonl'), 'utf8'));
 const calls = () => (existsSync(join(dir, 'calls.log')) ? readFileSync(join(dir, 'calls.log'), 'utf8') : '');
-const healthy = async (port: number) => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.status === 200;
+const healthy = async (port: number) =>
+  (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.status === 200;
 
 beforeAll(async () => {
   if (skip) return;
@@ -46,11 +53,14 @@ beforeAll(async () => {
   // The remote ferry: records each call, holds a self-deploy hook while `hold` exists (so the test can
   // see it alive after the launching ferry exited), then execs the built CLI.
   const wrapper = join(dir, 'ferry-remote');
-  writeFileSync(wrapper, `#!/bin/sh
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh
 echo "$*" >> ${join(dir, 'calls.log')}
 case " $* " in *" --hook-mode "*) while [ -e ${join(dir, 'hold')} ]; do sleep 0.1; done ;; esac
 exec ${process.execPath} ${FERRY_BIN} "$@"
-`);
+`,
+  );
   chmodSync(wrapper, 0o755);
   ids.v1 = await buildMarkedImage(docker.docker, `${repo}:v1`, suite, 'v1');
   ids.v2 = await buildMarkedImage(docker.docker, `${repo}:v2`, suite, 'v2');
@@ -65,18 +75,41 @@ exec ${process.execPath} ${FERRY_BIN} "$@"
   await runService(docker.docker, { name: selfProd, image: `${repo}:self`, suite, hostPort: selfPort });
   const ssh = sshd.sshConfig({ ferry: [wrapper] });
   const check = ['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:80/version'];
-  writeFileSync(join(dir, 'ferry.yaml'), stringify({
-    version: 1,
-    environments: {
-      staging: { services: { api: { container: stg, image: `${repo}:staging`, check }, orch: { container: stg, image: `${repo}:staging`, check } } },
-      production: {
-        services: {
-          api: { container: prod, image: `${repo}:prod`, host: '127.0.0.1', ssh, health: `http://127.0.0.1:${prodPort}/health`, health_timeout_seconds: 5 },
-          orch: { container: selfProd, image: `${repo}:self`, self: true, host: '127.0.0.1', ssh, health: `http://127.0.0.1:${selfPort}/health`, health_timeout_seconds: 10 },
+  writeFileSync(
+    join(dir, 'ferry.yaml'),
+    stringify({
+      version: 1,
+      environments: {
+        staging: {
+          services: {
+            api: { container: stg, image: `${repo}:staging`, check },
+            orch: { container: stg, image: `${repo}:staging`, check },
+          },
+        },
+        production: {
+          services: {
+            api: {
+              container: prod,
+              image: `${repo}:prod`,
+              host: '127.0.0.1',
+              ssh,
+              health: `http://127.0.0.1:${prodPort}/health`,
+              health_timeout_seconds: 5,
+            },
+            orch: {
+              container: selfProd,
+              image: `${repo}:self`,
+              self: true,
+              host: '127.0.0.1',
+              ssh,
+              health: `http://127.0.0.1:${selfPort}/health`,
+              health_timeout_seconds: 10,
+            },
+          },
         },
       },
-    },
-  }));
+    }),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -106,20 +139,39 @@ describe.skipIf(skip)('promote / self-deploy to a host over real ssh (CLI)', () 
     const imagesBefore = await repoImageIds(docker.docker, repo);
     const r = await run(['promote', 'api', '--env', 'production', '--run-id', id]);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(last(r.stdout)).toMatchObject({ status: 'SUCCESS', exit_code: 0, run_id: id, source_image_id: ids.v2, previous_image_id: ids.v1, rolled_back: false });
+    expect(last(r.stdout)).toMatchObject({
+      status: 'SUCCESS',
+      exit_code: 0,
+      run_id: id,
+      source_image_id: ids.v2,
+      previous_image_id: ids.v1,
+      rolled_back: false,
+    });
     expect((await docker.inspectContainer(prod))?.imageId).toBe(ids.v2);
     expect(await healthy(prodPort)).toBe(true);
     expect(await repoImageIds(docker.docker, repo)).toEqual(imagesBefore); // build once: nothing built
-    for (const step of ['current', 'retag', 'switch', 'health']) expect(calls()).toContain(`promote api --env production --hook-step ${step}`);
+    for (const step of ['current', 'retag', 'switch', 'health'])
+      expect(calls()).toContain(`promote api --env production --hook-step ${step}`);
     expect(sshd.log()).toContain('Accepted publickey for root from 127.0.0.1');
     // Engine state, events and the verdict are written here, by the controller.
     const s = state(id);
     expect(s.status).toBe('completed');
     expect(Object.fromEntries(Object.entries(s.steps).map(([k, v]) => [k, v.status]))).toEqual({
-      VERIFY_STAGING: 'completed', RECORD_PREVIOUS: 'completed', RETAG: 'completed', SWITCH: 'completed', HEALTH: 'completed', ROLLBACK: 'skipped', VERDICT: 'completed',
+      VERIFY_STAGING: 'completed',
+      RECORD_PREVIOUS: 'completed',
+      RETAG: 'completed',
+      SWITCH: 'completed',
+      HEALTH: 'completed',
+      ROLLBACK: 'skipped',
+      VERDICT: 'completed',
     });
     expect(events(id).some((e) => e.type === 'run.finished')).toBe(true);
-    expect(verdict('api').frontmatter).toMatchObject({ deploy_status: 'SUCCESS', exit_code: 0, image_id: ids.v2, run_id: id });
+    expect(verdict('api').frontmatter).toMatchObject({
+      deploy_status: 'SUCCESS',
+      exit_code: 0,
+      image_id: ids.v2,
+      run_id: id,
+    });
   });
 
   it('bad health on the host: exit 2, rollback over ssh, production back on the previous image and healthy, FAILED verdict', async () => {
@@ -129,26 +181,48 @@ describe.skipIf(skip)('promote / self-deploy to a host over real ssh (CLI)', () 
     const id = 'promote-20260101-ssh002';
     const r = await run(['promote', 'api', '--env', 'production', '--run-id', id]);
     expect(r.exitCode, r.stdout + r.stderr).toBe(2);
-    expect(last(r.stdout)).toMatchObject({ status: 'FAILED', exit_code: 2, source_image_id: ids.bad, previous_image_id: ids.v2, switched: true, rolled_back: true, rollback_healthy: true, error: { code: 'HEALTH_FAILED' } });
+    expect(last(r.stdout)).toMatchObject({
+      status: 'FAILED',
+      exit_code: 2,
+      source_image_id: ids.bad,
+      previous_image_id: ids.v2,
+      switched: true,
+      rolled_back: true,
+      rollback_healthy: true,
+      error: { code: 'HEALTH_FAILED' },
+    });
     expect(calls()).toContain(`--hook-step rollback --image ${ids.v2}`);
     expect((await docker.inspectContainer(prod))?.imageId).toBe(ids.v2);
     expect((await docker.inspectImage(`${repo}:prod`))?.id).toBe(ids.v2);
     expect(await healthy(prodPort)).toBe(true);
     expect(state(id).steps.ROLLBACK!.status).toBe('completed');
-    expect(verdict('api').frontmatter).toMatchObject({ deploy_status: 'FAILED', exit_code: 2, rolled_back: true, image_id: ids.bad, run_id: id });
+    expect(verdict('api').frontmatter).toMatchObject({
+      deploy_status: 'FAILED',
+      exit_code: 2,
+      rolled_back: true,
+      image_id: ids.bad,
+      run_id: id,
+    });
   });
 
   it('kill -9 after the remote SWITCH, then --resume: health and verdict finish over ssh, no second switch', async () => {
     await docker.recreate(stg, `${repo}:v3`);
     expect((await run(['stage', 'api'])).exitCode).toBe(0);
     const id = 'promote-20260101-ssh003';
-    const killed = await run(['promote', 'api', '--env', 'production', '--run-id', id], { FERRY_TEST_CRASH: 'AFTER:SWITCH' });
+    const killed = await run(['promote', 'api', '--env', 'production', '--run-id', id], {
+      FERRY_TEST_CRASH: 'AFTER:SWITCH',
+    });
     expect(killed.exitCode).not.toBe(0);
     expect(state(id).steps.HEALTH!.status).toBe('pending');
     expect((await docker.inspectContainer(prod))?.imageId).toBe(ids.v3);
     const resumed = await run(['promote', 'api', '--resume', id]);
     expect(resumed.exitCode, resumed.stdout + resumed.stderr).toBe(0);
-    expect(last(resumed.stdout)).toMatchObject({ status: 'SUCCESS', exit_code: 0, source_image_id: ids.v3, previous_image_id: ids.v2 });
+    expect(last(resumed.stdout)).toMatchObject({
+      status: 'SUCCESS',
+      exit_code: 0,
+      source_image_id: ids.v3,
+      previous_image_id: ids.v2,
+    });
     expect(events(id).filter((e) => e.step === 'SWITCH' && e.type === 'step.started')).toHaveLength(1);
     expect((await containersNamed(docker.docker, prod)).map((c) => c.Names[0])).toEqual([`/${prod}`]);
     expect(verdict('api').frontmatter).toMatchObject({ deploy_status: 'SUCCESS', run_id: id, image_id: ids.v3 });
@@ -159,7 +233,14 @@ describe.skipIf(skip)('promote / self-deploy to a host over real ssh (CLI)', () 
     expect((await run(['stage', 'orch'])).exitCode).toBe(0);
     const id = 'self-deploy-20260101-ssh001';
     writeFileSync(join(dir, 'hold'), '');
-    const launched = await run(['self-deploy', 'orch', '--run-id', id, '--gate-attestation', `1740312612.000100:${id}`]);
+    const launched = await run([
+      'self-deploy',
+      'orch',
+      '--run-id',
+      id,
+      '--gate-attestation',
+      `1740312612.000100:${id}`,
+    ]);
     expect(launched.exitCode, launched.stdout + launched.stderr).toBe(0);
     const res = last(launched.stdout) as { status: string; log_file: string; exit_file: string };
     expect(res.status).toBe('hook_launched');
@@ -182,10 +263,19 @@ describe.skipIf(skip)('promote / self-deploy to a host over real ssh (CLI)', () 
     rmSync(join(dir, 'hold'));
     const f = await run(['finalize', 'orch', '--wait-seconds', '60']);
     expect(f.exitCode, f.stdout + f.stderr + readFileSync(res.log_file, 'utf8')).toBe(0);
-    expect((last(f.stdout) as { results: unknown[] }).results[0]).toMatchObject({ service: 'orch', status: 'SUCCESS', hook_exit_code: 0 });
+    expect((last(f.stdout) as { results: unknown[] }).results[0]).toMatchObject({
+      service: 'orch',
+      status: 'SUCCESS',
+      hook_exit_code: 0,
+    });
     expect(readFileSync(res.exit_file, 'utf8').trim()).toBe('0');
     expect((await docker.inspectContainer(selfProd))?.imageId).toBe(ids.v2);
     expect(await healthy(selfPort)).toBe(true);
-    expect(verdict('orch').frontmatter).toMatchObject({ deploy_status: 'SUCCESS', exit_code: 0, run_id: id, image_id: ids.v2 });
+    expect(verdict('orch').frontmatter).toMatchObject({
+      deploy_status: 'SUCCESS',
+      exit_code: 0,
+      run_id: id,
+      image_id: ids.v2,
+    });
   });
 });

@@ -26,12 +26,23 @@ async function ids(): Promise<string[]> {
 describe('ferry redeploy CLI', () => {
   it('--dry-run prints the plan on stdout, exits 0, writes no state, touches no container', async () => {
     const before = await ids();
-    const r = await ferry(['redeploy', '--versions', V, '--dry-run', '--run-id', 'redeploy-20260301-abc123'], { cwd: ws.dir });
+    const r = await ferry(['redeploy', '--versions', V, '--dry-run', '--run-id', 'redeploy-20260301-abc123'], {
+      cwd: ws.dir,
+    });
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('[DRY RUN] redeploy run_id=redeploy-20260301-abc123');
     expect(lines.map((l) => l.slice(0, 14).trim().replace(/:.*/, ':'))).toEqual(
-      expect.arrayContaining(['SYNC:', 'ENV_CHECK:', 'WORKTREE:', 'PIN_UPDATE:', 'DEPLOY:', 'INFISICAL:', 'VERIFY:', 'NOTIFY:']),
+      expect.arrayContaining([
+        'SYNC:',
+        'ENV_CHECK:',
+        'WORKTREE:',
+        'PIN_UPDATE:',
+        'DEPLOY:',
+        'INFISICAL:',
+        'VERIFY:',
+        'NOTIFY:',
+      ]),
     );
     expect(existsSync(join(ws.dir, '.ferry', 'state'))).toBe(false);
     expect(existsSync(join(ws.dir, '.ferry', 'runs'))).toBe(false);
@@ -39,12 +50,27 @@ describe('ferry redeploy CLI', () => {
   });
 
   it('--json --dry-run: every stdout line is JSON, the plan as log events, the dry_run result last', async () => {
-    const r = await ferry(['--json', 'redeploy', '--versions', V, '--dry-run', '--run-id', 'redeploy-20260301-json01'], { cwd: ws.dir });
+    const r = await ferry(
+      ['--json', 'redeploy', '--versions', V, '--dry-run', '--run-id', 'redeploy-20260301-json01'],
+      { cwd: ws.dir },
+    );
     expect(r.exitCode).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const messages = lines.filter((l) => l.type === 'log').map((l) => l.message as string);
     expect(messages[0]).toBe('[DRY RUN] redeploy run_id=redeploy-20260301-json01');
-    expect(messages.map((m) => /^ {2}([A-Z_]+):/.exec(m)?.[1]).filter(Boolean)).toEqual(['SYNC', 'ENV_CHECK', 'WORKTREE', 'PIN_UPDATE', 'DEPLOY', 'INFISICAL', 'VERIFY', 'NOTIFY']);
+    expect(messages.map((m) => /^ {2}([A-Z_]+):/.exec(m)?.[1]).filter(Boolean)).toEqual([
+      'SYNC',
+      'ENV_CHECK',
+      'WORKTREE',
+      'PIN_UPDATE',
+      'DEPLOY',
+      'INFISICAL',
+      'VERIFY',
+      'NOTIFY',
+    ]);
     expect(lines.filter((l) => l.type === 'log').every((l) => l.run_id === 'redeploy-20260301-json01')).toBe(true);
     expect(lines.at(-1)).toMatchObject({ skill: 'redeploy', status: 'dry_run', run_id: 'redeploy-20260301-json01' });
     expect(existsSync(join(ws.dir, '.ferry', 'state'))).toBe(false);
@@ -72,10 +98,16 @@ describe('ferry redeploy CLI', () => {
     const env = readFileSync(ws.envFile, 'utf8');
     writeFileSync(ws.envFile, 'POSTGRES_PASSWORD=pg-secret-123\n');
     try {
-      const r = await ferry(['redeploy', '--versions', V, '--skip-sync', '--run-id', 'redeploy-20260301-env001'], { cwd: ws.dir });
+      const r = await ferry(['redeploy', '--versions', V, '--skip-sync', '--run-id', 'redeploy-20260301-env001'], {
+        cwd: ws.dir,
+      });
       expect(r.exitCode).toBe(1);
-      expect(r.stderr).toContain('ERROR in ENV_CHECK: KAFKA_BOOTSTRAP_SERVERS not set. Source .omnibase.env before deploying.\n');
-      expect(r.stderr).toContain(`Resume with: ferry redeploy --resume redeploy-20260301-env001 --versions "${V}" --skip-sync\n`);
+      expect(r.stderr).toContain(
+        'ERROR in ENV_CHECK: KAFKA_BOOTSTRAP_SERVERS not set. Source .omnibase.env before deploying.\n',
+      );
+      expect(r.stderr).toContain(
+        `Resume with: ferry redeploy --resume redeploy-20260301-env001 --versions "${V}" --skip-sync\n`,
+      );
       expect(r.stderr + r.stdout).not.toContain('pg-secret-123');
     } finally {
       writeFileSync(ws.envFile, env);
@@ -86,7 +118,9 @@ describe('ferry redeploy CLI', () => {
     const runId = 'redeploy-20260301-k1ll09';
     const second = ws.services[1]!.container;
     // Watch the engine's own events: kill the moment the replacement of the 2nd service is created.
-    const events = (await ws.docker.getEvents({ filters: JSON.stringify({ type: ['container'], event: ['create'] }) })) as Readable;
+    const events = (await ws.docker.getEvents({
+      filters: JSON.stringify({ type: ['container'], event: ['create'] }),
+    })) as Readable;
     const child = ferrySpawn(['redeploy', '--versions', V, '--skip-sync', '--run-id', runId], { cwd: ws.dir });
     let killedMidDeploy = false;
     await new Promise<void>((resolve) => {
@@ -121,8 +155,18 @@ describe('ferry redeploy CLI', () => {
       expect([c.Image, c.State.Running]).toEqual([image, true]);
     }
     const result = JSON.parse(readFileSync(join(ws.dir, '.ferry', 'results', runId, 'redeploy.json'), 'utf8'));
-    expect(result).toMatchObject({ skill: 'redeploy', status: 'success', run_id: runId, phases: { DEPLOY: 'completed', VERIFY: 'completed' } });
+    expect(result).toMatchObject({
+      skill: 'redeploy',
+      status: 'success',
+      run_id: runId,
+      phases: { DEPLOY: 'completed', VERIFY: 'completed' },
+    });
     expect(validateAgainst('redeploy-result', result)).toEqual([]);
-    expect(validateAgainst('state', JSON.parse(readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${runId}.json`), 'utf8')))).toEqual([]);
+    expect(
+      validateAgainst(
+        'state',
+        JSON.parse(readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${runId}.json`), 'utf8')),
+      ),
+    ).toEqual([]);
   });
 });

@@ -34,11 +34,17 @@ async function redeploy(o: RedeployOptions, dryRun = false) {
   const loaded = loadConfig(ws.configPath, { env: { PATH: process.env.PATH ?? '' } });
   const events: FerryEvent[] = [];
   const printed: string[] = [];
-  const outcome = await runRedeploy(o, loaded, { stateDir: join(ws.dir, '.ferry'), dryRun, verbose: false, renderer: { event: (e) => events.push(e) } }, {
-    runtime: () => rt,
-    secrets: (x) => new InfisicalStore(x),
-    print: (l) => printed.push(l),
-  }, { backoffMs: 100 });
+  const outcome = await runRedeploy(
+    o,
+    loaded,
+    { stateDir: join(ws.dir, '.ferry'), dryRun, verbose: false, renderer: { event: (e) => events.push(e) } },
+    {
+      runtime: () => rt,
+      secrets: (x) => new InfisicalStore(x),
+      print: (l) => printed.push(l),
+    },
+    { backoffMs: 100 },
+  );
   return { ...outcome, events, printed };
 }
 
@@ -51,7 +57,12 @@ function logs(events: FerryEvent[]): string[] {
 }
 
 function setEnv(values: Record<string, string>): void {
-  writeFileSync(ws.envFile, Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  writeFileSync(
+    ws.envFile,
+    Object.entries(values)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n',
+  );
 }
 const BASE_ENV = { POSTGRES_PASSWORD: 'pg-secret-123', KAFKA_BOOTSTRAP_SERVERS: 'localhost:19092' };
 
@@ -69,13 +80,17 @@ describe('ferry redeploy (real Docker)', () => {
       `  PIN_UPDATE: ferry pins --versions "${V1S}" --dockerfile ${wt}/docker/Dockerfile.runtime`,
       `  DEPLOY:     docker build -t ferry-test-${ws.suite}/runtime:redeploy-20260301-abc123 -f docker/Dockerfile.runtime ${wt} + recreate ${ws.services.map((s) => s.container).join(', ')}`,
       '  INFISICAL:  [skipped_no_infisical]',
-      `  VERIFY:     ${ws.services.map((s) => `curl http://127.0.0.1:${s.port}/health`).join(' + ')} + ${Object.keys(V1).map((p) => `docker exec ${ws.services[0]!.container} uv pip show ${p}`).join(' + ')}`,
+      `  VERIFY:     ${ws.services.map((s) => `curl http://127.0.0.1:${s.port}/health`).join(' + ')} + ${Object.keys(V1)
+        .map((p) => `docker exec ${ws.services[0]!.container} uv pip show ${p}`)
+        .join(' + ')}`,
       '  NOTIFY:     [stdout] redeploy summary',
     ]);
     expect(r.result).toMatchObject({ skill: 'redeploy', status: 'dry_run', run_id: 'redeploy-20260301-abc123' });
     expect(existsSync(join(ws.dir, '.ferry', 'state'))).toBe(false);
     // Seed redeploy-prompt.md "Dry-Run Mode": write ModelSkillResult(status="dry_run"), no state file.
-    const onDisk = JSON.parse(readFileSync(join(ws.dir, '.ferry', 'results', 'redeploy-20260301-abc123', 'redeploy.json'), 'utf8'));
+    const onDisk = JSON.parse(
+      readFileSync(join(ws.dir, '.ferry', 'results', 'redeploy-20260301-abc123', 'redeploy.json'), 'utf8'),
+    );
     expect(onDisk.status).toBe('dry_run');
     expect(existsSync(wt)).toBe(false);
     expect(await containerIds()).toEqual(before);
@@ -92,14 +107,20 @@ describe('ferry redeploy (real Docker)', () => {
       'ERROR in ENV_CHECK: KAFKA_BOOTSTRAP_SERVERS not set. Source .omnibase.env before deploying.',
       `Resume with: ferry redeploy --resume ${r.result.run_id} --versions "${V1S}" --skip-sync`,
     ]);
-    const state = JSON.parse(readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${r.result.run_id}.json`), 'utf8'));
+    const state = JSON.parse(
+      readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${r.result.run_id}.json`), 'utf8'),
+    );
     expect(state.data.phases.ENV_CHECK).toMatchObject({ status: 'failed', missing: 'KAFKA_BOOTSTRAP_SERVERS' });
     // A flag the run did not start with is refused on --resume (it would be ignored); its own flags may be repeated.
     await expect(redeploy({ resume: r.result.run_id, verifyOnly: true, skipDockerfileUpdate: true })).rejects.toThrow(
       `--skip-dockerfile-update, --verify-only were not part of ${r.result.run_id}; a resumed run keeps the flags it started with (for that, start a new run: ferry redeploy --verify-only --versions "${V1S}")`,
     );
-    await expect(redeploy({ resume: r.result.run_id, versionsFrom: 'release-20260301-aaaaaa' })).rejects.toThrow('--versions-from was not part of');
-    const state2 = JSON.parse(readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${r.result.run_id}.json`), 'utf8'));
+    await expect(redeploy({ resume: r.result.run_id, versionsFrom: 'release-20260301-aaaaaa' })).rejects.toThrow(
+      '--versions-from was not part of',
+    );
+    const state2 = JSON.parse(
+      readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${r.result.run_id}.json`), 'utf8'),
+    );
     expect(state2).toEqual(state);
   });
 
@@ -109,7 +130,9 @@ describe('ferry redeploy (real Docker)', () => {
     try {
       const r = await redeploy({ versions: V1S, skipSync: true });
       expect(r.exitCode).toBe(1);
-      expect(r.errorLines[0]).toMatch(/^ERROR in ENV_CHECK: [A-Z_]+ not set\. The env file no-such\.env \(.*no-such\.env\) does not exist\.$/);
+      expect(r.errorLines[0]).toMatch(
+        /^ERROR in ENV_CHECK: [A-Z_]+ not set\. The env file no-such\.env \(.*no-such\.env\) does not exist\.$/,
+      );
     } finally {
       setEnv(BASE_ENV);
       ws.writeConfig();
@@ -124,19 +147,37 @@ describe('ferry redeploy (real Docker)', () => {
     expect(r.result).toMatchObject({
       skill: 'redeploy',
       status: 'success',
-      phases: { SYNC: 'completed', ENV_CHECK: 'completed', WORKTREE: 'completed', PIN_UPDATE: 'completed', DEPLOY: 'completed', INFISICAL: 'skipped_no_infisical', VERIFY: 'completed', NOTIFY: 'completed' },
+      phases: {
+        SYNC: 'completed',
+        ENV_CHECK: 'completed',
+        WORKTREE: 'completed',
+        PIN_UPDATE: 'completed',
+        DEPLOY: 'completed',
+        INFISICAL: 'skipped_no_infisical',
+        VERIFY: 'completed',
+        NOTIFY: 'completed',
+      },
       pins_applied: V1,
     });
-    const state = JSON.parse(readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${r.result.run_id}.json`), 'utf8'));
+    const state = JSON.parse(
+      readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${r.result.run_id}.json`), 'utf8'),
+    );
     const wt = state.data.worktree_path as string;
-    expect(state.data).toMatchObject({ run_id: r.result.run_id, worktree_ticket: r.result.run_id, worktree_ref: 'main', versions_requested: V1 });
+    expect(state.data).toMatchObject({
+      run_id: r.result.run_id,
+      worktree_ticket: r.result.run_id,
+      worktree_ref: 'main',
+      versions_requested: V1,
+    });
     expect(state.data.phases.PIN_UPDATE).toMatchObject({ status: 'completed', pins_applied: V1 });
     expect(state.data.phases.WORKTREE).toMatchObject({ status: 'completed', path: wt, reused: false });
     const dockerfile = readFileSync(join(wt, 'docker/Dockerfile.runtime'), 'utf8');
     expect(dockerfile).toContain('ARG OMNIINTELLIGENCE_VERSION=0.8.0');
     expect(dockerfile).toContain('    omninode-claude[cli]==0.4.0 \\');
     expect(dockerfile).toContain('    omninode-memory==0.6.1');
-    expect(readFileSync(join(ws.infraRepo, 'docker/Dockerfile.runtime'), 'utf8')).toContain('OMNIINTELLIGENCE_VERSION=0.7.0');
+    expect(readFileSync(join(ws.infraRepo, 'docker/Dockerfile.runtime'), 'utf8')).toContain(
+      'OMNIINTELLIGENCE_VERSION=0.7.0',
+    );
     const afterIds = await containerIds();
     for (let i = 0; i < afterIds.length; i++) expect(afterIds[i]).not.toBe(beforeIds[i]);
     const built = state.data.image_id as string;
@@ -147,15 +188,21 @@ describe('ferry redeploy (real Docker)', () => {
       expect((await fetch(`http://127.0.0.1:${s.port}/health`)).status).toBe(200);
     }
     expect(r.result.images).toEqual(Object.fromEntries(ws.services.map((s) => [s.name, built])));
-    expect(logs(r.events)).toEqual(expect.arrayContaining([
-      'SYNC: omnibase_infra: up to date',
-      'ENV_CHECK: POSTGRES_PASSWORD OK',
-      '  omniintelligence: 0.7.0 -> 0.8.0',
-      '  omninode-claude: 0.3.0 -> 0.4.0',
-      `VERIFY: omninode-runtime http://127.0.0.1:${ws.services[0]!.port}/health -> 200 OK`,
-      'VERIFY: omninode-memory Version: 0.6.1 (expected 0.6.1) -> OK',
-    ]));
-    expect(r.printed).toEqual([`[redeploy] ${r.result.run_id} complete`, '  Pins: omniintelligence==0.8.0, omninode-claude==0.4.0, omninode-memory==0.6.1', '  Phases: all completed']);
+    expect(logs(r.events)).toEqual(
+      expect.arrayContaining([
+        'SYNC: omnibase_infra: up to date',
+        'ENV_CHECK: POSTGRES_PASSWORD OK',
+        '  omniintelligence: 0.7.0 -> 0.8.0',
+        '  omninode-claude: 0.3.0 -> 0.4.0',
+        `VERIFY: omninode-runtime http://127.0.0.1:${ws.services[0]!.port}/health -> 200 OK`,
+        'VERIFY: omninode-memory Version: 0.6.1 (expected 0.6.1) -> OK',
+      ]),
+    );
+    expect(r.printed).toEqual([
+      `[redeploy] ${r.result.run_id} complete`,
+      '  Pins: omniintelligence==0.8.0, omninode-claude==0.4.0, omninode-memory==0.6.1',
+      '  Phases: all completed',
+    ]);
     const saved = JSON.parse(readFileSync(r.resultPath!, 'utf8'));
     expect(saved).toEqual(r.result);
     // Secrets from the env file never reach state or events.
@@ -165,16 +212,25 @@ describe('ferry redeploy (real Docker)', () => {
   it('--verify-only checks the running containers and changes nothing', async () => {
     const before = await containerIds();
     const ok = await redeploy({ versions: V1S, verifyOnly: true });
-    expect(ok.result).toMatchObject({ status: 'success', phases: { SYNC: 'skipped_by_flag', DEPLOY: 'skipped_by_flag', VERIFY: 'completed', NOTIFY: 'skipped_by_flag' } });
+    expect(ok.result).toMatchObject({
+      status: 'success',
+      phases: { SYNC: 'skipped_by_flag', DEPLOY: 'skipped_by_flag', VERIFY: 'completed', NOTIFY: 'skipped_by_flag' },
+    });
     const bad = await redeploy({ versions: 'omniintelligence=0.9.0,omninode-memory=0.6.1', verifyOnly: true });
     expect(bad.exitCode).toBe(1);
-    expect(bad.errorLines[0]).toBe('ERROR in VERIFY: VERIFY FAILED: Version mismatches: omniintelligence: expected 0.9.0, got 0.8.0');
+    expect(bad.errorLines[0]).toBe(
+      'ERROR in VERIFY: VERIFY FAILED: Version mismatches: omniintelligence: expected 0.9.0, got 0.8.0',
+    );
     expect(await containerIds()).toEqual(before);
   });
 
   it('version mismatch → VERIFY FAILED with resume command; --resume skips completed phases', async () => {
     // Rebuilding without the pin update ships the old pins: a silent build mismatch.
-    const r = await redeploy({ versions: 'omniintelligence=0.9.0,omninode-memory=0.6.1', skipSync: true, skipDockerfileUpdate: true });
+    const r = await redeploy({
+      versions: 'omniintelligence=0.9.0,omninode-memory=0.6.1',
+      skipSync: true,
+      skipDockerfileUpdate: true,
+    });
     expect(r.exitCode).toBe(1);
     expect(r.result.phases).toMatchObject({ DEPLOY: 'completed', VERIFY: 'failed', NOTIFY: 'pending' });
     // The new worktree starts from main (0.7.0 / 0.5.0); without PIN_UPDATE those are what ships.
@@ -183,24 +239,48 @@ describe('ferry redeploy (real Docker)', () => {
       `Resume with: ferry redeploy --resume ${r.result.run_id} --versions "omniintelligence=0.9.0,omninode-memory=0.6.1" --skip-sync --skip-dockerfile-update`,
     ]);
     // Fix the running container by hand, then resume.
-    await rt.exec(ws.services[0]!.container, ['sh', '-c', 'echo "Version: 0.9.0" > /opt/versions/omniintelligence && echo "Version: 0.6.1" > /opt/versions/omninode-memory']);
+    await rt.exec(ws.services[0]!.container, [
+      'sh',
+      '-c',
+      'echo "Version: 0.9.0" > /opt/versions/omniintelligence && echo "Version: 0.6.1" > /opt/versions/omninode-memory',
+    ]);
     const again = await redeploy({ resume: r.result.run_id, versions: 'omniintelligence=0.9.0,omninode-memory=0.6.1' });
     expect(again.exitCode).toBe(0);
-    expect(again.printed[0]).toBe(`Resuming ${r.result.run_id}: skipping completed phases [ENV_CHECK, WORKTREE, DEPLOY]`);
+    expect(again.printed[0]).toBe(
+      `Resuming ${r.result.run_id}: skipping completed phases [ENV_CHECK, WORKTREE, DEPLOY]`,
+    );
     const skipped = again.events.filter((e) => e.type === 'step.skipped').map((e) => e.step);
     expect(skipped).toEqual(['SYNC', 'ENV_CHECK', 'WORKTREE', 'PIN_UPDATE', 'DEPLOY', 'INFISICAL']);
     expect(again.events.filter((e) => e.type === 'step.started').map((e) => e.step)).toEqual(['VERIFY', 'NOTIFY']);
-    expect(again.result).toMatchObject({ status: 'success', phases: { VERIFY: 'completed', NOTIFY: 'completed', PIN_UPDATE: 'skipped_by_flag' } });
+    expect(again.result).toMatchObject({
+      status: 'success',
+      phases: { VERIFY: 'completed', NOTIFY: 'completed', PIN_UPDATE: 'skipped_by_flag' },
+    });
   });
 
   it('INFISICAL: completed against the Infisical API; skipped_by_flag with --skip-infisical; creds missing → ENV_MISSING', async () => {
-    ws.writeConfig({ secrets: { kind: 'infisical', project_id: sim.projectId, environment: 'prod', secret_path: '/shared/db', keys: { POSTGRES_PASSWORD: 'POSTGRES_PASSWORD' } } });
+    ws.writeConfig({
+      secrets: {
+        kind: 'infisical',
+        project_id: sim.projectId,
+        environment: 'prod',
+        secret_path: '/shared/db',
+        keys: { POSTGRES_PASSWORD: 'POSTGRES_PASSWORD' },
+      },
+    });
     setEnv({ ...BASE_ENV, INFISICAL_ADDR: sim.url, INFISICAL_CLIENT_ID: sim.clientId });
     const missing = await redeploy({ versions: V1S, skipSync: true });
     expect(missing.result.error).toMatchObject({ phase: 'ENV_CHECK', code: 'ENV_MISSING' });
-    expect(missing.errorLines[0]).toBe('ERROR in ENV_CHECK: INFISICAL_ADDR is set but INFISICAL_CLIENT_SECRET is missing.');
+    expect(missing.errorLines[0]).toBe(
+      'ERROR in ENV_CHECK: INFISICAL_ADDR is set but INFISICAL_CLIENT_SECRET is missing.',
+    );
 
-    setEnv({ ...BASE_ENV, INFISICAL_ADDR: sim.url, INFISICAL_CLIENT_ID: sim.clientId, INFISICAL_CLIENT_SECRET: sim.clientSecret });
+    setEnv({
+      ...BASE_ENV,
+      INFISICAL_ADDR: sim.url,
+      INFISICAL_CLIENT_ID: sim.clientId,
+      INFISICAL_CLIENT_SECRET: sim.clientSecret,
+    });
     const flagged = await redeploy({ versions: V1S, skipSync: true, skipSecrets: true });
     expect(flagged.result.phases.INFISICAL).toBe('skipped_by_flag');
     expect(sim.secrets.size).toBe(0);
@@ -215,15 +295,32 @@ describe('ferry redeploy (real Docker)', () => {
   });
 
   it('DEPLOY names a runtime.dockerfile missing from the build context before building, and touches no container', async () => {
-    const rtc = { kind: 'docker', context: '.', dockerfile: 'docker/nope', image: ws.image, services: ws.services.map((s) => ({ name: s.name, container: s.container })) };
+    const rtc = {
+      kind: 'docker',
+      context: '.',
+      dockerfile: 'docker/nope',
+      image: ws.image,
+      services: ws.services.map((s) => ({ name: s.name, container: s.container })),
+    };
     ws.writeConfig({ runtime: rtc });
     try {
       const before = await containerIds();
       const r = await redeploy({ versions: V1S, skipSync: true });
       expect(r.result.error).toMatchObject({ phase: 'DEPLOY', code: 'DEPLOY_FAILED' });
-      expect(r.errorLines[0]).toMatch(/^ERROR in DEPLOY: Dockerfile docker\/nope not found in the build context .*\/omnibase_infra$/);
+      expect(r.errorLines[0]).toMatch(
+        /^ERROR in DEPLOY: Dockerfile docker\/nope not found in the build context .*\/omnibase_infra$/,
+      );
       expect(await containerIds()).toEqual(before);
-      expect(r.events.some((e) => e.type === 'log' && e.level === 'warn' && /^DEPLOY builds .*\/docker\/nope but PIN_UPDATE edited .*\/docker\/Dockerfile\.runtime \(redeploy\.dockerfile\)/.test(e.message ?? ''))).toBe(true);
+      expect(
+        r.events.some(
+          (e) =>
+            e.type === 'log' &&
+            e.level === 'warn' &&
+            /^DEPLOY builds .*\/docker\/nope but PIN_UPDATE edited .*\/docker\/Dockerfile\.runtime \(redeploy\.dockerfile\)/.test(
+              e.message ?? '',
+            ),
+        ),
+      ).toBe(true);
     } finally {
       ws.writeConfig();
     }
@@ -231,7 +328,10 @@ describe('ferry redeploy (real Docker)', () => {
 
   it('DEPLOY refuses containers another live run is recreating (LOCKED), and resumes once it is done', async () => {
     const { acquireRunLock } = await import('../../src/engine/lock.js');
-    const other = await acquireRunLock(join(ws.dir, '.ferry', 'locks', 'containers', ws.services[1]!.container), 'redeploy redeploy-20260301-other9 DEPLOY');
+    const other = await acquireRunLock(
+      join(ws.dir, '.ferry', 'locks', 'containers', ws.services[1]!.container),
+      'redeploy redeploy-20260301-other9 DEPLOY',
+    );
     const before = await containerIds();
     let r: Awaited<ReturnType<typeof redeploy>>;
     try {
@@ -240,7 +340,9 @@ describe('ferry redeploy (real Docker)', () => {
       await other.release();
     }
     expect(r.result.error).toMatchObject({ phase: 'DEPLOY', code: 'LOCKED' });
-    expect(r.errorLines[0]).toContain(`ERROR in DEPLOY: container ${ws.services[1]!.container} is being recreated by another run: run is locked by pid ${process.pid}`);
+    expect(r.errorLines[0]).toContain(
+      `ERROR in DEPLOY: container ${ws.services[1]!.container} is being recreated by another run: run is locked by pid ${process.pid}`,
+    );
     expect(await containerIds()).toEqual(before);
     const again = await redeploy({ resume: r.result.run_id });
     expect(again.result).toMatchObject({ status: 'success', phases: { DEPLOY: 'completed', VERIFY: 'completed' } });
@@ -266,15 +368,31 @@ describe('ferry redeploy (real Docker)', () => {
   it('runtime `command` runs the user script from the worktree; --versions-from reads a release result', async () => {
     const resultDir = join(ws.dir, '.ferry', 'results', 'release-20260301-aaaaaa');
     mkdirSync(resultDir, { recursive: true });
-    writeFileSync(join(resultDir, 'release.json'), JSON.stringify({ skill: 'release', details: Object.entries(V1).map(([repo, v]) => ({ repo, new_version: v, error: null })) }));
-    ws.writeConfig({ runtime: { kind: 'command', command: ['./scripts/deploy-runtime.sh', '--execute', '--restart'] } });
+    writeFileSync(
+      join(resultDir, 'release.json'),
+      JSON.stringify({
+        skill: 'release',
+        details: Object.entries(V1).map(([repo, v]) => ({ repo, new_version: v, error: null })),
+      }),
+    );
+    ws.writeConfig({
+      runtime: { kind: 'command', command: ['./scripts/deploy-runtime.sh', '--execute', '--restart'] },
+    });
     try {
       const r = await redeploy({ versionsFrom: 'release-20260301-aaaaaa', skipSync: true });
       expect(r.errorLines).toEqual([]);
-      expect(r.result).toMatchObject({ status: 'success', pins_applied: V1, phases: { DEPLOY: 'completed', VERIFY: 'completed' } });
-      const state = JSON.parse(readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${r.result.run_id}.json`), 'utf8'));
+      expect(r.result).toMatchObject({
+        status: 'success',
+        pins_applied: V1,
+        phases: { DEPLOY: 'completed', VERIFY: 'completed' },
+      });
+      const state = JSON.parse(
+        readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${r.result.run_id}.json`), 'utf8'),
+      );
       expect(readFileSync(join(state.data.worktree_path, '.deployed'), 'utf8')).toBe('--execute --restart\n');
-      expect(logs(r.events)).toEqual(expect.arrayContaining(['[deploy-runtime] Building omninode-runtime ...', '[deploy-runtime] DONE']));
+      expect(logs(r.events)).toEqual(
+        expect.arrayContaining(['[deploy-runtime] Building omninode-runtime ...', '[deploy-runtime] DONE']),
+      );
     } finally {
       ws.writeConfig();
     }
@@ -282,32 +400,70 @@ describe('ferry redeploy (real Docker)', () => {
 
   it('--versions-from a real-shaped release result: only DONE packages; unpinned ones → PIN_UNMATCHED, then --resume --allow-unmatched', async () => {
     const detail = (repo: string, v: string, phase: string) => ({
-      repo, tier: 1, old_version: '0.0.1', new_version: v, bump: 'minor', commits_since_tag: 1, pr_url: null, pr_number: 1, tag: `${repo}/v${v}`,
-      pypi_status: phase === 'DONE' ? 'available' : null, phase, error: null,
+      repo,
+      tier: 1,
+      old_version: '0.0.1',
+      new_version: v,
+      bump: 'minor',
+      commits_since_tag: 1,
+      pr_url: null,
+      pr_number: 1,
+      tag: `${repo}/v${v}`,
+      pypi_status: phase === 'DONE' ? 'available' : null,
+      phase,
+      error: null,
     });
     const write = (id: string, status: string, details: unknown[]) => {
       const dir = join(ws.dir, '.ferry', 'results', id);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'release.json'), JSON.stringify({ skill: 'release', status, run_id: id, gate_token: null, plan_hash: `sha256:${'0'.repeat(64)}`, repos_attempted: details.length, repos_succeeded: 1, repos_failed: 0, repos_skipped: 0, details }));
+      writeFileSync(
+        join(dir, 'release.json'),
+        JSON.stringify({
+          skill: 'release',
+          status,
+          run_id: id,
+          gate_token: null,
+          plan_hash: `sha256:${'0'.repeat(64)}`,
+          repos_attempted: details.length,
+          repos_succeeded: 1,
+          repos_failed: 0,
+          repos_skipped: 0,
+          details,
+        }),
+      );
     };
     // omnibase_spi was released but the runtime image does not pin it; omninode-memory stopped at TAGGED (never published).
-    write('release-20260302-bbbbbb', 'PARTIAL', [detail('omnibase_spi', '1.2.1', 'DONE'), detail('omniintelligence', '0.9.1', 'DONE'), detail('omninode-memory', '0.7.0', 'TAGGED')]);
+    write('release-20260302-bbbbbb', 'PARTIAL', [
+      detail('omnibase_spi', '1.2.1', 'DONE'),
+      detail('omniintelligence', '0.9.1', 'DONE'),
+      detail('omninode-memory', '0.7.0', 'TAGGED'),
+    ]);
     write('release-20260302-cccccc', 'DRY_RUN', [detail('omniintelligence', '0.9.2', 'PLANNED')]);
-    await expect(redeploy({ versionsFrom: 'release-20260302-cccccc', skipSync: true })).rejects.toThrow('release release-20260302-cccccc was a dry run: it released nothing');
+    await expect(redeploy({ versionsFrom: 'release-20260302-cccccc', skipSync: true })).rejects.toThrow(
+      'release release-20260302-cccccc was a dry run: it released nothing',
+    );
 
     const r = await redeploy({ versionsFrom: 'release-20260302-bbbbbb', skipSync: true });
     expect(r.exitCode).toBe(1);
     expect(r.result.error).toMatchObject({ phase: 'PIN_UPDATE', code: 'PIN_UNMATCHED' });
     const failed = r.events.find((e) => e.type === 'step.failed' && e.step === 'PIN_UPDATE');
-    expect((failed?.data as { error: { fix: string } }).error.fix).toBe(`ferry redeploy --resume ${r.result.run_id} --versions "omnibase_spi=1.2.1,omniintelligence=0.9.1" --skip-sync --allow-unmatched`);
+    expect((failed?.data as { error: { fix: string } }).error.fix).toBe(
+      `ferry redeploy --resume ${r.result.run_id} --versions "omnibase_spi=1.2.1,omniintelligence=0.9.1" --skip-sync --allow-unmatched`,
+    );
     const again = await redeploy({ resume: r.result.run_id, allowUnmatched: true });
     expect(again.errorLines).toEqual([]);
-    expect(again.result).toMatchObject({ status: 'success', pins_applied: { omniintelligence: '0.9.1' }, phases: { PIN_UPDATE: 'completed', DEPLOY: 'completed', VERIFY: 'completed' } });
-    expect(logs(again.events)).toEqual(expect.arrayContaining([
-      '  omnibase_spi: not pinned (unmatched) -> 1.2.1',
-      'VERIFY: omnibase_spi not pinned in the Dockerfile (--allow-unmatched) -> not checked',
-      'VERIFY: omniintelligence Version: 0.9.1 (expected 0.9.1) -> OK',
-    ]));
+    expect(again.result).toMatchObject({
+      status: 'success',
+      pins_applied: { omniintelligence: '0.9.1' },
+      phases: { PIN_UPDATE: 'completed', DEPLOY: 'completed', VERIFY: 'completed' },
+    });
+    expect(logs(again.events)).toEqual(
+      expect.arrayContaining([
+        '  omnibase_spi: not pinned (unmatched) -> 1.2.1',
+        'VERIFY: omnibase_spi not pinned in the Dockerfile (--allow-unmatched) -> not checked',
+        'VERIFY: omniintelligence Version: 0.9.1 (expected 0.9.1) -> OK',
+      ]),
+    );
     expect(again.printed).toContain('  Pins: omniintelligence==0.9.1');
   });
 
@@ -318,11 +474,19 @@ describe('ferry redeploy (real Docker)', () => {
       setEnv({ ...BASE_ENV, SLACK_BOT_TOKEN: 'xoxb-test-token-1', SLACK_CHANNEL_ID: 'C0REDEPLOY' });
       const loaded = loadConfig(ws.configPath, { env: { PATH: process.env.PATH ?? '' } });
       const printed: string[] = [];
-      const out = await runRedeploy({ versions: V1S, skipSync: true }, loaded, { stateDir: join(ws.dir, '.ferry'), dryRun: false, verbose: false }, redeployDeps(loaded.config, (l) => printed.push(l)), { backoffMs: 100 });
+      const out = await runRedeploy(
+        { versions: V1S, skipSync: true },
+        loaded,
+        { stateDir: join(ws.dir, '.ferry'), dryRun: false, verbose: false },
+        redeployDeps(loaded.config, (l) => printed.push(l)),
+        { backoffMs: 100 },
+      );
       expect(out.result).toMatchObject({ status: 'success', phases: { NOTIFY: 'completed' } });
       const posted = slack.posted('C0REDEPLOY');
       expect(posted).toHaveLength(1);
-      expect(posted[0]!.text).toBe(`[redeploy] ${out.result.run_id} complete\nPins: omniintelligence==0.8.0, omninode-claude==0.4.0, omninode-memory==0.6.1\nPhases: all completed`);
+      expect(posted[0]!.text).toBe(
+        `[redeploy] ${out.result.run_id} complete\nPins: omniintelligence==0.8.0, omninode-claude==0.4.0, omninode-memory==0.6.1\nPhases: all completed`,
+      );
       expect(printed).toEqual([]);
     } finally {
       await slack.close();

@@ -14,7 +14,9 @@ afterEach(async () => {
 });
 
 async function setup(): Promise<{ eco: Ecosystem; dash: DashboardHandle }> {
-  eco = await buildEcosystem({ repos: [{ name: 'gate_demo', ecosystem: 'python', version: '1.0.0', commits: [{ subject: 'feat: add a thing' }] }] });
+  eco = await buildEcosystem({
+    repos: [{ name: 'gate_demo', ecosystem: 'python', version: '1.0.0', commits: [{ subject: 'feat: add a thing' }] }],
+  });
   eco.writeConfig({ release: { gate: { channels: ['dashboard'], timeout_minutes: 1 } } });
   dash = await startDashboard(join(eco.workspace, '.ferry'), 0);
   return { eco, dash };
@@ -22,7 +24,9 @@ async function setup(): Promise<{ eco: Ecosystem; dash: DashboardHandle }> {
 
 async function pendingGate(url: string): Promise<{ run_id: string; plan_hash: string; message: string }> {
   for (let i = 0; i < 200; i++) {
-    const { gates } = (await (await fetch(`${url}/api/gates`)).json()) as { gates: { run_id: string; plan_hash: string; message: string }[] };
+    const { gates } = (await (await fetch(`${url}/api/gates`)).json()) as {
+      gates: { run_id: string; plan_hash: string; message: string }[];
+    };
     if (gates[0]) return gates[0];
     await sleep(100);
   }
@@ -30,7 +34,11 @@ async function pendingGate(url: string): Promise<{ run_id: string; plan_hash: st
 }
 
 const decide = (url: string, runId: string, body: Record<string, string>) =>
-  fetch(`${url}/gates/${runId}/decide`, { method: 'POST', headers: { accept: 'application/json' }, body: new URLSearchParams(body) });
+  fetch(`${url}/gates/${runId}/decide`, {
+    method: 'POST',
+    headers: { accept: 'application/json' },
+    body: new URLSearchParams(body),
+  });
 
 describe('dashboard gate', () => {
   it('waits for approval; a stale plan hash is refused; approval releases', async () => {
@@ -38,8 +46,12 @@ describe('dashboard gate', () => {
     const child = ferrySpawn(['--json', 'release'], { cwd: eco.workspace });
     const gate = await pendingGate(dash.url);
     expect(gate.message).toContain('[HIGH_RISK] release');
-    expect((await (await fetch(`${dash.url}/gates`)).text())).toContain(gate.plan_hash);
-    const stale = await decide(dash.url, gate.run_id, { plan_hash: 'sha256:' + '0'.repeat(64), decision: 'approve', by: 'mallory' });
+    expect(await (await fetch(`${dash.url}/gates`)).text()).toContain(gate.plan_hash);
+    const stale = await decide(dash.url, gate.run_id, {
+      plan_hash: 'sha256:' + '0'.repeat(64),
+      decision: 'approve',
+      by: 'mallory',
+    });
     expect(stale.status).toBe(409);
     const ok = await decide(dash.url, gate.run_id, { plan_hash: gate.plan_hash, decision: 'approve', by: 'alice' });
     expect(ok.status).toBe(200);
@@ -48,7 +60,9 @@ describe('dashboard gate', () => {
     const result = jsonLines(String(r.stdout)).at(-1)!;
     expect(result.status).toBe('SUCCESS');
     expect(String(result.gate_token)).toMatch(new RegExp(`^\\d+\\.\\d{6}:${gate.run_id}$`));
-    expect(await eco.git('gate_demo', ['--git-dir', eco.repos.gate_demo!.remote, 'log', '-1', '--format=%s', 'main'])).toBe('release: gate_demo v1.1.0');
+    expect(
+      await eco.git('gate_demo', ['--git-dir', eco.repos.gate_demo!.remote, 'log', '-1', '--format=%s', 'main']),
+    ).toBe('release: gate_demo v1.1.0');
   });
 
   it('a rejection stops the release and changes nothing', async () => {

@@ -16,7 +16,13 @@ async function small(extra: Record<string, unknown> = {}): Promise<Ecosystem> {
   const eco = await buildEcosystem({
     repos: [
       { name: 'alpha', ecosystem: 'python', version: '1.0.0', commits: [{ subject: 'feat: add alpha thing' }] },
-      { name: 'beta', ecosystem: 'python', version: '0.2.0', deps: ['alpha'], commits: [{ subject: 'fix: beta edge case' }] },
+      {
+        name: 'beta',
+        ecosystem: 'python',
+        version: '0.2.0',
+        deps: ['alpha'],
+        commits: [{ subject: 'fix: beta edge case' }],
+      },
     ],
   });
   ecos.push(eco);
@@ -25,9 +31,13 @@ async function small(extra: Record<string, unknown> = {}): Promise<Ecosystem> {
 }
 const home = (eco: Ecosystem) => join(eco.root, '.ferry');
 const release = (eco: Ecosystem, args: string[], env: Record<string, string> = {}) =>
-  ferry(['--config', eco.configPath, '--state-dir', home(eco), 'release', ...args], { cwd: eco.workspace, env: { PYPI_TOKEN: pypi.token, ...env } });
+  ferry(['--config', eco.configPath, '--state-dir', home(eco), 'release', ...args], {
+    cwd: eco.workspace,
+    env: { PYPI_TOKEN: pypi.token, ...env },
+  });
 const gated = (id: string) => ['--run-id', id, '--gate-attestation', `1740312612.000100:${id}`];
-const result = (eco: Ecosystem, id: string) => JSON.parse(readFileSync(join(home(eco), 'results', id, 'release.json'), 'utf8'));
+const result = (eco: Ecosystem, id: string) =>
+  JSON.parse(readFileSync(join(home(eco), 'results', id, 'release.json'), 'utf8'));
 const remoteMain = (eco: Ecosystem, repo: string) => git(eco.repos[repo]!.remote, ['rev-parse', 'main']);
 
 beforeAll(async () => {
@@ -44,7 +54,12 @@ describe('release error codes from their real causes', () => {
     const bad = await release(eco, ['--gate-attestation', 'yes-please']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('error[INVALID_GATE_TOKEN]');
-    const other = await release(eco, ['--run-id', 'release-20260101-aaaaaa', '--gate-attestation', '1740312612.000100:release-20260101-bbbbbb']);
+    const other = await release(eco, [
+      '--run-id',
+      'release-20260101-aaaaaa',
+      '--gate-attestation',
+      '1740312612.000100:release-20260101-bbbbbb',
+    ]);
     expect(other.exitCode).toBe(2);
     expect(other.stderr).toMatch(/INVALID_GATE_TOKEN.*issued for run release-20260101-bbbbbb/);
     expect(existsSync(home(eco))).toBe(false);
@@ -66,7 +81,10 @@ describe('release error codes from their real causes', () => {
     const eco = await small();
     const gamma = join(eco.workspace, 'gamma');
     mkdirSync(gamma);
-    writeFileSync(join(gamma, 'pyproject.toml'), '[project]\nname = "gamma"\nversion = "0.1.0"\ndependencies = ["alpha>=1.0"]\n');
+    writeFileSync(
+      join(gamma, 'pyproject.toml'),
+      '[project]\nname = "gamma"\nversion = "0.1.0"\ndependencies = ["alpha>=1.0"]\n',
+    );
     await git(gamma, ['init', '-q', '-b', 'main']);
     const r = await release(eco, ['--dry-run']);
     expect(r.exitCode).toBe(1);
@@ -74,17 +92,32 @@ describe('release error codes from their real causes', () => {
     expect(r.stderr).toMatch(/expected: alpha, beta\n\s+actual:\s+alpha, beta, gamma/);
 
     const eco2 = await small();
-    eco2.writeConfig((b) => ({ ...b, packages: (b.packages as Record<string, unknown>[]).map((p) => ({ ...p, tier: 1 })) }));
+    eco2.writeConfig((b) => ({
+      ...b,
+      packages: (b.packages as Record<string, unknown>[]).map((p) => ({ ...p, tier: 1 })),
+    }));
     const t = await release(eco2, ['--dry-run']);
     expect(t.stderr).toMatch(/GRAPH_DRIFT[\s\S]*beta is configured in tier 1 but depends on alpha \(tier 1\)/);
   });
 
   it('NOTHING_TO_RELEASE after a forgotten push: the unpushed local commits are named, with the push command', async () => {
     const eco = await small();
-    await git(eco.repos.alpha!.dir, ['-c', 'user.name=x', '-c', 'user.email=x@x', 'commit', '-q', '--allow-empty', '-m', 'feat: only here']);
+    await git(eco.repos.alpha!.dir, [
+      '-c',
+      'user.name=x',
+      '-c',
+      'user.email=x@x',
+      'commit',
+      '-q',
+      '--allow-empty',
+      '-m',
+      'feat: only here',
+    ]);
     const r = await release(eco, ['--dry-run']);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`note: alpha: 1 commit on local main is not on origin/main and not part of this release (push first: git -C ${eco.repos.alpha!.dir} push origin main)`);
+    expect(r.stderr).toContain(
+      `note: alpha: 1 commit on local main is not on origin/main and not part of this release (push first: git -C ${eco.repos.alpha!.dir} push origin main)`,
+    );
     expect(r.stderr).not.toContain('note: beta:');
   });
 
@@ -92,7 +125,9 @@ describe('release error codes from their real causes', () => {
     const eco = await small();
     const r = await release(eco, gated('release-20260101-00000b'));
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`note: local main of alpha, beta is behind origin/main (the release commits are on the remote); update with: git -C ${eco.repos.alpha!.dir} pull --ff-only origin main (and likewise in the others)`);
+    expect(r.stderr).toContain(
+      `note: local main of alpha, beta is behind origin/main (the release commits are on the remote); update with: git -C ${eco.repos.alpha!.dir} pull --ff-only origin main (and likewise in the others)`,
+    );
     await git(eco.repos.alpha!.dir, ['pull', '-q', '--ff-only', 'origin', 'main']);
     expect(await git(eco.repos.alpha!.dir, ['log', '-1', '--format=%s'])).toBe('release: alpha v1.1.0');
   });
@@ -122,7 +157,7 @@ describe('release error codes from their real causes', () => {
     expect(await git(path, ['branch', '--show-current'])).toBe('someone-else');
   });
 
-  it('WORKTREE_DIRTY: the run\'s worktree has changes that are not ours', async () => {
+  it("WORKTREE_DIRTY: the run's worktree has changes that are not ours", async () => {
     const eco = await small();
     const id = 'release-20260101-000003';
     const path = join(home(eco), 'worktrees', id, 'alpha');
@@ -136,12 +171,24 @@ describe('release error codes from their real causes', () => {
 
   it('LOCK_FAILED: the lock command fails, with its output tail', async () => {
     // The tool colours its output even into a pipe (as twine and uv do): the tail shows the text, not the escapes.
-    const eco = await small({ release: { lock: { python: ['python3', '-c', 'import sys; print("\\x1b[33mresolving...\\x1b[0m"); sys.exit("\\x1b[31mNo solution found when resolving dependencies\\x1b[0m")'] } } });
+    const eco = await small({
+      release: {
+        lock: {
+          python: [
+            'python3',
+            '-c',
+            'import sys; print("\\x1b[33mresolving...\\x1b[0m"); sys.exit("\\x1b[31mNo solution found when resolving dependencies\\x1b[0m")',
+          ],
+        },
+      },
+    });
     const id = 'release-20260101-000004';
     const r = await release(eco, gated(id));
     expect(r.exitCode).toBe(1);
     expect(result(eco, id).details[0]).toMatchObject({ phase: 'LOCKED' });
-    expect(result(eco, id).details[0].error).toMatch(/^LOCK_FAILED: alpha: lock failed[\s\S]*resolving\.\.\.\nNo solution found when resolving dependencies/);
+    expect(result(eco, id).details[0].error).toMatch(
+      /^LOCK_FAILED: alpha: lock failed[\s\S]*resolving\.\.\.\nNo solution found when resolving dependencies/,
+    );
     expect(r.stderr).toContain('No solution found when resolving dependencies');
     expect(r.stderr).not.toContain('\u001b');
     expect(JSON.stringify(result(eco, id))).not.toContain('\\u001b');
@@ -171,7 +218,9 @@ describe('release error codes from their real causes', () => {
     const mainBefore = await remoteMain(eco, 'alpha');
     const r = await release(eco, ['--resume', id]);
     expect(r.exitCode).toBe(1);
-    expect(result(eco, id).details[0].error).toMatch(/^MERGE_FAILED: squash-merging release\/.* conflicts in pyproject\.toml/);
+    expect(result(eco, id).details[0].error).toMatch(
+      /^MERGE_FAILED: squash-merging release\/.* conflicts in pyproject\.toml/,
+    );
     expect(await remoteMain(eco, 'alpha')).toBe(mainBefore);
   });
 
@@ -183,14 +232,19 @@ describe('release error codes from their real causes', () => {
     await git(eco.repos.alpha!.dir, ['push', '-q', 'origin', 'alpha/v1.1.0']);
     const r = await release(eco, ['--resume', id]);
     expect(r.exitCode).toBe(1);
-    expect(result(eco, id).details[0].error).toMatch(/^TAG_CONFLICT: tag alpha\/v1\.1\.0 exists locally on [0-9a-f]{12}, not on the release commit/);
+    expect(result(eco, id).details[0].error).toMatch(
+      /^TAG_CONFLICT: tag alpha\/v1\.1\.0 exists locally on [0-9a-f]{12}, not on the release commit/,
+    );
   });
 
   it('PYPI_TIMEOUT: the index never shows the version in time; --resume --skip-pypi-wait finishes, uploaded once', async () => {
     const eco = await small();
     eco.writeConfig((b) => ({
       ...b,
-      packages: (b.packages as Record<string, unknown>[]).map((p) => ({ ...p, publish: p.name === 'alpha' ? 'pypi' : false })),
+      packages: (b.packages as Record<string, unknown>[]).map((p) => ({
+        ...p,
+        publish: p.name === 'alpha' ? 'pypi' : false,
+      })),
       registries: { pypi: { kind: 'pypi', url: pypi.uploadUrl, index: pypi.url } },
     }));
     const id = 'release-20260101-000008';
@@ -199,7 +253,10 @@ describe('release error codes from their real causes', () => {
     const d = result(eco, id).details[0];
     expect(d).toMatchObject({ phase: 'PUBLISHED', pypi_status: 'failed' });
     expect(d.error).toMatch(/^PYPI_TIMEOUT: /);
-    expect(result(eco, id).details[1]).toMatchObject({ phase: 'BLOCKED', error: expect.stringMatching(/^TIER_BLOCKED: blocked by alpha\/PUBLISH \(PYPI_TIMEOUT\)/) });
+    expect(result(eco, id).details[1]).toMatchObject({
+      phase: 'BLOCKED',
+      error: expect.stringMatching(/^TIER_BLOCKED: blocked by alpha\/PUBLISH \(PYPI_TIMEOUT\)/),
+    });
     const again = await release(eco, ['--resume', id, '--skip-pypi-wait']);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(result(eco, id).details.map((x: { pypi_status: string }) => x.pypi_status)).toEqual(['pending', 'skipped']);

@@ -22,7 +22,10 @@ const configure = (eco: Ecosystem) =>
     registries: { npm: { kind: 'npm', url: reg.url } },
   }));
 const release = (eco: Ecosystem, args: string[], env: Record<string, string> = {}) =>
-  ferry(['--config', eco.configPath, '--state-dir', join(eco.root, '.ferry'), 'release', ...args], { cwd: eco.workspace, env: { NPM_TOKEN: 'local-anon', ...env } });
+  ferry(['--config', eco.configPath, '--state-dir', join(eco.root, '.ferry'), 'release', ...args], {
+    cwd: eco.workspace,
+    env: { NPM_TOKEN: 'local-anon', ...env },
+  });
 async function packument(name: string): Promise<{ versions: Record<string, unknown> }> {
   const r = await fetch(`${reg.url}${name}`);
   return (await r.json()) as { versions: Record<string, unknown> };
@@ -44,7 +47,10 @@ describe('release on npm monorepos', () => {
     const id = 'release-20260302-aaaaaa';
     const r = await release(eco, ['--run-id', id, '--gate-attestation', `1740312612.000100:${id}`, '--json']);
     const lines = jsonLines(r.stdout);
-    const result = lines[lines.length - 1] as { status: string; details: { repo: string; new_version: string | null; phase: string }[] };
+    const result = lines[lines.length - 1] as {
+      status: string;
+      details: { repo: string; new_version: string | null; phase: string }[];
+    };
     expect(r.exitCode, r.stderr).toBe(0);
     expect(result.status).toBe('SUCCESS');
     expect(result.details.map((d) => [d.repo, d.new_version, d.phase])).toEqual([
@@ -53,16 +59,23 @@ describe('release on npm monorepos', () => {
       [`${prefix}-cli`, '1.0.1', 'DONE'],
     ]);
     const remote = eco.repos[`${prefix}-mono`]!.remote;
-    expect((await git(remote, ['log', '--format=%s', 'main'])).split('\n').filter((s) => s.startsWith('release:'))).toEqual([
-      `release: ${prefix}-mono ${prefix}-cli v1.0.1`,
-      `release: ${prefix}-mono ${prefix}-core v1.1.0`,
-    ]);
+    expect(
+      (await git(remote, ['log', '--format=%s', 'main'])).split('\n').filter((s) => s.startsWith('release:')),
+    ).toEqual([`release: ${prefix}-mono ${prefix}-cli v1.0.1`, `release: ${prefix}-mono ${prefix}-core v1.1.0`]);
     const cli = JSON.parse(await git(remote, ['show', 'main:packages/cli/package.json']));
     expect(cli.version).toBe('1.0.1');
     expect(cli.dependencies[`${prefix}-core`]).toBe('1.1.0');
     expect(cli.dependencies[`${prefix}-utils`]).toBe('^1.0.0');
     expect(JSON.parse(await git(remote, ['show', 'main:packages/utils/package.json'])).version).toBe('1.0.0');
-    expect(await git(remote, ['tag', '--list', `${prefix}-*/v*`])).toBe([`${prefix}-cli/v1.0.0`, `${prefix}-cli/v1.0.1`, `${prefix}-core/v1.0.0`, `${prefix}-core/v1.1.0`, `${prefix}-utils/v1.0.0`].join('\n'));
+    expect(await git(remote, ['tag', '--list', `${prefix}-*/v*`])).toBe(
+      [
+        `${prefix}-cli/v1.0.0`,
+        `${prefix}-cli/v1.0.1`,
+        `${prefix}-core/v1.0.0`,
+        `${prefix}-core/v1.1.0`,
+        `${prefix}-utils/v1.0.0`,
+      ].join('\n'),
+    );
     expect(Object.keys((await packument(`${prefix}-core`)).versions)).toEqual(['1.1.0']);
     expect(Object.keys((await packument(`${prefix}-cli`)).versions)).toEqual(['1.0.1']);
     expect((await fetch(`${reg.url}${prefix}-utils`)).status).toBe(404);
@@ -72,20 +85,27 @@ describe('release on npm monorepos', () => {
     const a = `${prefix}-alpha`;
     const b = `${prefix}-beta`;
     const eco = await buildEcosystem({
-      repos: [{
-        name: `${prefix}-pair`,
-        packages: [
-          { name: a, ecosystem: 'npm', version: '0.4.0', path: 'packages/alpha' },
-          { name: b, ecosystem: 'npm', version: '2.0.0', path: 'packages/beta' },
-        ],
-        commits: [{ subject: 'feat(alpha): x', package: a }, { subject: 'fix(beta): y', package: b }],
-      }],
+      repos: [
+        {
+          name: `${prefix}-pair`,
+          packages: [
+            { name: a, ecosystem: 'npm', version: '0.4.0', path: 'packages/alpha' },
+            { name: b, ecosystem: 'npm', version: '2.0.0', path: 'packages/beta' },
+          ],
+          commits: [
+            { subject: 'feat(alpha): x', package: a },
+            { subject: 'fix(beta): y', package: b },
+          ],
+        },
+      ],
     });
     ecos.push(eco);
     configure(eco);
     const id = 'release-20260302-bbbbbb';
     const home = join(eco.root, '.ferry');
-    const killed = await release(eco, ['--run-id', id, '--gate-attestation', `1740312612.000100:${id}`], { FERRY_TEST_CRASH: `AFTER:${a}/TAG` });
+    const killed = await release(eco, ['--run-id', id, '--gate-attestation', `1740312612.000100:${id}`], {
+      FERRY_TEST_CRASH: `AFTER:${a}/TAG`,
+    });
     expect(killed.exitCode).not.toBe(0);
     const remote = eco.repos[`${prefix}-pair`]!.remote;
     expect(await git(remote, ['tag', '--list', `${a}/v0.5.0`])).toBe(`${a}/v0.5.0`);
@@ -110,7 +130,9 @@ describe('release on npm monorepos', () => {
     expect(state.steps[`${b}/PUBLISH`].output.publish).toBe('skipped');
     expect(Object.keys((await packument(b)).versions)).toEqual(['2.0.1']);
     // One unit: the two packages of one tier share a branch, a commit and a merge.
-    expect((await git(remote, ['log', '--format=%s', 'main'])).split('\n').filter((s) => s.startsWith('release:'))).toEqual([`release: ${prefix}-pair ${a} v0.5.0, ${b} v2.0.1`]);
+    expect(
+      (await git(remote, ['log', '--format=%s', 'main'])).split('\n').filter((s) => s.startsWith('release:')),
+    ).toEqual([`release: ${prefix}-pair ${a} v0.5.0, ${b} v2.0.1`]);
     expect(Object.keys(state.data.units)).toEqual([`${prefix}-pair`]);
   });
 });

@@ -12,8 +12,10 @@ import { validateAgainst } from '../helpers/schema.js';
 
 const RUN = 'release-20260301-c0ffee';
 const TOKEN = `1740312612.000100:${RUN}`;
-const OK_HOOKS = 'repos:\n- repo: local\n  hooks:\n  - id: ok\n    name: always ok\n    language: system\n    entry: "true"\n    pass_filenames: false\n';
-const FAIL_HOOKS = "repos:\n- repo: local\n  hooks:\n  - id: no-bad-files\n    name: no .bad files\n    language: fail\n    entry: files ending in .bad are not allowed\n    files: '\\.bad$'\n";
+const OK_HOOKS =
+  'repos:\n- repo: local\n  hooks:\n  - id: ok\n    name: always ok\n    language: system\n    entry: "true"\n    pass_filenames: false\n';
+const FAIL_HOOKS =
+  "repos:\n- repo: local\n  hooks:\n  - id: no-bad-files\n    name: no .bad files\n    language: fail\n    entry: files ending in .bad are not allowed\n    files: '\\.bad$'\n";
 
 let pypi: PypiServer;
 let eco: Ecosystem;
@@ -21,14 +23,29 @@ let home: string;
 const run = (args: string[]) =>
   ferry(['--config', eco.configPath, '--state-dir', home, 'release', ...args], {
     cwd: eco.workspace,
-    env: { FERRY_TEST_PYPI_TOKEN: pypi.token, PRE_COMMIT_HOME: join(eco.root, 'pre-commit-cache'), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+    env: {
+      FERRY_TEST_PYPI_TOKEN: pypi.token,
+      PRE_COMMIT_HOME: join(eco.root, 'pre-commit-cache'),
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+    },
   });
 
 beforeAll(async () => {
-  const subjects: Record<string, string> = { omnibase_spi: 'fix: a', omnibase_core: 'feat: b', omnibase_infra: 'feat: c', omniintelligence: 'fix: d', omnimemory: 'fix: e', omniclaude: 'feat: f' };
+  const subjects: Record<string, string> = {
+    omnibase_spi: 'fix: a',
+    omnibase_core: 'feat: b',
+    omnibase_infra: 'feat: c',
+    omniintelligence: 'fix: d',
+    omnimemory: 'fix: e',
+    omniclaude: 'feat: f',
+  };
   const commits: Record<string, CommitSpec[]> = {};
   for (const [name, subject] of Object.entries(subjects)) {
-    const files: Record<string, string> = { '.pre-commit-config.yaml': name === 'omnibase_infra' ? FAIL_HOOKS : OK_HOOKS, [`src/${name}/change.py`]: `# ${subject}\n` };
+    const files: Record<string, string> = {
+      '.pre-commit-config.yaml': name === 'omnibase_infra' ? FAIL_HOOKS : OK_HOOKS,
+      [`src/${name}/change.py`]: `# ${subject}\n`,
+    };
     if (name === 'omnibase_infra') files['notes/oops.bad'] = 'bad\n';
     commits[name] = [{ subject, files }];
   }
@@ -54,8 +71,13 @@ describe('release failure and resume', () => {
     expect(r.stderr).toContain(`✓ gate approved: by attestation ${TOKEN}\n`);
     // The closing summary: one complete line (no dangling colon), the hook output indented below,
     // then the exact resume command on its own line.
-    const tail = r.stderr.slice(r.stderr.lastIndexOf(`\nrelease ${RUN} partial: `) + 1).trimEnd().split('\n');
-    expect(tail[0]).toBe(`release ${RUN} partial: omnibase_infra failed at LINT: LINT_FAILED: omnibase_infra: lint hook failed (pre-commit run --all-files exited 1)`);
+    const tail = r.stderr
+      .slice(r.stderr.lastIndexOf(`\nrelease ${RUN} partial: `) + 1)
+      .trimEnd()
+      .split('\n');
+    expect(tail[0]).toBe(
+      `release ${RUN} partial: omnibase_infra failed at LINT: LINT_FAILED: omnibase_infra: lint hook failed (pre-commit run --all-files exited 1)`,
+    );
     expect(tail.slice(1, -1).length).toBeGreaterThan(0);
     for (const l of tail.slice(1, -1)) expect(l).toMatch(/^ {4}/);
     expect(tail.slice(1, -1).join('\n')).toContain('no .bad files');
@@ -65,7 +87,14 @@ describe('release failure and resume', () => {
     expect(r.stdout).toMatch(/^omniclaude +\| .*\| blocked$/m);
     const result = JSON.parse(readFileSync(join(home, 'results', RUN, 'release.json'), 'utf8'));
     expect(validateAgainst('result', result)).toEqual([]);
-    expect(result).toMatchObject({ status: 'PARTIAL', repos_attempted: 6, repos_succeeded: 2, repos_failed: 4, repos_skipped: 0, gate_token: TOKEN });
+    expect(result).toMatchObject({
+      status: 'PARTIAL',
+      repos_attempted: 6,
+      repos_succeeded: 2,
+      repos_failed: 4,
+      repos_skipped: 0,
+      gate_token: TOKEN,
+    });
     const by = Object.fromEntries(result.details.map((d: { repo: string }) => [d.repo, d]));
     expect(by.omnibase_spi.phase).toBe('DONE');
     expect(by.omnibase_core.phase).toBe('DONE');
@@ -78,7 +107,14 @@ describe('release failure and resume', () => {
     const state = JSON.parse(readFileSync(join(home, 'state', 'release', `${RUN}.json`), 'utf8'));
     expect(validateAgainst('state', state)).toEqual([]);
     expect(state.status).toBe('partial');
-    expect(state.data.repos.omnibase_infra.phase_history.map((h: { phase: string }) => h.phase)).toEqual(['PLANNED', 'WORKTREE', 'BUMPED', 'PINNED', 'CHANGELOG', 'LOCKED']);
+    expect(state.data.repos.omnibase_infra.phase_history.map((h: { phase: string }) => h.phase)).toEqual([
+      'PLANNED',
+      'WORKTREE',
+      'BUMPED',
+      'PINNED',
+      'CHANGELOG',
+      'LOCKED',
+    ]);
   });
 
   it('fix in the worktree, --resume → done; finished repos merged, tagged and uploaded once', async () => {
@@ -100,7 +136,8 @@ describe('release failure and resume', () => {
       expect((await git(remote, ['tag', '--list', `${name}/v*`])).split('\n')).toHaveLength(2);
     }
     for (const f of pypi.files()) expect(pypi.stored(f.filename)).toBe(1);
-    for (const f of pypi.files().filter((x) => x.name.startsWith('omnibase'))) expect(pypi.uploadAttempts(f.filename)).toBe(1);
+    for (const f of pypi.files().filter((x) => x.name.startsWith('omnibase')))
+      expect(pypi.uploadAttempts(f.filename)).toBe(1);
     expect(new Set(pypi.files().map((f) => f.name)).size).toBe(6);
     const infra = await git(eco.repos.omnibase_infra!.remote, ['ls-tree', '-r', '--name-only', 'main']);
     expect(infra).not.toContain('oops.bad');

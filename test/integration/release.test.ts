@@ -18,7 +18,10 @@ const NAMES = SEED_TIERS.flat();
 
 const env = () => ({ FERRY_TEST_PYPI_TOKEN: pypi.token, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' });
 const run = (args: string[], extraEnv: Record<string, string> = {}) =>
-  ferry(['--config', eco.configPath, '--state-dir', home, 'release', ...args], { cwd: eco.workspace, env: { ...env(), ...extraEnv } });
+  ferry(['--config', eco.configPath, '--state-dir', home, 'release', ...args], {
+    cwd: eco.workspace,
+    env: { ...env(), ...extraEnv },
+  });
 
 beforeAll(async () => {
   [pypi, eco] = await Promise.all([startPypiServer(), seedEcosystem()]);
@@ -52,7 +55,9 @@ describe('ferry release (6-repo seed ecosystem, forge git, local PyPI)', () => {
     const args = ['--config', eco.configPath, '--state-dir', home, 'release', '--dry-run', '--run-id', RUN];
     const unset = await ferry(args, { cwd: eco.workspace, env: { ...env(), FERRY_TEST_PYPI_TOKEN: undefined } });
     expect(unset.exitCode, unset.stderr).toBe(0);
-    expect(unset.stderr).toContain(`warning: $FERRY_TEST_PYPI_TOKEN is not set: ${NAMES.join(', ')} would be published to registry pypi (${pypi.uploadUrl}) without a token`);
+    expect(unset.stderr).toContain(
+      `warning: $FERRY_TEST_PYPI_TOKEN is not set: ${NAMES.join(', ')} would be published to registry pypi (${pypi.uploadUrl}) without a token`,
+    );
     const set = await ferry(args, { cwd: eco.workspace, env: env() });
     expect(set.stderr).not.toContain('is not set');
     expect(existsSync(join(home, 'state'))).toBe(false);
@@ -66,49 +71,115 @@ describe('ferry release (6-repo seed ecosystem, forge git, local PyPI)', () => {
     expect(releaseResultSchema.parse(result).status).toBe('SUCCESS');
     expect(validateAgainst('result', result)).toEqual([]);
     expect(validateAgainst('release-result', result)).toEqual([]);
-    const details = result.details as { repo: string; new_version: string; tag: string; pypi_status: string; phase: string }[];
+    const details = result.details as {
+      repo: string;
+      new_version: string;
+      tag: string;
+      pypi_status: string;
+      phase: string;
+    }[];
     const version = Object.fromEntries(details.map((d) => [d.repo, d.new_version]));
     // Seed example bumps: fix → patch, feat → minor; pre-1.0 follows semver.inc (0.3.0 + minor → 0.4.0).
-    expect(version).toEqual({ omnibase_spi: '1.2.1', omnibase_core: '1.5.0', omnibase_infra: '2.1.0', omniintelligence: '0.9.1', omnimemory: '0.3.1', omniclaude: '0.4.0' });
+    expect(version).toEqual({
+      omnibase_spi: '1.2.1',
+      omnibase_core: '1.5.0',
+      omnibase_infra: '2.1.0',
+      omniintelligence: '0.9.1',
+      omnimemory: '0.3.1',
+      omniclaude: '0.4.0',
+    });
     for (const d of details) expect([d.phase, d.pypi_status]).toEqual(['DONE', 'available']);
     for (const pkg of eco.packages) {
       const v = version[pkg.name]!;
-      const remoteLog = await eco.git(pkg.repo, ['--git-dir', eco.repos[pkg.repo]!.remote, 'log', '--format=%H %s', 'main']);
+      const remoteLog = await eco.git(pkg.repo, [
+        '--git-dir',
+        eco.repos[pkg.repo]!.remote,
+        'log',
+        '--format=%H %s',
+        'main',
+      ]);
       const releases = remoteLog.split('\n').filter((l) => l.includes(' release: '));
-      expect(releases).toEqual([expect.stringMatching(new RegExp(`^[0-9a-f]{40} release: ${pkg.name} v${v.replace(/\./g, '\\.')}$`))]);
+      expect(releases).toEqual([
+        expect.stringMatching(new RegExp(`^[0-9a-f]{40} release: ${pkg.name} v${v.replace(/\./g, '\\.')}$`)),
+      ]);
       const squash = releases[0]!.split(' ')[0];
       // Exactly one parent: a squash, not a merge commit; the tag on it, on the remote.
-      expect((await eco.git(pkg.repo, ['--git-dir', eco.repos[pkg.repo]!.remote, 'rev-list', '--parents', '-n1', squash!])).split(' ')).toHaveLength(2);
-      expect(await eco.git(pkg.repo, ['--git-dir', eco.repos[pkg.repo]!.remote, 'rev-parse', `${pkg.name}/v${v}^{commit}`])).toBe(squash);
+      expect(
+        (
+          await eco.git(pkg.repo, ['--git-dir', eco.repos[pkg.repo]!.remote, 'rev-list', '--parents', '-n1', squash!])
+        ).split(' '),
+      ).toHaveLength(2);
+      expect(
+        await eco.git(pkg.repo, ['--git-dir', eco.repos[pkg.repo]!.remote, 'rev-parse', `${pkg.name}/v${v}^{commit}`]),
+      ).toBe(squash);
       const tree = (f: string) => eco.git(pkg.repo, ['--git-dir', eco.repos[pkg.repo]!.remote, 'show', `main:${f}`]);
       expect(await tree('pyproject.toml')).toContain(`version = "${v}"`);
-      expect(await tree('CHANGELOG.md')).toMatch(new RegExp(`^## ${v.replace(/\./g, '\\.')} \\(\\d{4}-\\d{2}-\\d{2}\\)`, 'm'));
+      expect(await tree('CHANGELOG.md')).toMatch(
+        new RegExp(`^## ${v.replace(/\./g, '\\.')} \\(\\d{4}-\\d{2}-\\d{2}\\)`, 'm'),
+      );
       for (const dep of pkg.deps) expect(await tree('pyproject.toml')).toContain(`"${dep}==${version[dep]}"`);
       // Downloadable from the index at the new version.
-      const simple = await fetch(`${pypi.url}simple/${pkg.name.replace(/_/g, '-')}/`, { headers: { accept: 'application/vnd.pypi.simple.v1+json' } });
-      const files = ((await simple.json()) as { files: { filename: string; url: string }[] }).files.filter((f) => f.filename.includes(`-${v}`));
+      const simple = await fetch(`${pypi.url}simple/${pkg.name.replace(/_/g, '-')}/`, {
+        headers: { accept: 'application/vnd.pypi.simple.v1+json' },
+      });
+      const files = ((await simple.json()) as { files: { filename: string; url: string }[] }).files.filter((f) =>
+        f.filename.includes(`-${v}`),
+      );
       expect(files.length).toBeGreaterThanOrEqual(1);
       const dl = await fetch(new URL(files[0]!.url, `${pypi.url}simple/x/`));
       expect(dl.status).toBe(200);
     }
     // No tier starts before every earlier-tier package is published and visible.
-    const events = lines.filter((e) => e.type === 'step.started' || e.type === 'step.completed') as { type: string; step: string; ts: string }[];
+    const events = lines.filter((e) => e.type === 'step.started' || e.type === 'step.completed') as {
+      type: string;
+      step: string;
+      ts: string;
+    }[];
     const tierOf = (step: string) => SEED_TIERS.findIndex((t) => t.includes(step.split('/')[0]!));
     for (let t = 1; t < SEED_TIERS.length; t++) {
       const firstStart = events.find((e) => e.type === 'step.started' && tierOf(e.step) === t)!;
-      const lastPublish = events.filter((e) => e.type === 'step.completed' && e.step.endsWith('/PUBLISH') && tierOf(e.step) === t - 1).pop()!;
+      const lastPublish = events
+        .filter((e) => e.type === 'step.completed' && e.step.endsWith('/PUBLISH') && tierOf(e.step) === t - 1)
+        .pop()!;
       expect(events.indexOf(firstStart)).toBeGreaterThan(events.indexOf(lastPublish));
       expect(Date.parse(firstStart.ts)).toBeGreaterThanOrEqual(Date.parse(lastPublish.ts));
     }
     // Completed: state archived with the seed fields, worktrees removed, result file written.
     const state = JSON.parse(readFileSync(join(home, 'state', 'release', 'archive', `${RUN}.json`), 'utf8'));
     expect(validateAgainst('state', state)).toEqual([]);
-    expect(Object.keys(state.data).sort()).toEqual(expect.arrayContaining(['plan_hash', 'gate_token', 'status', 'repos']));
+    expect(Object.keys(state.data).sort()).toEqual(
+      expect.arrayContaining(['plan_hash', 'gate_token', 'status', 'repos']),
+    );
     expect(state.data.gate_token).toBe(TOKEN);
     expect(state.data.status).toBe('completed');
     const spi = state.data.repos.omnibase_spi;
-    expect(spi).toMatchObject({ tier: 1, old_version: '1.2.0', new_version: '1.2.1', bump: 'patch', phase: 'DONE', branch: `release/${RUN}/omnibase_spi`, tag: 'omnibase_spi/v1.2.1', pr_number: 1, error: null });
-    expect(spi.phase_history.map((h: { phase: string }) => h.phase)).toEqual(['PLANNED', 'WORKTREE', 'BUMPED', 'PINNED', 'CHANGELOG', 'LOCKED', 'LINT', 'COMMITTED', 'PUSHED', 'PR_CREATED', 'MERGED', 'TAGGED', 'PUBLISHED', 'DONE']);
+    expect(spi).toMatchObject({
+      tier: 1,
+      old_version: '1.2.0',
+      new_version: '1.2.1',
+      bump: 'patch',
+      phase: 'DONE',
+      branch: `release/${RUN}/omnibase_spi`,
+      tag: 'omnibase_spi/v1.2.1',
+      pr_number: 1,
+      error: null,
+    });
+    expect(spi.phase_history.map((h: { phase: string }) => h.phase)).toEqual([
+      'PLANNED',
+      'WORKTREE',
+      'BUMPED',
+      'PINNED',
+      'CHANGELOG',
+      'LOCKED',
+      'LINT',
+      'COMMITTED',
+      'PUSHED',
+      'PR_CREATED',
+      'MERGED',
+      'TAGGED',
+      'PUBLISHED',
+      'DONE',
+    ]);
     expect(existsSync(join(home, 'state', 'release', `${RUN}.json`))).toBe(false);
     expect(existsSync(join(home, 'worktrees', RUN))).toBe(false);
     expect(JSON.parse(readFileSync(join(home, 'results', RUN, 'release.json'), 'utf8'))).toEqual(result);
@@ -117,7 +188,9 @@ describe('ferry release (6-repo seed ecosystem, forge git, local PyPI)', () => {
     for (const e of lines.slice(0, -1)) expect(validateAgainst('event', e)).toEqual([]);
     expect(r.stdout + r.stderr).not.toContain(pypi.token);
     const written = readdirSync(home, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
-    expect(written.map((d) => d.name)).toEqual(expect.arrayContaining(['events.jsonl', 'commands.log', 'release.json', `${RUN}.json`]));
+    expect(written.map((d) => d.name)).toEqual(
+      expect.arrayContaining(['events.jsonl', 'commands.log', 'release.json', `${RUN}.json`]),
+    );
     for (const d of written) expect(readFileSync(join(d.parentPath, d.name), 'utf8'), d.name).not.toContain(pypi.token);
   });
 
@@ -134,7 +207,9 @@ describe('ferry release (6-repo seed ecosystem, forge git, local PyPI)', () => {
     // The completed run's token approved that run, not a new one: refused before any scan.
     const stale = await run(['--run-id', RUN, '--gate-attestation', TOKEN]);
     expect(stale.exitCode, stale.stderr).toBe(2);
-    expect(stale.stderr).toContain(`error[INVALID_GATE_TOKEN]: --gate-attestation was issued for run ${RUN}, which already finished; this new run is ${RUN}-2`);
+    expect(stale.stderr).toContain(
+      `error[INVALID_GATE_TOKEN]: --gate-attestation was issued for run ${RUN}, which already finished; this new run is ${RUN}-2`,
+    );
     expect(await eco.snapshotRepos()).toEqual(before);
   });
 
@@ -165,17 +240,29 @@ describe('ferry release (6-repo seed ecosystem, forge git, local PyPI)', () => {
     expect(refused.stderr).toContain('INVALID_GATE_TOKEN');
     const second = await run(['omnibase_spi', '--gate-attestation', `1740312612.000200:${base}-2`]);
     expect(second.exitCode, second.stderr).toBe(0);
-    expect(second.stderr).toContain(`note: release run ${base} already completed (archived): this new run is ${base}-2`);
+    expect(second.stderr).toContain(
+      `note: release run ${base} already completed (archived): this new run is ${base}-2`,
+    );
     expect(second.stderr).toContain(`✓ gate approved: by attestation 1740312612.000200:${base}-2`);
     expect(second.stdout).toMatch(/omnibase_spi \| 1\.2\.2 → 1\.2\.3 .*\| available/);
 
     // The first run's files are untouched; each run has its own event log, result and archive.
     expect(readFileSync(join(home, 'results', base, 'release.json'), 'utf8')).toBe(firstResult);
     expect(readFileSync(join(home, 'state', 'release', 'archive', `${base}.json`), 'utf8')).toBe(firstState);
-    expect(JSON.parse(readFileSync(join(home, 'results', `${base}-2`, 'release.json'), 'utf8'))).toMatchObject({ run_id: `${base}-2`, status: 'SUCCESS', gate_token: `1740312612.000200:${base}-2` });
-    const starts = (id: string) => readFileSync(join(home, 'runs', id, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"run.started"')).length;
+    expect(JSON.parse(readFileSync(join(home, 'results', `${base}-2`, 'release.json'), 'utf8'))).toMatchObject({
+      run_id: `${base}-2`,
+      status: 'SUCCESS',
+      gate_token: `1740312612.000200:${base}-2`,
+    });
+    const starts = (id: string) =>
+      readFileSync(join(home, 'runs', id, 'events.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"run.started"')).length;
     expect([starts(base), starts(`${base}-2`)]).toEqual([1, 1]);
-    const list = await ferry(['--config', eco.configPath, '--state-dir', home, 'runs', 'list'], { cwd: eco.workspace, env: env() });
+    const list = await ferry(['--config', eco.configPath, '--state-dir', home, 'runs', 'list'], {
+      cwd: eco.workspace,
+      env: env(),
+    });
     expect(list.stdout).toContain(`${base}-2 `);
     expect(list.stdout).toContain(`${base} `);
   });

@@ -64,12 +64,23 @@ export class GitForge implements Forge {
     if (found) return toPr(found);
     const head = await this.git.lsRemote(input.repoDir, this.remote, `refs/heads/${input.branch}`);
     if (!head) {
-      throw new FerryError(ErrorCode.PR_FAILED, `branch ${input.branch} is not on remote ${this.remote}; cannot open a change request`, {
-        fix: `git -C ${input.repoDir} push ${this.remote} ${input.branch}`,
-      });
+      throw new FerryError(
+        ErrorCode.PR_FAILED,
+        `branch ${input.branch} is not on remote ${this.remote}; cannot open a change request`,
+        {
+          fix: `git -C ${input.repoDir} push ${this.remote} ${input.branch}`,
+        },
+      );
     }
     const url = `${await this.git.remoteUrl(input.repoDir, this.remote)}#${input.branch}`;
-    const rec: PrRecord = { number: Math.max(0, ...prs.map((p) => p.number)) + 1, branch: input.branch, base: input.base, title: input.title, url, state: 'open' };
+    const rec: PrRecord = {
+      number: Math.max(0, ...prs.map((p) => p.number)) + 1,
+      branch: input.branch,
+      base: input.base,
+      title: input.title,
+      url,
+      state: 'open',
+    };
     await this.writePrs(file, [...prs, rec]);
     log(`recorded change request #${rec.number} for ${input.branch} → ${input.base}`);
     return toPr(rec);
@@ -89,23 +100,38 @@ export class GitForge implements Forge {
       }
       const remoteHead = await this.git.lsRemote(repoDir, this.remote, `refs/heads/${input.branch}`);
       if (remoteHead !== input.headSha) {
-        throw new FerryError(ErrorCode.MERGE_FAILED, `branch ${input.branch} is at ${remoteHead ?? 'nothing'} on ${this.remote}, expected ${input.headSha}; refusing to merge`, {
-          details: { branch: input.branch, remoteHead, expected: input.headSha },
-        });
+        throw new FerryError(
+          ErrorCode.MERGE_FAILED,
+          `branch ${input.branch} is at ${remoteHead ?? 'nothing'} on ${this.remote}, expected ${input.headSha}; refusing to merge`,
+          {
+            details: { branch: input.branch, remoteHead, expected: input.headSha },
+          },
+        );
       }
       const dir = await mkdtemp(join(tmpdir(), 'ferry-merge-'));
       try {
         const add = await this.git.addWorktree(repoDir, dir, null, baseRef);
-        if (add.exitCode !== 0) throw new FerryError(ErrorCode.MERGE_FAILED, `cannot check out ${base}: ${add.stderr.trim()}`);
+        if (add.exitCode !== 0)
+          throw new FerryError(ErrorCode.MERGE_FAILED, `cannot check out ${base}: ${add.stderr.trim()}`);
         const merge = await this.git.run(dir, ['merge', '--squash', input.headSha], false);
         if (merge.exitCode !== 0) {
-          const conflicts = (await this.git.run(dir, ['diff', '--name-only', '--diff-filter=U'], false)).stdout.split('\n').filter(Boolean);
-          throw new FerryError(ErrorCode.MERGE_FAILED, `squash-merging ${input.branch} into ${base} conflicts${conflicts.length ? ` in ${conflicts.join(', ')}` : `: ${merge.all.trim().split('\n').slice(-2).join(' ')}`}`, {
-            details: { branch: input.branch, base, conflicts },
-          });
+          const conflicts = (await this.git.run(dir, ['diff', '--name-only', '--diff-filter=U'], false)).stdout
+            .split('\n')
+            .filter(Boolean);
+          throw new FerryError(
+            ErrorCode.MERGE_FAILED,
+            `squash-merging ${input.branch} into ${base} conflicts${conflicts.length ? ` in ${conflicts.join(', ')}` : `: ${merge.all.trim().split('\n').slice(-2).join(' ')}`}`,
+            {
+              details: { branch: input.branch, base, conflicts },
+            },
+          );
         }
         const mergeSha = await this.git.commitAll(dir, input.commitMessage);
-        const push = await this.git.run(dir, ['push', '--quiet', '--porcelain', this.remote, `HEAD:refs/heads/${base}`], false);
+        const push = await this.git.run(
+          dir,
+          ['push', '--quiet', '--porcelain', this.remote, `HEAD:refs/heads/${base}`],
+          false,
+        );
         if (push.exitCode === 0) {
           await this.git.fetch(repoDir, this.remote);
           await this.markMerged(repoDir, input.branch, base, mergeSha);
@@ -113,9 +139,13 @@ export class GitForge implements Forge {
           return { mergeSha, alreadyMerged: false };
         }
         if (attempt >= this.pushAttempts) {
-          throw new FerryError(ErrorCode.MERGE_FAILED, `pushing ${base} to ${this.remote} was rejected ${attempt} times: ${push.stderr.trim().split('\n').slice(-2).join(' ')}`, {
-            retryable: true,
-          });
+          throw new FerryError(
+            ErrorCode.MERGE_FAILED,
+            `pushing ${base} to ${this.remote} was rejected ${attempt} times: ${push.stderr.trim().split('\n').slice(-2).join(' ')}`,
+            {
+              retryable: true,
+            },
+          );
         }
         log(`${base} moved on ${this.remote}; retrying merge (${attempt}/${this.pushAttempts})`);
       } finally {
@@ -137,5 +167,12 @@ export class GitForge implements Forge {
 }
 
 function toPr(r: PrRecord): PullRequest {
-  return { number: r.number, url: r.url, state: r.state, head: r.branch, base: r.base, ...(r.mergeSha ? { mergeSha: r.mergeSha } : {}) };
+  return {
+    number: r.number,
+    url: r.url,
+    state: r.state,
+    head: r.branch,
+    base: r.base,
+    ...(r.mergeSha ? { mergeSha: r.mergeSha } : {}),
+  };
 }

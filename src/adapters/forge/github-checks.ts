@@ -41,21 +41,35 @@ export function evaluateChecks(
 }
 
 /** Contexts required on `branch`; [] when unprotected (404). Unreadable (403) → [] and let merge tell. */
-export async function requiredChecks(gh: GithubClient, owner: string, repo: string, branch: string, log: (m: string) => void): Promise<string[]> {
+export async function requiredChecks(
+  gh: GithubClient,
+  owner: string,
+  repo: string,
+  branch: string,
+  log: (m: string) => void,
+): Promise<string[]> {
   try {
     const { data } = await gh.rest.repos.getStatusChecksProtection({ owner, repo, branch });
     return [...new Set([...(data.contexts ?? []), ...(data.checks ?? []).map((c) => c.context)])];
   } catch (e) {
     if (isHttpError(e) && e.status === 404) return [];
     if (isHttpError(e) && e.status === 403) {
-      log(`cannot read branch protection of ${owner}/${repo}@${branch} (${githubReason(e)}); merging without waiting for checks`);
+      log(
+        `cannot read branch protection of ${owner}/${repo}@${branch} (${githubReason(e)}); merging without waiting for checks`,
+      );
       return [];
     }
     throw e;
   }
 }
 
-export async function readChecks(gh: GithubClient, owner: string, repo: string, sha: string, required: readonly string[]): Promise<CheckReport[]> {
+export async function readChecks(
+  gh: GithubClient,
+  owner: string,
+  repo: string,
+  sha: string,
+  required: readonly string[],
+): Promise<CheckReport[]> {
   const [status, runs] = await Promise.all([
     gh.rest.repos.getCombinedStatusForRef({ owner, repo, ref: sha, per_page: 100 }),
     gh.rest.checks.listForRef({ owner, repo, ref: sha, per_page: 100 }),
@@ -82,7 +96,11 @@ export interface WaitChecksInput {
  * Wait until every required check on `sha` passes.
  * @throws MERGE_FAILED naming the failing check, or the checks still pending at the timeout.
  */
-export async function waitForChecks(gh: GithubClient, input: WaitChecksInput, log: (m: string) => void): Promise<CheckReport[]> {
+export async function waitForChecks(
+  gh: GithubClient,
+  input: WaitChecksInput,
+  log: (m: string) => void,
+): Promise<CheckReport[]> {
   const { owner, repo, sha, prNumber } = input;
   const required = await requiredChecks(gh, owner, repo, input.base, log);
   if (required.length === 0) return [];
@@ -93,9 +111,13 @@ export async function waitForChecks(gh: GithubClient, input: WaitChecksInput, lo
     const failed = reports.filter((r) => r.verdict === 'failure');
     if (failed.length > 0) {
       const names = failed.map((r) => `"${r.context}" (${r.detail})`).join(', ');
-      throw new FerryError(ErrorCode.MERGE_FAILED, `required check ${names} failed on ${sha.slice(0, 7)} of ${owner}/${repo}#${prNumber}`, {
-        details: { repo, pr: prNumber, sha, checks: failed.map((r) => r.context), reason: 'failing_check' },
-      });
+      throw new FerryError(
+        ErrorCode.MERGE_FAILED,
+        `required check ${names} failed on ${sha.slice(0, 7)} of ${owner}/${repo}#${prNumber}`,
+        {
+          details: { repo, pr: prNumber, sha, checks: failed.map((r) => r.context), reason: 'failing_check' },
+        },
+      );
     }
     const pending = reports.filter((r) => r.verdict === 'pending');
     if (pending.length === 0) return reports;
@@ -106,7 +128,10 @@ export async function waitForChecks(gh: GithubClient, input: WaitChecksInput, lo
       throw new FerryError(
         ErrorCode.MERGE_FAILED,
         `required checks ${pending.map((r) => `"${r.context}"`).join(', ')} did not complete within ${Math.round(input.timeoutMs / 60000)} min on ${owner}/${repo}#${prNumber}`,
-        { retryable: true, details: { repo, pr: prNumber, sha, checks: pending.map((r) => r.context), reason: 'checks_timeout' } },
+        {
+          retryable: true,
+          details: { repo, pr: prNumber, sha, checks: pending.map((r) => r.context), reason: 'checks_timeout' },
+        },
       );
     }
     await abortableSleep(input.pollMs, input.signal);

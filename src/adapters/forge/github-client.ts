@@ -39,8 +39,6 @@ export function isHttpError(e: unknown): e is HttpErrorLike {
   return typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number';
 }
 
-
-
 /**
  * A stand-in for a Bottleneck.Group that only enforces spacing. The throttling plugin calls
  * `group.key(id).schedule(options, fn)` and nothing else on the write/notification groups.
@@ -76,13 +74,22 @@ function sharedGroup(kind: 'write' | 'notifications', ms: number): Group {
 export function createGithubClient(opts: GithubClientOptions): GithubClient {
   const max = opts.maxRateLimitRetries ?? 20;
   const say = (m: string): void => opts.log()(redact(m));
-  const spacing = opts.writeIntervalMs === undefined ? {} : { write: sharedGroup('write', opts.writeIntervalMs), notifications: sharedGroup('notifications', opts.writeIntervalMs) };
+  const spacing =
+    opts.writeIntervalMs === undefined
+      ? {}
+      : {
+          write: sharedGroup('write', opts.writeIntervalMs),
+          notifications: sharedGroup('notifications', opts.writeIntervalMs),
+        };
   const octokit = new GhOctokit({
     auth: opts.token,
     baseUrl: opts.apiUrl.replace(/\/+$/, ''),
     userAgent: 'ferry',
     // A hung connection must not hang the run: each request gets a deadline (then plugin-retry).
-    request: { fetch: (url: string, init?: RequestInit) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(opts.requestTimeoutMs ?? 60_000) }) },
+    request: {
+      fetch: (url: string, init?: RequestInit) =>
+        fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(opts.requestTimeoutMs ?? 60_000) }),
+    },
     // request-log reports each failed request at error level; failures surface as exceptions instead.
     log: { debug: () => undefined, info: () => undefined, warn: (m: string) => say(m), error: () => undefined },
     // 429 is left to the throttling plugin and the Retry-After hook below, which honour the server's wait.

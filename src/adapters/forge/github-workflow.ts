@@ -18,7 +18,12 @@ export function shortRef(ref: string): string {
   return ref.replace(/^refs\/(heads|tags)\//, '');
 }
 
-export async function runWorkflow(gh: GithubClient, input: WorkflowInput, opts: WorkflowOptions, log: (m: string) => void): Promise<WorkflowRunResult> {
+export async function runWorkflow(
+  gh: GithubClient,
+  input: WorkflowInput,
+  opts: WorkflowOptions,
+  log: (m: string) => void,
+): Promise<WorkflowRunResult> {
   const { owner } = opts;
   const { repo, workflow, ref } = input;
   const fail = (msg: string, cause?: unknown, retryable = false): FerryError =>
@@ -35,22 +40,46 @@ export async function runWorkflow(gh: GithubClient, input: WorkflowInput, opts: 
   type Run = { id: number; html_url: string; status: string | null; conclusion: string | null };
   let found: Run | undefined;
   for (;;) {
-    const { data } = await gh.rest.actions.listWorkflowRuns({ owner, repo, workflow_id: workflow, event: 'workflow_dispatch', per_page: 20 });
-    found = data.workflow_runs.find((r) => Date.parse(r.created_at) >= since && (!r.head_branch || r.head_branch === branch));
+    const { data } = await gh.rest.actions.listWorkflowRuns({
+      owner,
+      repo,
+      workflow_id: workflow,
+      event: 'workflow_dispatch',
+      per_page: 20,
+    });
+    found = data.workflow_runs.find(
+      (r) => Date.parse(r.created_at) >= since && (!r.head_branch || r.head_branch === branch),
+    );
     if (found) break;
-    if (Date.now() > deadline) throw fail(`dispatched ${workflow} on ${owner}/${repo}@${ref}, but no run appeared within ${Math.round(opts.timeoutMs / 60000)} min`, undefined, true);
+    if (Date.now() > deadline)
+      throw fail(
+        `dispatched ${workflow} on ${owner}/${repo}@${ref}, but no run appeared within ${Math.round(opts.timeoutMs / 60000)} min`,
+        undefined,
+        true,
+      );
     await sleep(opts.pollMs, opts.signal);
   }
   let run: Run = found;
   log(`workflow ${workflow} on ${owner}/${repo}@${ref}: ${run.html_url}`);
-  const result = (): WorkflowRunResult => ({ runId: run.id, runUrl: run.html_url, status: run.status ?? 'unknown', conclusion: run.conclusion });
+  const result = (): WorkflowRunResult => ({
+    runId: run.id,
+    runUrl: run.html_url,
+    status: run.status ?? 'unknown',
+    conclusion: run.conclusion,
+  });
   if (input.wait === false) return result();
   while (run.status !== 'completed') {
-    if (Date.now() > deadline) throw fail(`workflow run ${run.html_url} did not finish within ${Math.round(opts.timeoutMs / 60000)} min`, undefined, true);
+    if (Date.now() > deadline)
+      throw fail(
+        `workflow run ${run.html_url} did not finish within ${Math.round(opts.timeoutMs / 60000)} min`,
+        undefined,
+        true,
+      );
     await sleep(opts.pollMs, opts.signal);
     const next: Run = (await gh.rest.actions.getWorkflowRun({ owner, repo, run_id: run.id })).data;
     run = next;
   }
-  if (run.conclusion !== 'success') throw fail(`workflow run ${run.html_url} concluded ${run.conclusion ?? 'without a conclusion'}`);
+  if (run.conclusion !== 'success')
+    throw fail(`workflow run ${run.html_url} concluded ${run.conclusion ?? 'without a conclusion'}`);
   return result();
 }

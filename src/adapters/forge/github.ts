@@ -63,8 +63,14 @@ export function githubToken(cfg: GithubForgeConfig, env: NodeJS.ProcessEnv = pro
 /** What to do about a refusal that is about the token, not the change (401, or 403 that is not a rate limit). */
 function credentialsFix(e: unknown, tokenEnv: string): { fix: string } | Record<string, never> {
   if (!isHttpError(e)) return {};
-  if (e.status === 401) return { fix: `GitHub does not accept the token in $${tokenEnv}: export a valid one (contents:write, pull_requests:write), then resume` };
-  if (e.status === 403 && !/rate limit/i.test(githubReason(e))) return { fix: `the token in $${tokenEnv} may not push/merge here: it needs contents:write and pull_requests:write on the repo (and branch protection must allow it), then resume` };
+  if (e.status === 401)
+    return {
+      fix: `GitHub does not accept the token in $${tokenEnv}: export a valid one (contents:write, pull_requests:write), then resume`,
+    };
+  if (e.status === 403 && !/rate limit/i.test(githubReason(e)))
+    return {
+      fix: `the token in $${tokenEnv} may not push/merge here: it needs contents:write and pull_requests:write on the repo (and branch protection must allow it), then resume`,
+    };
   return {};
 }
 
@@ -78,7 +84,12 @@ export class GithubForge implements Forge {
     private readonly opts: GithubForgeOptions = {},
   ) {
     this.log = opts.log ?? (() => undefined);
-    this.gh = createGithubClient({ apiUrl: cfg.api_url, token: githubToken(cfg, opts.env), log: () => this.log, writeIntervalMs: cfg.write_interval_ms });
+    this.gh = createGithubClient({
+      apiUrl: cfg.api_url,
+      token: githubToken(cfg, opts.env),
+      log: () => this.log,
+      writeIntervalMs: cfg.write_interval_ms,
+    });
   }
 
   private async with<T>(log: (m: string) => void, fn: () => Promise<T>): Promise<T> {
@@ -93,7 +104,13 @@ export class GithubForge implements Forge {
 
   private async findPr(repo: string, branch: string, base: string): Promise<PullRequest | undefined> {
     const owner = this.cfg.owner;
-    const { data } = await this.gh.rest.pulls.list({ owner, repo, head: `${owner}:${branch}`, state: 'all', per_page: 100 });
+    const { data } = await this.gh.rest.pulls.list({
+      owner,
+      repo,
+      head: `${owner}:${branch}`,
+      state: 'all',
+      per_page: 100,
+    });
     const mine = data.filter((p) => p.head.ref === branch && p.base.ref === base).map(toPr);
     // Prefer what can still land: merged, then open; a closed-unmerged PR only if nothing else.
     return mine.find((p) => p.state === 'merged') ?? mine.find((p) => p.state === 'open') ?? mine[0];
@@ -118,7 +135,14 @@ export class GithubForge implements Forge {
       }
       if (existing) return this.reuse(existing, where, log);
       try {
-        const { data } = await this.gh.rest.pulls.create({ owner, repo, head: branch, base, title: input.title, body: input.body });
+        const { data } = await this.gh.rest.pulls.create({
+          owner,
+          repo,
+          head: branch,
+          base,
+          title: input.title,
+          body: input.body,
+        });
         log(`created PR #${data.number} for ${where}: ${data.html_url}`);
         return toPr(data);
       } catch (e) {
@@ -134,10 +158,14 @@ export class GithubForge implements Forge {
 
   private reuse(pr: PullRequest, where: string, log: (m: string) => void): PullRequest {
     if (pr.state === 'closed') {
-      throw new FerryError(ErrorCode.PR_FAILED, `PR #${pr.number} for ${where} was closed without merging (${pr.url})`, {
-        fix: `reopen ${pr.url}, or delete branch ${pr.head} on GitHub, then resume`,
-        details: { pr: pr.number, url: pr.url, reason: 'closed' },
-      });
+      throw new FerryError(
+        ErrorCode.PR_FAILED,
+        `PR #${pr.number} for ${where} was closed without merging (${pr.url})`,
+        {
+          fix: `reopen ${pr.url}, or delete branch ${pr.head} on GitHub, then resume`,
+          details: { pr: pr.number, url: pr.url, reason: 'closed' },
+        },
+      );
     }
     log(`reusing PR #${pr.number} (${pr.state}) for ${where}: ${pr.url}`);
     return pr;
@@ -152,7 +180,14 @@ export class GithubForge implements Forge {
         new FerryError(ErrorCode.MERGE_FAILED, `cannot merge ${where}: ${reason}`, {
           cause: e,
           ...credentialsFix(e, this.cfg.token_env),
-          details: { repo, pr: pr.number, url: pr.url, status: isHttpError(e) ? e.status : undefined, reason, ...extra },
+          details: {
+            repo,
+            pr: pr.number,
+            url: pr.url,
+            status: isHttpError(e) ? e.status : undefined,
+            reason,
+            ...extra,
+          },
         });
       const current = async (): Promise<PullRequest & { headSha: string }> => {
         try {
@@ -171,7 +206,11 @@ export class GithubForge implements Forge {
       await waitForChecks(
         this.gh,
         {
-          owner, repo, base: before.base, sha: input.headSha, prNumber: pr.number,
+          owner,
+          repo,
+          base: before.base,
+          sha: input.headSha,
+          prNumber: pr.number,
           timeoutMs: this.cfg.checks_timeout_minutes * 60_000,
           pollMs: this.opts.pollMs ?? this.cfg.checks_poll_seconds * 1000,
           signal: this.opts.signal,
@@ -182,8 +221,13 @@ export class GithubForge implements Forge {
       for (let attempt = 1; ; attempt++) {
         try {
           const { data } = await this.gh.rest.pulls.merge({
-            owner, repo, pull_number: pr.number, merge_method: this.cfg.merge_method, sha: input.headSha,
-            commit_title: title, commit_message: rest.join('\n').trim(),
+            owner,
+            repo,
+            pull_number: pr.number,
+            merge_method: this.cfg.merge_method,
+            sha: input.headSha,
+            commit_title: title,
+            commit_message: rest.join('\n').trim(),
           });
           log(`merged ${where} (${this.cfg.merge_method}) → ${data.sha.slice(0, 7)}`);
           return await this.fetched(input, { mergeSha: data.sha, alreadyMerged: false });
@@ -202,7 +246,12 @@ export class GithubForge implements Forge {
             continue;
           }
           const check = /Required status check "([^"]+)"/.exec(reason)?.[1];
-          if (e.status === 409) throw failed(`${reason} (expected head ${input.headSha.slice(0, 7)}, PR head is ${after.headSha.slice(0, 7)})`, e, { expectedSha: input.headSha, headSha: after.headSha });
+          if (e.status === 409)
+            throw failed(
+              `${reason} (expected head ${input.headSha.slice(0, 7)}, PR head is ${after.headSha.slice(0, 7)})`,
+              e,
+              { expectedSha: input.headSha, headSha: after.headSha },
+            );
           throw failed(reason, e, check ? { checks: [check] } : {});
         }
       }
@@ -216,16 +265,37 @@ export class GithubForge implements Forge {
   private async fetched<T extends { mergeSha: string }>(input: MergeInput, out: T): Promise<T> {
     if (!input.repoDir) return out;
     const exec = this.opts.exec ?? defaultExec;
-    await exec('git', ['-C', input.repoDir, 'fetch', '--quiet', this.cfg.remote, `+refs/heads/${input.base}:refs/remotes/${this.cfg.remote}/${input.base}`], {
-      failCode: ErrorCode.MERGE_FAILED,
-      signal: this.opts.signal,
-    });
+    await exec(
+      'git',
+      [
+        '-C',
+        input.repoDir,
+        'fetch',
+        '--quiet',
+        this.cfg.remote,
+        `+refs/heads/${input.base}:refs/remotes/${this.cfg.remote}/${input.base}`,
+      ],
+      {
+        failCode: ErrorCode.MERGE_FAILED,
+        signal: this.opts.signal,
+      },
+    );
     return out;
   }
 
   runWorkflow(input: WorkflowInput, log: (m: string) => void): Promise<WorkflowRunResult> {
     return this.with(log, () =>
-      runWorkflow(this.gh, input, { owner: this.cfg.owner, timeoutMs: this.cfg.workflow_timeout_minutes * 60_000, pollMs: this.opts.pollMs ?? 5000, signal: this.opts.signal }, log),
+      runWorkflow(
+        this.gh,
+        input,
+        {
+          owner: this.cfg.owner,
+          timeoutMs: this.cfg.workflow_timeout_minutes * 60_000,
+          pollMs: this.opts.pollMs ?? 5000,
+          signal: this.opts.signal,
+        },
+        log,
+      ),
     );
   }
 }

@@ -19,7 +19,11 @@ export async function createForge(cfg: ReleaseConfig['forge'], deps: ForgeDeps):
     }
     case 'github': {
       const { createGithubForge } = await import('./github.js');
-      return createGithubForge(cfg, { ...(deps.env ? { env: deps.env } : {}), ...(deps.log ? { log: deps.log } : {}), ...(deps.signal ? { signal: deps.signal } : {}) });
+      return createGithubForge(cfg, {
+        ...(deps.env ? { env: deps.env } : {}),
+        ...(deps.log ? { log: deps.log } : {}),
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
     }
   }
 }

@@ -61,10 +61,15 @@ interface Msg {
  * Look the token's message up in the channel and check it approves this run.
  * @throws INVALID_GATE_TOKEN when it does not; GATE_UNAVAILABLE when Slack cannot be asked.
  */
-export async function verifyAttestation(token: string, runId: string, opts: VerifyOptions): Promise<VerifiedAttestation> {
+export async function verifyAttestation(
+  token: string,
+  runId: string,
+  opts: VerifyOptions,
+): Promise<VerifiedAttestation> {
   const t = parseGateToken(token, runId);
   const { channel } = opts.settings;
-  const client = opts.client ?? createSlackClient(opts.settings, { log: () => opts.log ?? (() => undefined), retries: 3 });
+  const client =
+    opts.client ?? createSlackClient(opts.settings, { log: () => opts.log ?? (() => undefined), retries: 3 });
   // conversations.replies with a reply's ts returns that reply; with a top-level ts, the message (+ thread).
   const lookup = async (ts: string): Promise<Msg | undefined> => {
     try {
@@ -73,17 +78,24 @@ export async function verifyAttestation(token: string, runId: string, opts: Veri
     } catch (e) {
       const reason = slackReason(e);
       if (reason === 'thread_not_found' || reason === 'message_not_found') return undefined;
-      throw new FerryError(ErrorCode.GATE_UNAVAILABLE, `cannot verify --gate-attestation in Slack (${reason})`, { cause: e, details: { channel, reason } });
+      throw new FerryError(ErrorCode.GATE_UNAVAILABLE, `cannot verify --gate-attestation in Slack (${reason})`, {
+        cause: e,
+        details: { channel, reason },
+      });
     }
   };
   const msg = await lookup(t.ts);
-  if (!msg) throw invalid(`--gate-attestation ${token}: no Slack message ${t.ts} in channel ${channel}`, { token, channel });
+  if (!msg)
+    throw invalid(`--gate-attestation ${token}: no Slack message ${t.ts} in channel ${channel}`, { token, channel });
   if (replyDecision(msg.text ?? '') !== 'approve') {
     throw invalid(`--gate-attestation ${token}: Slack message ${t.ts} is not an approval`, { token });
   }
   const approvers = opts.approvers ?? [];
   if (approvers.length > 0 && !approvers.includes(msg.user ?? '')) {
-    throw invalid(`--gate-attestation ${token}: approved by ${msg.user ?? 'unknown'}, who is not in release.gate.approvers`, { token, by: msg.user });
+    throw invalid(
+      `--gate-attestation ${token}: approved by ${msg.user ?? 'unknown'}, who is not in release.gate.approvers`,
+      { token, by: msg.user },
+    );
   }
   const isReply = msg.thread_ts !== undefined && msg.thread_ts !== msg.ts;
   if (!isReply) {
@@ -96,10 +108,16 @@ export async function verifyAttestation(token: string, runId: string, opts: Veri
   const parent = await lookup(msg.thread_ts as string);
   const gate = parseGateMessage(parent?.text ?? '');
   if (!gate.highRisk || gate.runId !== runId) {
-    throw invalid(`--gate-attestation ${token}: reply ${t.ts} is not in the gate thread of run ${runId}`, { token, thread: msg.thread_ts });
+    throw invalid(`--gate-attestation ${token}: reply ${t.ts} is not in the gate thread of run ${runId}`, {
+      token,
+      thread: msg.thread_ts,
+    });
   }
   if (opts.planHash && gate.planHash !== opts.planHash) {
-    throw invalid(`--gate-attestation ${token}: it approved plan ${gate.planHash ?? '?'}, but the plan is now ${opts.planHash}`, { token, approved: gate.planHash, current: opts.planHash });
+    throw invalid(
+      `--gate-attestation ${token}: it approved plan ${gate.planHash ?? '?'}, but the plan is now ${opts.planHash}`,
+      { token, approved: gate.planHash, current: opts.planHash },
+    );
   }
   return { ...t, by: msg.user, planHash: gate.planHash };
 }
@@ -108,7 +126,11 @@ export async function verifyAttestation(token: string, runId: string, opts: Veri
  * The whole `--gate-attestation` check: format + run id always; the Slack lookup when Slack is
  * configured (settings given).
  */
-export async function checkGateAttestation(token: string, runId: string, opts: Omit<VerifyOptions, 'settings'> & { settings?: SlackSettings }): Promise<VerifiedAttestation> {
+export async function checkGateAttestation(
+  token: string,
+  runId: string,
+  opts: Omit<VerifyOptions, 'settings'> & { settings?: SlackSettings },
+): Promise<VerifiedAttestation> {
   if (!opts.settings) return parseGateToken(token, runId);
   return verifyAttestation(token, runId, { ...opts, settings: opts.settings });
 }

@@ -46,16 +46,37 @@ export async function gateWaiting(home: string, runId: string): Promise<boolean>
  * Record a human decision (called by the dashboard).
  * @throws NOT_FOUND when nothing is pending for the run; PLAN_CHANGED when planHash is not the pending one.
  */
-export async function decideGate(home: string, runId: string, planHash: string, approve: boolean, by: string): Promise<GateFile> {
+export async function decideGate(
+  home: string,
+  runId: string,
+  planHash: string,
+  approve: boolean,
+  by: string,
+): Promise<GateFile> {
   const g = await readGate(home, runId);
-  if (!g || g.status !== 'pending') throw new FerryError(ErrorCode.NOT_FOUND, `no gate is pending for ${runId}`, { fix: 'ferry runs list' });
+  if (!g || g.status !== 'pending')
+    throw new FerryError(ErrorCode.NOT_FOUND, `no gate is pending for ${runId}`, { fix: 'ferry runs list' });
   if (!(await gateWaiting(home, runId))) {
-    throw new FerryError(ErrorCode.NOT_FOUND, `release ${runId} is no longer waiting for approval (its process has exited); nothing was approved`, {
-      fix: `ferry release --resume ${runId}   # or, if it never got past the gate: ferry release`,
-    });
+    throw new FerryError(
+      ErrorCode.NOT_FOUND,
+      `release ${runId} is no longer waiting for approval (its process has exited); nothing was approved`,
+      {
+        fix: `ferry release --resume ${runId}   # or, if it never got past the gate: ferry release`,
+      },
+    );
   }
-  if (g.plan_hash !== planHash) throw new FerryError(ErrorCode.PLAN_CHANGED, `the pending plan for ${runId} is ${g.plan_hash}, not ${planHash}; reload and review it`, { fix: 'reload the dashboard page' });
-  const decided: GateFile = { ...g, status: approve ? 'approved' : 'rejected', decided_at: new Date().toISOString(), by };
+  if (g.plan_hash !== planHash)
+    throw new FerryError(
+      ErrorCode.PLAN_CHANGED,
+      `the pending plan for ${runId} is ${g.plan_hash}, not ${planHash}; reload and review it`,
+      { fix: 'reload the dashboard page' },
+    );
+  const decided: GateFile = {
+    ...g,
+    status: approve ? 'approved' : 'rejected',
+    decided_at: new Date().toISOString(),
+    by,
+  };
   await writeJsonAtomic(gateFile(home, runId), decided);
   return decided;
 }
@@ -72,21 +93,40 @@ export class DashboardGate implements Gate {
   /** @throws GATE_REJECTED, GATE_TIMEOUT */
   async request(req: GateRequest, signal?: AbortSignal): Promise<GateDecision> {
     const path = gateFile(this.home, req.runId);
-    await writeJsonAtomic(path, { run_id: req.runId, plan_hash: req.planHash, message: req.message, requested_at: new Date().toISOString(), status: 'pending' } satisfies GateFile);
+    await writeJsonAtomic(path, {
+      run_id: req.runId,
+      plan_hash: req.planHash,
+      message: req.message,
+      requested_at: new Date().toISOString(),
+      status: 'pending',
+    } satisfies GateFile);
     this.log(`waiting for approval on the dashboard (ferry dashboard → /gates), up to ${waitText(req.timeoutMs)}`);
     const deadline = Date.now() + req.timeoutMs;
     for (;;) {
       const g = await readGate(this.home, req.runId);
       if (g?.status === 'approved' && g.plan_hash === req.planHash) {
         const ms = Date.parse(g.decided_at ?? new Date().toISOString());
-        return { approved: true, token: localGateToken(ms, req.runId), channel: 'dashboard', ...(g.by ? { by: g.by } : {}) };
+        return {
+          approved: true,
+          token: localGateToken(ms, req.runId),
+          channel: 'dashboard',
+          ...(g.by ? { by: g.by } : {}),
+        };
       }
       if (g?.status === 'rejected') {
-        throw new FerryError(ErrorCode.GATE_REJECTED, `release ${req.runId} rejected on the dashboard${g.by ? ` by ${g.by}` : ''}; nothing was changed`, { fix: 'ferry release --dry-run   # review, then run again' });
+        throw new FerryError(
+          ErrorCode.GATE_REJECTED,
+          `release ${req.runId} rejected on the dashboard${g.by ? ` by ${g.by}` : ''}; nothing was changed`,
+          { fix: 'ferry release --dry-run   # review, then run again' },
+        );
       }
       if (Date.now() > deadline || signal?.aborted) {
         if (g) await writeJsonAtomic(path, { ...g, status: 'timed_out' } satisfies GateFile);
-        throw new FerryError(ErrorCode.GATE_TIMEOUT, `no decision on the dashboard within ${waitText(req.timeoutMs)}; silence never approves a HIGH_RISK release`, { fix: `ferry release --resume ${req.runId}` });
+        throw new FerryError(
+          ErrorCode.GATE_TIMEOUT,
+          `no decision on the dashboard within ${waitText(req.timeoutMs)}; silence never approves a HIGH_RISK release`,
+          { fix: `ferry release --resume ${req.runId}` },
+        );
       }
       await sleep(this.pollMs);
     }

@@ -22,7 +22,10 @@ export interface SlackSettings {
 export function slackSettings(cfg: SlackConfig, env: NodeJS.ProcessEnv = process.env): SlackSettings {
   const token = env[cfg.token_env];
   const channel = env[cfg.channel_env];
-  for (const [name, value] of [[cfg.token_env, token], [cfg.channel_env, channel]] as const) {
+  for (const [name, value] of [
+    [cfg.token_env, token],
+    [cfg.channel_env, channel],
+  ] as const) {
     if (!value) {
       throw new FerryError(ErrorCode.ENV_MISSING, `Slack needs $${name}, which is not set`, {
         fix: `export ${name}=<value>  (or add it to an env file listed in ferry.yaml env_files)`,

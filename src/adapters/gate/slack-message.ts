@@ -68,7 +68,10 @@ export function parseGateMessage(text: string): { runId?: string; planHash?: str
  * and ignoring trailing punctuation ("Approve!", "<@U1> reject"). Anything else is chatter.
  */
 export function replyDecision(text: string): 'approve' | 'reject' | undefined {
-  const words = text.trim().split(/\s+/).filter((w) => !/^<[@!#][^>]*>$/.test(w));
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => !/^<[@!#][^>]*>$/.test(w));
   const first = (words[0] ?? '').toLowerCase().replace(/^[*_~`]+|[^a-z]+$/g, '');
   return first === 'approve' || first === 'reject' ? first : undefined;
 }
@@ -97,7 +100,11 @@ export function renderReleaseSummary(s: ReleaseSummary): string {
   const header = ['repo', 'old → new', 'PR', 'tag', 'registry'];
   const cells = s.rows.map((r) => [r.repo, `${r.from} → ${r.to}`, r.pr ?? '-', r.tag ?? '-', r.registry ?? '-']);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const row = (c: string[]): string => c.map((x, i) => pad(x, widths[i] ?? 0)).join('  ').trimEnd();
+  const row = (c: string[]): string =>
+    c
+      .map((x, i) => pad(x, widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   const failures = s.rows.filter((r) => r.error).map((r) => `  ${r.repo}: ${r.error ?? ''}`);
   return [
     `[LOW_RISK] release ${s.runId} — ${s.status}`,

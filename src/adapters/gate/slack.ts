@@ -55,7 +55,9 @@ export class SlackGate implements Gate {
         details: { channel, reason: slackReason(e) },
       });
     }
-    this.log(`gate posted to Slack (ts ${threadTs}); waiting up to ${waitText(req.timeoutMs)} for approve/reject in the thread`);
+    this.log(
+      `gate posted to Slack (ts ${threadTs}); waiting up to ${waitText(req.timeoutMs)} for approve/reject in the thread`,
+    );
     const deadline = Date.now() + req.timeoutMs;
     const seen = new Set<string>();
     for (;;) {
@@ -70,23 +72,43 @@ export class SlackGate implements Gate {
           continue;
         }
         if (decision === 'reject') {
-          await this.ack(channel, threadTs, `Rejected by <@${r.user ?? '?'}> — run ${req.runId} stopped; nothing was changed.`);
-          throw new FerryError(ErrorCode.GATE_REJECTED, `release gate rejected in Slack by ${r.user ?? 'unknown'} (run ${req.runId}); nothing was changed`, {
-            fix: 'ferry release  (re-run with a corrected plan)',
-            details: { by: r.user, ts: r.ts, runId: req.runId, planHash: req.planHash },
-          });
+          await this.ack(
+            channel,
+            threadTs,
+            `Rejected by <@${r.user ?? '?'}> — run ${req.runId} stopped; nothing was changed.`,
+          );
+          throw new FerryError(
+            ErrorCode.GATE_REJECTED,
+            `release gate rejected in Slack by ${r.user ?? 'unknown'} (run ${req.runId}); nothing was changed`,
+            {
+              fix: 'ferry release  (re-run with a corrected plan)',
+              details: { by: r.user, ts: r.ts, runId: req.runId, planHash: req.planHash },
+            },
+          );
         }
-        await this.ack(channel, threadTs, `Approved by <@${r.user ?? '?'}> — proceeding with run ${req.runId} (plan ${req.planHash}).`);
+        await this.ack(
+          channel,
+          threadTs,
+          `Approved by <@${r.user ?? '?'}> — proceeding with run ${req.runId} (plan ${req.planHash}).`,
+        );
         return { approved: true, token: `${r.ts}:${req.runId}`, channel: 'slack', by: r.user };
       }
       if (Date.now() >= deadline) {
         const within = waitText(req.timeoutMs);
-        await this.ack(channel, threadTs, `No decision within ${within} — run ${req.runId} stopped; silence does not approve HIGH_RISK.`);
-        throw new FerryError(ErrorCode.GATE_TIMEOUT, `no approve/reject in the Slack thread within ${within} (run ${req.runId}); nothing was changed`, {
-          fix: `ferry release --resume ${req.runId}  (or --gate-attestation <ts>:${req.runId})`,
-          retryable: true,
-          details: { ts: threadTs, runId: req.runId, timeoutMs: req.timeoutMs },
-        });
+        await this.ack(
+          channel,
+          threadTs,
+          `No decision within ${within} — run ${req.runId} stopped; silence does not approve HIGH_RISK.`,
+        );
+        throw new FerryError(
+          ErrorCode.GATE_TIMEOUT,
+          `no approve/reject in the Slack thread within ${within} (run ${req.runId}); nothing was changed`,
+          {
+            fix: `ferry release --resume ${req.runId}  (or --gate-attestation <ts>:${req.runId})`,
+            retryable: true,
+            details: { ts: threadTs, runId: req.runId, timeoutMs: req.timeoutMs },
+          },
+        );
       }
       await sleep(Math.min(this.opts.pollMs ?? 5000, Math.max(0, deadline - Date.now())), signal);
     }
@@ -98,7 +120,8 @@ export class SlackGate implements Gate {
     do {
       try {
         const r = await this.client.conversations.replies({ channel, ts, limit: 200, ...(cursor ? { cursor } : {}) });
-        for (const m of r.messages ?? []) if (m.ts && m.ts !== ts) out.push({ ts: m.ts, user: m.user, bot_id: m.bot_id, text: m.text });
+        for (const m of r.messages ?? [])
+          if (m.ts && m.ts !== ts) out.push({ ts: m.ts, user: m.user, bot_id: m.bot_id, text: m.text });
         cursor = r.has_more ? r.response_metadata?.next_cursor || undefined : undefined;
       } catch (e) {
         // A transient read failure is not a decision: keep polling until the deadline.
@@ -139,5 +162,10 @@ export function slackGateFromConfig(
     opts.log?.(`Slack gate unavailable: ${(e as Error).message}`);
     return null;
   }
-  return new SlackGate({ settings, approvers: gate.approvers, ...(opts.log ? { log: opts.log } : {}), ...(opts.pollMs ? { pollMs: opts.pollMs } : {}) });
+  return new SlackGate({
+    settings,
+    approvers: gate.approvers,
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
+  });
 }

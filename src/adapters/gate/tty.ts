@@ -44,22 +44,66 @@ export class TtyGate implements Gate {
     const rl = createInterface({ input: this.input, output: this.output, terminal: false });
     try {
       return await new Promise<GateDecision>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new FerryError(ErrorCode.GATE_TIMEOUT, `no answer within ${waitText(req.timeoutMs)}; silence never approves a HIGH_RISK release`, { fix: `ferry release --resume ${req.runId}` })), req.timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new FerryError(
+                ErrorCode.GATE_TIMEOUT,
+                `no answer within ${waitText(req.timeoutMs)}; silence never approves a HIGH_RISK release`,
+                { fix: `ferry release --resume ${req.runId}` },
+              ),
+            ),
+          req.timeoutMs,
+        );
         const done = (f: () => void): void => {
           clearTimeout(timer);
           f();
         };
-        signal?.addEventListener('abort', () => done(() => reject(new FerryError(ErrorCode.GATE_REJECTED, 'gate interrupted before approval', { fix: `ferry release --resume ${req.runId}` }))), { once: true });
-        rl.on('close', () => done(() => reject(new FerryError(ErrorCode.GATE_REJECTED, 'input closed without an answer; not approved', { fix: `ferry release --resume ${req.runId}` }))));
+        signal?.addEventListener(
+          'abort',
+          () =>
+            done(() =>
+              reject(
+                new FerryError(ErrorCode.GATE_REJECTED, 'gate interrupted before approval', {
+                  fix: `ferry release --resume ${req.runId}`,
+                }),
+              ),
+            ),
+          { once: true },
+        );
+        rl.on('close', () =>
+          done(() =>
+            reject(
+              new FerryError(ErrorCode.GATE_REJECTED, 'input closed without an answer; not approved', {
+                fix: `ferry release --resume ${req.runId}`,
+              }),
+            ),
+          ),
+        );
         const ask = (): void => {
           this.output.write('Type approve or reject: ');
         };
         rl.on('line', (line) => {
           const a = line.trim().toLowerCase();
           if (a === 'approve' || a === 'yes' || a === 'y') {
-            done(() => resolve({ approved: true, token: localGateToken(this.now(), req.runId), channel: 'tty', by: process.env.USER ?? 'tty' }));
+            done(() =>
+              resolve({
+                approved: true,
+                token: localGateToken(this.now(), req.runId),
+                channel: 'tty',
+                by: process.env.USER ?? 'tty',
+              }),
+            );
           } else if (a === 'reject' || a === 'no' || a === 'n') {
-            done(() => reject(new FerryError(ErrorCode.GATE_REJECTED, `release ${req.runId} rejected at the terminal; nothing was changed`, { fix: 'ferry release --dry-run   # review, then run again' })));
+            done(() =>
+              reject(
+                new FerryError(
+                  ErrorCode.GATE_REJECTED,
+                  `release ${req.runId} rejected at the terminal; nothing was changed`,
+                  { fix: 'ferry release --dry-run   # review, then run again' },
+                ),
+              ),
+            );
           } else ask();
         });
         ask();

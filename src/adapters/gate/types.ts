@@ -31,4 +31,3 @@ export const GATE_TOKEN_PATTERN = /^(\d{9,11}\.\d{6}):([a-z]+-\d{8}-[0-9a-f]{6}|
 export function waitText(ms: number): string {
   return ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${Number((ms / 60_000).toFixed(1))} min`;
 }
-

@@ -51,7 +51,10 @@ export class Git {
 
   async tags(cwd: string, glob: string): Promise<string[]> {
     const out = await this.out(cwd, ['tag', '--list', glob]);
-    return out.split('\n').map((t) => t.trim()).filter(Boolean);
+    return out
+      .split('\n')
+      .map((t) => t.trim())
+      .filter(Boolean);
   }
 
   /** Commits in `range` (oldest first), optionally only those touching `paths`. */
@@ -113,18 +116,25 @@ export class Git {
   async push(cwd: string, remote: string, refspecs: readonly string[], fix?: string): Promise<void> {
     const r = await this.run(cwd, ['push', '--quiet', '--porcelain', remote, ...refspecs], false);
     if (r.exitCode !== 0) {
-      throw new FerryError(ErrorCode.PUSH_FAILED, `git push ${remote} ${refspecs.join(' ')} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`, {
-        fix,
-        retryable: true,
-        details: { remote, refspecs },
-      });
+      throw new FerryError(
+        ErrorCode.PUSH_FAILED,
+        `git push ${remote} ${refspecs.join(' ')} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`,
+        {
+          fix,
+          retryable: true,
+          details: { remote, refspecs },
+        },
+      );
     }
   }
 
   /** Sha of a remote ref (peeled for annotated tags), or null when the remote lacks it. */
   async lsRemote(cwd: string, remote: string, ref: string): Promise<string | null> {
     const out = await this.out(cwd, ['ls-remote', remote, ref, `${ref}^{}`]);
-    const rows = out.split('\n').filter(Boolean).map((l) => l.split('\t'));
+    const rows = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t'));
     const peeled = rows.find((r) => r[1] === `${ref}^{}`);
     const direct = rows.find((r) => r[1] === ref);
     return (peeled ?? direct)?.[0] ?? null;
@@ -144,7 +154,11 @@ export class Git {
       const path = lines.find((l) => l.startsWith('worktree '))?.slice(9);
       if (!path) continue;
       const head = lines.find((l) => l.startsWith('HEAD '))?.slice(5) ?? null;
-      const branch = lines.find((l) => l.startsWith('branch '))?.slice(7).replace(/^refs\/heads\//, '') ?? null;
+      const branch =
+        lines
+          .find((l) => l.startsWith('branch '))
+          ?.slice(7)
+          .replace(/^refs\/heads\//, '') ?? null;
       list.push({ path, head, branch });
     }
     return list;
@@ -152,7 +166,10 @@ export class Git {
 
   /** New worktree at `path` on new branch `branch` from `startPoint` (or detached when branch is null). */
   async addWorktree(cwd: string, path: string, branch: string | null, startPoint: string): Promise<ExecResult> {
-    const args = branch === null ? ['worktree', 'add', '--detach', path, startPoint] : ['worktree', 'add', '-b', branch, path, startPoint];
+    const args =
+      branch === null
+        ? ['worktree', 'add', '--detach', path, startPoint]
+        : ['worktree', 'add', '-b', branch, path, startPoint];
     return this.run(cwd, args, false);
   }
 

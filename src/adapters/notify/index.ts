@@ -44,7 +44,11 @@ export interface NotifyOutcome {
 }
 
 /** Send to every notifier; failures are collected (and logged), never thrown. */
-export async function notifyAll(notifiers: readonly Notifier[], notice: Notice, log: (m: string) => void = () => undefined): Promise<NotifyOutcome> {
+export async function notifyAll(
+  notifiers: readonly Notifier[],
+  notice: Notice,
+  log: (m: string) => void = () => undefined,
+): Promise<NotifyOutcome> {
   const outcome: NotifyOutcome = { sent: [], failed: [] };
   await Promise.all(
     notifiers.map(async (n) => {
@@ -53,7 +57,10 @@ export async function notifyAll(notifiers: readonly Notifier[], notice: Notice, 
         outcome.sent.push({ channel: n.channel, ...r });
       } catch (e) {
         const error = serializeError(e);
-        outcome.failed.push({ channel: n.channel, error: { ...error, code: error.code === ErrorCode.INTERNAL ? ErrorCode.NOTIFY_FAILED : error.code } });
+        outcome.failed.push({
+          channel: n.channel,
+          error: { ...error, code: error.code === ErrorCode.INTERNAL ? ErrorCode.NOTIFY_FAILED : error.code },
+        });
         log(`notification via ${n.channel} failed: ${error.message}`);
       }
     }),

@@ -24,11 +24,15 @@ export class SlackNotifier implements Notifier {
       const r = await this.client.chat.postMessage({ channel: this.settings.channel, text });
       return { ref: r.ts };
     } catch (e) {
-      throw new FerryError(ErrorCode.NOTIFY_FAILED, `Slack notice "${notice.title}" was not posted (${slackReason(e)})`, {
-        cause: e,
-        retryable: true,
-        details: { channel: 'slack', reason: slackReason(e) },
-      });
+      throw new FerryError(
+        ErrorCode.NOTIFY_FAILED,
+        `Slack notice "${notice.title}" was not posted (${slackReason(e)})`,
+        {
+          cause: e,
+          retryable: true,
+          details: { channel: 'slack', reason: slackReason(e) },
+        },
+      );
     }
   }
 }

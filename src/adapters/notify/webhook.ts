@@ -20,9 +20,18 @@ export class WebhookNotifier implements Notifier {
 
   /** @throws NOTIFY_FAILED on a network error or a non-2xx answer. */
   async send(notice: Notice): Promise<{ ref?: string }> {
-    const body: WebhookBody = { run_id: notice.runId, title: notice.title, text: notice.text, level: notice.level ?? 'info' };
+    const body: WebhookBody = {
+      run_id: notice.runId,
+      title: notice.title,
+      text: notice.text,
+      level: notice.level ?? 'info',
+    };
     const fail = (why: string, cause?: unknown): FerryError =>
-      new FerryError(ErrorCode.NOTIFY_FAILED, redact(`webhook notice "${notice.title}" failed (${why})`), { cause, retryable: true, details: { channel: 'webhook' } });
+      new FerryError(ErrorCode.NOTIFY_FAILED, redact(`webhook notice "${notice.title}" failed (${why})`), {
+        cause,
+        retryable: true,
+        details: { channel: 'webhook' },
+      });
     let res: Response;
     try {
       res = await fetch(this.url, {

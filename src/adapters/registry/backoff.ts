@@ -28,7 +28,11 @@ export interface HttpDeps {
 }
 
 /** Pure: delay before retry number `attempt` (1-based), capped at maxMs, jittered. */
-export function backoffDelayMs(attempt: number, policy: BackoffPolicy = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  policy: BackoffPolicy = DEFAULT_BACKOFF,
+  random: () => number = Math.random,
+): number {
   const base = Math.min(policy.maxMs, policy.initialMs * policy.factor ** Math.max(0, attempt - 1));
   const spread = base * policy.jitter;
   return Math.max(0, Math.round(base - spread + 2 * spread * random()));
@@ -70,7 +74,11 @@ function resolvePolicy(deps: HttpDeps): BackoffPolicy {
  * Call `attempt` until it returns {done}. Between tries sleep max(backoff, Retry-After), never past the
  * deadline; one last try happens at the deadline, then `onGiveUp`. Abort rejects with the signal's reason.
  */
-export async function retryLoop<T>(attempt: (n: number) => Promise<AttemptResult<T>>, opts: RetryOptions, deps: HttpDeps = {}): Promise<T> {
+export async function retryLoop<T>(
+  attempt: (n: number) => Promise<AttemptResult<T>>,
+  opts: RetryOptions,
+  deps: HttpDeps = {},
+): Promise<T> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? abortableSleep;
   const policy = resolvePolicy(deps);
@@ -95,10 +103,19 @@ export interface HttpResponse {
 }
 
 /** One GET with a per-request timeout; network failures reject (the caller decides to retry). */
-export async function fetchOnce(url: string, headers: Record<string, string>, deps: HttpDeps = {}, signal?: AbortSignal): Promise<HttpResponse> {
+export async function fetchOnce(
+  url: string,
+  headers: Record<string, string>,
+  deps: HttpDeps = {},
+  signal?: AbortSignal,
+): Promise<HttpResponse> {
   const f = deps.fetch ?? fetch;
   const timeout = AbortSignal.timeout(deps.requestTimeoutMs ?? 30_000);
-  const res = await f(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'follow' });
+  const res = await f(url, {
+    headers,
+    signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    redirect: 'follow',
+  });
   return { status: res.status, headers: res.headers, text: await res.text(), url: res.url || url };
 }
 
@@ -124,7 +141,12 @@ function networkReason(e: unknown): string {
  * One attempt of a GET inside a retry loop: network errors, 429 and 5xx → retry; any other status → done.
  * An abort of the caller's signal propagates (not retried).
  */
-export async function getAttempt(url: string, headers: Record<string, string>, deps: HttpDeps, signal?: AbortSignal): Promise<AttemptResult<HttpResponse>> {
+export async function getAttempt(
+  url: string,
+  headers: Record<string, string>,
+  deps: HttpDeps,
+  signal?: AbortSignal,
+): Promise<AttemptResult<HttpResponse>> {
   const now = deps.now ?? Date.now;
   let res: HttpResponse;
   try {
@@ -137,6 +159,11 @@ export async function getAttempt(url: string, headers: Record<string, string>, d
 }
 
 /** GET that retries transient failures until the deadline, then throws `onGiveUp`. */
-export async function getWithRetry(url: string, headers: Record<string, string>, opts: RetryOptions, deps: HttpDeps = {}): Promise<HttpResponse> {
+export async function getWithRetry(
+  url: string,
+  headers: Record<string, string>,
+  opts: RetryOptions,
+  deps: HttpDeps = {},
+): Promise<HttpResponse> {
   return retryLoop((_n) => getAttempt(url, headers, deps, opts.signal), opts, deps);
 }

@@ -39,7 +39,10 @@ export const DEFAULT_RETRY_BUDGET_MS = 5 * 60_000;
  * The token named by `token_env`, registered for redaction. Registries that accept anonymous
  * publish (a local Verdaccio) still need *some* token in npmrc, hence the placeholder.
  */
-export function resolveToken(env: Record<string, string | undefined>, tokenEnv: string): { token: string; fromEnv: boolean } {
+export function resolveToken(
+  env: Record<string, string | undefined>,
+  tokenEnv: string,
+): { token: string; fromEnv: boolean } {
   const v = env[tokenEnv];
   if (v) {
     addSecret(v);

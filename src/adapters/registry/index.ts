@@ -13,7 +13,11 @@ export type { RegistryDeps } from './common.js';
  * @param env where the token named by `token_env` is read (and registered for redaction).
  * @param deps process runner bound to the run (redaction, --verbose echo) and HTTP/backoff knobs.
  */
-export function createRegistry(config: RegistryConfig, env: Record<string, string | undefined> = process.env, deps: RegistryDeps = {}): Registry {
+export function createRegistry(
+  config: RegistryConfig,
+  env: Record<string, string | undefined> = process.env,
+  deps: RegistryDeps = {},
+): Registry {
   switch (config.kind) {
     case 'npm':
       return new NpmRegistry(config, env, deps);

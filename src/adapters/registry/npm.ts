@@ -27,7 +27,8 @@ const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 const INSTALL_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
 
 export function assertNpmName(name: string): void {
-  if (name.length > 214 || !NPM_NAME.test(name)) throw badInput('npm package name', name, 'a lowercase npm name such as pkg or @scope/pkg');
+  if (name.length > 214 || !NPM_NAME.test(name))
+    throw badInput('npm package name', name, 'a lowercase npm name such as pkg or @scope/pkg');
 }
 
 export function assertSemver(version: string): void {
@@ -59,7 +60,11 @@ export function npmPackArgv(distDir: string): string[] {
 }
 
 /** NOTE: `--fetch-retries=0`: ferry retries itself, asking the packument first (npm would re-PUT blind, after 10 s). */
-export function npmPublishArgv(tgz: string, cfg: Pick<NpmRegistryConfig, 'url' | 'access' | 'tag'>, userconfig: string): string[] {
+export function npmPublishArgv(
+  tgz: string,
+  cfg: Pick<NpmRegistryConfig, 'url' | 'access' | 'tag'>,
+  userconfig: string,
+): string[] {
   const argv = ['publish', tgz, '--registry', baseUrl(cfg.url), '--userconfig', userconfig, '--fetch-retries=0'];
   if (cfg.access) argv.push('--access', cfg.access);
   if (cfg.tag) argv.push('--tag', cfg.tag);
@@ -68,13 +73,18 @@ export function npmPublishArgv(tgz: string, cfg: Pick<NpmRegistryConfig, 'url' |
 
 /** Does a packument digest (SRI integrity, possibly multi-hash, or sha1 hex shasum) match the local tarball? */
 export function npmDigestMatches(remote: string, local: Pick<Artifact, 'integrity' | 'shasum'>): boolean {
-  if (/^[0-9a-f]{40}$/i.test(remote)) return local.shasum !== undefined && remote.toLowerCase() === local.shasum.toLowerCase();
+  if (/^[0-9a-f]{40}$/i.test(remote))
+    return local.shasum !== undefined && remote.toLowerCase() === local.shasum.toLowerCase();
   const ours = local.integrity;
   if (!ours) return false;
   const sha512s = remote.split(/\s+/).filter((h) => h.startsWith('sha512-'));
   if (sha512s.length > 0) return sha512s.some((h) => h.split('?')[0] === ours);
   const sha1 = remote.split(/\s+/).find((h) => h.startsWith('sha1-'));
-  return sha1 !== undefined && local.shasum !== undefined && Buffer.from(sha1.slice(5), 'base64').toString('hex') === local.shasum;
+  return (
+    sha1 !== undefined &&
+    local.shasum !== undefined &&
+    Buffer.from(sha1.slice(5), 'base64').toString('hex') === local.shasum
+  );
 }
 
 interface PackumentVersion {
@@ -140,18 +150,27 @@ export class NpmRegistry implements Registry {
     assertNpmName(name);
     assertSemver(version);
     const url = packumentUrl(this.cfg.url, name);
-    const res = await getWithRetry(url, this.headers(), {
-      label: `${this.label} (packument of ${name})`,
-      log,
-      deadline: this.now() + (this.deps.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS),
-      onGiveUp: (why) => registryUnavailable(this.label, `reading the packument of ${name}`, why),
-    }, this.deps);
+    const res = await getWithRetry(
+      url,
+      this.headers(),
+      {
+        label: `${this.label} (packument of ${name})`,
+        log,
+        deadline: this.now() + (this.deps.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS),
+        onGiveUp: (why) => registryUnavailable(this.label, `reading the packument of ${name}`, why),
+      },
+      this.deps,
+    );
     if (res.status === 404) return { exists: false, files: {} };
     if (res.status !== 200) {
       const hint = res.status === 401 || res.status === 403 ? `; check the token in $${this.cfg.token_env}` : '';
-      throw new FerryError(ErrorCode.PUBLISH_FAILED, `${this.label} answered HTTP ${res.status} for the packument of ${name}${hint}`, {
-        details: { status: res.status, package: name },
-      });
+      throw new FerryError(
+        ErrorCode.PUBLISH_FAILED,
+        `${this.label} answered HTTP ${res.status} for the packument of ${name}${hint}`,
+        {
+          details: { status: res.status, package: name },
+        },
+      );
     }
     const v = this.parsePackument(res.text, url).versions?.[version];
     if (!v) return { exists: false, files: {} };
@@ -175,7 +194,11 @@ export class NpmRegistry implements Registry {
     assertSemver(input.version);
     const distDir = resolve(input.distDir);
     await mkdir(distDir, { recursive: true });
-    const r = await this.exec('npm', npmPackArgv(distDir), { cwd: input.packageDir, signal: input.signal, failCode: ErrorCode.PUBLISH_FAILED });
+    const r = await this.exec('npm', npmPackArgv(distDir), {
+      cwd: input.packageDir,
+      signal: input.signal,
+      failCode: ErrorCode.PUBLISH_FAILED,
+    });
     let filename = npmTarballFilename(input.name, input.version);
     let packed: { name?: string; version?: string; filename?: string } | undefined;
     try {
@@ -186,9 +209,13 @@ export class NpmRegistry implements Registry {
       packed = undefined;
     }
     if (packed && (packed.name !== input.name || packed.version !== input.version)) {
-      throw new FerryError(ErrorCode.PUBLISH_FAILED, `npm pack in ${input.packageDir} produced ${packed.name}@${packed.version}, expected ${input.name}@${input.version}`, {
-        details: { packed: `${packed.name}@${packed.version}` },
-      });
+      throw new FerryError(
+        ErrorCode.PUBLISH_FAILED,
+        `npm pack in ${input.packageDir} produced ${packed.name}@${packed.version}, expected ${input.name}@${input.version}`,
+        {
+          details: { packed: `${packed.name}@${packed.version}` },
+        },
+      );
     }
     if (packed?.filename) filename = basename(packed.filename);
     const path = join(distDir, filename);
@@ -205,7 +232,10 @@ export class NpmRegistry implements Registry {
     throw new FerryError(
       ErrorCode.PUBLISH_CONFLICT,
       `${this.label} already has ${name}@${version} with a different tarball (registry ${digest.slice(0, 24) || 'no digest'}…, local ${art.integrity?.slice(0, 24)}…)`,
-      { fix: `bump the version of ${name} (a published npm version can never be replaced), then ferry release --resume <run_id>`, details: { package: name, version, remote: digest, local: art.integrity } },
+      {
+        fix: `bump the version of ${name} (a published npm version can never be replaced), then ferry release --resume <run_id>`,
+        details: { package: name, version, remote: digest, local: art.integrity },
+      },
     );
   }
 
@@ -217,7 +247,8 @@ export class NpmRegistry implements Registry {
     assertNpmName(input.name);
     assertSemver(input.version);
     const art = artifacts.find((a) => a.filename.endsWith('.tgz'));
-    if (!art) throw new FerryError(ErrorCode.PUBLISH_FAILED, `no .tgz artifact to publish for ${input.name}@${input.version}`);
+    if (!art)
+      throw new FerryError(ErrorCode.PUBLISH_FAILED, `no .tgz artifact to publish for ${input.name}@${input.version}`);
     if (!art.integrity || !art.shasum) {
       const d = await fileDigests(art.path);
       Object.assign(art, { integrity: d.integrity, shasum: d.sha1 });
@@ -228,7 +259,8 @@ export class NpmRegistry implements Registry {
       input.log(`${input.name}@${input.version} is already on ${this.label} with the same tarball; skipping publish`);
       return 'skipped';
     }
-    if (!this.tokenFromEnv) input.log(`$${this.cfg.token_env} is not set; publishing with a placeholder token (anonymous registries only)`);
+    if (!this.tokenFromEnv)
+      input.log(`$${this.cfg.token_env} is not set; publishing with a placeholder token (anonymous registries only)`);
 
     const scratch = await mkdtemp(join(tmpdir(), 'ferry-npmrc-'));
     try {
@@ -251,7 +283,13 @@ export class NpmRegistry implements Registry {
     }
   }
 
-  private async publishAttempt(n: number, input: PublishInput, art: Artifact, userconfig: string, cwd: string): Promise<AttemptResult<'uploaded' | 'skipped'>> {
+  private async publishAttempt(
+    n: number,
+    input: PublishInput,
+    art: Artifact,
+    userconfig: string,
+    cwd: string,
+  ): Promise<AttemptResult<'uploaded' | 'skipped'>> {
     if (n > 1) {
       // A failed attempt may still have landed: ask before uploading again.
       const remote = await this.lookupLogged(input.name, input.version, input.log);
@@ -271,10 +309,12 @@ export class NpmRegistry implements Registry {
     const out = r.all || r.shortMessage;
     if (CONFLICT_OUTPUT.test(out)) {
       const remote = await this.lookupLogged(input.name, input.version, input.log);
-      if (this.decide(remote, art, input.name, input.version) === 'skipped') return { done: n > 1 ? 'uploaded' : 'skipped' };
+      if (this.decide(remote, art, input.name, input.version) === 'skipped')
+        return { done: n > 1 ? 'uploaded' : 'skipped' };
       return { retry: `npm reported a conflict but the packument does not list ${input.version} yet` };
     }
-    if (TRANSIENT_OUTPUT.test(out)) return { retry: `npm publish failed transiently (${out.match(TRANSIENT_OUTPUT)?.[0]})` };
+    if (TRANSIENT_OUTPUT.test(out))
+      return { retry: `npm publish failed transiently (${out.match(TRANSIENT_OUTPUT)?.[0]})` };
     const hint = AUTH_OUTPUT.test(out) ? ` — check the token in $${this.cfg.token_env}` : '';
     throw new FerryError(ErrorCode.PUBLISH_FAILED, `${r.command} exited ${r.exitCode}${hint}:\n${tail(out, 12)}`, {
       fix: 'ferry release --resume <run_id>',
@@ -283,7 +323,14 @@ export class NpmRegistry implements Registry {
   }
 
   /** @throws PYPI_TIMEOUT (the seed's code, both ecosystems) when the packument doesn't list the version in time. */
-  async waitVisible(name: string, version: string, timeoutMs: number, log: (m: string) => void, signal?: AbortSignal, opts: WaitOptions = {}): Promise<void> {
+  async waitVisible(
+    name: string,
+    version: string,
+    timeoutMs: number,
+    log: (m: string) => void,
+    signal?: AbortSignal,
+    opts: WaitOptions = {},
+  ): Promise<void> {
     assertNpmName(name);
     assertSemver(version);
     const url = packumentUrl(this.cfg.url, name);

@@ -11,7 +11,10 @@ export const REPRODUCIBLE_EPOCH = '315532800';
  * The configured interpreter, else /usr/bin/python3 when present (NOTE: a pyenv/venv python3 first
  * on PATH often lacks the distro's `build` and `twine` modules), else python3.
  */
-export function pythonBinary(cfg: Pick<PypiRegistryConfig, 'python'>, exists: (p: string) => boolean = existsSync): string {
+export function pythonBinary(
+  cfg: Pick<PypiRegistryConfig, 'python'>,
+  exists: (p: string) => boolean = existsSync,
+): string {
   if (cfg.python) return cfg.python;
   return exists('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 }
@@ -26,7 +29,11 @@ export function pypiBuildArgv(cfg: Pick<PypiRegistryConfig, 'build'>, python: st
 }
 
 /** twine upload argv; the password travels in TWINE_PASSWORD, never in argv. */
-export function twineUploadArgv(cfg: Pick<PypiRegistryConfig, 'twine' | 'url' | 'username'>, python: string, files: readonly string[]): string[] {
+export function twineUploadArgv(
+  cfg: Pick<PypiRegistryConfig, 'twine' | 'url' | 'username'>,
+  python: string,
+  files: readonly string[],
+): string[] {
   return [
     ...fill(cfg.twine, { python }),
     'upload',
@@ -81,10 +88,7 @@ export function normalizeSdistArgv(python: string, file: string, epoch: string):
 }
 
 export type TwineFailure =
-  | { kind: 'exists' }
-  | { kind: 'transient'; reason: string }
-  | { kind: 'auth'; status: number }
-  | { kind: 'other' };
+  { kind: 'exists' } | { kind: 'transient'; reason: string } | { kind: 'auth'; status: number } | { kind: 'other' };
 
 /** Read twine's output: "HTTPError: 400 Bad Request from <url>\nFile already exists", 429, 5xx, connection errors. */
 export function classifyTwineFailure(output: string): TwineFailure {
@@ -92,7 +96,11 @@ export function classifyTwineFailure(output: string): TwineFailure {
   if (/already exists/i.test(output) && (status === 400 || status === 409 || status === 0)) return { kind: 'exists' };
   if (status === 429 || status === 408 || status >= 500) return { kind: 'transient', reason: `HTTP ${status}` };
   if (status === 401 || status === 403) return { kind: 'auth', status };
-  if (/ConnectionError|Connection refused|Connection aborted|timed out|RemoteDisconnected|Max retries exceeded/i.test(output)) {
+  if (
+    /ConnectionError|Connection refused|Connection aborted|timed out|RemoteDisconnected|Max retries exceeded/i.test(
+      output,
+    )
+  ) {
     return { kind: 'transient', reason: 'connection error' };
   }
   return { kind: 'other' };

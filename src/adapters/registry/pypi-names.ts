@@ -5,7 +5,16 @@ import { badInput } from './common.js';
 
 const PEP440 =
   /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(alpha|beta|preview|pre|rc|a|b|c)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?$/;
-const PRE: Record<string, string> = { alpha: 'a', a: 'a', beta: 'b', b: 'b', c: 'rc', rc: 'rc', pre: 'rc', preview: 'rc' };
+const PRE: Record<string, string> = {
+  alpha: 'a',
+  a: 'a',
+  beta: 'b',
+  b: 'b',
+  c: 'rc',
+  rc: 'rc',
+  pre: 'rc',
+  preview: 'rc',
+};
 
 const PEP508_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 
@@ -29,7 +38,10 @@ export function pep440Normalize(version: string): string {
   if (!m) return v;
   const [, epoch, release = '', pre, preN, postImplicit, post, postN, dev, devN, local] = m;
   let out = epoch && Number(epoch) !== 0 ? `${Number(epoch)}!` : '';
-  out += release.split('.').map((n) => String(Number(n))).join('.');
+  out += release
+    .split('.')
+    .map((n) => String(Number(n)))
+    .join('.');
   if (pre) out += `${PRE[pre]}${Number(preN ?? 0)}`;
   if (postImplicit !== undefined) out += `.post${Number(postImplicit)}`;
   else if (post) out += `.post${Number(postN ?? 0)}`;
@@ -57,7 +69,11 @@ export function filenameVersion(filename: string): { name: string; version: stri
 
 export function fileMatchesVersion(filename: string, name: string, version: string): boolean {
   const f = filenameVersion(filename);
-  return f !== undefined && normalizePypiName(f.name) === normalizePypiName(name) && pep440Normalize(f.version) === pep440Normalize(version);
+  return (
+    f !== undefined &&
+    normalizePypiName(f.name) === normalizePypiName(name) &&
+    pep440Normalize(f.version) === pep440Normalize(version)
+  );
 }
 
 export interface IndexFile {
@@ -69,7 +85,9 @@ export interface IndexFile {
 export function parseSimpleIndex(text: string, contentType: string | null): IndexFile[] {
   if (contentType?.includes('json')) {
     const doc = JSON.parse(text) as { files?: Array<{ filename?: string; hashes?: Record<string, string> }> };
-    return (doc.files ?? []).filter((f) => typeof f.filename === 'string').map((f) => ({ filename: f.filename as string, sha256: f.hashes?.sha256 }));
+    return (doc.files ?? [])
+      .filter((f) => typeof f.filename === 'string')
+      .map((f) => ({ filename: f.filename as string, sha256: f.hashes?.sha256 }));
   }
   const files: IndexFile[] = [];
   for (const m of text.matchAll(/<a\s[^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/gi)) {
@@ -81,4 +99,5 @@ export function parseSimpleIndex(text: string, contentType: string | null): Inde
 }
 
 /** What `Accept` pip sends for the simple index: PEP 691 JSON preferred, HTML as fallback. */
-export const SIMPLE_ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01';
+export const SIMPLE_ACCEPT =
+  'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01';

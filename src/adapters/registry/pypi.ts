@@ -8,9 +8,33 @@ import { ErrorCode, FerryError } from '../../errors.js';
 import type { PypiRegistryConfig } from '../../config/sections/registries.js';
 import { exec as defaultExec, formatCommand, tail, type Exec } from '../../util/process.js';
 import { getAttempt, getWithRetry, retryLoop, type AttemptResult, type HttpResponse } from './backoff.js';
-import { DEFAULT_RETRY_BUDGET_MS, baseUrl, fileDigests, registryTimeout, registryUnavailable, resolveToken, type RegistryDeps } from './common.js';
-import { REPRODUCIBLE_EPOCH, classifyTwineFailure, normalizeSdistArgv, pypiBuildArgv, pythonBinary, twineEnv, twineUploadArgv } from './pypi-build.js';
-import { SIMPLE_ACCEPT, assertPep440, assertPypiName, fileMatchesVersion, normalizePypiName, parseSimpleIndex, pep440Normalize } from './pypi-names.js';
+import {
+  DEFAULT_RETRY_BUDGET_MS,
+  baseUrl,
+  fileDigests,
+  registryTimeout,
+  registryUnavailable,
+  resolveToken,
+  type RegistryDeps,
+} from './common.js';
+import {
+  REPRODUCIBLE_EPOCH,
+  classifyTwineFailure,
+  normalizeSdistArgv,
+  pypiBuildArgv,
+  pythonBinary,
+  twineEnv,
+  twineUploadArgv,
+} from './pypi-build.js';
+import {
+  SIMPLE_ACCEPT,
+  assertPep440,
+  assertPypiName,
+  fileMatchesVersion,
+  normalizePypiName,
+  parseSimpleIndex,
+  pep440Normalize,
+} from './pypi-names.js';
 import type { Artifact, PublishInput, PublishedVersion, Registry, WaitOptions } from './types.js';
 
 async function buildLeftovers(dir: string): Promise<Set<string>> {
@@ -72,27 +96,44 @@ export class PypiRegistry implements Registry {
     return this.lookupLogged(name, version, this.deps.log ?? (() => {}));
   }
 
-  private async lookupLogged(name: string, version: string, log: (m: string) => void, signal?: AbortSignal): Promise<PublishedVersion> {
+  private async lookupLogged(
+    name: string,
+    version: string,
+    log: (m: string) => void,
+    signal?: AbortSignal,
+  ): Promise<PublishedVersion> {
     assertPypiName(name);
     assertPep440(version);
     const files: Record<string, string> = {};
     const url = jsonVersionUrl(this.cfg.index, name, version);
-    const res = await getWithRetry(url, { accept: 'application/json' }, this.retryOpts(`release ${name} ${version}`, log, signal), this.deps);
+    const res = await getWithRetry(
+      url,
+      { accept: 'application/json' },
+      this.retryOpts(`release ${name} ${version}`, log, signal),
+      this.deps,
+    );
     if (res.status === 200) {
-      for (const f of this.parseJson<JsonVersionDoc>(res, url).urls ?? []) if (f.filename) files[f.filename] = f.digests?.sha256 ?? '';
+      for (const f of this.parseJson<JsonVersionDoc>(res, url).urls ?? [])
+        if (f.filename) files[f.filename] = f.digests?.sha256 ?? '';
     } else if (res.status !== 404) {
       throw this.httpError(res, `the JSON API for ${name} ${version}`);
     }
     // Indexes without a JSON API (and files the JSON API has not caught up with) still show here.
     for (const f of await this.simpleFiles(name, log, signal)) {
-      if (fileMatchesVersion(f.filename, name, version) && files[f.filename] === undefined) files[f.filename] = f.sha256 ?? '';
+      if (fileMatchesVersion(f.filename, name, version) && files[f.filename] === undefined)
+        files[f.filename] = f.sha256 ?? '';
     }
     return { exists: Object.keys(files).length > 0, files };
   }
 
   private async simpleFiles(name: string, log: (m: string) => void, signal?: AbortSignal) {
     const url = simpleProjectUrl(this.cfg.index, name);
-    const res = await getWithRetry(url, { accept: SIMPLE_ACCEPT }, this.retryOpts(`simple index of ${name}`, log, signal), this.deps);
+    const res = await getWithRetry(
+      url,
+      { accept: SIMPLE_ACCEPT },
+      this.retryOpts(`simple index of ${name}`, log, signal),
+      this.deps,
+    );
     if (res.status === 404) return [];
     if (res.status !== 200) throw this.httpError(res, `the simple index of ${name}`);
     return parseSimpleIndex(res.text, res.headers.get('content-type'));
@@ -108,12 +149,16 @@ export class PypiRegistry implements Registry {
 
   private httpError(res: HttpResponse, what: string): FerryError {
     const hint = res.status === 401 || res.status === 403 ? `; check the token in $${this.cfg.token_env}` : '';
-    return new FerryError(ErrorCode.PUBLISH_FAILED, `${this.label} answered HTTP ${res.status} for ${what}${hint}`, { details: { status: res.status } });
+    return new FerryError(ErrorCode.PUBLISH_FAILED, `${this.label} answered HTTP ${res.status} for ${what}${hint}`, {
+      details: { status: res.status },
+    });
   }
 
   describe(input: PublishInput): string[] {
     const [file = '', ...args] = pypiBuildArgv(this.cfg, this.python, input.distDir);
-    const [twine = '', ...twineArgs] = twineUploadArgv(this.cfg, this.python, [`${input.distDir}/<files not yet on the index>`]);
+    const [twine = '', ...twineArgs] = twineUploadArgv(this.cfg, this.python, [
+      `${input.distDir}/<files not yet on the index>`,
+    ]);
     return [
       `(cd ${input.packageDir} && SOURCE_DATE_EPOCH=${REPRODUCIBLE_EPOCH} ${formatCommand(file, args)})`,
       `GET ${jsonVersionUrl(this.cfg.index, input.name, input.version)}  # skip files already there with the same sha256`,
@@ -133,23 +178,37 @@ export class PypiRegistry implements Registry {
     const env = this.cfg.reproducible ? { SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH ?? REPRODUCIBLE_EPOCH } : {};
     const before = await buildLeftovers(input.packageDir);
     try {
-      await this.exec(file, args, { cwd: input.packageDir, env, signal: input.signal, failCode: ErrorCode.PUBLISH_FAILED });
+      await this.exec(file, args, {
+        cwd: input.packageDir,
+        env,
+        signal: input.signal,
+        failCode: ErrorCode.PUBLISH_FAILED,
+      });
     } finally {
       // setuptools leaves build/ and *.egg-info in the source tree; remove what this build created so the
       // worktree stays clean for a resumed run.
-      for (const p of await buildLeftovers(input.packageDir)) if (!before.has(p)) await rm(p, { recursive: true, force: true });
+      for (const p of await buildLeftovers(input.packageDir))
+        if (!before.has(p)) await rm(p, { recursive: true, force: true });
     }
     const names = (await readdir(distDir)).filter((f) => fileMatchesVersion(f, input.name, input.version)).sort();
     if (names.length === 0) {
-      throw new FerryError(ErrorCode.PUBLISH_FAILED, `the build in ${input.packageDir} produced no distribution of ${input.name} ${input.version} in ${distDir}`, {
-        details: { found: await readdir(distDir) },
-      });
+      throw new FerryError(
+        ErrorCode.PUBLISH_FAILED,
+        `the build in ${input.packageDir} produced no distribution of ${input.name} ${input.version} in ${distDir}`,
+        {
+          details: { found: await readdir(distDir) },
+        },
+      );
     }
     const artifacts: Artifact[] = [];
     for (const filename of names) {
       const path = join(distDir, filename);
       if (this.cfg.reproducible && /\.tar\.gz$/.test(filename)) {
-        const [py = this.python, ...pyArgs] = normalizeSdistArgv(this.python, path, process.env.SOURCE_DATE_EPOCH ?? REPRODUCIBLE_EPOCH);
+        const [py = this.python, ...pyArgs] = normalizeSdistArgv(
+          this.python,
+          path,
+          process.env.SOURCE_DATE_EPOCH ?? REPRODUCIBLE_EPOCH,
+        );
         await this.exec(py, pyArgs, { signal: input.signal, failCode: ErrorCode.PUBLISH_FAILED });
       }
       artifacts.push({ path, filename, sha256: (await fileDigests(path)).sha256 });
@@ -160,13 +219,24 @@ export class PypiRegistry implements Registry {
 
   /** Files already on the index: equal digest → fine; different → PUBLISH_CONFLICT. Returns the missing ones. */
   private missing(remote: PublishedVersion, artifacts: Artifact[], name: string, version: string): Artifact[] {
-    const conflicts = artifacts.filter((a) => remote.files[a.filename] !== undefined && remote.files[a.filename] !== '' && remote.files[a.filename] !== a.sha256);
+    const conflicts = artifacts.filter(
+      (a) =>
+        remote.files[a.filename] !== undefined &&
+        remote.files[a.filename] !== '' &&
+        remote.files[a.filename] !== a.sha256,
+    );
     if (conflicts.length > 0) {
-      const list = conflicts.map((a) => `${a.filename} (index ${remote.files[a.filename]?.slice(0, 12)}…, local ${a.sha256.slice(0, 12)}…)`).join(', ');
-      throw new FerryError(ErrorCode.PUBLISH_CONFLICT, `${this.label} already has ${name} ${version} with different content: ${list}`, {
-        fix: `bump the version of ${name} (an uploaded file can never be replaced), then ferry release --resume <run_id>`,
-        details: { package: name, version, files: conflicts.map((a) => a.filename) },
-      });
+      const list = conflicts
+        .map((a) => `${a.filename} (index ${remote.files[a.filename]?.slice(0, 12)}…, local ${a.sha256.slice(0, 12)}…)`)
+        .join(', ');
+      throw new FerryError(
+        ErrorCode.PUBLISH_CONFLICT,
+        `${this.label} already has ${name} ${version} with different content: ${list}`,
+        {
+          fix: `bump the version of ${name} (an uploaded file can never be replaced), then ferry release --resume <run_id>`,
+          details: { package: name, version, files: conflicts.map((a) => a.filename) },
+        },
+      );
     }
     return artifacts.filter((a) => remote.files[a.filename] === undefined);
   }
@@ -179,8 +249,10 @@ export class PypiRegistry implements Registry {
   async publish(input: PublishInput, artifacts: Artifact[]): Promise<'uploaded' | 'skipped'> {
     assertPypiName(input.name);
     assertPep440(input.version);
-    if (artifacts.length === 0) throw new FerryError(ErrorCode.PUBLISH_FAILED, `no artifacts to upload for ${input.name} ${input.version}`);
-    if (!this.tokenFromEnv) input.log(`$${this.cfg.token_env} is not set; uploading with a placeholder password (anonymous indexes only)`);
+    if (artifacts.length === 0)
+      throw new FerryError(ErrorCode.PUBLISH_FAILED, `no artifacts to upload for ${input.name} ${input.version}`);
+    if (!this.tokenFromEnv)
+      input.log(`$${this.cfg.token_env} is not set; uploading with a placeholder password (anonymous indexes only)`);
     let uploadedAny = false;
     return retryLoop<'uploaded' | 'skipped'>(
       async (): Promise<AttemptResult<'uploaded' | 'skipped'>> => {
@@ -188,12 +260,23 @@ export class PypiRegistry implements Registry {
         const remote = await this.lookupLogged(input.name, input.version, input.log, input.signal);
         const todo = this.missing(remote, artifacts, input.name, input.version);
         if (todo.length === 0) {
-          if (!uploadedAny) input.log(`${input.name} ${input.version} is already on ${this.label} with the same files; skipping upload`);
+          if (!uploadedAny)
+            input.log(
+              `${input.name} ${input.version} is already on ${this.label} with the same files; skipping upload`,
+            );
           return { done: uploadedAny ? 'uploaded' : 'skipped' };
         }
-        const argv = twineUploadArgv(this.cfg, this.python, todo.map((a) => resolve(a.path)));
+        const argv = twineUploadArgv(
+          this.cfg,
+          this.python,
+          todo.map((a) => resolve(a.path)),
+        );
         const [file = this.python, ...args] = argv;
-        const r = await this.exec(file, args, { env: twineEnv(this.cfg.username, this.token), signal: input.signal, reject: false });
+        const r = await this.exec(file, args, {
+          env: twineEnv(this.cfg.username, this.token),
+          signal: input.signal,
+          reject: false,
+        });
         if (!r.failed) {
           input.log(`uploaded ${todo.map((a) => a.filename).join(', ')} to ${baseUrl(this.cfg.url)}`);
           return { done: 'uploaded' };
@@ -217,7 +300,14 @@ export class PypiRegistry implements Registry {
   }
 
   /** @throws PYPI_TIMEOUT when the simple index (what pip reads) doesn't list a file of this version in time. */
-  async waitVisible(name: string, version: string, timeoutMs: number, log: (m: string) => void, signal?: AbortSignal, opts: WaitOptions = {}): Promise<void> {
+  async waitVisible(
+    name: string,
+    version: string,
+    timeoutMs: number,
+    log: (m: string) => void,
+    signal?: AbortSignal,
+    opts: WaitOptions = {},
+  ): Promise<void> {
     assertPypiName(name);
     assertPep440(version);
     const url = simpleProjectUrl(this.cfg.index, name);
@@ -228,7 +318,9 @@ export class PypiRegistry implements Registry {
         if (r.done.status === 404) return { retry: `${normalizePypiName(name)} not on the simple index yet` };
         if (r.done.status !== 200) return { retry: `HTTP ${r.done.status}` };
         const files = parseSimpleIndex(r.done.text, r.done.headers.get('content-type'));
-        return files.some((f) => fileMatchesVersion(f.filename, name, version)) ? { done: true } : { retry: `no ${version} file on the simple index yet` };
+        return files.some((f) => fileMatchesVersion(f.filename, name, version))
+          ? { done: true }
+          : { retry: `no ${version} file on the simple index yet` };
       },
       {
         label: `${this.label} to serve ${name} ${version}`,

@@ -20,7 +20,16 @@ export interface CreatePlan {
   extraNetworks: Array<{ name: string; config: Docker.EndpointSettings }>;
 }
 
-type ImageConfig = { Env?: string[] | null; Cmd?: string[] | null; Entrypoint?: string[] | string | null; Labels?: Record<string, string> | null; WorkingDir?: string; User?: string; Healthcheck?: unknown; StopSignal?: string };
+type ImageConfig = {
+  Env?: string[] | null;
+  Cmd?: string[] | null;
+  Entrypoint?: string[] | string | null;
+  Labels?: Record<string, string> | null;
+  WorkingDir?: string;
+  User?: string;
+  Healthcheck?: unknown;
+  StopSignal?: string;
+};
 
 function sameList(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -64,7 +73,8 @@ export function planReplacement(
     AttachStderr: false,
   };
   if (!sameList(cfg.Cmd, img.Cmd)) options.Cmd = cfg.Cmd ?? undefined;
-  if (!sameList(cfg.Entrypoint, img.Entrypoint)) options.Entrypoint = (cfg.Entrypoint as string[] | string | undefined) ?? undefined;
+  if (!sameList(cfg.Entrypoint, img.Entrypoint))
+    options.Entrypoint = (cfg.Entrypoint as string[] | string | undefined) ?? undefined;
   if (cfg.WorkingDir && cfg.WorkingDir !== img.WorkingDir) options.WorkingDir = cfg.WorkingDir;
   if (cfg.User && cfg.User !== img.User) options.User = cfg.User;
   // Docker defaults the hostname to the short container id; only an explicit one is kept.

@@ -27,8 +27,18 @@ async function rename(rt: DockerRuntime, from: string, to: string): Promise<void
   }
 }
 
-async function createFrom(rt: DockerRuntime, template: Docker.ContainerInspectInfo, image: string, name: string, temp: string, labels: Record<string, string>): Promise<void> {
-  const plan = planReplacement(template, await imageConfig(rt, template.Image), image, temp, { ...labels, [RECREATE_OF_LABEL]: name });
+async function createFrom(
+  rt: DockerRuntime,
+  template: Docker.ContainerInspectInfo,
+  image: string,
+  name: string,
+  temp: string,
+  labels: Record<string, string>,
+): Promise<void> {
+  const plan = planReplacement(template, await imageConfig(rt, template.Image), image, temp, {
+    ...labels,
+    [RECREATE_OF_LABEL]: name,
+  });
   let created: Docker.Container;
   try {
     created = await rt.docker.createContainer(plan.options);
@@ -66,7 +76,11 @@ async function promote(rt: DockerRuntime, name: string): Promise<void> {
       await rename(rt, prevName(name), name);
       await rt.start(name).catch(() => undefined);
     }
-    throw new FerryError(ErrorCode.DEPLOY_FAILED, `new container ${name} failed to start${prev ? '; previous container restored' : ''}: ${(e as Error).message}`, { cause: e });
+    throw new FerryError(
+      ErrorCode.DEPLOY_FAILED,
+      `new container ${name} failed to start${prev ? '; previous container restored' : ''}: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
 }
 
@@ -77,7 +91,8 @@ export async function recreateContainer(
   labels: Record<string, string>,
 ): Promise<{ container: ContainerInfo; changed: boolean }> {
   const target = await rt.inspectImage(image);
-  if (!target) throw new FerryError(ErrorCode.NOT_FOUND, `image ${image} not found`, { fix: `docker image inspect ${image}` });
+  if (!target)
+    throw new FerryError(ErrorCode.NOT_FOUND, `image ${image} not found`, { fix: `docker image inspect ${image}` });
   const current = await rt.inspectRaw(name);
   const prev = await rt.inspectRaw(prevName(name));
   const next = await rt.inspectRaw(nextName(name));
@@ -93,9 +108,13 @@ export async function recreateContainer(
   let changed = true;
   switch (action.kind) {
     case 'missing':
-      throw new FerryError(ErrorCode.NOT_FOUND, `container ${name} not found; create it once (docker run --name ${name} …) so ferry can recreate it`, {
-        fix: `docker ps -a --filter name=${name}`,
-      });
+      throw new FerryError(
+        ErrorCode.NOT_FOUND,
+        `container ${name} not found; create it once (docker run --name ${name} …) so ferry can recreate it`,
+        {
+          fix: `docker ps -a --filter name=${name}`,
+        },
+      );
     case 'done':
       changed = false;
       if (action.start) {

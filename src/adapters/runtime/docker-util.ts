@@ -49,4 +49,3 @@ export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
     labels: c.Config.Labels ?? {},
   };
 }
-

@@ -37,7 +37,11 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       await this.docker.ping();
     } catch (e) {
-      throw new FerryError(ErrorCode.RUNTIME_UNAVAILABLE, `Docker engine unreachable (${messageOf(e)})`, { fix: 'docker info', cause: e, retryable: true });
+      throw new FerryError(ErrorCode.RUNTIME_UNAVAILABLE, `Docker engine unreachable (${messageOf(e)})`, {
+        fix: 'docker info',
+        cause: e,
+        retryable: true,
+      });
     }
   }
 
@@ -126,7 +130,11 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  recreate(name: string, image: string, opts: { labels?: Record<string, string> } = {}): Promise<{ container: ContainerInfo; changed: boolean }> {
+  recreate(
+    name: string,
+    image: string,
+    opts: { labels?: Record<string, string> } = {},
+  ): Promise<{ container: ContainerInfo; changed: boolean }> {
     return recreateContainer(this, name, image, opts.labels ?? {});
   }
 
@@ -172,7 +180,9 @@ export class DockerRuntime implements ContainerRuntime {
   async exec(name: string, argv: string[], opts: { timeoutMs?: number } = {}): Promise<ExecInContainerResult> {
     const timeoutMs = opts.timeoutMs ?? 30_000;
     try {
-      const ex = await this.docker.getContainer(name).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, Tty: false });
+      const ex = await this.docker
+        .getContainer(name)
+        .exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, Tty: false });
       const stream = await ex.start({ hijack: true, stdin: false });
       const out = new PassThrough();
       const err = new PassThrough();
@@ -189,9 +199,15 @@ export class DockerRuntime implements ContainerRuntime {
           (stream as unknown as { destroy?: () => void }).destroy?.();
           // Closing the stream does not stop the process in the container: stop it, and keep what it printed.
           void killExec(ex).then((killed) => {
-            reject(new FerryError(ErrorCode.COMMAND_TIMEOUT, `docker exec ${name} ${argv.join(' ')} timed out after ${timeoutMs} ms; ${killed}`, {
-              details: { stdout: text(chunks.out), stderr: text(chunks.err) },
-            }));
+            reject(
+              new FerryError(
+                ErrorCode.COMMAND_TIMEOUT,
+                `docker exec ${name} ${argv.join(' ')} timed out after ${timeoutMs} ms; ${killed}`,
+                {
+                  details: { stdout: text(chunks.out), stderr: text(chunks.err) },
+                },
+              ),
+            );
           });
         }, timeoutMs);
         const done = (): void => {
@@ -217,7 +233,8 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (e) {
       if (e instanceof FerryError) throw e;
       if (statusOf(e) === 404) throw new FerryError(ErrorCode.NOT_FOUND, `container ${name} not found`, { cause: e });
-      if (statusOf(e) === 409) throw new FerryError(ErrorCode.DEPLOY_FAILED, `container ${name} is not running`, { cause: e });
+      if (statusOf(e) === 409)
+        throw new FerryError(ErrorCode.DEPLOY_FAILED, `container ${name} is not running`, { cause: e });
       throw dockerError(e, ErrorCode.COMMAND_FAILED, `docker exec ${name}`);
     }
   }
@@ -239,7 +256,8 @@ async function killExec(ex: Docker.Exec): Promise<string> {
     if (!info.Running) return 'the process had already ended';
     const pid = info.Pid;
     const cgroup = await readFile(`/proc/${pid}/cgroup`, 'utf8').catch(() => '');
-    if (!pid || !info.ContainerID || !cgroup.includes(info.ContainerID)) return 'it may still run in the container (ferry cannot reach its process from here): stop it there by hand';
+    if (!pid || !info.ContainerID || !cgroup.includes(info.ContainerID))
+      return 'it may still run in the container (ferry cannot reach its process from here): stop it there by hand';
     process.kill(pid, 'SIGKILL');
     return `the process (host pid ${pid}) was killed`;
   } catch (e) {

@@ -39,14 +39,22 @@ export function backoffDelay(attempt: number, backoffMs: number, maxBackoffMs: n
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
-async function probe(url: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number | null; error?: string }> {
+async function probe(
+  url: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ status: number | null; error?: string }> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   try {
@@ -57,7 +65,9 @@ async function probe(url: string, timeoutMs: number, signal?: AbortSignal): Prom
     // undici wraps the socket error: fetch failed → cause (code) or AggregateError of attempts.
     const err = e as Error & { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } };
     const c = err.cause;
-    const why = timeout.aborted ? `timed out after ${timeoutMs} ms` : (c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? err.message);
+    const why = timeout.aborted
+      ? `timed out after ${timeoutMs} ms`
+      : (c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? err.message);
     return { status: null, error: why };
   }
 }
@@ -76,7 +86,14 @@ export async function checkOne(name: string, url: string, opts: HealthCheckOptio
     if (opts.signal?.aborted) return { name, url, ok: false, status: last.status, attempts: attempt, error: 'aborted' };
     if (attempt <= retries) await sleep(backoffDelay(attempt, backoffMs, maxBackoffMs), opts.signal);
   }
-  return { name, url, ok: false, status: last.status, attempts: retries + 1, error: last.error ?? `HTTP ${last.status}` };
+  return {
+    name,
+    url,
+    ok: false,
+    status: last.status,
+    attempts: retries + 1,
+    error: last.error ?? `HTTP ${last.status}`,
+  };
 }
 
 /** Check every URL concurrently; results in input order. */

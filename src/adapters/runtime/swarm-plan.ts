@@ -74,9 +74,15 @@ export function planImageUpdate(current: ServiceSpecLike, image: string, p: Swar
   };
 }
 
-export type UpdateState = 'updating' | 'paused' | 'completed' | 'rollback_started' | 'rollback_paused' | 'rollback_completed';
+export type UpdateState =
+  'updating' | 'paused' | 'completed' | 'rollback_started' | 'rollback_paused' | 'rollback_completed';
 
-export const TERMINAL_UPDATE_STATES: ReadonlySet<string> = new Set(['paused', 'completed', 'rollback_paused', 'rollback_completed']);
+export const TERMINAL_UPDATE_STATES: ReadonlySet<string> = new Set([
+  'paused',
+  'completed',
+  'rollback_paused',
+  'rollback_completed',
+]);
 
 /** An immutable tag for the exact image id, so a rollback to the previous spec can't chase a moved tag. */
 export function pinnedRef(imageRef: string, imageId: string): string {

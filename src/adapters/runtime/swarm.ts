@@ -66,9 +66,13 @@ interface RawTask {
   ID: string;
   DesiredState: string;
   Spec?: { ContainerSpec?: { Image?: string } };
-  Status?: { State?: string; Err?: string; ContainerStatus?: { ContainerID?: string }; PortStatus?: { Ports?: Array<{ PublishedPort?: number }> } };
+  Status?: {
+    State?: string;
+    Err?: string;
+    ContainerStatus?: { ContainerID?: string };
+    PortStatus?: { Ports?: Array<{ PublishedPort?: number }> };
+  };
 }
-
 
 export class SwarmRuntime {
   readonly docker: Docker;
@@ -86,7 +90,9 @@ export class SwarmRuntime {
       throw dockerError(e, ErrorCode.RUNTIME_UNAVAILABLE, 'docker info');
     }
     if (info.Swarm?.LocalNodeState !== 'active' || !info.Swarm.ControlAvailable) {
-      throw new FerryError(ErrorCode.DEPLOY_FAILED, 'this Docker engine is not a Swarm manager', { fix: 'docker swarm init --advertise-addr 127.0.0.1' });
+      throw new FerryError(ErrorCode.DEPLOY_FAILED, 'this Docker engine is not a Swarm manager', {
+        fix: 'docker swarm init --advertise-addr 127.0.0.1',
+      });
     }
   }
 
@@ -161,7 +167,8 @@ export class SwarmRuntime {
       try {
         imageIds.push((await this.docker.getContainer(t.containerId).inspect()).Image);
       } catch (e) {
-        if (statusOf(e) !== 404) throw dockerError(e, ErrorCode.DEPLOY_FAILED, `inspect task container ${t.containerId}`);
+        if (statusOf(e) !== 404)
+          throw dockerError(e, ErrorCode.DEPLOY_FAILED, `inspect task container ${t.containerId}`);
       }
     }
     const expected = s.replicas;
@@ -178,14 +185,23 @@ export class SwarmRuntime {
   private waitUpdate(name: string, since: string | null, timeoutMs: number, pollMs: number): Promise<SwarmServiceInfo> {
     return this.pollService(
       name,
-      (s) => s.updateStartedAt !== null && s.updateStartedAt !== since && s.updateState !== null && TERMINAL_UPDATE_STATES.has(s.updateState),
+      (s) =>
+        s.updateStartedAt !== null &&
+        s.updateStartedAt !== since &&
+        s.updateState !== null &&
+        TERMINAL_UPDATE_STATES.has(s.updateState),
       { timeoutMs, pollMs },
       (s) => `did not converge within ${Math.round(timeoutMs / 1000)}s (update state ${s.updateState ?? 'none'})`,
     );
   }
 
   /** Inspect `name` every `pollMs` until `done`. @throws NOT_FOUND; DEPLOY_FAILED "swarm service <name> <late(s)>" at the deadline */
-  private async pollService(name: string, done: (s: SwarmServiceInfo) => boolean, o: { timeoutMs: number; pollMs: number }, late: (s: SwarmServiceInfo) => string): Promise<SwarmServiceInfo> {
+  private async pollService(
+    name: string,
+    done: (s: SwarmServiceInfo) => boolean,
+    o: { timeoutMs: number; pollMs: number },
+    late: (s: SwarmServiceInfo) => string,
+  ): Promise<SwarmServiceInfo> {
     const deadline = Date.now() + o.timeoutMs;
     for (;;) {
       const s = await this.mustInspect(name);
@@ -206,17 +222,28 @@ export class SwarmRuntime {
    * against `expectImageId` (the target on completed, the previous image on rollback_completed).
    * @throws NOT_FOUND, DEPLOY_FAILED (engine rejected the update, or no convergence in time)
    */
-  async updateImage(name: string, image: string, policy: SwarmUpdatePolicy & { timeoutMs: number; pollMs?: number }): Promise<SwarmUpdateResult> {
+  async updateImage(
+    name: string,
+    image: string,
+    policy: SwarmUpdatePolicy & { timeoutMs: number; pollMs?: number },
+  ): Promise<SwarmUpdateResult> {
     const before = await this.mustInspect(name);
     const targetId = await this.imageId(image);
-    if (!targetId) throw new FerryError(ErrorCode.NOT_FOUND, `image ${image} not found on this node`, { fix: `docker image ls ${image}` });
+    if (!targetId)
+      throw new FerryError(ErrorCode.NOT_FOUND, `image ${image} not found on this node`, {
+        fix: `docker image ls ${image}`,
+      });
     const previousId = await this.imageId(before.image);
     const spec = planImageUpdate(before.spec, image, policy);
     if (before.image === image) {
       const v = await this.verifyConverged(name, targetId);
-      if (v.converged) return { state: 'completed', message: 'already running the image', service: before, verified: v };
+      if (v.converged)
+        return { state: 'completed', message: 'already running the image', service: before, verified: v };
       // Same spec but not converged: force a redeploy of the tasks.
-      spec.TaskTemplate = { ...(spec.TaskTemplate ?? {}), ForceUpdate: (before.spec.TaskTemplate?.ForceUpdate ?? 0) + 1 };
+      spec.TaskTemplate = {
+        ...(spec.TaskTemplate ?? {}),
+        ForceUpdate: (before.spec.TaskTemplate?.ForceUpdate ?? 0) + 1,
+      };
     }
     try {
       await this.docker.getService(before.id).update({ _query: { version: before.version }, _body: spec });
@@ -225,7 +252,7 @@ export class SwarmRuntime {
     }
     const after = await this.waitUpdate(name, before.updateStartedAt, policy.timeoutMs, policy.pollMs ?? 250);
     const rolledBack = after.updateState === 'rollback_completed';
-    const expectId = rolledBack ? previousId ?? targetId : targetId;
+    const expectId = rolledBack ? (previousId ?? targetId) : targetId;
     const verified = await this.waitConverged(name, expectId, Math.min(policy.timeoutMs, 30_000));
     return { state: after.updateState ?? 'unknown', message: after.updateMessage, service: after, verified };
   }
@@ -234,10 +261,16 @@ export class SwarmRuntime {
    * Server-side rollback to the previous spec (`docker service rollback`), then verify tasks run
    * `expectImageId`. @throws NOT_FOUND, DEPLOY_FAILED
    */
-  async rollback(name: string, expectImageId: string, opts: { timeoutMs: number; pollMs?: number }): Promise<SwarmUpdateResult> {
+  async rollback(
+    name: string,
+    expectImageId: string,
+    opts: { timeoutMs: number; pollMs?: number },
+  ): Promise<SwarmUpdateResult> {
     const before = await this.mustInspect(name);
     try {
-      await this.docker.getService(before.id).update({ _query: { version: before.version, rollback: 'previous' }, _body: before.spec });
+      await this.docker
+        .getService(before.id)
+        .update({ _query: { version: before.version, rollback: 'previous' }, _body: before.spec });
     } catch (e) {
       throw dockerError(e, ErrorCode.DEPLOY_FAILED, `rollback service ${name}`);
     }

@@ -49,7 +49,11 @@ export interface ContainerRuntime {
    * Replace the named container with one from `image`, keeping name, ports, env, volumes,
    * labels and networks of the old one. Idempotent: if it already runs `image`'s id, no-op.
    */
-  recreate(name: string, image: string, opts?: { labels?: Record<string, string> }): Promise<{ container: ContainerInfo; changed: boolean }>;
+  recreate(
+    name: string,
+    image: string,
+    opts?: { labels?: Record<string, string> },
+  ): Promise<{ container: ContainerInfo; changed: boolean }>;
   start(name: string): Promise<void>;
   stop(name: string): Promise<void>;
   restart(name: string): Promise<void>;

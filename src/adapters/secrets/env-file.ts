@@ -39,7 +39,10 @@ export class EnvFileStore implements SecretsStore {
 
   async set(key: string, value: string, scope: SecretScope): Promise<SetOutcome> {
     if (value.includes("'") || value.includes('\n')) {
-      throw new FerryError(ErrorCode.SECRETS_FAILED, `value of ${key} contains a quote or newline; env-file store cannot write it safely`);
+      throw new FerryError(
+        ErrorCode.SECRETS_FAILED,
+        `value of ${key} contains a quote or newline; env-file store cannot write it safely`,
+      );
     }
     addSecret(value);
     const current = await this.get(key, scope);
@@ -47,7 +50,10 @@ export class EnvFileStore implements SecretsStore {
     const text = existsSync(this.file) ? readFileSync(this.file, 'utf8') : '';
     const line = `${key}=${quote(value)}`;
     const re = new RegExp(`^(export\\s+)?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=.*$`, 'm');
-    const next = current !== null && re.test(text) ? text.replace(re, line) : `${text}${text && !text.endsWith('\n') ? '\n' : ''}${line}\n`;
+    const next =
+      current !== null && re.test(text)
+        ? text.replace(re, line)
+        : `${text}${text && !text.endsWith('\n') ? '\n' : ''}${line}\n`;
     await writeFileAtomic(this.file, next, { mode: 0o600 });
     return current === null ? 'created' : 'updated';
   }

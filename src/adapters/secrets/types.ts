@@ -27,7 +27,11 @@ export interface SyncLine {
 }
 
 /** Upsert every pair; returns one outcome per key in input order. */
-export async function syncSecrets(store: SecretsStore, values: Record<string, string>, scope: SecretScope): Promise<SyncLine[]> {
+export async function syncSecrets(
+  store: SecretsStore,
+  values: Record<string, string>,
+  scope: SecretScope,
+): Promise<SyncLine[]> {
   const out: SyncLine[] = [];
   for (const [key, value] of Object.entries(values)) out.push({ key, outcome: await store.set(key, value, scope) });
   return out;

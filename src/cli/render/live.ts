@@ -23,12 +23,15 @@ export class LiveRenderer implements Renderer {
   private running: Promise<unknown> | null = null;
   private readonly plain: PlainRenderer;
 
-  constructor(style: Style, private readonly verbose: boolean) {
+  constructor(
+    style: Style,
+    private readonly verbose: boolean,
+  ) {
     this.plain = new PlainRenderer(style, verbose);
   }
 
   event(e: FerryEvent): void {
-    if ((e.type === 'run.started' || e.type === 'run.resumed') && !(e.data?.dry_run)) return this.start(e);
+    if ((e.type === 'run.started' || e.type === 'run.resumed') && !e.data?.dry_run) return this.start(e);
     if (!this.running) return this.plain.event(e);
     const line = e.step ? this.byStep.get(e.step) : undefined;
     switch (e.type) {
@@ -40,7 +43,12 @@ export class LiveRenderer implements Renderer {
       case 'step.blocked':
         if (!line) return;
         if (e.type !== 'step.completed') line.skipped++;
-        if (++line.settled === line.steps.length) line.resolve(line.skipped === line.steps.length ? { skip: e.type === 'step.blocked' ? 'blocked' : (e.message ?? 'already done') } : {});
+        if (++line.settled === line.steps.length)
+          line.resolve(
+            line.skipped === line.steps.length
+              ? { skip: e.type === 'step.blocked' ? 'blocked' : (e.message ?? 'already done') }
+              : {},
+          );
         return;
       case 'step.failed':
         line?.resolve({ fail: `${e.step}: ${e.message ?? 'failed'}` });

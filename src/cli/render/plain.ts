@@ -20,8 +20,11 @@ export class PlainRenderer implements Renderer {
     if (e.status === 'dry_run') return s.dim('dry run: nothing was changed');
     const err = e.data?.error as { code: string; message: string; fix: string | null } | undefined;
     const good = e.status === 'completed' || e.status === undefined;
-    if (!err) return good ? s.ok(`✓ ${e.pipeline} ${e.run_id} completed`) : s.bad(`✗ ${e.pipeline} ${e.run_id} ${e.status}`);
-    const lines = [s.bad(`✗ ${e.pipeline} ${e.run_id} ${e.status ?? 'failed'}: [${err.code}] ${err.message.split('\n')[0]}`)];
+    if (!err)
+      return good ? s.ok(`✓ ${e.pipeline} ${e.run_id} completed`) : s.bad(`✗ ${e.pipeline} ${e.run_id} ${e.status}`);
+    const lines = [
+      s.bad(`✗ ${e.pipeline} ${e.run_id} ${e.status ?? 'failed'}: [${err.code}] ${err.message.split('\n')[0]}`),
+    ];
     if (err.fix) lines.push(`  fix:    ${err.fix}`);
     if (typeof e.data?.resume === 'string') lines.push(`  resume: ${e.data.resume}`);
     return lines.join('\n');
@@ -34,7 +37,10 @@ export class PlainRenderer implements Renderer {
       case 'run.started':
       case 'run.resumed':
         // A dry run starts nothing: say what it is, so the step list below is not read as a live run.
-        if (e.data?.dry_run) return s.bold(`Dry run of ${e.pipeline} ${e.run_id}: every step and command it would run; nothing is changed`);
+        if (e.data?.dry_run)
+          return s.bold(
+            `Dry run of ${e.pipeline} ${e.run_id}: every step and command it would run; nothing is changed`,
+          );
         return s.bold(`${e.type === 'run.resumed' ? 'Resuming' : 'Starting'} ${e.pipeline} ${e.run_id}`);
       case 'step.started':
         return `${s.dim('▶')} ${name}  ${s.dim(e.title ?? '')}`;
@@ -53,7 +59,9 @@ export class PlainRenderer implements Renderer {
         return s.ok(`✓ gate approved${e.message ? `: ${e.message}` : ''}`);
       case 'gate.rejected':
         // status carries the error code: only a human's "reject" is a rejection.
-        return s.bad(`✗ gate ${e.status === 'GATE_UNAVAILABLE' ? 'unavailable' : e.status === 'GATE_TIMEOUT' ? 'timed out' : 'rejected'}${e.message ? `: ${e.message}` : ''}`);
+        return s.bad(
+          `✗ gate ${e.status === 'GATE_UNAVAILABLE' ? 'unavailable' : e.status === 'GATE_TIMEOUT' ? 'timed out' : 'rejected'}${e.message ? `: ${e.message}` : ''}`,
+        );
       case 'log':
         if (e.level === 'debug' && !this.verbose) return null;
         if (e.level === 'warn') return s.warn(`! ${e.message ?? ''}`);
@@ -70,7 +78,11 @@ function durationOf(e: FerryEvent, s: Style): string {
 }
 
 export function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  return ms < 1000
+    ? `${ms} ms`
+    : ms < 60_000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 }
 
 function formatIntents(e: FerryEvent, s: Style): string {

@@ -3,7 +3,11 @@ import { argvSchema, safeNameSchema } from './common.js';
 import { dockerRuntimeSchema } from './runtime.js';
 
 /** Values handed to git as positional arguments must not look like options. */
-const notOption = (what: string) => z.string().min(1).refine((s) => !s.startsWith('-'), { error: `${what} must not start with '-'` });
+const notOption = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .refine((s) => !s.startsWith('-'), { error: `${what} must not start with '-'` });
 
 const actionSchema = z.union([
   z.strictObject({
@@ -29,7 +33,13 @@ export const deploySchema = z.strictObject({
     .array(z.strictObject({ glob: z.string(), class: z.enum(['code', 'config', 'build', 'env', 'ignore']) }))
     .optional(),
   config_repos: z
-    .array(z.strictObject({ name: safeNameSchema, url: notOption('config repo url'), ref: notOption('config repo ref').default('HEAD') }))
+    .array(
+      z.strictObject({
+        name: safeNameSchema,
+        url: notOption('config repo url'),
+        ref: notOption('config repo ref').default('HEAD'),
+      }),
+    )
     .default([]),
   /** What each decision runs. Defaults: rebuild → build+recreate, restart/redeploy → restart, start → start. */
   actions: z

@@ -33,7 +33,9 @@ const sshSchema = z.strictObject({
   /** Private key (`ssh -i`); relative to ferry.yaml's directory. */
   identity_file: z.string().min(1).optional(),
   /** Extra `-o Key=value` options, e.g. [StrictHostKeyChecking=accept-new]. */
-  options: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*=\S.*$/, { error: 'expected an ssh option Key=value' })).default([]),
+  options: z
+    .array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*=\S.*$/, { error: 'expected an ssh option Key=value' }))
+    .default([]),
   /**
    * The remote ferry command as an argv prefix. An absolute path is the robust choice: sshd resets the
    * environment and login shells rewrite PATH, so `ferry` on the remote PATH is only the default.

@@ -5,7 +5,8 @@ import { z } from 'zod';
  * No spaces or shell characters, and never a leading `-` (it would read as an option in argv).
  */
 export const packageNameSchema = z.string().regex(/^(@[A-Za-z0-9][A-Za-z0-9._-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/, {
-  error: 'expected a package name: letters, digits and . _ - with an optional npm @scope/ (no spaces or shell characters)',
+  error:
+    'expected a package name: letters, digits and . _ - with an optional npm @scope/ (no spaces or shell characters)',
 });
 
 export const packageSchema = z.strictObject({
@@ -19,7 +20,9 @@ export const packageSchema = z.strictObject({
   /** Package directory inside the repo (monorepos). Default: repo root. */
   path: z
     .string()
-    .regex(/^(?!\/)(?!-)(?!.*(^|\/)\.\.(\/|$))[^\s]+$/, { error: 'expected a relative path inside the repo (no spaces, no .., no leading / or -)' })
+    .regex(/^(?!\/)(?!-)(?!.*(^|\/)\.\.(\/|$))[^\s]+$/, {
+      error: 'expected a relative path inside the repo (no spaces, no .., no leading / or -)',
+    })
     .default('.'),
   ecosystem: z.enum(['python', 'npm']),
   /** Registry key under `registries:` to publish to, or false for no publish. */

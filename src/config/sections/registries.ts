@@ -10,7 +10,10 @@ export const npmRegistrySchema = z.strictObject({
   /** `npm publish --access` (scoped packages on npmjs.org need `public` on first publish). */
   access: z.enum(['public', 'restricted']).optional(),
   /** dist-tag for `npm publish --tag`; npm's default is `latest`. */
-  tag: z.string().regex(/^[A-Za-z][A-Za-z0-9._-]*$/, { error: 'expected a dist-tag such as latest or next' }).optional(),
+  tag: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9._-]*$/, { error: 'expected a dist-tag such as latest or next' })
+    .optional(),
 });
 
 export const pypiRegistrySchema = z.strictObject({

@@ -32,10 +32,15 @@ function template(allowed: readonly string[], required: readonly string[] = []) 
   const list = allowed.map((a) => `{${a}}`).join(', ');
   return z.string().superRefine((t, ctx) => {
     for (const [, k] of t.matchAll(/\{(\w*)\}/g)) {
-      if (!allowed.includes(k!)) ctx.addIssue({ code: 'custom', message: `unknown placeholder {${k}} in ${JSON.stringify(t)} (expected ${list})` });
+      if (!allowed.includes(k!))
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown placeholder {${k}} in ${JSON.stringify(t)} (expected ${list})`,
+        });
     }
     for (const r of required) {
-      if (!t.includes(`{${r}}`)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(t)} needs {${r}} (placeholders: ${list})` });
+      if (!t.includes(`{${r}}`))
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(t)} needs {${r}} (placeholders: ${list})` });
     }
   });
 }
@@ -50,9 +55,7 @@ export const releaseSchema = z.strictObject({
   forge: forgeSchema.default({ kind: 'git', remote: 'origin' }),
   /** Lint command run in each worktree; omit to skip LINT. */
   lint: argvSchema.optional(),
-  lock: z
-    .strictObject({ python: argvSchema.optional(), npm: argvSchema.optional() })
-    .default({}),
+  lock: z.strictObject({ python: argvSchema.optional(), npm: argvSchema.optional() }).default({}),
   /** Build command for Python distributions (must not download: --no-isolation). */
   build: z
     .strictObject({ python: argvSchema.default(['python3', '-m', 'build', '--no-isolation', '--outdir', '{dist}']) })

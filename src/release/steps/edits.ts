@@ -20,7 +20,9 @@ function manifestPath(ctx: Ctx, pkg: string): string {
 
 /** Pure: the manifest with its version set. */
 export function bumpedManifest(r: Pick<RepoState, 'ecosystem'>, text: string, version: string, file: string): string {
-  return r.ecosystem === 'python' ? setPyprojectVersion(text, version, file) : setPackageJsonVersion(text, version, file);
+  return r.ecosystem === 'python'
+    ? setPyprojectVersion(text, version, file)
+    : setPackageJsonVersion(text, version, file);
 }
 
 /** Same-run dependencies already released (earlier tiers): name → new version. */
@@ -35,7 +37,12 @@ export function sameRunPins(data: ReleaseData, pkg: string): Record<string, stri
 }
 
 /** Pure: the manifest with exact pins. */
-export function pinnedManifest(r: Pick<RepoState, 'ecosystem'>, text: string, pins: Record<string, string>, file: string): { text: string; changes: PinChange[] } {
+export function pinnedManifest(
+  r: Pick<RepoState, 'ecosystem'>,
+  text: string,
+  pins: Record<string, string>,
+  file: string,
+): { text: string; changes: PinChange[] } {
   return r.ecosystem === 'python' ? pinPyprojectDeps(text, pins) : pinPackageJsonDeps(text, pins, file);
 }
 
@@ -68,16 +75,27 @@ export function pinStep(pkg: string): Step<ReleaseData> {
     describe: (ctx) => {
       const pins = sameRunPins(ctx.data, pkg);
       const list = Object.entries(pins).map(([n, v]) => `${n}==${v}`);
-      return [{ kind: 'edit', text: list.length ? `${manifestPath(ctx, pkg)}: pin ${list.join(', ')}` : 'no same-run dependencies to pin' }];
+      return [
+        {
+          kind: 'edit',
+          text: list.length ? `${manifestPath(ctx, pkg)}: pin ${list.join(', ')}` : 'no same-run dependencies to pin',
+        },
+      ];
     },
     run: async (ctx) => {
       const r = repoOf(ctx, pkg);
       const pins = sameRunPins(ctx.data, pkg);
-      if (Object.keys(pins).length === 0) return { status: 'skipped', detail: 'no_same_run_deps', output: { pins_applied: [] } };
+      if (Object.keys(pins).length === 0)
+        return { status: 'skipped', detail: 'no_same_run_deps', output: { pins_applied: [] } };
       const file = manifestPath(ctx, pkg);
       const before = await readFile(file, 'utf8');
       const { text, changes } = pinnedManifest(r, before, pins, file);
-      if (text === before) return { status: 'skipped', detail: 'already_pinned', output: { pins: Object.entries(pins).map(([n, v]) => `${n}==${v}`) } };
+      if (text === before)
+        return {
+          status: 'skipped',
+          detail: 'already_pinned',
+          output: { pins: Object.entries(pins).map(([n, v]) => `${n}==${v}`) },
+        };
       await writeFile(file, text);
       return { output: { pins_applied: changes } };
     },
@@ -90,7 +108,12 @@ export function changelogStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData>
     id: `${pkg}/CHANGELOG`,
     title: `${pkg}: changelog`,
     group: pkg,
-    describe: (ctx) => [{ kind: 'edit', text: `${path(ctx)}: add "## ${repoOf(ctx, pkg).new_version} (${ctx.data.date})" from ${plural(ctx.data.commits[pkg]?.length ?? 0, 'commit')}` }],
+    describe: (ctx) => [
+      {
+        kind: 'edit',
+        text: `${path(ctx)}: add "## ${repoOf(ctx, pkg).new_version} (${ctx.data.date})" from ${plural(ctx.data.commits[pkg]?.length ?? 0, 'commit')}`,
+      },
+    ],
     run: async (ctx) => {
       const r = repoOf(ctx, pkg);
       const file = path(ctx);

@@ -23,7 +23,14 @@ export function buildReleaseSteps(data: ReleaseData, deps: ReleaseDeps): Step<Re
     for (const p of pkgs) steps.push(bumpStep(p));
     for (const p of pkgs) steps.push(pinStep(p));
     for (const p of pkgs) steps.push(changelogStep(p, deps));
-    steps.push(lockStep(u.unit, deps), lintStep(u.unit, deps), commitStep(u.unit), pushStep(u.unit, deps), prStep(u.unit, deps), mergeStep(u.unit, deps));
+    steps.push(
+      lockStep(u.unit, deps),
+      lintStep(u.unit, deps),
+      commitStep(u.unit),
+      pushStep(u.unit, deps),
+      prStep(u.unit, deps),
+      mergeStep(u.unit, deps),
+    );
     for (const p of pkgs) steps.push(tagStep(p, deps), publishStep(p, deps));
   }
   return steps;

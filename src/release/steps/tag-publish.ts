@@ -30,7 +30,9 @@ export function tagStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
     describe: (ctx) => {
       const dir = unitOf(ctx, repoOf(ctx, pkg).unit).repoDir;
       const tag = tagName(ctx, pkg, deps);
-      const create = deps.cfg.tag_annotated ? ['tag', '-a', tag, '-m', `release ${tag}`, '<merge commit>'] : ['tag', tag, '<merge commit>'];
+      const create = deps.cfg.tag_annotated
+        ? ['tag', '-a', tag, '-m', `release ${tag}`, '<merge commit>']
+        : ['tag', tag, '<merge commit>'];
       return [
         { kind: 'exec', text: formatCommand('git', ['-C', dir, ...create]) },
         { kind: 'exec', text: formatCommand('git', ['-C', dir, 'push', remote, `refs/tags/${tag}`]) },
@@ -45,12 +47,19 @@ export function tagStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
       const git = new Git(ctx.exec);
       const local = await git.revParse(u.repoDir, `refs/tags/${tag}`);
       const onRemote = await git.lsRemote(u.repoDir, remote, `refs/tags/${tag}`);
-      for (const [where, sha] of [['locally', local], [`on ${remote}`, onRemote]] as const) {
+      for (const [where, sha] of [
+        ['locally', local],
+        [`on ${remote}`, onRemote],
+      ] as const) {
         if (sha && sha !== target) {
-          throw new FerryError(ErrorCode.TAG_CONFLICT, `tag ${tag} exists ${where} on ${sha.slice(0, 12)}, not on the release commit ${target.slice(0, 12)}`, {
-            fix: `git -C ${u.repoDir} tag -d ${tag} && git -C ${u.repoDir} push ${remote} :refs/tags/${tag}   # if stale; then: ${resumeCommand(ctx.runId)}`,
-            details: { tag, existing: sha, expected: target },
-          });
+          throw new FerryError(
+            ErrorCode.TAG_CONFLICT,
+            `tag ${tag} exists ${where} on ${sha.slice(0, 12)}, not on the release commit ${target.slice(0, 12)}`,
+            {
+              fix: `git -C ${u.repoDir} tag -d ${tag} && git -C ${u.repoDir} push ${remote} :refs/tags/${tag}   # if stale; then: ${resumeCommand(ctx.runId)}`,
+              details: { tag, existing: sha, expected: target },
+            },
+          );
         }
       }
       r.tag = tag;
@@ -88,11 +97,30 @@ export function publishStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
     describe: (ctx) => {
       const r = repoOf(ctx, pkg);
       if (r.publish === false) return [{ kind: 'note', text: 'publish: false — nothing to upload' }];
-      const wait = ctx.data.options.skip_registry_wait ? 'no wait (--skip-registry-wait)' : `wait up to ${ctx.data.options.registry_timeout_minutes} min until installers see it`;
-      if (deps.cfg.publish.mode === 'workflow') return [{ kind: 'api', text: `${workflowIntent(deps, tagName(ctx, pkg, deps))}; registry ${r.publish}: ${wait}` }];
+      const wait = ctx.data.options.skip_registry_wait
+        ? 'no wait (--skip-registry-wait)'
+        : `wait up to ${ctx.data.options.registry_timeout_minutes} min until installers see it`;
+      if (deps.cfg.publish.mode === 'workflow')
+        return [
+          { kind: 'api', text: `${workflowIntent(deps, tagName(ctx, pkg, deps))}; registry ${r.publish}: ${wait}` },
+        ];
       return [
-        { kind: 'exec', text: formatCommand('git', ['-C', unitOf(ctx, r.unit).repoDir, 'worktree', 'add', '--detach', dirs(ctx).src, tagName(ctx, pkg, deps)]) },
-        { kind: 'api', text: `registry ${r.publish}: look up ${r.package}@${r.new_version}; build and upload unless the same artifacts are there; ${wait}` },
+        {
+          kind: 'exec',
+          text: formatCommand('git', [
+            '-C',
+            unitOf(ctx, r.unit).repoDir,
+            'worktree',
+            'add',
+            '--detach',
+            dirs(ctx).src,
+            tagName(ctx, pkg, deps),
+          ]),
+        },
+        {
+          kind: 'api',
+          text: `registry ${r.publish}: look up ${r.package}@${r.new_version}; build and upload unless the same artifacts are there; ${wait}`,
+        },
       ];
     },
     run: async (ctx) => {
@@ -121,21 +149,49 @@ export function publishStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
           await rm(src, { recursive: true, force: true });
           await mkdir(join(src, '..'), { recursive: true });
           const add = await git.addWorktree(u.repoDir, src, null, u.merge_sha);
-          if (add.exitCode !== 0) throw new FerryError(ErrorCode.PUBLISH_FAILED, `cannot check out ${u.merge_sha} for publishing: ${add.stderr.trim()}`, { fix: resumeCommand(ctx.runId) });
+          if (add.exitCode !== 0)
+            throw new FerryError(
+              ErrorCode.PUBLISH_FAILED,
+              `cannot check out ${u.merge_sha} for publishing: ${add.stderr.trim()}`,
+              { fix: resumeCommand(ctx.runId) },
+            );
           await rm(dist, { recursive: true, force: true });
           await mkdir(dist, { recursive: true });
-          artifacts = await registry.build({ name: r.package, version: r.new_version, packageDir: join(src, r.path), distDir: dist, log: (m) => ctx.log.info(m), signal: ctx.signal });
+          artifacts = await registry.build({
+            name: r.package,
+            version: r.new_version,
+            packageDir: join(src, r.path),
+            distDir: dist,
+            log: (m) => ctx.log.info(m),
+            signal: ctx.signal,
+          });
           await ctx.saveCheckpoint({ artifacts } satisfies PublishCheckpoint);
         }
-        const input = { name: r.package, version: r.new_version, packageDir: join(src, r.path), distDir: dist, log: (m: string) => ctx.log.info(m), signal: ctx.signal };
+        const input = {
+          name: r.package,
+          version: r.new_version,
+          packageDir: join(src, r.path),
+          distDir: dist,
+          log: (m: string) => ctx.log.info(m),
+          signal: ctx.signal,
+        };
         const outcome = await registry.publish(input, artifacts);
         r.pypi_status = 'pending';
         if (!ctx.data.options.skip_registry_wait) {
           const timeoutMs = ctx.data.options.registry_timeout_minutes * 60_000;
-          await registry.waitVisible(r.package, r.new_version, timeoutMs, (m) => ctx.log.info(m), ctx.signal, { fix: `${resumeCommand(ctx.runId)}   # or add --skip-registry-wait` });
+          await registry.waitVisible(r.package, r.new_version, timeoutMs, (m) => ctx.log.info(m), ctx.signal, {
+            fix: `${resumeCommand(ctx.runId)}   # or add --skip-registry-wait`,
+          });
           r.pypi_status = 'available';
         }
-        return { output: { publish: outcome, files: artifacts.map((a) => a.filename), registry: r.publish, status: r.pypi_status } };
+        return {
+          output: {
+            publish: outcome,
+            files: artifacts.map((a) => a.filename),
+            registry: r.publish,
+            status: r.pypi_status,
+          },
+        };
       } catch (e) {
         r.pypi_status = 'failed';
         throw e;

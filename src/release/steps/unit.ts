@@ -17,14 +17,24 @@ export function lockCommands(deps: ReleaseDeps, ecos: readonly Ecosystem[]): str
   return ecos.map((e) => deps.cfg.lock[e]).filter((a): a is string[] => Array.isArray(a));
 }
 
-function commandStep(unit: string, phase: 'LOCK' | 'LINT', argvs: (ctx: Ctx) => string[][], code: ErrorCode): Step<ReleaseData> {
+function commandStep(
+  unit: string,
+  phase: 'LOCK' | 'LINT',
+  argvs: (ctx: Ctx) => string[][],
+  code: ErrorCode,
+): Step<ReleaseData> {
   return {
     id: `${unit}/${phase}`,
     title: `${unit}: ${phase.toLowerCase()}`,
     group: unit,
     describe: (ctx) => {
       const list = argvs(ctx);
-      return list.length ? list.map(([f = '', ...a]) => ({ kind: 'exec' as const, text: `${formatCommand(f, a)}   (in ${unitOf(ctx, unit).worktree_path})` })) : [{ kind: 'note', text: `${phase.toLowerCase()} not configured` }];
+      return list.length
+        ? list.map(([f = '', ...a]) => ({
+            kind: 'exec' as const,
+            text: `${formatCommand(f, a)}   (in ${unitOf(ctx, unit).worktree_path})`,
+          }))
+        : [{ kind: 'note', text: `${phase.toLowerCase()} not configured` }];
     },
     // No check(): LOCK and LINT always re-run (cheap, keeps the tree consistent).
     run: async (ctx) => {
@@ -35,10 +45,14 @@ function commandStep(unit: string, phase: 'LOCK' | 'LINT', argvs: (ctx: Ctx) => 
         const r = await ctx.exec(file, args, { cwd, reject: false, signal: ctx.signal });
         if (r.exitCode !== 0) {
           const what = phase === 'LINT' ? 'lint hook failed' : 'lock failed';
-          throw new FerryError(code, `${unit}: ${what} (${r.command} exited ${r.exitCode}):\n${tail(r.all || r.shortMessage, 20)}`, {
-            fix: `cd ${cwd} && ${r.command}   # fix, then: ${resumeCommand(ctx.runId)}`,
-            details: { command: r.command, exitCode: r.exitCode, output_tail: tail(r.all || r.shortMessage, 20) },
-          });
+          throw new FerryError(
+            code,
+            `${unit}: ${what} (${r.command} exited ${r.exitCode}):\n${tail(r.all || r.shortMessage, 20)}`,
+            {
+              fix: `cd ${cwd} && ${r.command}   # fix, then: ${resumeCommand(ctx.runId)}`,
+              details: { command: r.command, exitCode: r.exitCode, output_tail: tail(r.all || r.shortMessage, 20) },
+            },
+          );
         }
       }
       return { output: { commands: list.length } };
@@ -59,7 +73,18 @@ export function commitStep(unit: string): Step<ReleaseData> {
     id: `${unit}/COMMIT`,
     title: `${unit}: commit`,
     group: unit,
-    describe: (ctx) => [{ kind: 'exec', text: formatCommand('git', ['-C', unitOf(ctx, unit).worktree_path, 'commit', '-am', unitOf(ctx, unit).commit_message]) }],
+    describe: (ctx) => [
+      {
+        kind: 'exec',
+        text: formatCommand('git', [
+          '-C',
+          unitOf(ctx, unit).worktree_path,
+          'commit',
+          '-am',
+          unitOf(ctx, unit).commit_message,
+        ]),
+      },
+    ],
     check: async (ctx) => {
       const u = unitOf(ctx, unit);
       const git = new Git(ctx.exec);
@@ -81,13 +106,26 @@ export function pushStep(unit: string, deps: ReleaseDeps): Step<ReleaseData> {
     id: `${unit}/PUSH`,
     title: `${unit}: push branch`,
     group: unit,
-    describe: (ctx) => [{ kind: 'exec', text: formatCommand('git', ['-C', unitOf(ctx, unit).worktree_path, 'push', remote, `HEAD:refs/heads/${unitOf(ctx, unit).branch}`]) }],
+    describe: (ctx) => [
+      {
+        kind: 'exec',
+        text: formatCommand('git', [
+          '-C',
+          unitOf(ctx, unit).worktree_path,
+          'push',
+          remote,
+          `HEAD:refs/heads/${unitOf(ctx, unit).branch}`,
+        ]),
+      },
+    ],
     check: async (ctx) => {
       const u = unitOf(ctx, unit);
       const git = new Git(ctx.exec);
       const local = await git.revParse(u.worktree_path, 'HEAD');
       const onRemote = await git.lsRemote(u.worktree_path, remote, `refs/heads/${u.branch}`);
-      return local && onRemote === local ? { status: 'skipped', detail: 'already_pushed', output: { sha: local } } : undefined;
+      return local && onRemote === local
+        ? { status: 'skipped', detail: 'already_pushed', output: { sha: local } }
+        : undefined;
     },
     run: async (ctx) => {
       const u = unitOf(ctx, unit);
@@ -97,10 +135,23 @@ export function pushStep(unit: string, deps: ReleaseDeps): Step<ReleaseData> {
   };
 }
 
-function changeInput(ctx: Ctx, unit: string, deps: ReleaseDeps): { repoDir: string; repo: string; branch: string; base: string; title: string; body: string } {
+function changeInput(
+  ctx: Ctx,
+  unit: string,
+  deps: ReleaseDeps,
+): { repoDir: string; repo: string; branch: string; base: string; title: string; body: string } {
   const u = unitOf(ctx, unit);
-  const lines = u.packages.map((p) => `- ${p}: ${repoOf(ctx, p).old_version} → ${repoOf(ctx, p).new_version} (${repoOf(ctx, p).bump})`);
-  return { repoDir: u.repoDir, repo: u.repo, branch: u.branch, base: deps.cfg.main_branch, title: u.commit_message, body: `Release run ${ctx.runId}\n\n${lines.join('\n')}\n` };
+  const lines = u.packages.map(
+    (p) => `- ${p}: ${repoOf(ctx, p).old_version} → ${repoOf(ctx, p).new_version} (${repoOf(ctx, p).bump})`,
+  );
+  return {
+    repoDir: u.repoDir,
+    repo: u.repo,
+    branch: u.branch,
+    base: deps.cfg.main_branch,
+    title: u.commit_message,
+    body: `Release run ${ctx.runId}\n\n${lines.join('\n')}\n`,
+  };
 }
 
 export function prStep(unit: string, deps: ReleaseDeps): Step<ReleaseData> {
@@ -108,7 +159,12 @@ export function prStep(unit: string, deps: ReleaseDeps): Step<ReleaseData> {
     id: `${unit}/PR`,
     title: `${unit}: open change request`,
     group: unit,
-    describe: (ctx) => [{ kind: 'api', text: `forge ${deps.cfg.forge.kind}: open PR ${unitOf(ctx, unit).branch} → ${deps.cfg.main_branch} (reuse an existing one)` }],
+    describe: (ctx) => [
+      {
+        kind: 'api',
+        text: `forge ${deps.cfg.forge.kind}: open PR ${unitOf(ctx, unit).branch} → ${deps.cfg.main_branch} (reuse an existing one)`,
+      },
+    ],
     run: async (ctx) => {
       const u = unitOf(ctx, unit);
       const forge = await deps.forge(ctx.exec);
@@ -126,16 +182,28 @@ export function mergeStep(unit: string, deps: ReleaseDeps): Step<ReleaseData> {
     id: `${unit}/MERGE`,
     title: `${unit}: squash-merge`,
     group: unit,
-    describe: (ctx) => [{ kind: 'api', text: `forge ${deps.cfg.forge.kind}: squash-merge ${unitOf(ctx, unit).branch} into ${deps.cfg.main_branch} as "${unitOf(ctx, unit).commit_message}"` }],
+    describe: (ctx) => [
+      {
+        kind: 'api',
+        text: `forge ${deps.cfg.forge.kind}: squash-merge ${unitOf(ctx, unit).branch} into ${deps.cfg.main_branch} as "${unitOf(ctx, unit).commit_message}"`,
+      },
+    ],
     run: async (ctx) => {
       const u = unitOf(ctx, unit);
-      if (!u.head_sha || u.pr_number === null || u.pr_url === null) throw new Error(`${unit}: MERGE before COMMIT/PR recorded their results`);
+      if (!u.head_sha || u.pr_number === null || u.pr_url === null)
+        throw new Error(`${unit}: MERGE before COMMIT/PR recorded their results`);
       const forge = await deps.forge(ctx.exec);
       const input = changeInput(ctx, unit, deps);
       const pr = { number: u.pr_number, url: u.pr_url, state: 'open' as const, head: u.branch, base: input.base };
-      const { mergeSha, alreadyMerged } = await forge.merge({ ...input, pr, commitMessage: u.commit_message, headSha: u.head_sha }, (m) => ctx.log.info(m));
+      const { mergeSha, alreadyMerged } = await forge.merge(
+        { ...input, pr, commitMessage: u.commit_message, headSha: u.head_sha },
+        (m) => ctx.log.info(m),
+      );
       u.merge_sha = mergeSha;
-      return { ...(alreadyMerged ? { status: 'skipped' as const, detail: 'already_merged' } : {}), output: { merge_sha: mergeSha } };
+      return {
+        ...(alreadyMerged ? { status: 'skipped' as const, detail: 'already_merged' } : {}),
+        output: { merge_sha: mergeSha },
+      };
     },
   };
 }

@@ -31,7 +31,19 @@ export function worktreeStep(unit: string, deps: ReleaseDeps): Step<ReleaseData>
       const u = unitOf(ctx, unit);
       return [
         { kind: 'exec', text: formatCommand('git', ['-C', u.repoDir, 'fetch', '--tags', remote]) },
-        { kind: 'exec', text: formatCommand('git', ['-C', u.repoDir, 'worktree', 'add', '-b', u.branch, u.worktree_path, `${remote}/${main}`]) },
+        {
+          kind: 'exec',
+          text: formatCommand('git', [
+            '-C',
+            u.repoDir,
+            'worktree',
+            'add',
+            '-b',
+            u.branch,
+            u.worktree_path,
+            `${remote}/${main}`,
+          ]),
+        },
       ];
     },
     run: async (ctx) => {
@@ -39,25 +51,43 @@ export function worktreeStep(unit: string, deps: ReleaseDeps): Step<ReleaseData>
       const git = new Git(ctx.exec);
       const fix = `git -C ${u.repoDir} worktree remove ${u.worktree_path}   # then: ${resumeCommand(ctx.runId)}`;
       const here = (await git.worktrees(u.repoDir)).find((w) => real(w.path) === real(u.worktree_path));
-      const elsewhere = (await git.worktrees(u.repoDir)).find((w) => w.branch === u.branch && real(w.path) !== real(u.worktree_path));
+      const elsewhere = (await git.worktrees(u.repoDir)).find(
+        (w) => w.branch === u.branch && real(w.path) !== real(u.worktree_path),
+      );
       if (here) {
         if (here.branch !== u.branch) {
-          throw new FerryError(ErrorCode.WORKTREE_CONFLICT, `worktree ${u.worktree_path} exists on ${here.branch ?? 'a detached HEAD'}, not ${u.branch}; not touching it`, { fix, details: { path: u.worktree_path, branch: here.branch } });
+          throw new FerryError(
+            ErrorCode.WORKTREE_CONFLICT,
+            `worktree ${u.worktree_path} exists on ${here.branch ?? 'a detached HEAD'}, not ${u.branch}; not touching it`,
+            { fix, details: { path: u.worktree_path, branch: here.branch } },
+          );
         }
         const dirty = await git.status(u.worktree_path);
         if (dirty.length) {
-          throw new FerryError(ErrorCode.WORKTREE_DIRTY, `worktree ${u.worktree_path} has uncommitted changes: ${dirty.slice(0, 5).join('; ')}`, {
-            fix: `git -C ${u.worktree_path} stash -u   # or remove the worktree; then: ${resumeCommand(ctx.runId)}`,
-            details: { path: u.worktree_path, changes: dirty },
-          });
+          throw new FerryError(
+            ErrorCode.WORKTREE_DIRTY,
+            `worktree ${u.worktree_path} has uncommitted changes: ${dirty.slice(0, 5).join('; ')}`,
+            {
+              fix: `git -C ${u.worktree_path} stash -u   # or remove the worktree; then: ${resumeCommand(ctx.runId)}`,
+              details: { path: u.worktree_path, changes: dirty },
+            },
+          );
         }
         return { status: 'completed', detail: 'reused', output: { path: u.worktree_path, branch: u.branch } };
       }
       if (elsewhere) {
-        throw new FerryError(ErrorCode.WORKTREE_CONFLICT, `branch ${u.branch} is already checked out in ${elsewhere.path}`, { fix: `git -C ${u.repoDir} worktree remove ${elsewhere.path}`, details: { path: elsewhere.path } });
+        throw new FerryError(
+          ErrorCode.WORKTREE_CONFLICT,
+          `branch ${u.branch} is already checked out in ${elsewhere.path}`,
+          { fix: `git -C ${u.repoDir} worktree remove ${elsewhere.path}`, details: { path: elsewhere.path } },
+        );
       }
       if (existsSync(u.worktree_path)) {
-        throw new FerryError(ErrorCode.WORKTREE_CONFLICT, `${u.worktree_path} exists and is not a worktree of ${u.repoDir}; not clobbering it`, { fix: `rm -r ${u.worktree_path}   # if it is safe; then: ${resumeCommand(ctx.runId)}` });
+        throw new FerryError(
+          ErrorCode.WORKTREE_CONFLICT,
+          `${u.worktree_path} exists and is not a worktree of ${u.repoDir}; not clobbering it`,
+          { fix: `rm -r ${u.worktree_path}   # if it is safe; then: ${resumeCommand(ctx.runId)}` },
+        );
       }
       await mkdir(dirname(u.worktree_path), { recursive: true });
       const hasRemote = await git.hasRemote(u.repoDir, remote);
@@ -67,7 +97,11 @@ export function worktreeStep(unit: string, deps: ReleaseDeps): Step<ReleaseData>
         ? await git.addWorktreeExisting(u.repoDir, u.worktree_path, u.branch)
         : await git.addWorktree(u.repoDir, u.worktree_path, u.branch, start);
       if (add.exitCode !== 0) {
-        throw new FerryError(ErrorCode.WORKTREE_CONFLICT, `git worktree add ${u.worktree_path} failed: ${add.stderr.trim().split('\n').pop() ?? ''}`, { fix });
+        throw new FerryError(
+          ErrorCode.WORKTREE_CONFLICT,
+          `git worktree add ${u.worktree_path} failed: ${add.stderr.trim().split('\n').pop() ?? ''}`,
+          { fix },
+        );
       }
       return { output: { path: u.worktree_path, branch: u.branch } };
     },
