@@ -23,7 +23,7 @@ function home(): string {
 function state(
   h: string,
   id: string,
-  o: { archived?: boolean; status: string; started: boolean; ageMs?: number },
+  o: { archived?: boolean; status: string; started: boolean; ageMs?: number; updatedAgoMs?: number },
 ): void {
   const dir = join(h, 'state', 'release', ...(o.archived ? ['archive'] : []));
   mkdirSync(dir, { recursive: true });
@@ -36,6 +36,12 @@ function state(
       run_id: id,
       pipeline: 'release',
       status: o.status,
+      ...(o.updatedAgoMs === undefined
+        ? {}
+        : {
+            started_at: new Date(NOW.getTime() - o.updatedAgoMs - 60_000).toISOString(),
+            updated_at: new Date(NOW.getTime() - o.updatedAgoMs).toISOString(),
+          }),
       step_order: Object.keys(steps),
       steps,
       data: {},
@@ -93,6 +99,21 @@ describe('release run id for a new run', () => {
     const r = await pick(s);
     expect(r.id).toBe(`${ID}-2`);
     expect(r.notes[0]).toMatch(/^warning: release run .* is stale/);
+  });
+
+  it("staleness is read from the state's own timestamps, not the file's mtime", async () => {
+    // Updated 3 days ago, file freshly copied (mtime 1 min): stale.
+    const copied = home();
+    state(copied, ID, { status: 'partial', started: true, updatedAgoMs: 3 * 86_400_000, ageMs: 60_000 });
+    const r = await pick(copied);
+    expect(r.id).toBe(`${ID}-2`);
+    expect(r.notes[0]).toBe(
+      `warning: release run ${ID} is stale (not completed, last updated 2026-02-22T12:00:00.000Z); starting a new run`,
+    );
+    // Updated 1 h ago, file mtime 3 days old (restored from a backup): not stale, it must be resumed.
+    const restored = home();
+    state(restored, ID, { status: 'partial', started: true, updatedAgoMs: 3_600_000, ageMs: 3 * 86_400_000 });
+    await expect(pick(restored)).rejects.toMatchObject({ code: 'USAGE', fix: `ferry release --resume ${ID}` });
   });
 
   it('archived base, unfinished started -2 → resume -2 (the chain is followed)', async () => {

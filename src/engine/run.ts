@@ -9,6 +9,7 @@ import { acquireRunLock, type RunLock } from './lock.js';
 import { resultFile, runLogFile, stateFile } from './paths.js';
 import { listStates, loadState, saveState, writeJsonAtomic } from './state-store.js';
 import type { Logger, RunState, RunStatus, Step, StepContext, StepOutcome, StepRecord } from './types.js';
+import { isStaleState } from './staleness.js';
 
 export interface EngineOptions {
   /** The ferry home: `.ferry/` beside ferry.yaml, or FERRY_STATE_DIR / --state-dir. */
@@ -38,8 +39,7 @@ export interface PipelineSpec<D> {
   warnStale?: boolean;
 }
 
-/** A run not completed and untouched this long is stale (DESIGN.md "State"). */
-export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+export { STALE_AFTER_MS } from './staleness.js';
 
 const DONE: ReadonlySet<string> = new Set(['completed', 'skipped']);
 
@@ -310,13 +310,13 @@ export async function openRun<D>(spec: PipelineSpec<D>, opts: EngineOptions): Pr
 async function staleRuns(home: string, pipeline: string, except: string): Promise<string[]> {
   const out: string[] = [];
   for (const l of await listStates(home)) {
-    if (l.pipeline !== pipeline || l.archived || l.runId === except || Date.now() - l.mtimeMs < STALE_AFTER_MS)
-      continue;
-    const status = await loadState(home, pipeline, l.runId).then(
-      (r) => r.state.status,
-      () => 'corrupt',
+    if (l.pipeline !== pipeline || l.archived || l.runId === except) continue;
+    // Judged by the state's own timestamps (a copied or restored file has a fresh mtime).
+    const state = await loadState(home, pipeline, l.runId).then(
+      (r) => r.state as RunState<unknown>,
+      () => null,
     );
-    if (status !== 'completed' && status !== 'dry_run') out.push(l.runId);
+    if (isStaleState(state, l.mtimeMs, Date.now())) out.push(l.runId);
   }
   return out;
 }

@@ -7,14 +7,13 @@ import { dirname, join } from 'node:path';
 import { eventsFile, resultFile } from '../engine/paths.js';
 import type { Git } from '../adapters/git/git.js';
 import { listStates } from '../engine/state-store.js';
+import { isStaleState, lastTouchedMs } from '../engine/staleness.js';
 import type { RunState } from '../engine/types.js';
 import { ErrorCode, FerryError } from '../errors.js';
 import type { ChangelogCommit } from '../manifest/changelog.js';
 import { unitCommitMessage } from './prepare.js';
 import { packageStepPhases } from './steps/index.js';
 import type { PlanRow, ReleaseData } from './types.js';
-
-export const STALE_MS = 24 * 60 * 60 * 1000;
 
 /** Whether a run id has left traces of a run (events, result) even without a state file. */
 function traces(home: string, id: string): boolean {
@@ -50,10 +49,11 @@ export async function checkStale(
     } catch {
       /* a corrupt file is reported when someone resumes it */
     }
-    const stale = now.getTime() - s.mtimeMs > STALE_MS && state?.status !== 'completed';
+    // The state's own timestamps, not the file's mtime (a copied or restored file looks fresh).
+    const stale = isStaleState(state, s.mtimeMs, now.getTime());
     if (stale)
       note(
-        `warning: release run ${s.runId} is stale (not completed, last updated ${new Date(s.mtimeMs).toISOString()}); starting a new run`,
+        `warning: release run ${s.runId} is stale (not completed, last updated ${new Date(lastTouchedMs(state, s.mtimeMs)).toISOString()}); starting a new run`,
       );
     active.set(s.runId, { state, stale });
   }

@@ -1,15 +1,6 @@
 // The engine contract, driven through a real child process (`ferry _selftest`).
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -150,8 +141,16 @@ describe('engine', () => {
   it('warns about an unfinished run of the same pipeline untouched for over 24 h', async () => {
     const old = 'selftest-20260101-777777';
     await ferry(base(old), { env: { FERRY_TEST_CRASH: 'AFTER:s1' } });
-    const dayAgo = new Date(Date.now() - 25 * 3600_000);
-    utimesSync(statePath(old), dayAgo, dayAgo);
+    // Aged by the state's own timestamps; the file itself stays freshly written (mtime is not the judge).
+    const dayAgo = new Date(Date.now() - 25 * 3600_000).toISOString();
+    const aged = JSON.parse(readFileSync(statePath(old), 'utf8')) as {
+      started_at: string;
+      updated_at: string;
+      steps: Record<string, { ts?: string }>;
+    };
+    aged.started_at = aged.updated_at = dayAgo;
+    for (const rec of Object.values(aged.steps)) if (rec.ts) rec.ts = dayAgo;
+    writeFileSync(statePath(old), JSON.stringify(aged));
     const r = await ferry([
       '--state-dir',
       home,

@@ -77,12 +77,17 @@ function durationOf(e: FerryEvent, s: Style): string {
   return typeof ms === 'number' ? s.dim(` ${formatMs(ms)}`) : '';
 }
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** `850 ms`, `4.2 s`, `3m12s`; a run left open for hours or days reads `5h07m` or `3d 4h`, not `4320m0s`. */
 export function formatMs(ms: number): string {
-  return ms < 1000
-    ? `${ms} ms`
-    : ms < 60_000
-      ? `${(ms / 1000).toFixed(1)} s`
-      : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < HOUR_MS) return `${Math.floor(ms / 60_000)}m${Math.floor((ms % 60_000) / 1000)}s`;
+  if (ms < DAY_MS)
+    return `${Math.floor(ms / HOUR_MS)}h${String(Math.floor((ms % HOUR_MS) / 60_000)).padStart(2, '0')}m`;
+  return `${Math.floor(ms / DAY_MS)}d ${Math.floor((ms % DAY_MS) / HOUR_MS)}h`;
 }
 
 function formatIntents(e: FerryEvent, s: Style): string {
