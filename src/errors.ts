@@ -19,6 +19,8 @@ export const ErrorCode = {
   INVALID_GATE_TOKEN: 'INVALID_GATE_TOKEN',
   STATE_CORRUPT: 'STATE_CORRUPT',
   STATE_NOT_FOUND: 'STATE_NOT_FOUND',
+  /** A state, event or result file could not be written (disk full, read-only); the previous one is intact. */
+  STATE_WRITE_FAILED: 'STATE_WRITE_FAILED',
   // release, general
   PUBLISH_FAILED: 'PUBLISH_FAILED',
   PUBLISH_CONFLICT: 'PUBLISH_CONFLICT',

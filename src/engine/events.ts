@@ -1,5 +1,6 @@
 // NDJSON event log per run (.ferry/runs/<run_id>/events.jsonl), fanned out to a renderer.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { writeAll, writeFailed } from './durable-write.js';
 import { dirname } from 'node:path';
 import { redact, redactDeep } from './redact.js';
 import { eventsFile } from './paths.js';
@@ -22,7 +23,13 @@ export class EventLog implements EventSink {
     persist: boolean,
   ) {
     this.path = persist ? eventsFile(home, runId) : null;
-    if (this.path) mkdirSync(dirname(this.path), { recursive: true });
+    if (this.path) {
+      try {
+        mkdirSync(dirname(this.path), { recursive: true });
+      } catch (e) {
+        throw writeFailed(this.path, e);
+      }
+    }
   }
 
   emit(partial: Omit<FerryEvent, 'ts' | 'run_id' | 'pipeline'>): void {
@@ -35,8 +42,12 @@ export class EventLog implements EventSink {
     if (e.message) e.message = redact(e.message);
     // Synchronous append: the event is in the file before the next side effect starts.
     if (this.path) {
-      this.fd ??= openSync(this.path, 'a');
-      writeSync(this.fd, JSON.stringify(e) + '\n');
+      try {
+        this.fd ??= openSync(this.path, 'a');
+        writeAll(this.fd, Buffer.from(JSON.stringify(e) + '\n', 'utf8'));
+      } catch (err) {
+        throw writeFailed(this.path, err);
+      }
     }
     this.renderer?.event(e);
   }

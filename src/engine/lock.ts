@@ -5,8 +5,8 @@ import { hostname } from 'node:os';
 import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
 import { ErrorCode, FerryError, isFerryError } from '../errors.js';
+import { writeFailed, writeFileDurable } from './durable-write.js';
 
 export interface LockHolder {
   pid: number;
@@ -45,7 +45,11 @@ async function readHolder(path: string): Promise<LockHolder | null> {
 export async function acquireRunLock(target: string, why: string, version = '0'): Promise<RunLock> {
   const lockDir = `${target}.lock`;
   const holderPath = `${target}.lock.owner.json`;
-  await mkdir(dirname(target), { recursive: true });
+  try {
+    await mkdir(dirname(target), { recursive: true });
+  } catch (e) {
+    throw writeFailed(target, e);
+  }
   const opts = {
     realpath: false,
     lockfilePath: lockDir,
@@ -60,7 +64,12 @@ export async function acquireRunLock(target: string, why: string, version = '0')
     try {
       const release = await lockfile.lock(target, opts);
       const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), version, why };
-      await writeFileAtomic(holderPath, JSON.stringify(me) + '\n');
+      try {
+        writeFileDurable(holderPath, JSON.stringify(me) + '\n');
+      } catch (e) {
+        await release().catch(() => undefined);
+        throw e;
+      }
       return {
         async release() {
           await rm(holderPath, { force: true });
@@ -68,7 +77,8 @@ export async function acquireRunLock(target: string, why: string, version = '0')
         },
       };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
+      if (isFerryError(e)) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw writeFailed(lockDir, e);
       const holder = await readHolder(holderPath);
       const dead = holder ? holder.host === hostname() && !alive(holder.pid) : await olderThan(lockDir, 5_000);
       if (dead && attempt === 0) {

@@ -2,7 +2,8 @@
 // one not done, persist after every step, emit events, stop at the first failure.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ErrorCode, FerryError, serializeError } from '../errors.js';
+import { ErrorCode, FerryError, isFerryError, serializeError } from '../errors.js';
+import { writeFailed } from './durable-write.js';
 import { createExec, type Exec } from '../util/process.js';
 import { EventLog, type Renderer } from './events.js';
 import { acquireRunLock, type RunLock } from './lock.js';
@@ -57,6 +58,7 @@ export class Run<D> {
     readonly resumed: boolean,
     private readonly lock: RunLock | null,
     private readonly stale: readonly string[] = [],
+    private readonly warnings: readonly string[] = [],
   ) {
     const persist = !opts.dryRun;
     this.events = new EventLog(opts.stateDir, spec.runId, spec.pipeline, opts.renderer, persist);
@@ -66,14 +68,25 @@ export class Run<D> {
       debug: (message) => this.events.emit({ type: 'log', level: 'debug', message }),
     };
     const logPath = runLogFile(opts.stateDir, spec.runId);
-    if (persist) mkdirSync(dirname(logPath), { recursive: true });
+    if (persist) {
+      try {
+        mkdirSync(dirname(logPath), { recursive: true });
+      } catch (e) {
+        throw writeFailed(logPath, e);
+      }
+    }
     this.exec = createExec({
       onCommand: (command, cwd) => {
         this.log.debug(`$ ${command}${cwd ? `   (in ${cwd})` : ''}`);
-        if (persist) appendFileSync(logPath, `$ ${command}\n`);
+        if (persist) appendLog(logPath, `$ ${command}\n`, spec.resumeCommand);
       },
       onResult: (r) => {
-        if (persist) appendFileSync(logPath, `${r.all ? r.all + '\n' : ''}[exit ${r.exitCode}, ${r.durationMs} ms]\n`);
+        if (persist)
+          appendLog(
+            logPath,
+            `${r.all ? r.all + '\n' : ''}[exit ${r.exitCode}, ${r.durationMs} ms]\n`,
+            spec.resumeCommand,
+          );
       },
     });
     this.steps = spec.buildSteps(state.data);
@@ -93,7 +106,12 @@ export class Run<D> {
 
   async save(): Promise<void> {
     this.spec.project?.(this.state);
-    if (!this.opts.dryRun) await saveState(this.opts.stateDir, this.state);
+    if (this.opts.dryRun) return;
+    try {
+      await saveState(this.opts.stateDir, this.state);
+    } catch (e) {
+      throw withResume(e, this.spec.resumeCommand);
+    }
   }
 
   private context(step: Step<D>, rec: StepRecord): StepContext<D> {
@@ -146,6 +164,7 @@ export class Run<D> {
       status: this.state.status,
       data: { steps, dry_run: this.opts.dryRun },
     });
+    for (const w of this.warnings) this.log.warn(w);
     for (const id of this.stale) {
       this.log.warn(
         `stale run ${id}: not completed and untouched for over 24 h; resume it (ferry ${this.spec.pipeline} --resume ${id}) or delete its state file`,
@@ -253,6 +272,23 @@ export class Run<D> {
   }
 }
 
+/** A STATE_WRITE_FAILED names the command that resumes this run once there is space again. */
+function withResume(e: unknown, resume: string): unknown {
+  if (!isFerryError(e) || e.code !== ErrorCode.STATE_WRITE_FAILED) return e;
+  return new FerryError(e.code, e.message, {
+    fix: `free space or make the state dir writable, then: ${resume}`,
+    details: e.details,
+  });
+}
+
+function appendLog(path: string, text: string, resume: string): void {
+  try {
+    appendFileSync(path, text);
+  } catch (e) {
+    throw withResume(writeFailed(path, e), resume);
+  }
+}
+
 /**
  * Fault injection for crash tests: FERRY_TEST_CRASH=<BEFORE|AFTER>:<step id> kills this process
  * with SIGKILL at that point, exactly like `kill -9`.
@@ -286,8 +322,11 @@ export async function openRun<D>(spec: PipelineSpec<D>, opts: EngineOptions): Pr
   const lock = opts.dryRun ? null : await acquireRunLock(target, `${spec.pipeline} ${spec.runId}`, opts.version);
   try {
     let state: RunState<D>;
+    let restored: string | null = null;
     if (spec.resume) {
-      state = (await loadState<D>(opts.stateDir, spec.pipeline, spec.runId)).state;
+      const loaded = await loadState<D>(opts.stateDir, spec.pipeline, spec.runId);
+      state = loaded.state;
+      if (loaded.restoredFrom) restored = loaded.restoredFrom;
       // Steps added by a newer plan get records; the persisted order stays authoritative.
       for (const s of spec.buildSteps(state.data)) {
         if (!state.steps[s.id]) {
@@ -300,7 +339,10 @@ export async function openRun<D>(spec: PipelineSpec<D>, opts: EngineOptions): Pr
     }
     const stale =
       spec.resume || spec.warnStale === false ? [] : await staleRuns(opts.stateDir, spec.pipeline, spec.runId);
-    return new Run(spec, opts, state, spec.resume, lock, stale);
+    const warnings = restored
+      ? [`the state file was corrupt; resumed from the last good state ${restored} (steps are idempotent)`]
+      : [];
+    return new Run(spec, opts, state, spec.resume, lock, stale, warnings);
   } catch (e) {
     await lock?.release();
     throw e;

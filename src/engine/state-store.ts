@@ -1,29 +1,36 @@
-// Atomic, redacted state files: temp file + fsync + rename (write-file-atomic), after every step.
-import { mkdir, readFile, readdir, rename, stat } from 'node:fs/promises';
+// Atomic, redacted state files: temp file, every byte checked, fsync, rename, fsync dir (durable-write.ts), after every step.
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { ErrorCode, FerryError } from '../errors.js';
+import { writeFailed, writeFileDurable } from './durable-write.js';
 import { redactDeep } from './redact.js';
 import { archiveFile, stateFile } from './paths.js';
 import type { RunState } from './types.js';
 
 const madeDirs = new Set<string>();
 
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+/**
+ * @throws STATE_WRITE_FAILED (disk full, read-only…) with the previous file intact.
+ */
+export async function writeJsonAtomic(path: string, value: unknown, opts: { backup?: boolean } = {}): Promise<void> {
   const dir = dirname(path);
   if (!madeDirs.has(dir)) {
-    await mkdir(dir, { recursive: true });
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (e) {
+      throw writeFailed(path, e);
+    }
     madeDirs.add(dir);
   }
-  // NOTE: the sync form on purpose: steps run one at a time, and each of write-file-atomic's ten
-  // async fs calls (realpath, stat, open, write, fsync, close, chown, chmod, rename…) would
-  // otherwise be a thread-pool round trip; this halves the engine's per-step cost.
-  writeFileAtomic.sync(path, JSON.stringify(redactDeep(value), null, 2) + '\n', { fsync: true });
+  // NOTE: synchronous on purpose: steps run one at a time, and each async fs call would be a
+  // thread-pool round trip; this halves the engine's per-step cost.
+  writeFileDurable(path, JSON.stringify(redactDeep(value), null, 2) + '\n', opts);
 }
 
+/** Saves the state; the one it replaces stays as `<state>.bak`, the last good state to fall back to. */
 export async function saveState<D>(home: string, state: RunState<D>): Promise<void> {
   state.updated_at = new Date().toISOString();
-  await writeJsonAtomic(stateFile(home, state.pipeline, state.run_id), state);
+  await writeJsonAtomic(stateFile(home, state.pipeline, state.run_id), state, { backup: true });
 }
 
 function isRunState(v: unknown): v is RunState<unknown> {
@@ -38,44 +45,64 @@ function isRunState(v: unknown): v is RunState<unknown> {
   );
 }
 
+type Parsed<D> = { state: RunState<D> } | { why: string } | null;
+
+async function readState<D>(path: string, runId: string): Promise<Parsed<D>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    return { why: `unreadable: ${code ?? (e as Error).message}` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { why: 'not valid JSON' };
+  }
+  if (!isRunState(parsed) || parsed.run_id !== runId) return { why: 'missing run_id, step_order or steps' };
+  return { state: parsed as RunState<D> };
+}
+
 /**
+ * The active state (or its `.bak`, the last good state, when the active one is corrupt: every step
+ * is idempotent, so resuming from one step back redoes nothing twice), else the archived one.
  * @throws STATE_NOT_FOUND when neither the active nor the archived file exists,
- *         STATE_CORRUPT when it cannot be parsed or lacks the engine fields.
+ *         STATE_CORRUPT when it cannot be parsed or lacks the engine fields (and no backup can).
  */
 export async function loadState<D>(
   home: string,
   pipeline: string,
   runId: string,
-): Promise<{ state: RunState<D>; archived: boolean }> {
-  for (const [path, archived] of [
-    [stateFile(home, pipeline, runId), false],
-    [archiveFile(home, pipeline, runId), true],
-  ] as const) {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw e;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw corrupt(path, pipeline, 'not valid JSON');
-    }
-    if (!isRunState(parsed) || parsed.run_id !== runId)
-      throw corrupt(path, pipeline, 'missing run_id, step_order or steps');
-    return { state: parsed as RunState<D>, archived };
+): Promise<{ state: RunState<D>; archived: boolean; restoredFrom?: string }> {
+  const active = stateFile(home, pipeline, runId);
+  const main = await readState<D>(active, runId);
+  if (main && 'state' in main) return { state: main.state, archived: false };
+  if (main) {
+    const bak = await readState<D>(`${active}.bak`, runId);
+    if (bak && 'state' in bak) return { state: bak.state, archived: false, restoredFrom: `${active}.bak` };
+    throw corrupt(active, pipeline, runId, main.why);
   }
+  const archivedPath = archiveFile(home, pipeline, runId);
+  const arch = await readState<D>(archivedPath, runId);
+  if (arch && 'state' in arch) return { state: arch.state, archived: true };
+  if (arch) throw corrupt(archivedPath, pipeline, runId, arch.why);
   throw new FerryError(ErrorCode.STATE_NOT_FOUND, `no ${pipeline} run ${runId} in ${join(home, 'state', pipeline)}`, {
     fix: `ferry runs list   # or start a fresh run without --resume`,
   });
 }
 
-function corrupt(path: string, pipeline: string, why: string): FerryError {
+function corrupt(path: string, pipeline: string, runId: string, why: string): FerryError {
+  // A fresh release would re-plan from tags alone; --recover rebuilds the run from the remotes, tags and
+  // the registry, so a package tagged but never uploaded is still published.
+  const fix =
+    pipeline === 'release'
+      ? `ferry release --recover ${runId}   # rebuild the run's state from the remotes, tags and registry`
+      : `rm ${path} && ferry ${pipeline}   # start a fresh run`;
   return new FerryError(ErrorCode.STATE_CORRUPT, `state file ${path} is corrupt (${why}); it cannot be resumed`, {
-    fix: `rm ${path} && ferry ${pipeline}   # start a fresh run`,
+    fix,
     details: { path },
   });
 }
@@ -84,6 +111,7 @@ export async function archiveState(home: string, pipeline: string, runId: string
   const to = archiveFile(home, pipeline, runId);
   await mkdir(dirname(to), { recursive: true });
   await rename(stateFile(home, pipeline, runId), to);
+  await rm(`${stateFile(home, pipeline, runId)}.bak`, { force: true });
   return to;
 }
 

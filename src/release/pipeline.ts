@@ -5,6 +5,8 @@ import { relative } from 'node:path';
 import { releaseRunId, validateRunId } from '../engine/run-id.js';
 import { archiveState } from '../engine/state-store.js';
 import { openRun, writeResult, type EngineOptions, type Run } from '../engine/run.js';
+import type { RunLock } from '../engine/lock.js';
+import { lockReleaseRepos } from './workspace-lock.js';
 import { mapLimit } from '../util/concurrency.js';
 import type { LoadedConfig } from '../config/load.js';
 import { createForge } from '../adapters/forge/index.js';
@@ -215,9 +217,19 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   let run: Run<ReleaseData>;
   let rows: PlanRow[];
   let hash: string;
+  let repoLock: RunLock | null = null;
+  const lockRepos = async (pkgs: readonly ReleasePackage[]) => {
+    if (!io.engine.dryRun)
+      repoLock = await lockReleaseRepos(
+        pkgs.map((p) => p.repoDir),
+        runId,
+        io.loaded.workspaceDir,
+      );
+  };
   if (req.resume) {
     run = await openRun({ ...spec, resume: true, data: undefined as unknown as ReleaseData }, io.engine);
     try {
+      await lockRepos(selectedFor(all, run.state.data));
       const scanned = await scanAll(
         git,
         selectedFor(all, run.state.data),
@@ -236,6 +248,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
       run.state.data.plan_hash = hash;
     } catch (e) {
       await run.close();
+      await (repoLock as RunLock | null)?.release();
       throw e;
     }
   } else {
@@ -262,7 +275,13 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
       planHash: hash,
       options,
     });
-    run = await openRun({ ...spec, resume: false, data }, io.engine);
+    await lockRepos(selected.filter((p) => rows.some((r) => r.package === p.name && r.status === 'PLANNED')));
+    try {
+      run = await openRun({ ...spec, resume: false, data }, io.engine);
+    } catch (e) {
+      await (repoLock as RunLock | null)?.release();
+      throw e;
+    }
   }
 
   // 4. PLAN DISPLAY.
@@ -331,6 +350,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
     return { result, exitCode: final.status === 'completed' ? 0 : 1, resultPath };
   } finally {
     await run.close();
+    await (repoLock as RunLock | null)?.release();
     if (!io.engine.dryRun && run.state.status === 'completed') await archiveState(home, 'release', runId);
   }
 }

@@ -118,6 +118,8 @@ describe('engine', () => {
     const id = 'selftest-20260101-eeeeee';
     await ferry(base(id), { env: { FERRY_TEST_CRASH: 'AFTER:s1' } });
     const text = readFileSync(statePath(id), 'utf8');
+    // Without the last good state (`.bak`, see state-write.adapter.test.ts) there is nothing to fall back to.
+    rmSync(`${statePath(id)}.bak`);
     writeFileSync(statePath(id), text.slice(0, Math.floor(text.length / 2)));
     const truncated = await ferry(['--state-dir', home, '_selftest', '--out', out, '--resume', id]);
     expect(truncated.exitCode).toBe(1);
