@@ -82,7 +82,11 @@ export async function analyseDeploy(
     o.runtime !== undefined
       ? o.runtime
       : cfg.runtime
-        ? createRuntime({ kind: 'docker', socket: cfg.runtime.socket })
+        ? createRuntime({
+            kind: 'docker',
+            socket: cfg.runtime.socket,
+            stopTimeoutSeconds: cfg.runtime.stop_timeout_seconds,
+          })
         : null;
   if (runtime) await runtime.ping();
   const services: ServiceRef[] = (cfg.runtime?.services ?? []).map((s) => ({

@@ -14,7 +14,10 @@ export function redeployDeps(config: FerryConfig, print: (line: string) => void)
   const rt = config.redeploy?.runtime;
   let runtime: ContainerRuntime | null = null;
   return {
-    runtime: () => (runtime ??= createDockerRuntime({ socket: rt?.kind === 'docker' ? rt.socket : undefined })),
+    runtime: () =>
+      (runtime ??= createDockerRuntime(
+        rt?.kind === 'docker' ? { socket: rt.socket, stopTimeoutSeconds: rt.stop_timeout_seconds } : {},
+      )),
     secrets: (o) => new InfisicalStore(o),
     notifier: (env) => {
       if (!config.notify.slack)

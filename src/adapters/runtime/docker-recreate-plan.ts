@@ -81,6 +81,10 @@ export function planReplacement(
   if (cfg.Hostname && !old.Id.startsWith(cfg.Hostname)) options.Hostname = cfg.Hostname;
   const stopSignal = (cfg as { StopSignal?: string }).StopSignal;
   if (stopSignal && stopSignal !== img.StopSignal) options.StopSignal = stopSignal;
+  // `docker run --stop-timeout N` lives in the container config, not HostConfig: without this the
+  // replacement would fall back to the engine's 10 s and a SIGTERM-deaf PID 1 would stall every stop.
+  const stopTimeout = (cfg as { StopTimeout?: number }).StopTimeout;
+  if (typeof stopTimeout === 'number') options.StopTimeout = stopTimeout;
   if (cfg.Healthcheck && !sameList(cfg.Healthcheck, img.Healthcheck)) options.Healthcheck = cfg.Healthcheck;
 
   options.HostConfig = { ...(old.HostConfig as Docker.HostConfig) };

@@ -15,6 +15,11 @@ export { dockerError, toContainerInfo } from './docker-util.js';
 export interface DockerRuntimeOptions {
   /** Unix socket path; default: DOCKER_HOST or /var/run/docker.sock (dockerode's defaults). */
   socket?: string;
+  /**
+   * Seconds `stop`/`restart` wait after the stop signal before SIGKILL, for containers that set no
+   * StopTimeout of their own (docker run --stop-timeout). Unset: the engine's default (10 s).
+   */
+  stopTimeoutSeconds?: number;
 }
 
 /** Build-stream lines are JSON objects; this pulls out the text and any error. */
@@ -28,9 +33,22 @@ interface BuildEvent {
 
 export class DockerRuntime implements ContainerRuntime {
   readonly docker: Docker;
+  readonly stopTimeoutSeconds: number | undefined;
 
   constructor(opts: DockerRuntimeOptions = {}) {
     this.docker = opts.socket ? new Docker({ socketPath: opts.socket }) : new Docker();
+    this.stopTimeoutSeconds = opts.stopTimeoutSeconds;
+  }
+
+  /**
+   * `t` for stop/restart: none when the container has its own StopTimeout (the engine then uses it,
+   * as `docker stop` does) or no default is configured; else the configured default.
+   */
+  private async stopOptions(name: string): Promise<{ t?: number }> {
+    if (this.stopTimeoutSeconds === undefined) return {};
+    const raw = await this.inspectRaw(name);
+    const own = (raw?.Config as { StopTimeout?: number } | undefined)?.StopTimeout;
+    return typeof own === 'number' ? {} : { t: this.stopTimeoutSeconds };
   }
 
   async ping(): Promise<void> {
@@ -150,7 +168,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   async stop(name: string): Promise<void> {
     try {
-      await this.docker.getContainer(name).stop({ t: 10 });
+      await this.docker.getContainer(name).stop(await this.stopOptions(name));
     } catch (e) {
       if (statusOf(e) === 304) return; // already stopped
       if (statusOf(e) === 404) throw new FerryError(ErrorCode.NOT_FOUND, `container ${name} not found`, { cause: e });
@@ -160,7 +178,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   async restart(name: string): Promise<void> {
     try {
-      await this.docker.getContainer(name).restart({ t: 10 });
+      await this.docker.getContainer(name).restart(await this.stopOptions(name));
     } catch (e) {
       if (statusOf(e) === 404) throw new FerryError(ErrorCode.NOT_FOUND, `container ${name} not found`, { cause: e });
       throw dockerError(e, ErrorCode.DEPLOY_FAILED, `restart ${name}`);

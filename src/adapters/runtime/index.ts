@@ -15,12 +15,14 @@ export interface RuntimeSelection {
   kind: 'docker';
   /** Docker Engine socket path (default: DOCKER_HOST or /var/run/docker.sock). */
   socket?: string;
+  /** See DockerRuntimeOptions.stopTimeoutSeconds. */
+  stopTimeoutSeconds?: number;
 }
 
 // NOTE: the Swarm implementation (swarm.ts) is added here by its owner as `kind: 'swarm'`.
 export function createRuntime(sel: RuntimeSelection): ContainerRuntime {
   switch (sel.kind) {
     case 'docker':
-      return createDockerRuntime({ socket: sel.socket });
+      return createDockerRuntime({ socket: sel.socket, stopTimeoutSeconds: sel.stopTimeoutSeconds });
   }
 }

@@ -20,4 +20,9 @@ export const dockerRuntimeSchema = z.strictObject({
   services: z.array(serviceSchema).min(1),
   /** Docker Engine socket (default: DOCKER_HOST or /var/run/docker.sock). */
   socket: z.string().optional(),
+  /**
+   * Seconds a stop/restart waits before SIGKILL for containers without their own StopTimeout
+   * (`docker run --stop-timeout`, which ferry honours and keeps on recreate). Default: the engine's 10 s.
+   */
+  stop_timeout_seconds: z.number().int().nonnegative().optional(),
 });
