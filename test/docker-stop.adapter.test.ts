@@ -51,8 +51,9 @@ describe('container stop timeout', () => {
     expect(seconds).toBeLessThan(6);
     const after = await docker.getContainer(name).inspect();
     expect(after.State.Running).toBe(true);
-    expect((after.Config as { StopTimeout?: number }).StopTimeout).toBe(2);
-    expect(after.Config.StopSignal).toBe('SIGUSR1');
+    const config = after.Config as { StopTimeout?: number; StopSignal?: string };
+    expect(config.StopTimeout).toBe(2);
+    expect(config.StopSignal).toBe('SIGUSR1');
     // The next stop honours it too.
     expect(await timed(() => rt.stop(name))).toBeLessThan(6);
   }, 40_000);
