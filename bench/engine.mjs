@@ -1,6 +1,5 @@
 // Engine overhead: a 200-step run (state persisted atomically after every step, events appended)
 // against the floor of the same number of atomic file writes done by a bare script.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,12 +33,13 @@ export function CASES(bin) {
         dir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
       },
       teardown: () => rmSync(dir, { recursive: true, force: true }),
-      baseline: () => execFileSync('node', ['-e', floor, join(dir)]),
+      sizes: ['default', 'full'],
+      baseline: () => ({ cmd: 'node', args: ['-e', floor, join(dir)] }),
       subject: () => {
         n++;
-        execFileSync(
-          'node',
-          [
+        return {
+          cmd: 'node',
+          args: [
             bin,
             '--state-dir',
             join(dir, 'home'),
@@ -51,13 +51,11 @@ export function CASES(bin) {
             '--run-id',
             `bench-20260101-${String(n).padStart(6, '0')}`,
           ],
-          {
-            env: { ...process.env, FERRY_TEST_COMMANDS: '1', CI: 'true' },
-            stdio: 'ignore',
-          },
-        );
+          env: { FERRY_TEST_COMMANDS: '1', CI: 'true' },
+        };
       },
-      maxRatio: 4,
+      target: 4,
+      limit: 6,
     },
   ];
 }

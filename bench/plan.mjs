@@ -1,0 +1,80 @@
+// Planning a release (`ferry release --dry-run`: config, discovery, drift guard, scan, plan, every
+// step described) against the floor: what git itself takes to list the history a plan must read.
+//   - monorepo: `git log --format=%H%x00%s --name-only <oldest last tag>..HEAD`, one process;
+//   - polyrepo: the same log from each repo's last tag, one repo after the other (the sum of the
+//     per-repo floors), from one node process.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monorepo, polyrepo } from './gen.mjs';
+
+const LOG = ['log', '--format=%H%x00%s', '--name-only'];
+
+const polyFloor = `
+  const { execFileSync } = require('node:child_process');
+  for (const [dir, tag] of JSON.parse(process.argv[1]))
+    execFileSync('git', ['-C', dir, ${LOG.map((a) => JSON.stringify(a)).join(', ')}, tag + '..HEAD'], { maxBuffer: 1 << 30 });`;
+
+function planCase(bin, { name, why, sizes, runs, target, limit, build, floor }) {
+  let eco;
+  let home;
+  return {
+    name,
+    why,
+    sizes,
+    runs,
+    target,
+    limit,
+    setup: async () => {
+      eco = await build();
+      home = mkdtempSync(join(tmpdir(), 'ferry-bench-home-'));
+    },
+    teardown: () => rmSync(home, { recursive: true, force: true }),
+    baseline: () => floor(eco),
+    subject: () => ({
+      cmd: 'node',
+      args: [bin, 'release', '--dry-run'],
+      cwd: eco.workspace,
+      env: { CI: 'true', FERRY_STATE_DIR: home },
+    }),
+  };
+}
+
+const monoFloor = (eco) => ({ cmd: 'git', args: ['-C', eco.repos[0].dir, ...LOG, `${eco.repos[0].oldestTag}..HEAD`] });
+const polyFloorSpec = (eco) => ({
+  cmd: 'node',
+  args: ['-e', polyFloor, JSON.stringify(eco.repos.map((r) => [r.dir, r.oldestTag]))],
+});
+
+export function CASES(bin) {
+  const mono = (p, c, sizes, target, limit, runs = 3) =>
+    planCase(bin, {
+      name: `release plan: monorepo ${p} packages × ${c} commits`,
+      why: 'one history walk per repo: cost grows with commits, not packages × commits',
+      sizes,
+      runs,
+      target,
+      limit,
+      build: () => monorepo(p, c),
+      floor: monoFloor,
+    });
+  const poly = (r, c, sizes, target, limit) =>
+    planCase(bin, {
+      name: `release plan: polyrepo ${r} repos × ${c} commits`,
+      why: '≤ 2 git processes per repo, bounded concurrency across repos',
+      sizes,
+      runs: 3,
+      target,
+      limit,
+      build: () => polyrepo(r, c),
+      floor: polyFloorSpec,
+    });
+  return [
+    // Small sizes are dominated by node's start-up (~50 ms against a 50 ms floor): a looser target.
+    mono(50, 2000, ['smoke', 'default', 'full'], 4, 12, 5),
+    mono(200, 10000, ['default', 'full'], 2, 6),
+    mono(1000, 50000, ['full'], 1.5, 4),
+    poly(40, 200, ['smoke', 'default', 'full'], 3, 8),
+    poly(200, 200, ['full'], 3, 8),
+  ];
+}
