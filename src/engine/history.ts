@@ -4,6 +4,7 @@ import { ErrorCode, FerryError } from '../errors.js';
 import { liveHolder } from './lock.js';
 import { eventsFile, stateFile } from './paths.js';
 import { listStates, loadState } from './state-store.js';
+import { mapLimit } from '../util/concurrency.js';
 import type { FerryEvent, RunState } from './types.js';
 
 export interface RunSummary {
@@ -43,28 +44,31 @@ export async function isInterrupted(home: string, s: RunState<unknown>, archived
   return (await liveHolder(stateFile(home, s.pipeline, s.run_id))) === null;
 }
 
+/** State files read and parsed at once: overlaps the thread pool's open/read/close round trips. */
+const READ_CONCURRENCY = 32;
+
 /** Newest first. Unreadable state files are listed as corrupt rather than hiding the rest. */
 export async function listRuns(home: string): Promise<RunSummary[]> {
-  const out: RunSummary[] = [];
-  for (const l of await listStates(home)) {
+  const out = await mapLimit(await listStates(home), READ_CONCURRENCY, async (l): Promise<RunSummary> => {
     try {
       const { state } = await loadState(home, l.pipeline, l.runId);
-      out.push(summarize(state, l.archived, await isInterrupted(home, state, l.archived)));
+      return summarize(state, l.archived, await isInterrupted(home, state, l.archived));
     } catch {
-      out.push({
-        run_id: l.runId,
-        pipeline: l.pipeline,
-        status: 'corrupt',
-        started_at: new Date(l.mtimeMs).toISOString(),
-        finished_at: null,
-        duration_ms: null,
-        steps_total: 0,
-        steps_done: 0,
-        archived: l.archived,
-        interrupted: false,
-      });
+      // listed as corrupt below
     }
-  }
+    return {
+      run_id: l.runId,
+      pipeline: l.pipeline,
+      status: 'corrupt',
+      started_at: new Date(l.mtimeMs).toISOString(),
+      finished_at: null,
+      duration_ms: null,
+      steps_total: 0,
+      steps_done: 0,
+      archived: l.archived,
+      interrupted: false,
+    };
+  });
   return out.sort((a, b) => b.started_at.localeCompare(a.started_at));
 }
 

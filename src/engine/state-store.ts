@@ -6,6 +6,7 @@ import { writeFailed, writeFileDurable } from './durable-write.js';
 import { redactDeep } from './redact.js';
 import { archiveFile, stateFile } from './paths.js';
 import type { RunState } from './types.js';
+import { mapLimit } from '../util/concurrency.js';
 
 const madeDirs = new Set<string>();
 
@@ -123,35 +124,35 @@ export interface StateListing {
   mtimeMs: number;
 }
 
+/** Directory reads and stats in flight at once: enough to overlap the thread pool's round trips. */
+const LIST_CONCURRENCY = 32;
+
 /** Every state file (active and archived) across pipelines. */
 export async function listStates(home: string): Promise<StateListing[]> {
-  const out: StateListing[] = [];
   const root = join(home, 'state');
   let pipelines: string[] = [];
   try {
     pipelines = await readdir(root);
   } catch {
-    return out;
+    return [];
   }
-  for (const pipeline of pipelines) {
-    for (const [dir, archived] of [
-      [join(root, pipeline), false],
-      [join(root, pipeline, 'archive'), true],
-    ] as const) {
+  const dirs = pipelines.flatMap((pipeline) => [
+    { pipeline, dir: join(root, pipeline), archived: false },
+    { pipeline, dir: join(root, pipeline, 'archive'), archived: true },
+  ]);
+  const found = await Promise.all(
+    dirs.map(async ({ pipeline, dir, archived }) => {
       let names: string[] = [];
       try {
         names = await readdir(dir);
       } catch {
-        continue;
+        return [];
       }
-      for (const n of names) {
-        // NOTE: a killed run leaves its `<run_id>.json.lock.owner.json` behind; it is not a run.
-        if (!n.endsWith('.json') || n.endsWith('.lock.owner.json')) continue;
-        const path = join(dir, n);
-        const st = await stat(path);
-        out.push({ pipeline, runId: n.slice(0, -5), path, archived, mtimeMs: st.mtimeMs });
-      }
-    }
-  }
-  return out;
+      // NOTE: a killed run leaves its `<run_id>.json.lock.owner.json` behind; it is not a run.
+      return names
+        .filter((n) => n.endsWith('.json') && !n.endsWith('.lock.owner.json'))
+        .map((n) => ({ pipeline, runId: n.slice(0, -5), path: join(dir, n), archived }));
+    }),
+  );
+  return mapLimit(found.flat(), LIST_CONCURRENCY, async (l) => ({ ...l, mtimeMs: (await stat(l.path)).mtimeMs }));
 }
