@@ -19,18 +19,51 @@ export interface ClassifiedCommit extends ChangelogCommit {
   bump: Bump | null;
 }
 
-/** Classify one commit message (subject + body). */
-export function classifyCommit(sha: string, message: string, bumpTypes: BumpTypes = {}): ClassifiedCommit {
+/** Classify one commit message (subject + body) with the full parser: the reference the fast path must equal. */
+export function classifyCommitFull(sha: string, message: string, bumpTypes: BumpTypes = {}): ClassifiedCommit {
   const c = parser.parse(message);
   const type = c.type ? c.type.toLowerCase() : null;
   const breaking = c.breaking === '!' || c.notes.some((n) => /^BREAKING[ -]CHANGE$/i.test(n.title));
+  const subject = c.subject ?? c.header ?? message.split('\n')[0] ?? '';
+  return classified(sha, type, c.scope ?? null, subject, breaking, bumpTypes);
+}
+
+function classified(
+  sha: string,
+  type: string | null,
+  scope: string | null,
+  subject: string,
+  breaking: boolean,
+  bumpTypes: BumpTypes,
+): ClassifiedCommit {
   let bump: Bump | null = null;
   if (breaking) bump = 'major';
   else if (type === 'feat') bump = 'minor';
   else if (type === 'fix') bump = 'patch';
   else if (type && bumpTypes[type] && bumpTypes[type] !== 'none') bump = bumpTypes[type] as Bump;
-  const subject = c.subject ?? c.header ?? message.split('\n')[0] ?? '';
-  return { sha, type, scope: c.scope ?? null, subject, breaking, releasing: bump !== null, bump };
+  return { sha, type, scope, subject, breaking, releasing: bump !== null, bump };
+}
+
+const HEADER = /^(\w*)(?:\(([^)]*)\))?(!)?: (.*)$/;
+/**
+ * What only the full parser decides the same way: a breaking-change note (its line grammar),
+ * gpg lines it drops, CR line ends it splits on, and blank messages it rejects.
+ */
+const NEEDS_FULL = /BREAKING[ -]CHANGE|gpg:|\r/i;
+
+/**
+ * Classify one commit message (subject + body). Planning reads tens of thousands of commits: the
+ * header is one regex, and the full parser (issue references, mentions, reverts, which nothing
+ * here uses) runs only for the rare message that names a breaking change in its body.
+ */
+export function classifyCommit(sha: string, message: string, bumpTypes: BumpTypes = {}): ClassifiedCommit {
+  if (NEEDS_FULL.test(message) || !message.trim()) return classifyCommitFull(sha, message, bumpTypes);
+  const text = message.replace(/^\n+/, '');
+  const nl = text.indexOf('\n');
+  const header = nl === -1 ? text : text.slice(0, nl);
+  const m = HEADER.exec(header);
+  const subject = m?.[4] || header || message.split('\n')[0] || '';
+  return classified(sha, m?.[1] ? m[1].toLowerCase() : null, m?.[2] || null, subject, m?.[3] === '!', bumpTypes);
 }
 
 /** Highest bump among the commits, or null when none of them releases. */
