@@ -53,6 +53,10 @@ export const ErrorCode = {
   RUNTIME_UNAVAILABLE: 'RUNTIME_UNAVAILABLE',
   NOT_FOUND: 'NOT_FOUND',
   NOTIFY_FAILED: 'NOTIFY_FAILED',
+  /** A manifest edit found nothing to change where the reader found a value, or the editor failed. */
+  MANIFEST_EDIT_FAILED: 'MANIFEST_EDIT_FAILED',
+  /** A package to release does not build, or its built metadata is not publishable (checked before the gate). */
+  PREFLIGHT_FAILED: 'PREFLIGHT_FAILED',
   INTERNAL: 'INTERNAL',
 } as const;
 

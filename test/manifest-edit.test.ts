@@ -51,7 +51,7 @@ describe('pyproject', () => {
     );
   });
 
-  it('pins exactly, keeping extras, markers, comments and quoting; URLs untouched', () => {
+  it("pins exactly, keeping extras, markers, comments and quoting; other names' URLs untouched", () => {
     const { text, changes } = pinPyprojectDeps(PY, { omnibase_core: '1.5.0', 'omnibase-spi': '1.2.1' });
     expect(text).toBe(
       PY.replace(
@@ -63,24 +63,52 @@ describe('pyproject', () => {
         .replace(`omnibase_core = "^1.4"`, `omnibase_core = "==1.5.0"`)
         .replace(`omnibase-spi = { version = ">=1.2"`, `omnibase-spi = { version = "==1.2.1"`),
     );
+    const file = 'pyproject.toml';
     expect(changes).toEqual([
       {
-        name: 'omnibase_core',
+        name: 'omnibase-core',
         from: `omnibase-core[async,cli]>=1.4 ; python_version >= '3.11'`,
         to: `omnibase-core[async,cli]==1.5.0 ; python_version >= '3.11'`,
+        kind: 'pin',
+        file,
+        line: 6,
       },
-      { name: 'omnibase-spi', from: 'omnibase_spi>=1.2.0', to: 'omnibase_spi==1.2.1' },
-      { name: 'omnibase-spi', from: 'omnibase_spi[test]~=1.2', to: 'omnibase_spi[test]==1.2.1' },
-      { name: 'omnibase_core', from: '^1.4', to: '==1.5.0' },
-      { name: 'omnibase-spi', from: '>=1.2', to: '==1.2.1' },
+      { name: 'omnibase_spi', from: 'omnibase_spi>=1.2.0', to: 'omnibase_spi==1.2.1', kind: 'pin', file, line: 7 },
+      {
+        name: 'omnibase_spi',
+        from: 'omnibase_spi[test]~=1.2',
+        to: 'omnibase_spi[test]==1.2.1',
+        kind: 'pin',
+        file,
+        line: 13,
+      },
+      {
+        name: 'omnibase_core',
+        from: 'omnibase_core = "^1.4"',
+        to: 'omnibase_core = "==1.5.0"',
+        kind: 'pin',
+        file,
+        line: 20,
+      },
+      {
+        name: 'omnibase-spi',
+        from: 'omnibase-spi.version = ">=1.2"',
+        to: 'omnibase-spi.version = "==1.2.1"',
+        kind: 'pin',
+        file,
+        line: 21,
+      },
     ]);
     expect(pinPyprojectDeps(text, { omnibase_core: '1.5.0', 'omnibase-spi': '1.2.1' })).toEqual({ text, changes: [] });
   });
 
-  it('pinRequirement leaves other names and direct references alone', () => {
+  it('pinRequirement leaves other names alone and turns a direct reference into the version', () => {
     expect(pinRequirement('omnibase-core (>=1.0)', 'omnibase_core', '1.5.0')).toBe('omnibase-core==1.5.0');
     expect(pinRequirement('requests>=2', 'omnibase_core', '1.5.0')).toBeNull();
-    expect(pinRequirement('omnibase_core @ file:///x', 'omnibase_core', '1.5.0')).toBeNull();
+    expect(pinRequirement('omnibase_core @ file:///x', 'omnibase_core', '1.5.0')).toBe('omnibase_core==1.5.0');
+    expect(pinRequirement('omnibase_core @ git+https://h/x.git@v1 ; os_name == "nt"', 'omnibase_core', '1.5.0')).toBe(
+      'omnibase_core==1.5.0 ; os_name == "nt"',
+    );
   });
 });
 
@@ -118,17 +146,15 @@ describe('package.json', () => {
     expect(() => setPackageJsonVersion('{"name":"x"}', '1.0.0')).toThrow(/no "version"/);
   });
 
-  it('pins exact versions in every dependency field', () => {
+  it('pins exact versions in every dependency field, never a workspace: protocol', () => {
     const { text, changes } = pinPackageJsonDeps(PJ, { '@fx/core': '1.1.0', '@fx/utils': '1.0.1' });
     expect(text).toBe(
-      PJ.replace('"@fx/core": "^1.0.0"', '"@fx/core": "1.1.0"')
-        .replace('"@fx/utils": "*"', '"@fx/utils": "1.0.1"')
-        .replace('"@fx/core": "workspace:*"', '"@fx/core": "1.1.0"'),
+      PJ.replace('"@fx/core": "^1.0.0"', '"@fx/core": "1.1.0"').replace('"@fx/utils": "*"', '"@fx/utils": "1.0.1"'),
     );
+    const file = 'package.json';
     expect(changes).toEqual([
-      { name: '@fx/core', from: '^1.0.0', to: '1.1.0' },
-      { name: '@fx/utils', from: '*', to: '1.0.1' },
-      { name: '@fx/core', from: 'workspace:*', to: '1.1.0' },
+      { name: '@fx/core', from: '^1.0.0', to: '1.1.0', kind: 'pin', file, line: 6 },
+      { name: '@fx/utils', from: '*', to: '1.0.1', kind: 'pin', file, line: 9 },
     ]);
     expect(pinPackageJsonDeps(text, { '@fx/core': '1.1.0' }).changes).toEqual([]);
   });

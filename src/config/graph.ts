@@ -3,6 +3,7 @@
 // Release order (seed: "strict dependency-tier order") is tiers ascending, names ascending within a tier.
 
 import { ErrorCode, FerryError } from '../errors.js';
+import { normalizePythonName } from '../manifest/names.js';
 
 export interface GraphInput {
   name: string;
@@ -185,14 +186,7 @@ export interface TierCheck {
 }
 
 function nodeKey(ecosystem: string, name: string): string {
-  return `${ecosystem}:${
-    ecosystem === 'python'
-      ? name
-          .trim()
-          .toLowerCase()
-          .replace(/[-_.]+/g, '-')
-      : name.trim()
-  }`;
+  return `${ecosystem}:${ecosystem === 'python' ? normalizePythonName(name) : name.trim()}`;
 }
 
 /**

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { ErrorCode, FerryError } from '../errors.js';
+import { normalizePythonName } from '../manifest/names.js';
 import { addSecret, addSecretsFromEnv } from '../engine/redact.js';
 import { configSchema } from './schema.js';
 import type { FerryConfig } from './schema.js';
@@ -98,7 +99,7 @@ function semanticIssues(config: FerryConfig, doc: Document, lc: LineCounter, fil
   const seen = new Map<string, number>();
   const names = new Set(config.packages.map((p) => p.name));
   config.packages.forEach((p, i) => {
-    const key = p.ecosystem === 'python' ? `python:${p.name.toLowerCase().replace(/[-_.]+/g, '-')}` : `npm:${p.name}`;
+    const key = p.ecosystem === 'python' ? `python:${normalizePythonName(p.name)}` : `npm:${p.name}`;
     const first = seen.get(key);
     if (first !== undefined) at(['packages', i, 'name'], `duplicate package name ${p.name} (also packages[${first}])`);
     else seen.set(key, i);

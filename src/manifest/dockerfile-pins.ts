@@ -3,6 +3,7 @@
 // preserving every other byte. Pure: text in, text + report out.
 
 import { ErrorCode, FerryError } from '../errors.js';
+import { normalizePythonName } from './names.js';
 
 export interface PinChange {
   /** Version found in the Dockerfile (first occurrence), or null when the package is not pinned there. */
@@ -27,7 +28,7 @@ export interface PinEditOptions {
 
 /** PEP 503 normalised name: lowercase, runs of -_. become one '-'. */
 export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
+  return normalizePythonName(name);
 }
 
 /** `omninode-claude` → `OMNINODE_CLAUDE_VERSION`. */

@@ -3,6 +3,7 @@
 // value: indentation, key order, compact arrays and the trailing newline stay as they were.
 
 import type { PinChange } from './pyproject.js';
+import { rewriteNpmSpec, type PinStyle } from './requirement.js';
 import { ErrorCode, FerryError } from '../errors.js';
 
 export const NPM_DEP_FIELDS = ['dependencies', 'peerDependencies', 'devDependencies', 'optionalDependencies'] as const;
@@ -123,11 +124,16 @@ export function setPackageJsonVersion(text: string, version: string, file = 'pac
   return replaceSpans(text, [{ start: span.start, end: span.end, value: version }]);
 }
 
-/** Set each named dependency to the exact version in every dependency field that lists it. */
+/**
+ * Rewrite each named dependency for its released version in every dependency field that lists it:
+ * `file:`/`link:`/git specs become the exact version; ranges follow `style` (exact `1.2.4`, or
+ * preserve `^1.2.3` → `^1.2.4`); `workspace:` is never rewritten. Each change names its line.
+ */
 export function pinPackageJsonDeps(
   text: string,
   pins: Readonly<Record<string, string>>,
   file = 'package.json',
+  style: PinStyle = 'exact',
 ): { text: string; changes: PinChange[] } {
   readPackageJson(text, file);
   const edits: { start: number; end: number; value: string }[] = [];
@@ -136,10 +142,13 @@ export function pinPackageJsonDeps(
     const [field, dep] = s.path;
     if (s.path.length !== 2 || !dep || !(NPM_DEP_FIELDS as readonly string[]).includes(field ?? '')) continue;
     const version = pins[dep];
-    const from = text.slice(s.start, s.end);
-    if (version === undefined || from === version) continue;
-    edits.push({ start: s.start, end: s.end, value: version });
-    changes.push({ name: dep, from, to: version });
+    if (version === undefined) continue;
+    const from = JSON.parse(`"${text.slice(s.start, s.end)}"`) as string;
+    const next = rewriteNpmSpec(from, version, style);
+    if (!next) continue;
+    edits.push({ start: s.start, end: s.end, value: next.text });
+    const line = text.slice(0, s.start).split('\n').length;
+    changes.push({ name: dep, from, to: next.text, kind: next.kind, file, line });
   }
   return { text: replaceSpans(text, edits), changes };
 }

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { ErrorCode, FerryError } from '../errors.js';
+import { normalizePythonName } from './names.js';
 
 export type Ecosystem = 'python' | 'npm';
 
@@ -38,13 +39,7 @@ export interface Manifest {
   private: boolean;
 }
 
-/** PEP 503 normalisation: lowercase, runs of `-`, `_`, `.` become one `-`. */
-export function normalizePythonName(name: string): string {
-  return name
-    .trim()
-    .toLowerCase()
-    .replace(/[-_.]+/g, '-');
-}
+export { normalizePythonName };
 
 /** Key for matching a package name within its ecosystem. */
 export function packageKey(ecosystem: Ecosystem, name: string): string {

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { normalizePythonName } from '../manifest/names.js';
 
 export interface StoredFile {
   filename: string;
@@ -52,7 +53,7 @@ export interface PypiServer {
 }
 
 export function normalize(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
+  return normalizePythonName(name);
 }
 
 const PEP691 = 'application/vnd.pypi.simple.v1+json';

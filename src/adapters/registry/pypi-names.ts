@@ -2,6 +2,7 @@
 // which distribution files belong to which version, and parsing the simple index (PEP 691 JSON / PEP 503 HTML).
 
 import { badInput } from './common.js';
+import { normalizePythonName } from '../../manifest/names.js';
 
 const PEP440 =
   /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(alpha|beta|preview|pre|rc|a|b|c)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?$/;
@@ -20,7 +21,7 @@ const PEP508_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 
 /** PEP 503: lowercase, runs of -_. become one dash. */
 export function normalizePypiName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
+  return normalizePythonName(name);
 }
 
 export function assertPypiName(name: string): void {
