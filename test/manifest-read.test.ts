@@ -73,7 +73,8 @@ pytest = "^8"
     expect(m).toMatchObject({ name: 'omnimemory', version: '0.3.0', versionSource: 'tool.poetry' });
     expect(m.dependencies).toEqual([
       { name: 'omnibase_core', key: 'omnibase-core', spec: '^1.4.0', group: 'main' },
-      { name: 'omnibase-spi', key: 'omnibase-spi', spec: '>=1.2', group: 'main' },
+      // `optional = true`: installed only through an extra, so it is an optional dependency.
+      { name: 'omnibase-spi', key: 'omnibase-spi', spec: '>=1.2', group: 'optional' },
       { name: 'pytest', key: 'pytest', spec: '^8', group: 'dev', extra: 'dev' },
     ]);
   });

@@ -7,6 +7,8 @@ import { join, relative, sep } from 'node:path';
 import { ErrorCode, FerryError } from '../errors.js';
 import { packageKey, readManifest } from '../manifest/read.js';
 import type { DependencyRef, Ecosystem, Manifest } from '../manifest/read.js';
+import { locateConfiguredCycle } from './cycle-report.js';
+import { orderingRefs, ordersRelease } from './edges.js';
 import { buildGraph } from './graph.js';
 import type { DependencyGraph } from './graph.js';
 import type { LoadedConfig } from './load.js';
@@ -25,10 +27,11 @@ export interface DiscoveredPackage {
   version: string | null;
   private: boolean;
   /**
-   * Names of other discovered packages (same ecosystem) this one needs at run/install time:
-   * main, optional and peer dependencies. Dev dependencies don't order releases, so they are only in devDeps.
+   * Names of other discovered packages (same ecosystem) this one needs installed to work: the
+   * dependencies that order releases (config/edges.ts). Extras, groups, dev and optional peers are in devDeps.
    */
   deps: string[];
+  /** Discovered packages named only by dependencies that order nothing (dev, extras, groups, optional peers). */
   devDeps: string[];
   /** Every dependency declared in the manifest, internal or not. */
   declared: DependencyRef[];
@@ -199,14 +202,10 @@ export function discoverPackages(workspace: string, opts: { maxDepth?: number } 
       manifest: m.file,
       version: m.version,
       private: m.private,
-      deps: resolve(
-        m.ecosystem,
-        m.dependencies.filter((d) => d.group !== 'dev'),
-        m.name,
-      ),
+      deps: resolve(m.ecosystem, orderingRefs(m), m.name),
       devDeps: resolve(
         m.ecosystem,
-        m.dependencies.filter((d) => d.group === 'dev'),
+        m.dependencies.filter((d) => !ordersRelease(m.ecosystem, d)),
         m.name,
       ),
       declared: m.dependencies,
@@ -222,9 +221,10 @@ export interface ConfiguredPackage {
   /** Absolute package directory, or null for a repo given as a URL. */
   dir: string | null;
   manifest: Manifest | null;
-  /** Internal dependencies: manifest dependencies (not dev) that are configured packages, plus `depends_on`. */
+  /** Internal dependencies: manifest dependencies that order releases, plus `depends_on`, minus `ignore_deps`. */
   deps: string[];
   tier?: number;
+  dependsOn?: readonly string[] | undefined;
 }
 
 /**
@@ -239,6 +239,7 @@ export function configuredPackages(
     path: string;
     tier?: number | undefined;
     depends_on?: readonly string[] | undefined;
+    ignore_deps?: readonly string[] | undefined;
   }[],
   workspaceDir: string,
 ): { packages: ConfiguredPackage[]; warnings: string[] } {
@@ -251,12 +252,14 @@ export function configuredPackages(
     const manifest = dir ? safeRead(dir, p.ecosystem, warnings) : null;
     if (dir && !manifest)
       warnings.push(`${p.name}: no ${p.ecosystem === 'python' ? 'pyproject.toml' : 'package.json'} in ${dir}`);
-    const deps = new Set<string>(p.depends_on ?? []);
-    for (const d of manifest?.dependencies ?? []) {
-      if (d.group === 'dev') continue;
+    const deps = new Set<string>();
+    const ignored = new Set((p.ignore_deps ?? []).map((n) => packageKey(p.ecosystem, n)));
+    for (const d of manifest ? orderingRefs(manifest) : []) {
+      if (ignored.has(packageKey(p.ecosystem, d.name))) continue;
       const hit = byKey.get(`${p.ecosystem}:${packageKey(p.ecosystem, d.name)}`);
       if (hit && hit !== p.name) deps.add(hit);
     }
+    for (const d of p.depends_on ?? []) deps.add(d);
     return {
       name: p.name,
       ecosystem: p.ecosystem,
@@ -264,6 +267,7 @@ export function configuredPackages(
       manifest,
       deps: [...deps].sort(),
       ...(p.tier === undefined ? {} : { tier: p.tier }),
+      dependsOn: p.depends_on,
     };
   });
   return { packages: out, warnings };
@@ -279,9 +283,14 @@ export function configuredGraph(loaded: Pick<LoadedConfig, 'config' | 'workspace
   warnings: string[];
 } {
   const { packages, warnings } = configuredPackages(loaded.config.packages, loaded.workspaceDir);
-  const graph = buildGraph(
-    packages.map((p) => ({ name: p.name, deps: p.deps, ...(p.tier === undefined ? {} : { tier: p.tier }) })),
-    loaded.path,
-  );
+  let graph: DependencyGraph;
+  try {
+    graph = buildGraph(
+      packages.map((p) => ({ name: p.name, deps: p.deps, ...(p.tier === undefined ? {} : { tier: p.tier }) })),
+      loaded.path,
+    );
+  } catch (e) {
+    throw locateConfiguredCycle(e, packages, loaded.path);
+  }
   return { graph, packages, warnings };
 }

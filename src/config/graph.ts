@@ -160,6 +160,8 @@ export interface ConfiguredNode {
   ecosystem: 'python' | 'npm';
   tier?: number | undefined;
   depends_on?: readonly string[] | undefined;
+  /** Dependencies (manifest names) that order nothing for this package. */
+  ignore_deps?: readonly string[] | undefined;
   repo?: string | undefined;
 }
 
@@ -199,7 +201,9 @@ export function graphInputs(packages: readonly ConfiguredNode[], discovered: rea
   return packages.map((p) => {
     const found = discoveredByKey.get(nodeKey(p.ecosystem, p.name));
     const deps = new Set<string>(p.depends_on ?? []);
+    const ignored = new Set((p.ignore_deps ?? []).map((n) => nodeKey(p.ecosystem, n)));
     for (const d of found?.deps ?? []) {
+      if (ignored.has(nodeKey(p.ecosystem, d))) continue;
       const name = configuredByKey.get(nodeKey(p.ecosystem, d));
       if (name) deps.add(name);
     }
@@ -234,9 +238,17 @@ export function checkTiers(
   const discoveredKeys = new Set(discovered.map((d) => nodeKey(d.ecosystem, d.name)));
   const isConfigured = (eco: string, n: string): boolean => configuredKeys.has(nodeKey(eco, n));
   const linked = new Set<string>();
+  const ignoredBy = new Map(
+    config.packages.map((p) => [
+      nodeKey(p.ecosystem, p.name),
+      new Set((p.ignore_deps ?? []).map((n) => nodeKey(p.ecosystem, n))),
+    ]),
+  );
   for (const d of discovered) {
     if (isConfigured(d.ecosystem, d.name)) {
-      for (const dep of d.deps) if (!isConfigured(d.ecosystem, dep)) linked.add(dep);
+      const ignored = ignoredBy.get(nodeKey(d.ecosystem, d.name));
+      for (const dep of d.deps)
+        if (!isConfigured(d.ecosystem, dep) && !ignored?.has(nodeKey(d.ecosystem, dep))) linked.add(dep);
     } else if (d.deps.some((dep) => isConfigured(d.ecosystem, dep))) {
       linked.add(d.name);
     }

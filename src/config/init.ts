@@ -5,7 +5,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, FerryError, isFerryError } from '../errors.js';
+import { discoveredEdgeSources } from './cycle-report.js';
 import { discoverPackages } from './discover.js';
+import { cycleEdges, cycleFix, describeCycle } from './edges.js';
 import type { DiscoveredPackage } from './discover.js';
 import { buildGraph, type DependencyGraph } from './graph.js';
 import { parseConfig } from './load.js';
@@ -67,6 +69,8 @@ export function renderInitConfig(packages: readonly InitPackage[], tiers: readon
     '#   path:       package directory inside the repo (monorepos), default "."',
     '#   publish:    a key under `registries:` to publish to; omitted = tag only',
     '#   depends_on: extra internal dependencies the manifest does not declare',
+    '#   ignore_deps: declared dependencies that must not order this package (breaks a cycle)',
+    '# Extras, dependency groups, dev dependencies and optional peers never order releases.',
   ];
   if (packages.length === 0) {
     out.push(
@@ -135,14 +139,11 @@ export function planInit(discovered: readonly DiscoveredPackage[]): { packages: 
     const cycle =
       isFerryError(e) && e.code === ErrorCode.DEPENDENCY_CYCLE ? (e.details.cycle as string[] | undefined) : undefined;
     if (!cycle) throw e;
-    const edges = cycle.slice(0, -1).map((n, i) => `${byName.get(n)?.manifest ?? n} needs ${cycle[i + 1]}`);
+    const edges = cycleEdges(cycle, discoveredEdgeSources(discovered), (from) => byName.get(from)?.manifest ?? from);
     throw new FerryError(
       ErrorCode.DEPENDENCY_CYCLE,
-      `dependency cycle in the manifests: ${cycle.join(' → ')} (${edges.join('; ')}); nothing written`,
-      {
-        fix: 'remove one of these dependencies, then: ferry init',
-        details: { cycle },
-      },
+      `dependency cycle in the manifests: ${describeCycle(cycle, edges)}; nothing written`,
+      { fix: cycleFix(edges, null), details: { cycle, edges } },
     );
   }
   const packages = graph.tiers.flat().map((n): InitPackage => {

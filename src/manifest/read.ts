@@ -9,7 +9,10 @@ import { normalizePythonName } from './names.js';
 
 export type Ecosystem = 'python' | 'npm';
 
-/** Which table a dependency was declared in. */
+/**
+ * Which table a dependency was declared in. `optional`: extras, poetry `optional = true` entries,
+ * npm optionalDependencies and optional peers. Only `main` and `peer` order releases (see config/edges.ts).
+ */
 export type DependencyGroup = 'main' | 'optional' | 'dev' | 'peer';
 
 export interface DependencyRef {
@@ -20,7 +23,7 @@ export interface DependencyRef {
   /** Version constraint as written (`>=1.2`, `^1.0.0`, `==1.2.3`, or '' when none). */
   spec: string;
   group: DependencyGroup;
-  /** Extra name for optional-dependencies, Poetry group name for dev groups. */
+  /** Extra name for optional-dependencies, Poetry group name for dev groups, `peer` for an npm optional peer. */
   extra?: string;
 }
 
@@ -123,7 +126,9 @@ function poetryRefs(table: unknown, group: DependencyGroup, extra?: string): Dep
     let spec = '';
     if (typeof value === 'string') spec = value;
     else if (isTable(value) && typeof value.version === 'string') spec = value.version;
-    out.push({ name, key: normalizePythonName(name), spec, group, ...(extra ? { extra } : {}) });
+    // `{ version = "…", optional = true }` is installed only through a [tool.poetry.extras] entry.
+    const g = group === 'main' && isTable(value) && value.optional === true ? 'optional' : group;
+    out.push({ name, key: normalizePythonName(name), spec, group: g, ...(extra ? { extra } : {}) });
   }
   return out;
 }
@@ -218,8 +223,12 @@ export function parsePackageJson(text: string, file: string): Manifest {
   for (const [field, group] of groups) {
     const t = doc[field];
     if (!isTable(t)) continue;
+    const meta = isTable(doc.peerDependenciesMeta) ? doc.peerDependenciesMeta : {};
     for (const [dep, spec] of Object.entries(t)) {
-      deps.push({ name: dep, key: dep, spec: typeof spec === 'string' ? spec : '', group });
+      // A peer marked `peerDependenciesMeta.<dep>.optional` is not installed with the package.
+      const optionalPeer = group === 'peer' && isTable(meta[dep]) && meta[dep].optional === true;
+      const ref: DependencyRef = { name: dep, key: dep, spec: typeof spec === 'string' ? spec : '', group };
+      deps.push(optionalPeer ? { ...ref, group: 'optional', extra: 'peer' } : ref);
     }
   }
   let workspaces: string[] = [];

@@ -31,5 +31,10 @@ export const packageSchema = z.strictObject({
   tier: z.number().int().positive().optional(),
   /** Internal dependencies (configured package names) in addition to those read from the manifest. */
   depends_on: z.array(packageNameSchema).optional(),
+  /**
+   * Declared dependencies (manifest names) that must not order this package's release: breaks a
+   * cycle the manifests make. The dependency stays in the manifest; ferry no longer waits for it.
+   */
+  ignore_deps: z.array(packageNameSchema).optional(),
 });
 export type PackageConfig = z.infer<typeof packageSchema>;
