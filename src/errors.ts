@@ -27,6 +27,8 @@ export const ErrorCode = {
   PUSH_FAILED: 'PUSH_FAILED',
   GATE_UNAVAILABLE: 'GATE_UNAVAILABLE',
   PLAN_CHANGED: 'PLAN_CHANGED',
+  /** A proposed version is not above the current one or is already tagged (checked before the gate). */
+  VERSION_EXISTS: 'VERSION_EXISTS',
   // config, usage, engine
   CONFIG_INVALID: 'CONFIG_INVALID',
   CONFIG_NOT_FOUND: 'CONFIG_NOT_FOUND',
@@ -69,6 +71,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.DEPENDENCY_CYCLE,
   ErrorCode.USAGE,
   ErrorCode.INVALID_GATE_TOKEN,
+  ErrorCode.VERSION_EXISTS,
 ]);
 
 export interface FerryErrorOptions {

@@ -101,7 +101,7 @@ release:
 `);
     expect(err.code).toBe('CONFIG_INVALID');
     expect(err.message).toContain(
-      ':5:3 release.tag: unknown placeholder {nme} in "{nme}/v{version}" (expected {name}, {version}, {repo})',
+      ':5:3 release.tag: unknown placeholder {nme} in "{nme}/v{version}" (expected {name}, {version}, {repo}, {dir})',
     );
     expect(err.message).toContain(
       ':6:3 release.branch: unknown placeholder {runid} in "release/{runid}/{repo}" (expected {run_id}, {repo})',
@@ -238,7 +238,7 @@ packages:
     expect(err.message).toContain(':5:45 packages[2].depends_on[0]: unknown package "nope"');
   });
 
-  it('a tag without {name} is refused when one repo holds several packages (their tags would collide)', () => {
+  it('a tag that names no package is refused when one repo holds several packages (their tags would collide)', () => {
     const err = loadBroken(`version: 1
 packages:
   - { name: "@acme/ui", repo: web, path: packages/ui, ecosystem: npm }
@@ -247,7 +247,7 @@ release:
   tag: "v{version}"
 `);
     expect(err.message).toContain(
-      ':6:3 release.tag: must contain {name}: repo web holds @acme/ui, @acme/api, whose tags would collide',
+      ':6:3 release.tag: repo web holds @acme/ui and @acme/api, whose tags would collide (v1.0.0): use {name} or {dir}',
     );
     expect(() =>
       parseConfig(
@@ -255,6 +255,14 @@ release:
         'ferry.yaml',
       ),
     ).not.toThrow();
+    // Per-package templates: {dir} tells monorepo members apart; one that repeats a sibling's tag is refused.
+    const members = (uiTag: string): string =>
+      `version: 1\npackages:\n  - { name: "@acme/ui", repo: web, path: packages/ui, ecosystem: npm, tag: "${uiTag}" }\n  - { name: "@acme/api", repo: web, path: packages/api, ecosystem: npm, tag: "{dir}-v{version}" }\n`;
+    expect(() => parseConfig(members('{dir}-v{version}'), 'ferry.yaml')).not.toThrow();
+    expect(() => parseConfig(members('api-v{version}'), 'ferry.yaml')).toThrow(
+      /packages\[1\]\.tag: repo web holds @acme\/ui and @acme\/api, whose tags would collide \(api-v1\.0\.0\)/,
+    );
+    expect(() => parseConfig(members('v{version}-{version}'), 'ferry.yaml')).toThrow(/\{version\} exactly once/);
   });
 
   it('bad repo and path values (shell-ish or escaping the repo) are rejected with their line', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { classifyCommit, inferBump } from '../src/release/conventional.js';
-import { formatTag, nextVersion, pickLastTag, planRow, tagGlob } from '../src/release/scan.js';
+import { formatTag, nextVersion, planRow } from '../src/release/scan.js';
 import { canonicalJson, planHash, renderGateMessage, renderPlanTable } from '../src/release/plan.js';
 import { plural } from '../src/util/text.js';
 import { buildResult, renderFailure, renderSummary } from '../src/release/result.js';
@@ -28,16 +28,11 @@ describe('conventional commits → bump', () => {
 });
 
 describe('scan', () => {
-  it('picks the highest semver tag of the package, not the newest or a foreign one', () => {
-    const tags = ['core/v1.10.0', 'core/v1.9.0', 'core/v2.0.0-rc.1', 'core-extra/v9.0.0', 'core/vbad', 'spi/v3.0.0'];
-    expect(pickLastTag(tags, '{name}/v{version}', 'core')).toEqual({ tag: 'core/v2.0.0-rc.1', version: '2.0.0-rc.1' });
-    expect(pickLastTag(['core/v1.10.0', 'core/v1.9.0'], '{name}/v{version}', 'core')).toEqual({
-      tag: 'core/v1.10.0',
-      version: '1.10.0',
-    });
-    expect(pickLastTag([], '{name}/v{version}', 'core')).toBeNull();
-    expect(tagGlob('{name}/v{version}', '@fx/core')).toBe('@fx/core/v*');
-    expect(formatTag('{repo}-{name}@{version}', 'a', '1.0.0', 'r')).toBe('r-a@1.0.0');
+  it('formats a tag from its template', () => {
+    expect(formatTag('{repo}-{name}@{version}', { name: 'a', repo: 'r' }, '1.0.0')).toBe('r-a@1.0.0');
+    expect(formatTag('{dir}-v{version}', { name: 'a', repo: 'r', path: 'packages/alpha' }, '1.0.0')).toBe(
+      'alpha-v1.0.0',
+    );
   });
 
   it('bumps with semver.inc exactly, pre-1.0 included', () => {
@@ -48,11 +43,12 @@ describe('scan', () => {
   });
 
   it('plan rows: nothing since the tag → NOTHING_TO_RELEASE even with --bump; --bump overrides inference', () => {
-    const pkg = { name: 'core', repo: 'core', tier: 2 };
+    const pkg = { name: 'core', repo: 'core', tier: 2, ecosystem: 'npm' as const };
     const feat = classifyCommit('a'.repeat(40), 'feat: x');
     const chore = classifyCommit('b'.repeat(40), 'chore: y');
-    const tag = { tag: 'core/v1.4.0', version: '1.4.0' };
-    expect(planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [feat], bumpOverride: null })).toEqual({
+    const lastTag = { tag: 'core/v1.4.0', version: '1.4.0', tags: ['core/v1.4.0'], styles: ['{name}/v{version}'] };
+    const truth = { current: '1.4.0', from: 'tag' as const, lastTag };
+    expect(planRow({ pkg, truth, commits: [feat], bumpOverride: null })).toEqual({
       repo: 'core',
       package: 'core',
       tier: 2,
@@ -61,19 +57,18 @@ describe('scan', () => {
       bump: 'minor',
       commits: 1,
       status: 'PLANNED',
+      last_tag: 'core/v1.4.0',
+      current_from: 'tag',
     });
-    expect(planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [feat], bumpOverride: 'major' }).new).toBe(
-      '2.0.0',
-    );
-    expect(planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [], bumpOverride: 'major' }).status).toBe(
-      'NOTHING_TO_RELEASE',
-    );
-    expect(
-      planRow({ pkg, lastTag: tag, manifestVersion: '1.4.0', commits: [chore], bumpOverride: null }),
-    ).toMatchObject({ status: 'NOTHING_TO_RELEASE', commits: 1, new: null });
-    expect(planRow({ pkg, lastTag: null, manifestVersion: '0.1.0', commits: [feat], bumpOverride: null }).new).toBe(
-      '0.2.0',
-    );
+    expect(planRow({ pkg, truth, commits: [feat], bumpOverride: 'major' }).new).toBe('2.0.0');
+    expect(planRow({ pkg, truth, commits: [], bumpOverride: 'major' }).status).toBe('NOTHING_TO_RELEASE');
+    expect(planRow({ pkg, truth, commits: [chore], bumpOverride: null })).toMatchObject({
+      status: 'NOTHING_TO_RELEASE',
+      commits: 1,
+      new: null,
+    });
+    const untagged = { current: '0.1.0', from: 'manifest' as const, lastTag: null };
+    expect(planRow({ pkg, truth: untagged, commits: [feat], bumpOverride: null }).new).toBe('0.2.0');
   });
 });
 

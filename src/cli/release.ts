@@ -5,6 +5,7 @@ import type { CliContext } from './context.js';
 interface ReleaseFlags {
   all?: boolean;
   bump?: string;
+  prerelease?: string;
   dryRun?: boolean;
   resume?: string;
   runId?: string;
@@ -25,6 +26,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--all', 'release every configured package (same as naming none)')
     .addOption(
       new Option('--bump <level>', 'override the inferred bump for every package').choices(['major', 'minor', 'patch']),
+    )
+    .option(
+      '--prerelease <id>',
+      'make every new version a pre-release: rc/b/a for Python (1.1.0rc1, then rc2), any id for npm (3.0.0-next.0, then next.1); a later run without it graduates (1.1.0)',
     )
     .option('--dry-run', 'print the plan table, plan hash and every command; change nothing')
     .option('--resume <run_id>', 'continue a stopped or failed run from its state file')
@@ -77,6 +82,7 @@ Exit codes: 0 released, dry run or nothing to release; 1 failed or partial (resu
           all: Boolean(flags.all),
           dryRun: Boolean(flags.dryRun),
           ...(flags.bump ? { bump: flags.bump } : {}),
+          ...(flags.prerelease ? { prerelease: flags.prerelease } : {}),
           ...(flags.resume ? { resume: flags.resume } : {}),
           ...(flags.runId ? { runId: flags.runId } : {}),
           ...(flags.gateAttestation !== undefined ? { gateAttestation: flags.gateAttestation } : {}),

@@ -13,6 +13,7 @@ import { configSchema } from './schema.js';
 import type { FerryConfig } from './schema.js';
 import { readDotenvFile } from './dotenv.js';
 import { findCycle, formatCycle } from './graph.js';
+import { renderTag, tagVars } from '../release/versions/tag-template.js';
 import { formatIssue, formatKeyPath, locate, pathAtOffset, zodIssueLines } from './locate.js';
 import type { ConfigIssue, KeyPath } from './locate.js';
 
@@ -119,16 +120,27 @@ function semanticIssues(config: FerryConfig, doc: Document, lc: LineCounter, fil
       else if (d === p.name) at(['packages', i, 'depends_on', j], 'a package cannot depend on itself');
     });
   });
-  // Packages of one repo (a monorepo) are tagged in the same git repo: without {name} their tags collide.
-  const byRepo = new Map<string, string[]>();
-  for (const p of config.packages) byRepo.set(p.repo ?? p.name, [...(byRepo.get(p.repo ?? p.name) ?? []), p.name]);
-  const shared = [...byRepo].filter(([, n]) => n.length > 1);
-  if (shared.length && !config.release.tag.includes('{name}')) {
-    const [repo, pkgs] = shared[0]!;
-    at(
-      ['release', 'tag'],
-      `must contain {name}: repo ${repo} holds ${pkgs.join(', ')}, whose tags would collide (e.g. "{name}/v{version}")`,
-    );
+  // Packages of one repo (a monorepo) are tagged in the same git repo: their tags must differ.
+  const byRepo = new Map<string, number[]>();
+  config.packages.forEach((p, i) => byRepo.set(p.repo ?? p.name, [...(byRepo.get(p.repo ?? p.name) ?? []), i]));
+  for (const [repo, idx] of byRepo) {
+    if (idx.length < 2) continue;
+    const seenTag = new Map<string, number>();
+    for (const i of idx) {
+      const p = config.packages[i]!;
+      const tag = renderTag(p.tag ?? config.release.tag, tagVars({ name: p.name, repo, path: p.path }), '1.0.0');
+      const other = seenTag.get(tag);
+      if (other === undefined) {
+        seenTag.set(tag, i);
+        continue;
+      }
+      const path = p.tag ? ['packages', i, 'tag'] : ['release', 'tag'];
+      at(
+        path,
+        `repo ${repo} holds ${config.packages[other]!.name} and ${p.name}, whose tags would collide (${tag}): use {name} or {dir} (e.g. "{name}/v{version}")`,
+      );
+      break;
+    }
   }
   return out;
 }

@@ -19,7 +19,7 @@ import { ErrorCode, FerryError, serializeError } from '../errors.js';
 import { exec as defaultExec, formatCommand, type Exec } from '../util/process.js';
 import type { Bump, ClassifiedCommit } from './conventional.js';
 import { parseGateAttestation } from './gate-token.js';
-import { planHash, renderGateMessage, renderPlanTable, sortRows } from './plan.js';
+import { planHash, renderGateMessage, renderPlanTable, renderVersionSources, sortRows } from './plan.js';
 import { driftGuard, initialData, missingForgeToken, missingTokenWarnings, releasePackages } from './prepare.js';
 import { projectRelease, releaseFinalStatus } from './project.js';
 import { buildResult, renderFailure, renderSummary, type ReleaseResult } from './result.js';
@@ -33,6 +33,8 @@ export interface ReleaseRequest {
   packages: string[];
   all?: boolean;
   bump?: string;
+  /** Pre-release identifier (`rc`, `b`, `next`…): every planned version is a pre-release. */
+  prerelease?: string;
   dryRun: boolean;
   resume?: string;
   runId?: string;
@@ -60,6 +62,11 @@ export interface ReleaseOutcome {
 }
 
 const BUMPS = ['major', 'minor', 'patch'];
+
+function withSources(rows: readonly PlanRow[]): string {
+  const text = renderVersionSources(rows);
+  return text ? `${text}\n\n` : '';
+}
 
 function validate(req: ReleaseRequest, known: readonly ReleasePackage[]): { bump: Bump | null } {
   if (req.bump !== undefined && !BUMPS.includes(req.bump)) {
@@ -95,6 +102,7 @@ async function scanAll(
   io: ReleaseIo,
   bump: Bump | null,
   fetch: boolean,
+  prerelease: string | null = null,
 ): Promise<{ rows: PlanRow[]; commits: Record<string, ClassifiedCommit[]> }> {
   const cfg = io.loaded.config.release;
   const remote = cfg.forge.remote;
@@ -125,11 +133,15 @@ async function scanAll(
   const results = await mapLimit(pkgs, SCAN_CONCURRENCY, (p) =>
     scanPackage(git, p, {
       ref: refs.get(p.repoDir) ?? 'HEAD',
-      tagPattern: cfg.tag,
       bumpTypes: cfg.bump_types,
       bumpOverride: bump,
+      prerelease,
+      siblings: io.loaded.config.packages
+        .filter((c) => (c.repo ?? c.name) === p.repo)
+        .map((c) => ({ name: c.name, repo: p.repo, path: c.path })),
     }),
   );
+  for (const r of results) for (const w of r.warnings) io.note(`note: ${w}`);
   return {
     rows: sortRows(results.map((r) => r.row)),
     commits: Object.fromEntries(results.map((r) => [r.row.package, r.commits])),
@@ -202,6 +214,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
     skip_registry_wait: req.skipRegistryWait ?? io.loaded.config.release.registry_wait.skip,
     registry_timeout_minutes: req.registryTimeoutMinutes ?? io.loaded.config.release.registry_wait.timeout_minutes,
     bump_override: bump,
+    prerelease: req.prerelease ?? null,
   };
   const deps = releaseDeps(io, exec);
   const spec = {
@@ -236,6 +249,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
         io,
         run.state.data.options.bump_override,
         !io.engine.dryRun,
+        run.state.data.options.prerelease ?? null,
       );
       rows = rescanForResume(run.state, scanned.rows, scanned.commits, io.loaded.config.release.commit_message);
       hash = planHash(rows);
@@ -252,13 +266,13 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
       throw e;
     }
   } else {
-    const scanned = await scanAll(git, selected, io, bump, !io.engine.dryRun);
+    const scanned = await scanAll(git, selected, io, bump, !io.engine.dryRun, req.prerelease ?? null);
     rows = scanned.rows;
     hash = planHash(rows);
     checkApprovedPlan(req, approvedPlan, hash);
     if (!rows.some((r) => r.status === 'PLANNED')) {
       io.print(
-        `${renderPlanTable(rows)}\n\nplan_hash: ${hash}\nNothing to release: no package has unreleased commits (NOTHING_TO_RELEASE).`,
+        `${renderPlanTable(rows)}\n\n${withSources(rows)}plan_hash: ${hash}\nNothing to release: no package has unreleased commits (NOTHING_TO_RELEASE).`,
       );
       const result = buildResult({ runId, planHash: hash, rows, data: null, dryRun: io.engine.dryRun });
       return { result, exitCode: 0, resultPath: null };
@@ -288,7 +302,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   const data = run.state.data;
   const statusOf = (r: PlanRow): string =>
     r.status === 'PLANNED' ? (data.repos[r.package]?.phase ?? r.status) : r.status;
-  io.print(`Release ${runId}\n\n${renderPlanTable(rows, statusOf)}\n\nplan_hash: ${hash}`);
+  io.print(`Release ${runId}\n\n${renderPlanTable(rows, statusOf)}\n\n${withSources(rows)}plan_hash: ${hash}`);
   for (const w of missingTokenWarnings(io.loaded, all, rows)) io.note(`warning: ${w}`);
   try {
     // 5. DRY RUN: describe every step, change nothing.

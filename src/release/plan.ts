@@ -60,6 +60,27 @@ export function renderPlanTable(rows: readonly PlanRow[], statusOf: (r: PlanRow)
   );
 }
 
+/**
+ * Where each current version comes from, one line per row: the last release tag, or the manifest
+ * (untagged, or ahead of every tag). Empty when no row says (rows from older state files).
+ */
+export function renderVersionSources(rows: readonly PlanRow[]): string {
+  const known = sortRows(rows).filter((r) => r.current_from);
+  if (!known.length) return '';
+  const label = (r: PlanRow): string => (r.repo === r.package ? r.repo : `${r.repo}:${r.package}`);
+  const width = Math.max(...known.map((r) => label(r).length));
+  const lines = known.map((r) => {
+    const from =
+      r.current_from === 'tag'
+        ? `tag ${r.last_tag}`
+        : r.last_tag
+          ? `manifest (ahead of its last tag ${r.last_tag})`
+          : 'manifest (no release tag yet)';
+    return `  ${label(r).padEnd(width)}  ${r.current}  ${from}`;
+  });
+  return ['current versions:', ...lines].join('\n');
+}
+
 /** The seed's HIGH_RISK gate message. */
 export function renderGateMessage(runId: string, hash: string, rows: readonly PlanRow[]): string {
   const planned = sortRows(rows).filter((r) => r.status === 'PLANNED');

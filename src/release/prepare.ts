@@ -35,6 +35,8 @@ export function releasePackages(loaded: Pick<LoadedConfig, 'config' | 'workspace
       publish: p.publish,
       tier: graph.tierOf[p.name] ?? 1,
       deps: graph.deps[p.name] ?? [],
+      tag: p.tag ?? loaded.config.release.tag,
+      versionFiles: p.version_files ?? [],
     };
   });
 }
@@ -174,6 +176,8 @@ export function initialData(input: DataInput): ReleaseData {
       pypi_status: null,
       error: null,
       unit,
+      tag_template: pkg.tag,
+      version_files: pkg.versionFiles,
     };
   }
   for (const u of Object.values(units)) {

@@ -36,6 +36,10 @@ export interface PlanRow {
   bump: Bump | null;
   commits: number;
   status: 'PLANNED' | 'NOTHING_TO_RELEASE';
+  /** The last release tag the row starts from (null: untagged, current is the manifest's version). */
+  last_tag?: string | null;
+  /** Where `current` comes from: the last tag, or the manifest (untagged, or ahead of every tag). */
+  current_from?: 'tag' | 'manifest';
 }
 
 /** A package as the pipeline sees it: config + what was read from its manifest. */
@@ -52,6 +56,10 @@ export interface ReleasePackage {
   tier: number;
   /** Names of ecosystem packages it declares as dependencies. */
   deps: string[];
+  /** Tag template (packages[].tag, else release.tag). */
+  tag: string;
+  /** Files besides the manifest holding `__version__` (relative to the package dir). */
+  versionFiles: string[];
 }
 
 /** Per-package record (seed `repos.<name>`), keyed by package name. */
@@ -78,6 +86,10 @@ export interface RepoState {
   error: string | null;
   /** Release unit (one branch/commit/merge) this package belongs to. */
   unit: string;
+  /** Tag template (absent in state files written before per-package templates: release.tag). */
+  tag_template?: string;
+  /** Version files BUMP updates besides the manifest (relative to the package dir). */
+  version_files?: string[];
 }
 
 /** One WORKTREE..MERGE sequence: the packages of one repo in one tier. */
@@ -100,6 +112,8 @@ export interface ReleaseOptions {
   skip_registry_wait: boolean;
   registry_timeout_minutes: number;
   bump_override: Bump | null;
+  /** `--prerelease <id>` of the run (absent in older state files). */
+  prerelease?: string | null;
 }
 
 export interface ReleaseData {

@@ -57,6 +57,48 @@ export class Git {
       .filter(Boolean);
   }
 
+  /** Tags whose commit is reachable from `ref` (`git tag --merged`): a branch's own release line. */
+  async tagsMerged(cwd: string, ref: string): Promise<string[]> {
+    const out = await this.out(cwd, ['tag', '--list', '--merged', ref]);
+    return out
+      .split('\n')
+      .map((t) => t.trim())
+      .filter(Boolean);
+  }
+
+  /** The newest commit at `ref` whose diff of `path` adds or removes a line matching `regex` (POSIX BRE), or null. */
+  async lastCommitChanging(cwd: string, ref: string, path: string, regex: string): Promise<string | null> {
+    const out = await this.out(cwd, ['log', '-1', '--format=%H', `-G${regex}`, ref, '--', path]);
+    return out.trim() || null;
+  }
+
+  /**
+   * Lines at `ref` that start with `__version__` in the files matching `pathspecs` (repo-relative,
+   * `:(glob)` magic allowed): one `git grep` for all of a package's version files.
+   */
+  async versionAssignments(
+    cwd: string,
+    ref: string,
+    pathspecs: readonly string[],
+  ): Promise<{ path: string; text: string }[]> {
+    if (!pathspecs.length) return [];
+    const r = await this.run(
+      cwd,
+      ['grep', '-I', '-n', '--full-name', '--null', '-e', '^__version__', ref, '--', ...pathspecs],
+      false,
+    );
+    // Exit 1 = no match; anything else above it is a real failure.
+    if (r.exitCode > 1) throw new FerryError(ErrorCode.COMMAND_FAILED, `git grep failed in ${cwd}: ${r.stderr.trim()}`);
+    const out: { path: string; text: string }[] = [];
+    for (const line of r.stdout.split('\n')) {
+      // --null: <ref>:<path>\0<line>\0<text>
+      const [where, , text] = line.split('\0');
+      if (!where || text === undefined) continue;
+      out.push({ path: where.startsWith(`${ref}:`) ? where.slice(ref.length + 1) : where, text });
+    }
+    return out;
+  }
+
   /** Commits in `range` (oldest first), optionally only those touching `paths`. */
   async log(cwd: string, range: string, paths: readonly string[] = []): Promise<GitCommit[]> {
     const args = ['log', '--reverse', `--format=%H${FS}%B${RS}`, range];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tagTemplateSchema } from './release.js';
 
 /**
  * A distribution name: PyPI (letters, digits, . _ -) or npm (the same, with an optional `@scope/`).
@@ -29,6 +30,19 @@ export const packageSchema = z.strictObject({
   publish: z.union([z.string(), z.literal(false)]).default(false),
   /** Seed tier graph; computed from declared dependencies when omitted. */
   tier: z.number().int().positive().optional(),
+  /** This package's tag template (default release.tag), e.g. `v{version}`, `{name}@{version}`, `{dir}-v{version}`. */
+  tag: tagTemplateSchema.optional(),
+  /**
+   * Files besides the manifest that hold the version (relative to the package directory), updated by
+   * BUMP: Python modules with `__version__ = "…"` (e.g. `src/acme/__init__.py`, `acme/_version.py`).
+   */
+  version_files: z
+    .array(
+      z.string().regex(/^(?!\/)(?!-)(?!.*(^|\/)\.\.(\/|$))[^\s]+$/, {
+        error: 'expected a relative path inside the package directory (no spaces, no .., no leading / or -)',
+      }),
+    )
+    .optional(),
   /** Internal dependencies (configured package names) in addition to those read from the manifest. */
   depends_on: z.array(packageNameSchema).optional(),
   /**

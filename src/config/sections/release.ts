@@ -45,8 +45,15 @@ function template(allowed: readonly string[], required: readonly string[] = []) 
   });
 }
 
+/** A tag template: `{version}` once, plus any of `{name}` `{repo}` `{dir}` (basename of the package's directory). */
+export const tagTemplateSchema = template(['name', 'version', 'repo', 'dir'], ['version']).refine(
+  (t) => t.split('{version}').length === 2,
+  { message: 'a tag template holds {version} exactly once' },
+);
+
 export const releaseSchema = z.strictObject({
-  tag: template(['name', 'version', 'repo'], ['version']).default('{name}/v{version}'),
+  /** Default tag template of every package (packages[].tag overrides it). */
+  tag: tagTemplateSchema.default('{name}/v{version}'),
   /** Annotated tags (`git tag -a`, message `release <tag>`); false for lightweight tags. */
   tag_annotated: z.boolean().default(true),
   branch: template(['run_id', 'repo']).default('release/{run_id}/{repo}'),

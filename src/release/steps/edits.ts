@@ -10,6 +10,8 @@ import { pinPackageJsonDeps, setPackageJsonVersion } from '../../manifest/packag
 import { pinPyprojectDeps, setPyprojectVersion, type PinChange } from '../../manifest/pyproject.js';
 import { plural } from '../../util/text.js';
 import { manifestFile } from '../scan.js';
+import { setDunderVersion } from '../versions/version-files.js';
+import { ErrorCode, FerryError } from '../../errors.js';
 import type { ReleaseData, RepoState } from '../types.js';
 import { packageDir, repoOf, unitOf, type Ctx, type ReleaseDeps } from './deps.js';
 
@@ -53,16 +55,34 @@ export function bumpStep(pkg: string): Step<ReleaseData> {
     group: pkg,
     describe: (ctx) => {
       const r = repoOf(ctx, pkg);
-      return [{ kind: 'edit', text: `${manifestPath(ctx, pkg)}: version ${r.old_version} → ${r.new_version}` }];
+      return [
+        { kind: 'edit', text: `${manifestPath(ctx, pkg)}: version ${r.old_version} → ${r.new_version}` },
+        ...(r.version_files ?? []).map((f) => ({
+          kind: 'edit' as const,
+          text: `${join(packageDir(ctx, pkg), f)}: __version__ → "${r.new_version}"`,
+        })),
+      ];
     },
     run: async (ctx) => {
       const r = repoOf(ctx, pkg);
       const file = manifestPath(ctx, pkg);
+      const edits: { file: string; before: string; after: string }[] = [];
       const before = await readFile(file, 'utf8');
-      const after = bumpedManifest(r, before, r.new_version, file);
-      if (after === before) return { status: 'skipped', detail: 'already_bumped', output: { version: r.new_version } };
-      await writeFile(file, after);
-      return { output: { file, from: r.old_version, to: r.new_version } };
+      edits.push({ file, before, after: bumpedManifest(r, before, r.new_version, file) });
+      for (const f of r.version_files ?? []) {
+        const path = join(packageDir(ctx, pkg), f);
+        const text = await readFile(path, 'utf8');
+        const after = setDunderVersion(text, r.new_version);
+        if (after === null)
+          throw new FerryError(ErrorCode.CONFIG_INVALID, `${path}: no __version__ = "…" line to update`, {
+            fix: `add __version__ = "${r.old_version}" to it, or remove it from packages[].version_files of ${pkg}`,
+          });
+        edits.push({ file: path, before: text, after });
+      }
+      const changed = edits.filter((e) => e.after !== e.before);
+      if (!changed.length) return { status: 'skipped', detail: 'already_bumped', output: { version: r.new_version } };
+      for (const e of changed) await writeFile(e.file, e.after);
+      return { output: { file, files: changed.map((e) => e.file), from: r.old_version, to: r.new_version } };
     },
   };
 }

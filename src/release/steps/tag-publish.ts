@@ -18,7 +18,7 @@ import { publishViaWorkflow, workflowIntent } from './publish-workflow.js';
 
 function tagName(ctx: Ctx, pkg: string, deps: ReleaseDeps): string {
   const r = repoOf(ctx, pkg);
-  return formatTag(deps.cfg.tag, r.package, r.new_version, r.repo);
+  return formatTag(r.tag_template ?? deps.cfg.tag, { name: r.package, repo: r.repo, path: r.path }, r.new_version);
 }
 
 export function tagStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
