@@ -53,11 +53,12 @@ describe('fast commit classification', () => {
     // From each package's last release, and from its first (the whole history).
     for (const [name, tag] of h.names.flatMap((n) => [[n, h.lastTag[n]!] as const, [n, `${n}@0.1.0`] as const])) {
       const raw = await git.log(join(dir, 'mono'), `${tag}..HEAD`, [`packages/${name}`]);
-      const pkg = { name, repo: 'mono', tier: 1 };
-      const lastTag = { tag, version: tag.split('@')[1]! };
+      const pkg = { name, repo: 'mono', tier: 1, ecosystem: 'npm' as const };
+      const version = tag.split('@')[1]!;
+      const truth = { current: version, from: 'tag' as const, lastTag: { tag, version, tags: [tag], styles: [] } };
       const rowOf = (classify: typeof classifyCommit) => {
         const commits = raw.map((c) => classify(c.sha, c.message, BUMP_TYPES));
-        return { commits, row: planRow({ pkg, lastTag, manifestVersion: null, commits, bumpOverride: null }) };
+        return { commits, row: planRow({ pkg, truth, commits, bumpOverride: null }) };
       };
       expect(rowOf(classifyCommit)).toEqual(rowOf(classifyCommitFull));
       compared += raw.length;
