@@ -27,12 +27,12 @@ const exec: Exec = (file, args, opts) => {
   return realExec(file, args, opts);
 };
 
-async function writePackage(version: string, body: string): Promise<string> {
+async function writePackage(version: string, body: string, deps: string[] = []): Promise<string> {
   const dir = join(work, `pkg-${version}-${createHash('sha1').update(body).digest('hex').slice(0, 6)}`);
   await mkdir(join(dir, 'src', 'ferry_tiny_pkg'), { recursive: true });
   await writeFile(
     join(dir, 'pyproject.toml'),
-    `[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "${NAME}"\nversion = "${version}"\ndescription = "ferry test package"\n`,
+    `[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "${NAME}"\nversion = "${version}"\ndescription = "ferry test package"\ndependencies = ${JSON.stringify(deps)}\n`,
   );
   await writeFile(join(dir, 'src', 'ferry_tiny_pkg', '__init__.py'), body);
   return dir;
@@ -117,6 +117,15 @@ describe('PyPI registry adapter (real build + twine, local index)', () => {
         (r) => r.path === '/simple/ferry-tiny-pkg/' && r.accept?.includes('application/vnd.pypi.simple.v1+json'),
       ),
     ).toBe(true);
+  });
+
+  it('a wheel whose metadata has a direct-URL dependency is refused as the real index does; nothing stored', async () => {
+    const dir = await writePackage('3.0.0', 'X = 3\n', ['acme-core @ git+https://git.acme.test/acme/core.git@v1']);
+    const arts = await registry.build(input(dir, '3.0.0', 'dist-3.0.0'));
+    const e = await caught(registry.publish(input(dir, '3.0.0', 'dist-3.0.0'), arts));
+    expect(e.code).toBe('PUBLISH_FAILED');
+    expect(e.message + JSON.stringify(e.details)).toContain("Can't have direct dependency");
+    for (const a of arts) expect(server.stored(a.filename)).toBe(0);
   });
 
   it('re-publishing the same files is skipped: each file still uploaded exactly once', async () => {

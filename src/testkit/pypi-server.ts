@@ -1,6 +1,7 @@
 // A local PyPI-compatible index for tests, driven by real twine and real pip-style reads:
 //  - legacy upload API (POST multipart to / or /legacy/, `:action=file_upload`, Basic auth with a token)
 //    with Warehouse's duplicate rules: same file again → 200 no-op, same filename other bytes → 400;
+//    and its metadata rule: a `Requires-Dist` that is a direct URL (`pkg @ git+https://…`) → 400;
 //  - PEP 503 HTML and PEP 691 JSON simple index at /simple/ and /simple/<normalized>/;
 //  - JSON API /pypi/<name>/json and /pypi/<name>/<version>/json;  - downloads at /files/<filename>.
 // Knobs: simple-index visibility lag (PyPI's JSON API shows releases before pip can see them),
@@ -133,6 +134,17 @@ export async function startPypiServer(opts: { token?: string; simpleLagMs?: numb
     }
     const filename = (content as File).name;
     attempts.set(filename, (attempts.get(filename) ?? 0) + 1);
+    // Warehouse refuses a direct-URL dependency in the metadata (PEP 508 `name @ url`): an index
+    // package must be installable from the index alone.
+    const direct = form
+      .getAll('requires_dist')
+      .map(String)
+      .find((r) => /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(r));
+    if (direct !== undefined) {
+      const msg = `Can't have direct dependency: '${direct}'. See https://packaging.python.org/specifications/core-metadata for more information.`;
+      send(res, 400, msg, {}, msg);
+      return 400;
+    }
     const bytes = Buffer.from(await content.arrayBuffer());
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const declared = form.get('sha256_digest');
