@@ -72,6 +72,8 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.USAGE,
   ErrorCode.INVALID_GATE_TOKEN,
   ErrorCode.VERSION_EXISTS,
+  // A run id that names no run (`--resume nope`, `runs show nope`) is bad input, like an unknown package.
+  ErrorCode.STATE_NOT_FOUND,
 ]);
 
 export interface FerryErrorOptions {

@@ -1,7 +1,15 @@
 // Every file format ferry writes, as zod schemas. schema/*.json is generated from this registry
 // (npm run schema) and tests validate real outputs against the generated JSON Schemas.
 import { z } from 'zod';
-import { errorOutputSchema, eventSchema, resultBaseSchema, runStateSchema } from './engine/schemas.js';
+import {
+  errorOutputSchema,
+  eventSchema,
+  resultBaseSchema,
+  runStateSchema,
+  runSummarySchema,
+} from './engine/schemas.js';
+import { runViewSchema } from './server/run-view.js';
+import { mcpPendingSchema } from './server/mcp-schemas.js';
 import { releaseResultSchema } from './release/result.js';
 import { PHASES } from './redeploy/types.js';
 
@@ -20,6 +28,27 @@ export const redeployResultSchema = z.strictObject({
   resume: z.string().optional(),
 });
 
+/** `ferry --json runs list`. */
+export const runsListSchema = z.strictObject({ runs: z.array(runSummarySchema) });
+
+/** `ferry --json runs show <id>` (`--compact`: without `state`); ferry_run_show's structuredContent. */
+export const runsShowSchema = z.strictObject({
+  summary: runSummarySchema,
+  view: runViewSchema,
+  state: runStateSchema.optional(),
+});
+
+/** `ferry --json config check` when the config is valid (an invalid one is an error-output line). */
+export const configCheckSchema = z.strictObject({
+  ok: z.literal(true),
+  path: z.string(),
+  tiers: z.array(z.array(z.string())),
+  warnings: z.array(z.string()),
+});
+
+/** `ferry --json dashboard`: the line printed once it listens. */
+export const dashboardOutputSchema = z.strictObject({ url: z.string() });
+
 export const FILE_SCHEMAS = {
   state: runStateSchema,
   event: eventSchema,
@@ -27,6 +56,11 @@ export const FILE_SCHEMAS = {
   'release-result': releaseResultSchema,
   'redeploy-result': redeployResultSchema,
   'error-output': errorOutputSchema,
+  'runs-list': runsListSchema,
+  'runs-show': runsShowSchema,
+  'config-check': configCheckSchema,
+  dashboard: dashboardOutputSchema,
+  'mcp-pending': mcpPendingSchema,
 } as const;
 
 export type SchemaName = keyof typeof FILE_SCHEMAS;

@@ -14,6 +14,7 @@ interface ReleaseFlags {
   skipPypiWait?: boolean;
   registryTimeoutMinutes?: string;
   pypiTimeoutMinutes?: string;
+  agent?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -35,6 +36,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--resume <run_id>', 'continue a stopped or failed run from its state file')
     .option('--run-id <id>', 'use this run id instead of release-YYYYMMDD-<hex>')
     .option('--gate-attestation <ts:run_id>', 'pre-issued approval token <slack_ts>:<run_id> instead of asking')
+    .option(
+      '--agent',
+      'started by an AI agent: an attestation ferry cannot verify (no Slack) is refused, and the run also waits on the dashboard gate (implied by --json without a terminal, and by ferry mcp)',
+    )
     .option('--skip-registry-wait', 'do not wait for the registry to serve each published version')
     .addOption(new Option('--skip-pypi-wait', 'alias of --skip-registry-wait').hideHelp())
     .option('--registry-timeout-minutes <n>', 'max minutes to wait per package for the registry (default 10)')
@@ -53,6 +58,9 @@ Examples:
   ferry --json release --dry-run | tail -1      the plan as the result object (status DRY_RUN)
 
 Never proceeds on silence: with no terminal and no other gate channel it stops (GATE_UNAVAILABLE).
+Without Slack a --gate-attestation is checked only for its format and run id: accepted with a
+warning from a person or a script, refused (INVALID_GATE_TOKEN) from an agent (--agent, ferry mcp,
+or --json without a terminal). An agent's release waits for a person on the dashboard instead.
 Exit codes: 0 released, dry run or nothing to release; 1 failed or partial (resume command printed);
 2 bad usage, config or gate token.`,
     )
@@ -76,6 +84,8 @@ Exit codes: 0 released, dry run or nothing to release; 1 failed or partial (resu
       const engine = await ctx.engine({ dryRun: Boolean(flags.dryRun) });
       const { runRelease } = await import('../release/pipeline.js');
       const skip = flags.skipRegistryWait || flags.skipPypiWait ? true : undefined;
+      const interactive = ctx.interactive();
+      const caller = flags.agent || (ctx.globals().json && !interactive) ? 'agent' : interactive ? 'person' : 'script';
       const out = await runRelease(
         {
           packages,
@@ -88,6 +98,7 @@ Exit codes: 0 released, dry run or nothing to release; 1 failed or partial (resu
           ...(flags.gateAttestation !== undefined ? { gateAttestation: flags.gateAttestation } : {}),
           ...(skip ? { skipRegistryWait: true } : {}),
           ...(minutes !== undefined ? { registryTimeoutMinutes: minutes } : {}),
+          caller,
         },
         {
           loaded,

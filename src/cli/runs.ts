@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { ErrorCode, FerryError } from '../errors.js';
 import { SAFE_ID } from '../engine/paths.js';
+import { resumeFor } from '../server/run-view.js';
 
 const SUBCOMMANDS = ['list', 'show', 'events'];
 
@@ -18,19 +19,10 @@ function checkRunId(runId: string, sub: string): void {
   }
 }
 
-// Pipelines whose command takes --resume <run_id> (deploy and finalize start over instead).
-const RESUMABLE: Record<string, string> = {
-  release: 'release',
-  redeploy: 'redeploy',
-  stage: 'stage',
-  promote: 'promote',
-  'self-deploy': 'self-deploy',
-  selftest: '_selftest',
+const resumeHint = (pipeline: string, runId: string): string => {
+  const cmd = resumeFor(pipeline, runId);
+  return cmd ? `resume with: ${cmd}` : `ferry ${pipeline} cannot resume; run it again`;
 };
-const resumeHint = (pipeline: string, runId: string): string =>
-  RESUMABLE[pipeline]
-    ? `resume with: ferry ${RESUMABLE[pipeline]} --resume ${runId}`
-    : `ferry ${pipeline} cannot resume; run it again`;
 
 function unknownSubcommand(name: string): FerryError {
   const near = SUBCOMMANDS.find((s) => s.startsWith(name.slice(0, 2))) ?? 'list';
@@ -87,16 +79,22 @@ Examples:
   runs
     .command('show <run_id>')
     .description('one run: its status and every step with its status, attempts and error')
-    .action(async (runId: string) => {
+    .option('--compact', 'under --json: the summary and view only, without the full state')
+    .action(async (runId: string, o: { compact?: boolean }) => {
       checkRunId(runId, 'show');
       const { findRun, isInterrupted, summarize } = await import('../engine/history.js');
+      const { runView } = await import('../server/run-view.js');
       const { renderTable } = await import('../util/table.js');
-      const { state, archived } = await findRun(await ctx.home(), runId);
-      const s = summarize(state, archived, await isInterrupted(await ctx.home(), state, archived));
-      ctx.result({ summary: s, state });
+      const home = await ctx.home();
+      const { state, archived } = await findRun(home, runId);
+      const s = summarize(state, archived, await isInterrupted(home, state, archived));
+      const view = await runView(home, state, s);
+      ctx.result(o.compact ? { summary: s, view } : { summary: s, view, state });
       const status = s.interrupted
         ? `interrupted (in_progress, but no live process holds it; ${resumeHint(s.pipeline, s.run_id)})`
-        : s.status;
+        : view.status === 'waiting_for_approval'
+          ? `waiting for approval since ${view.gate?.requested_at ?? '?'} (${view.gate?.approve_url ?? 'ferry dashboard → /gates'})`
+          : s.status;
       ctx.print(`${s.pipeline} ${s.run_id}: ${status}${archived ? ' (archived)' : ''}, started ${s.started_at}`);
       ctx.print(
         renderTable(

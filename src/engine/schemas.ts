@@ -71,3 +71,17 @@ export const resultBaseSchema = z.looseObject({
 
 /** The last line of `--json` output when a command fails before producing a result. */
 export const errorOutputSchema = z.object({ ok: z.literal(false), error: serializedErrorSchema });
+
+/** One row of `ferry runs list` (engine/history.ts RunSummary). */
+export const runSummarySchema = z.strictObject({
+  run_id: z.string(),
+  pipeline: z.string(),
+  status: z.string(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  duration_ms: z.number().nullable(),
+  steps_total: z.number().int().nonnegative(),
+  steps_done: z.number().int().nonnegative(),
+  archived: z.boolean(),
+  interrupted: z.boolean(),
+});

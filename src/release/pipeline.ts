@@ -12,7 +12,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { createForge } from '../adapters/forge/index.js';
 import { createRegistry } from '../adapters/registry/index.js';
 import type { Registry } from '../adapters/registry/types.js';
-import { selectGate, type GateFactory } from '../adapters/gate/index.js';
+import { raceGates, selectGates, type GateChannel, type GateFactory } from '../adapters/gate/index.js';
 import type { TtyGateOptions } from '../adapters/gate/tty.js';
 import { Git } from '../adapters/git/git.js';
 import { ErrorCode, FerryError, serializeError } from '../errors.js';
@@ -41,6 +41,12 @@ export interface ReleaseRequest {
   gateAttestation?: string;
   skipRegistryWait?: boolean;
   registryTimeoutMinutes?: number;
+  /**
+   * Who is asking: `person` (a terminal), `script` (plain output, no terminal) or `agent` (MCP,
+   * `--agent`, or `--json` without a terminal). An agent's attestation that ferry cannot verify (no
+   * Slack) is refused, and an agent's release also waits on the dashboard. Default `person`.
+   */
+  caller?: 'person' | 'script' | 'agent';
 }
 
 export interface ReleaseIo {
@@ -179,6 +185,8 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   // With Slack configured the attestation must be a real approval of this run in the channel; a
   // reply in the gate thread also says which plan it approved (checked once the scan has run).
   let approvedPlan: string | undefined;
+  if (req.gateAttestation !== undefined && !io.loaded.config.notify.slack && !io.engine.dryRun)
+    unverifiableAttestation(req, runId, io);
   if (req.gateAttestation !== undefined && io.loaded.config.notify.slack && !io.engine.dryRun) {
     const { checkGateAttestationFromConfig } = await import('../adapters/gate/attestation.js');
     approvedPlan = (
@@ -321,7 +329,15 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
       run.state.status = 'failed';
       data.status = 'failed';
       await run.save();
-      const result = buildResult({ runId, planHash: hash, rows, data, dryRun: false, error: serializeError(e) });
+      const result = buildResult({
+        runId,
+        planHash: hash,
+        rows,
+        data,
+        dryRun: false,
+        error: serializeError(e),
+        resume: resumeCommand(runId),
+      });
       const resultPath = await writeResult(io.engine, runId, 'release', result);
       const err = e as FerryError;
       io.note(`error[${err.code ?? 'INTERNAL'}]: ${err.message}${err.fix ? `\n  fix: ${err.fix}` : ''}`);
@@ -329,7 +345,16 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
     }
     // 7. EXECUTE.
     const final = await run.execute();
-    const result = buildResult({ runId, planHash: hash, rows, data: final.data, dryRun: false });
+    const failedStep = final.step_order.map((id) => final.steps[id]).find((r) => r?.status === 'failed');
+    const result = buildResult({
+      runId,
+      planHash: hash,
+      rows,
+      data: final.data,
+      dryRun: false,
+      error: failedStep?.error ?? null,
+      resume: resumeCommand(runId),
+    });
     io.print(`\n${renderSummary(result)}`);
     // LOW_RISK summary to Slack / webhook; a failed notice is reported, never fails the release.
     const { notifyReleaseSummary } = await import('../adapters/notify/index.js');
@@ -394,6 +419,29 @@ function selectedFor(all: readonly ReleasePackage[], data: ReleaseData): Release
 }
 
 /**
+ * Without Slack ferry cannot check that an attestation is a person's approval: only its format and
+ * run id. A person at a terminal (or a plain script) is trusted with a warning, as in the seed; an
+ * agent is not, or it could approve its own HIGH_RISK release by making a token up.
+ * @throws INVALID_GATE_TOKEN (exit 2, before any scan) for an agent.
+ */
+function unverifiableAttestation(req: ReleaseRequest, runId: string, io: ReleaseIo): void {
+  if ((req.caller ?? 'person') !== 'agent') {
+    io.note(
+      `warning: --gate-attestation ${req.gateAttestation} cannot be verified (notify.slack is not configured): only its format and run id were checked; accepted because it did not come from an agent`,
+    );
+    return;
+  }
+  throw new FerryError(
+    ErrorCode.INVALID_GATE_TOKEN,
+    `--gate-attestation cannot be verified without Slack (notify.slack is not configured), and it came from an agent (MCP, --agent or --json without a terminal): an agent cannot approve its own release`,
+    {
+      fix: `ferry release --run-id ${runId}   # without --gate-attestation: it waits for a person to approve (ferry dashboard → /gates/${runId})`,
+      details: { run_id: runId, reason: 'unverifiable_attestation' },
+    },
+  );
+}
+
+/**
  * An attestation verified in Slack as a reply to a gate message approved that message's plan: when
  * the scan now gives another plan hash, the approval is for something else (exit 2, nothing changed).
  */
@@ -442,7 +490,8 @@ async function gate(
     });
   } else {
     const message = renderGateMessage(run.state.run_id, hash, rows);
-    run.emit({ type: 'gate.requested', message, data: { plan_hash: hash, channels: cfg.channels } });
+    // An agent has no terminal: its release also waits on the dashboard, where a person approves.
+    const channels: GateChannel[] = [...cfg.channels, ...(req.caller === 'agent' ? (['dashboard'] as const) : [])];
     try {
       const slack: GateFactory = async () =>
         (await import('../adapters/gate/slack.js')).slackGateFromConfig(io.loaded.config.notify, cfg, {
@@ -452,13 +501,50 @@ async function gate(
       const dashboard: GateFactory = async () =>
         new (await import('../adapters/gate/dashboard.js')).DashboardGate(io.engine.stateDir, (m) => run.log.info(m));
       const factories = { slack, dashboard, ...io.gate?.factories };
-      const g = await selectGate(cfg.channels, {
-        runId: run.state.run_id,
-        ...(io.gate?.tty ? { tty: io.gate.tty } : {}),
-        factories,
+      let gates;
+      try {
+        gates = await selectGates(channels, {
+          runId: run.state.run_id,
+          ...(io.gate?.tty ? { tty: io.gate.tty } : {}),
+          factories,
+        });
+      } catch (e) {
+        run.emit({ type: 'gate.requested', message, data: { plan_hash: hash, channels: [] } });
+        throw e;
+      }
+      const timeoutMs = cfg.timeout_minutes * 60_000;
+      const open = gates.map((g) => g.channel);
+      // Saved before the wait: the run is listed (and its page shows it waiting) while people decide.
+      await run.save();
+      run.emit({
+        type: 'gate.requested',
+        message,
+        data: {
+          plan_hash: hash,
+          channels: open,
+          approvers: cfg.approvers,
+          timeout_at: new Date(Date.now() + timeoutMs).toISOString(),
+        },
       });
-      const decision = await g.request(
-        { runId: run.state.run_id, planHash: hash, message, timeoutMs: cfg.timeout_minutes * 60_000 },
+      const decision = await raceGates(
+        gates,
+        {
+          runId: run.state.run_id,
+          planHash: hash,
+          message,
+          timeoutMs,
+          plan: rows.map((r) => ({
+            package: r.package,
+            tier: r.tier,
+            current: r.current,
+            new: r.new,
+            bump: r.bump,
+            commits: r.commits,
+            status: r.status,
+          })),
+          channels: open,
+          approvers: [...cfg.approvers],
+        },
         run.signal,
       );
       data.gate_token = decision.token;
@@ -467,10 +553,16 @@ async function gate(
         type: 'gate.approved',
         status: decision.channel,
         message: `via ${decision.channel}${decision.by ? ` by ${decision.by}` : ''} (token ${decision.token})`,
-        data: { token: decision.token, plan_hash: hash, by: decision.by ?? null },
+        data: { token: decision.token, plan_hash: hash, by: decision.by ?? null, channel: decision.channel },
       });
     } catch (e) {
-      run.emit({ type: 'gate.rejected', status: (e as FerryError).code ?? 'error', message: (e as Error).message });
+      const err = e as FerryError;
+      run.emit({
+        type: 'gate.rejected',
+        status: err.code ?? 'error',
+        message: err.message,
+        data: { code: err.code ?? null, ...(err.details ?? {}) },
+      });
       throw e;
     }
   }

@@ -31,8 +31,10 @@ export const releaseResultSchema = z.strictObject({
   repos_failed: z.number().int().nonnegative(),
   repos_skipped: z.number().int().nonnegative(),
   details: z.array(releaseDetailSchema),
-  /** Not in the seed: the run-level error (gate rejected, drift…) when there is one. */
+  /** Not in the seed: the run-level error (gate rejected, the first failed step…) when there is one. */
   error: serializedErrorSchema.nullable().optional(),
+  /** Not in the seed, as in the redeploy result: the exact command that continues a run that did not succeed. */
+  resume: z.string().optional(),
 });
 export type ReleaseResult = z.infer<typeof releaseResultSchema>;
 export type ReleaseDetail = z.infer<typeof releaseDetailSchema>;
@@ -65,6 +67,8 @@ export function buildResult(input: {
   data: ReleaseData | null;
   dryRun: boolean;
   error?: SerializedError | null;
+  /** The resume command, reported when the run did not succeed. */
+  resume?: string;
 }): ReleaseResult {
   const details: ReleaseDetail[] = [];
   let ok = 0;
@@ -111,6 +115,7 @@ export function buildResult(input: {
     repos_skipped: input.rows.filter((r) => r.status !== 'PLANNED').length,
     details,
     ...(input.error ? { error: input.error } : {}),
+    ...(input.resume && status !== 'SUCCESS' && status !== 'DRY_RUN' ? { resume: input.resume } : {}),
   };
 }
 

@@ -1,15 +1,18 @@
 // `ferry dashboard`: a read-only view of runs on loopback. HTML pages, a JSON API, and live events
 // over Server-Sent Events (tailing .ferry/runs/<run_id>/events.jsonl).
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { serve } from '@hono/node-server';
-import { findRun, listRuns } from '../engine/history.js';
+import { findRun, isInterrupted, listRuns, summarize } from '../engine/history.js';
+import { liveHolder } from '../engine/lock.js';
 import { eventsFile, SAFE_ID, stateFile } from '../engine/paths.js';
-import { isFerryError } from '../errors.js';
+import { loadState, writeJsonAtomic } from '../engine/state-store.js';
+import { ErrorCode, FerryError, isFerryError } from '../errors.js';
 import { decideGate, gateWaiting, readGate, type GateFile } from '../adapters/gate/dashboard.js';
-import { errorPage, gatesPage, runPage, runsPage } from './dashboard-html.js';
+import { errorPage, gatePage, gatesPage, runLive, runPage, runsPage } from './dashboard-html.js';
+import { runView } from './run-view.js';
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
 
@@ -53,19 +56,17 @@ export function dashboardApp(home: string, bindHost = '127.0.0.1'): Hono {
   app.use('/runs/:id/*', async (c, next) =>
     SAFE_ID.test(c.req.param('id') ?? '') ? next() : c.text('bad run id', 400),
   );
-  app.get('/', async (c) => c.html(runsPage(await listRuns(home), (await pendingGates(home)).waiting.length)));
+  app.get('/', async (c) => {
+    const { waiting } = await pendingGates(home);
+    return c.html(runsPage(await listRuns(home), waiting.length, new Set(waiting.map((g) => g.run_id))));
+  });
   app.get('/gates', async (c) => {
     // A run killed at its first gate has no state yet (nothing was changed): it starts again; else resume.
     const { waiting, abandoned: stopped } = await pendingGates(home);
     const abandoned = await Promise.all(
       stopped.map(async (g) => ({
         gate: g,
-        command: (await stat(stateFile(home, 'release', g.run_id)).then(
-          () => true,
-          () => false,
-        ))
-          ? `ferry release --resume ${g.run_id}`
-          : 'ferry release',
+        command: (await startedSteps(home, g.run_id)) ? `ferry release --resume ${g.run_id}` : 'ferry release',
       })),
     );
     return c.html(gatesPage(waiting, abandoned));
@@ -82,30 +83,58 @@ export function dashboardApp(home: string, bindHost = '127.0.0.1'): Hono {
       String(body.by ?? '')
         .trim()
         .slice(0, 64) || 'dashboard';
-    await decideGate(home, id, String(body.plan_hash ?? ''), decision === 'approve', by);
+    const decided = await decideGate(home, id, String(body.plan_hash ?? ''), decision === 'approve', by);
     return c.req.header('accept')?.includes('application/json')
-      ? c.json(await readGate(home, id))
-      : c.redirect('/gates', 303);
+      ? c.json(decided)
+      : c.redirect(`/gates/${id}?decided=1`, 303);
+  });
+  app.get('/gates/:id', async (c) => {
+    const id = c.req.param('id');
+    if (!SAFE_ID.test(id)) return c.text('bad run id', 400);
+    const g = await readGate(home, id);
+    if (!g) throw new FerryError(ErrorCode.NOT_FOUND, `no approval was asked for run ${id}`, { fix: 'open /gates' });
+    const waiting = g.status === 'pending' && (await gateWaiting(home, id));
+    return c.html(gatePage(g, waiting, c.req.query('decided') === '1'));
   });
   app.get('/api/runs', async (c) => c.json({ runs: await listRuns(home) }));
   app.get('/api/runs/:id', async (c) => c.json((await findRun(home, c.req.param('id'))).state));
-  app.get('/runs/:id', async (c) => c.html(runPage((await findRun(home, c.req.param('id'))).state)));
-  app.get('/runs/:id/events', (c) =>
-    streamSSE(c, async (stream) => {
-      const path = eventsFile(home, c.req.param('id'));
+  app.get('/api/runs/:id/view', async (c) => {
+    const { state, summary, view } = await viewOf(home, c.req.param('id'));
+    return c.json({ summary, view, state });
+  });
+  app.get('/runs/:id', async (c) => {
+    const { state, view } = await viewOf(home, c.req.param('id'));
+    return c.html(runPage(state, view));
+  });
+  app.get('/runs/:id/live', async (c) => {
+    const { state, view } = await viewOf(home, c.req.param('id'));
+    return c.html(runLive(state, view));
+  });
+  app.get('/runs/:id/events', (c) => {
+    const id = c.req.param('id');
+    // The id of an event is its line number in the log: a reconnecting browser sends the last one it
+    // got (Last-Event-ID) and gets only what came after, never the log again.
+    const last = Number(c.req.header('last-event-id') ?? c.req.query('after') ?? 0);
+    const skip = Number.isInteger(last) && last > 0 ? last : 0;
+    return streamSSE(c, async (stream) => {
+      const path = eventsFile(home, id);
       let offset = 0;
+      let line = 0;
       let buffered = '';
       let aborted = false;
+      let lastType = '';
+      let idle = 0;
       stream.onAbort(() => {
         aborted = true;
       });
-      // Tail the NDJSON log: send what is there, then what gets appended, until the run finishes.
+      // Tail the NDJSON log: send what is there, then what gets appended, while the run lives.
       while (!aborted) {
         const size = await stat(path).then(
           (s) => s.size,
           () => 0,
         );
         if (size > offset) {
+          idle = 0;
           const fh = await open(path, 'r');
           const { buffer, bytesRead } = await fh.read(Buffer.alloc(size - offset), 0, size - offset, offset);
           await fh.close();
@@ -113,16 +142,49 @@ export function dashboardApp(home: string, bindHost = '127.0.0.1'): Hono {
           buffered += buffer.subarray(0, bytesRead).toString('utf8');
           const lines = buffered.split('\n');
           buffered = lines.pop() ?? '';
-          for (const line of lines.filter(Boolean)) {
-            await stream.writeSSE({ event: 'ferry', data: line });
-            if (line.includes('"type":"run.finished"')) aborted = c.req.query('follow') !== 'always';
+          for (const text of lines.filter(Boolean)) {
+            line++;
+            lastType = /"type":"([a-z.]+)"/.exec(text)?.[1] ?? '';
+            if (line > skip) await stream.writeSSE({ event: 'ferry', id: String(line), data: text });
           }
+        } else idle++;
+        // Finished (its last event is run.finished), or nobody is running it (killed, or never
+        // started here): say so once, and the page closes the stream instead of reconnecting.
+        const over =
+          c.req.query('follow') !== 'always' &&
+          (lastType === 'run.finished' || (idle >= 3 && !(await running(home, id))));
+        if (over) {
+          await stream.writeSSE({ event: 'end', id: String(line), data: JSON.stringify({ last_event_id: line }) });
+          break;
         }
         if (!aborted) await stream.sleep(300);
       }
-    }),
-  );
+    });
+  });
   return app;
+}
+
+/** Does a live process hold this run (any pipeline)? */
+async function running(home: string, runId: string): Promise<boolean> {
+  const names = await readdir(join(home, 'state')).catch(() => [] as string[]);
+  for (const pipeline of names) if ((await liveHolder(stateFile(home, pipeline, runId))) !== null) return true;
+  return false;
+}
+
+async function viewOf(home: string, runId: string) {
+  const { state, archived } = await findRun(home, runId);
+  const summary = summarize(state, archived, await isInterrupted(home, state, archived));
+  return { state, summary, view: await runView(home, state, summary) };
+}
+
+/** Whether a release run got past its gate (some step started): then it resumes, else it starts again. */
+async function startedSteps(home: string, runId: string): Promise<boolean> {
+  try {
+    const { state } = await loadState(home, 'release', runId);
+    return Object.values(state.steps).some((r) => r.status !== 'pending');
+  } catch {
+    return false;
+  }
 }
 
 /** Gates still `pending`, split by whether their run is alive and waiting on them (read once). */
@@ -139,13 +201,24 @@ export interface DashboardHandle {
   close(): Promise<void>;
 }
 
+/**
+ * Serve the dashboard. It records its URL in <home>/dashboard.json so a run waiting at its gate
+ * (and ferry_release over MCP) can tell people where to approve; the file goes when it closes.
+ */
 export function startDashboard(home: string, port: number, host = '127.0.0.1'): Promise<DashboardHandle> {
-  return new Promise((resolve) => {
+  const record = join(home, 'dashboard.json');
+  return new Promise((resolve, reject) => {
     const server = serve({ fetch: dashboardApp(home, host).fetch, port, hostname: host }, (info) => {
-      resolve({
-        url: `http://${host}:${info.port}`,
-        close: () => new Promise<void>((r) => server.close(() => r())),
-      });
+      const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`;
+      writeJsonAtomic(record, { url: `http://${shown}:${info.port}`, pid: process.pid }).then(
+        () =>
+          resolve({
+            url,
+            close: () => new Promise<void>((r) => server.close(() => void rm(record, { force: true }).then(() => r()))),
+          }),
+        reject,
+      );
     });
   });
 }

@@ -9,16 +9,23 @@ import { writeJsonAtomic } from '../../engine/state-store.js';
 import { liveHolder } from '../../engine/lock.js';
 import { stateFile } from '../../engine/paths.js';
 import { localGateToken } from './tty.js';
-import { waitText, type Gate, type GateDecision, type GateRequest } from './types.js';
+import { waitText, type Gate, type GateDecision, type GatePlanRow, type GateRequest } from './types.js';
 
 export interface GateFile {
   run_id: string;
   plan_hash: string;
   message: string;
   requested_at: string;
-  status: 'pending' | 'approved' | 'rejected' | 'timed_out';
+  /** `withdrawn`: decided on another channel (Slack, the terminal) while this page waited. */
+  status: 'pending' | 'approved' | 'rejected' | 'timed_out' | 'withdrawn';
   decided_at?: string;
   by?: string;
+  /** When silence ends the wait (GATE_TIMEOUT): it never approves. */
+  timeout_at?: string;
+  plan?: GatePlanRow[];
+  /** Every channel the run waits on, and the Slack approvers (empty: anyone in the channel). */
+  channels?: string[];
+  approvers?: string[];
 }
 
 export function gateFile(home: string, runId: string): string {
@@ -93,12 +100,17 @@ export class DashboardGate implements Gate {
   /** @throws GATE_REJECTED, GATE_TIMEOUT */
   async request(req: GateRequest, signal?: AbortSignal): Promise<GateDecision> {
     const path = gateFile(this.home, req.runId);
+    const now = Date.now();
     await writeJsonAtomic(path, {
       run_id: req.runId,
       plan_hash: req.planHash,
       message: req.message,
-      requested_at: new Date().toISOString(),
+      requested_at: new Date(now).toISOString(),
       status: 'pending',
+      timeout_at: new Date(now + req.timeoutMs).toISOString(),
+      ...(req.plan ? { plan: req.plan } : {}),
+      channels: req.channels ?? ['dashboard'],
+      approvers: req.approvers ?? [],
     } satisfies GateFile);
     this.log(`waiting for approval on the dashboard (ferry dashboard → /gates), up to ${waitText(req.timeoutMs)}`);
     const deadline = Date.now() + req.timeoutMs;
@@ -117,10 +129,20 @@ export class DashboardGate implements Gate {
         throw new FerryError(
           ErrorCode.GATE_REJECTED,
           `release ${req.runId} rejected on the dashboard${g.by ? ` by ${g.by}` : ''}; nothing was changed`,
-          { fix: 'ferry release --dry-run   # review, then run again' },
+          {
+            fix: 'ferry release --dry-run   # review, then run again',
+            details: { by: g.by ?? null, channel: 'dashboard', decided_at: g.decided_at ?? null },
+          },
         );
       }
-      if (Date.now() > deadline || signal?.aborted) {
+      if (signal?.aborted && Date.now() <= deadline) {
+        // Decided elsewhere (or the run was stopped): this page must no longer offer a decision.
+        if (g?.status === 'pending') await writeJsonAtomic(path, { ...g, status: 'withdrawn' } satisfies GateFile);
+        throw new FerryError(ErrorCode.GATE_UNAVAILABLE, `dashboard gate of ${req.runId} withdrawn`, {
+          fix: `ferry release --resume ${req.runId}`,
+        });
+      }
+      if (Date.now() > deadline) {
         if (g) await writeJsonAtomic(path, { ...g, status: 'timed_out' } satisfies GateFile);
         throw new FerryError(
           ErrorCode.GATE_TIMEOUT,

@@ -6,6 +6,21 @@ export interface GateRequest {
   /** Full human text of the request (seed's Slack gate message format). */
   message: string;
   timeoutMs: number;
+  /** The plan as rows (the dashboard shows them as a table). */
+  plan?: GatePlanRow[];
+  /** Every channel this request is open on, and who may approve there (for people reading the gate). */
+  channels?: string[];
+  approvers?: string[];
+}
+
+export interface GatePlanRow {
+  package: string;
+  tier: number;
+  current: string;
+  new: string | null;
+  bump: string | null;
+  commits: number;
+  status: string;
 }
 
 export interface GateDecision {
