@@ -25,11 +25,17 @@ describe('dashboard runs page', () => {
         run('<x>', { status: 'completed', duration_ms: 2500 }),
       ]),
     );
-    expect(page).toMatch(
+    // Cells may be separated by the template's whitespace.
+    const row = (page: string) => page.replace(/>\s+</g, '><');
+    expect(row(page)).toMatch(
       /release-a<\/a><\/td><td>release<\/td><td class="interrupted">interrupted<\/td><td>[^<]+<\/td><td>-<\/td>/,
     );
-    expect(page).toMatch(
+    expect(row(page)).toMatch(
       /release-b<\/a><\/td><td>release<\/td><td class="in_progress">in_progress<\/td><td>[^<]+<\/td><td>running<\/td>/,
+    );
+    const waiting = row(String(await runsPage([run('release-c', {})], 1, new Set(['release-c']))));
+    expect(waiting).toContain(
+      '<td class="waiting_for_approval"><a href="/gates/release-c">waiting for approval</a></td>',
     );
     expect(page).toContain('&lt;x&gt;');
     expect(page).toContain('<td>2.5 s</td>');

@@ -44,14 +44,31 @@ describe('dashboard', () => {
     expect(page).toContain('STEP_FAILED: s3 failed on purpose');
   });
 
-  it('streams the run events over SSE and ends after run.finished', async () => {
-    const text = await (await fetch(`${dash.url}/runs/${ID}/events`)).text();
-    const events = text
-      .split('\n')
-      .filter((l) => l.startsWith('data: '))
-      .map((l) => JSON.parse(l.slice(6)) as { type: string });
-    expect(events[0]!.type).toBe('run.started');
-    expect(events.at(-1)!.type).toBe('run.finished');
+  it('streams the run events over SSE with ids, ends after run.finished, and resumes after Last-Event-ID', async () => {
+    const sse = async (headers: Record<string, string> = {}) => {
+      const text = await (await fetch(`${dash.url}/runs/${ID}/events`, { headers })).text();
+      return text
+        .trim()
+        .split('\n\n')
+        .map((block) => {
+          const field = (name: string) =>
+            block
+              .split('\n')
+              .find((l) => l.startsWith(`${name}:`))
+              ?.slice(name.length + 1)
+              .trim();
+          return { event: field('event'), id: Number(field('id')), data: JSON.parse(field('data') ?? 'null') };
+        });
+    };
+    const all = await sse();
+    const events = all.filter((m) => m.event === 'ferry');
+    expect(events[0]!.data.type).toBe('run.started');
+    expect(events.at(-1)!.data.type).toBe('run.finished');
+    expect(events.map((m) => m.id)).toEqual(events.map((_, i) => i + 1));
+    // The stream ends once, with an `end` the page closes on (no reconnect, no replay).
+    expect(all.at(-1)).toMatchObject({ event: 'end', id: events.length });
+    const rest = await sse({ 'last-event-id': String(events.length - 2) });
+    expect(rest.filter((m) => m.event === 'ferry').map((m) => m.id)).toEqual([events.length - 1, events.length]);
   });
 
   it('rejects bad ids and 404s unknown runs', async () => {

@@ -16,9 +16,11 @@ describe('mcp tool argv', () => {
     ]);
   });
 
-  it('release always carries the attestation; a resume does not also pass --run-id', () => {
+  it('release runs as an agent, passes an attestation only when given; a resume does not also pass --run-id', () => {
+    expect(tool('release').argv({ run_id: 'r-1' })).toEqual(['release', '--agent', '--run-id', 'r-1']);
     expect(tool('release').argv({ gate_attestation: '1740312612.000100:r-1', run_id: 'r-1' })).toEqual([
       'release',
+      '--agent',
       '--run-id',
       'r-1',
       '--gate-attestation',
@@ -26,6 +28,7 @@ describe('mcp tool argv', () => {
     ]);
     expect(tool('release').argv({ gate_attestation: '1740312612.000100:r-1', run_id: 'r-1', resume: 'r-1' })).toEqual([
       'release',
+      '--agent',
       '--resume',
       'r-1',
       '--gate-attestation',

@@ -5,10 +5,20 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 const cache = new Map<string, ReturnType<typeof ajv.compile>>();
 
-export function validateAgainst(
-  name: 'state' | 'event' | 'result' | 'release-result' | 'redeploy-result' | 'error-output',
-  value: unknown,
-): string[] {
+export type SchemaFile =
+  | 'state'
+  | 'event'
+  | 'result'
+  | 'release-result'
+  | 'redeploy-result'
+  | 'error-output'
+  | 'runs-list'
+  | 'runs-show'
+  | 'config-check'
+  | 'dashboard'
+  | 'mcp-pending';
+
+export function validateAgainst(name: SchemaFile, value: unknown): string[] {
   let v = cache.get(name);
   if (!v) {
     const schema = JSON.parse(

@@ -136,7 +136,7 @@ describe('engine', () => {
       '--resume',
       'selftest-20991231-ffffff',
     ]);
-    expect(missing.exitCode).toBe(1);
+    expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('STATE_NOT_FOUND');
   });
 

@@ -7,6 +7,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { FERRY_BIN, ferry } from '../helpers/ferry.js';
 import { buildEcosystem, type Ecosystem } from '../fixtures/ecosystem.js';
+import { startDashboard, type DashboardHandle } from '../../src/server/dashboard.js';
+import { validateAgainst } from '../helpers/schema.js';
 
 let dir: string;
 let client: Client;
@@ -56,6 +58,9 @@ describe('mcp', () => {
     };
     expect(body.exit_code).toBe(0);
     expect(body.result.runs.map((x) => [x.run_id, x.status])).toEqual([['selftest-20260101-abcdef', 'completed']]);
+    // structuredContent is the CLI's --json result itself, valid against the published schema.
+    expect(r.structuredContent).toEqual(body.result);
+    expect(validateAgainst('runs-list', r.structuredContent)).toEqual([]);
   });
 
   it('rejects a run id with shell characters before running anything', async () => {
@@ -71,19 +76,22 @@ describe('mcp', () => {
   });
 });
 
-// A release through MCP: the plan first, then the release with an attestation. A release outlives
-// the client's request timeout, so the call returns "running" after wait_seconds and the run goes on
-// even when the client (and with it the server) goes away.
+// A release through MCP: the plan first, then the release, which waits for a person on the dashboard.
+// A release outlives the client's request timeout, so the run goes on even when the client (and
+// with it the server) goes away; a new client follows it to the end.
 describe('mcp release', () => {
   let eco: Ecosystem;
+  let dash: DashboardHandle;
   beforeAll(async () => {
     eco = await buildEcosystem({
       repos: [{ name: 'mcp_pkg', ecosystem: 'python', version: '1.0.0', commits: [{ subject: 'feat: add a thing' }] }],
     });
-    // A lint that takes a few seconds, so the run is still going when the call returns.
+    // A lint that takes a few seconds, so the run is still going after the approval.
     eco.writeConfig({ release: { lint: ['sh', '-c', 'sleep 3'], gate: { channels: ['tty'], timeout_minutes: 1 } } });
+    dash = await startDashboard(join(eco.workspace, '.ferry'), 0);
   });
   afterAll(async () => {
+    await dash?.close();
     await eco?.cleanup();
   });
   const connect = async (): Promise<Client> => {
@@ -96,7 +104,7 @@ describe('mcp release', () => {
   const body = (r: unknown): Record<string, unknown> =>
     JSON.parse((r as { content: { text: string }[] }).content[0]!.text) as Record<string, unknown>;
 
-  it('plan, refuse without attestation, then release in the background past the client', async () => {
+  it('plan, refuse a token for another run, then wait for a person and release in the background past the client', async () => {
     const c = await connect();
     const plan = body(
       await c.callTool({ name: 'ferry_release_plan', arguments: { run_id: 'release-20260101-abc123' } }),
@@ -105,9 +113,6 @@ describe('mcp release', () => {
     expect([plan.exit_code, result.status, result.run_id]).toEqual([0, 'DRY_RUN', 'release-20260101-abc123']);
     expect(result.plan_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
 
-    const refused = await c.callTool({ name: 'ferry_release', arguments: { run_id: result.run_id } });
-    expect(refused.isError).toBe(true);
-    expect(JSON.stringify(refused.content)).toContain('gate_attestation');
     const wrong = await c.callTool({
       name: 'ferry_release',
       arguments: { run_id: result.run_id, gate_attestation: '1740312612.000100:release-20260101-ffffff' },
@@ -117,19 +122,22 @@ describe('mcp release', () => {
 
     const progress: string[] = [];
     const started = body(
-      await c.callTool(
-        {
-          name: 'ferry_release',
-          arguments: { run_id: result.run_id, gate_attestation: `1740312612.000100:${result.run_id}`, wait_seconds: 1 },
-        },
-        undefined,
-        { onprogress: (p) => void progress.push(String(p.message)), resetTimeoutOnProgress: true },
-      ),
+      await c.callTool({ name: 'ferry_release', arguments: { run_id: result.run_id, wait_seconds: 30 } }, undefined, {
+        onprogress: (p) => void progress.push(String(p.message)),
+        resetTimeoutOnProgress: true,
+      }),
     );
-    expect([started.status, started.run_id, started.exit_code]).toEqual(['running', result.run_id, null]);
-    expect(progress.some((m) => m.startsWith('gate.approved'))).toBe(true);
+    expect([started.status, started.run_id, started.exit_code]).toEqual(['waiting_for_approval', result.run_id, null]);
+    expect(started.approve_url).toBe(`${dash.url}/gates/${result.run_id}`);
+    expect(progress.some((m) => m.startsWith('gate.requested'))).toBe(true);
     // The client goes away (its transport stops the server); the release must not go with it.
     await c.close();
+    const ok = await fetch(`${dash.url}/gates/${result.run_id}/decide`, {
+      method: 'POST',
+      headers: { accept: 'application/json' },
+      body: new URLSearchParams({ plan_hash: result.plan_hash, decision: 'approve', by: 'alice' }),
+    });
+    expect(ok.status).toBe(200);
 
     const c2 = await connect();
     let status = '';

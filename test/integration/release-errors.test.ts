@@ -68,7 +68,7 @@ describe('release error codes from their real causes', () => {
   it('STATE_NOT_FOUND and STATE_CORRUPT on --resume', async () => {
     const eco = await small();
     const missing = await release(eco, ['--resume', 'release-20260101-abcdef']);
-    expect(missing.exitCode).toBe(1);
+    expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('error[STATE_NOT_FOUND]');
     mkdirSync(join(home(eco), 'state', 'release'), { recursive: true });
     writeFileSync(join(home(eco), 'state', 'release', 'release-20260101-abcdef.json'), '{"run_id": "release-2026');
