@@ -11,6 +11,10 @@ import { cycleEdges, cycleFix, describeCycle } from './edges.js';
 import type { DiscoveredPackage } from './discover.js';
 import { buildGraph, type DependencyGraph } from './graph.js';
 import { parseConfig } from './load.js';
+import { inferVersionSettings } from './init-versions.js';
+
+// release.tag's default: a package whose tags are in this style needs no `tag:` of its own.
+const DEFAULT_TAG = '{name}/v{version}';
 
 export interface InitPackage {
   name: string;
@@ -20,6 +24,10 @@ export interface InitPackage {
   tier: number;
   version: string | null;
   deps: string[];
+  /** Tag template inferred from the repo's tags (only when it differs from release.tag's default). */
+  tag?: string;
+  /** `__version__` modules that hold the manifest version. */
+  version_files?: string[];
 }
 
 export interface InitResult {
@@ -42,6 +50,8 @@ function packageLine(p: InitPackage): string {
   const fields = [`name: ${scalar(p.name)}`, `repo: ${scalar(p.repo)}`];
   if (p.path !== '.') fields.push(`path: ${scalar(p.path)}`);
   fields.push(`ecosystem: ${p.ecosystem}`, `tier: ${p.tier}`);
+  if (p.tag) fields.push(`tag: ${scalar(p.tag)}`);
+  if (p.version_files?.length) fields.push(`version_files: [${p.version_files.map(scalar).join(', ')}]`);
   const deps = p.deps.length > 0 ? `  # needs ${p.deps.join(', ')}` : '';
   return `  - { ${fields.join(', ')} }${deps}`;
 }
@@ -69,6 +79,9 @@ export function renderInitConfig(packages: readonly InitPackage[], tiers: readon
     '#   path:       package directory inside the repo (monorepos), default "."',
     '#   publish:    a key under `registries:` to publish to; omitted = tag only',
     '#   depends_on: extra internal dependencies the manifest does not declare',
+    "#   tag:        tag template, read from the repo's existing tags (newest style); default release.tag;",
+    '#               placeholders {name} {repo} {dir} {version}',
+    '#   version_files: modules that repeat the version as __version__ = "…" (updated with the manifest)',
     '#   ignore_deps: declared dependencies that must not order this package (breaks a cycle)',
     '# Extras, dependency groups, dev dependencies and optional peers never order releases.',
   ];
@@ -188,6 +201,12 @@ export async function initWorkspace(opts: { dir: string; force?: boolean }): Pro
         details: { dir: opts.dir, warnings: discovery.warnings },
       },
     );
+  }
+  const versions = await inferVersionSettings(opts.dir, packages, DEFAULT_TAG);
+  for (const p of packages) {
+    const v = versions.get(p.name);
+    if (v?.tag) p.tag = v.tag;
+    if (v?.versionFiles) p.version_files = v.versionFiles;
   }
   const text = renderInitConfig(packages, tiers);
   // Guard against writing a config ferry itself would reject.
