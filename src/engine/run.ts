@@ -224,6 +224,8 @@ export class Run<D> {
     });
     faultPoint('BEFORE', step.id);
     const started = Date.now();
+    // Commands a step runs can tell which step they belong to (hooks, and the crash-matrix wrappers).
+    process.env.FERRY_STEP = step.id;
     try {
       this.controller.signal.throwIfAborted();
       let outcome: StepOutcome | void = await step.check?.(ctx);
@@ -263,6 +265,8 @@ export class Run<D> {
         data: { error: rec.error },
       });
       return err;
+    } finally {
+      delete process.env.FERRY_STEP;
     }
   }
 
@@ -290,12 +294,16 @@ function appendLog(path: string, text: string, resume: string): void {
 }
 
 /**
- * Fault injection for crash tests: FERRY_TEST_CRASH=<BEFORE|AFTER>:<step id> kills this process
- * with SIGKILL at that point, exactly like `kill -9`.
+ * Fault injection for crash tests: FERRY_TEST_CRASH=<BEFORE|AFTER>:<step id> (or several, `;`-separated)
+ * kills this process with SIGKILL at the first such point, exactly like `kill -9`; with
+ * FERRY_CRASH_HIT set, the point is appended to that file first (the crash matrix's record).
  */
 function faultPoint(when: 'BEFORE' | 'AFTER', stepId: string): void {
   const f = process.env.FERRY_TEST_CRASH;
-  if (f && f === `${when}:${stepId}`) process.kill(process.pid, 'SIGKILL');
+  const point = `${when}:${stepId}`;
+  if (!f || !f.split(';').includes(point)) return;
+  if (process.env.FERRY_CRASH_HIT) appendFileSync(process.env.FERRY_CRASH_HIT, `${point}\n`);
+  process.kill(process.pid, 'SIGKILL');
 }
 
 function freshState<D>(spec: PipelineSpec<D>, steps: Step<D>[]): RunState<D> {

@@ -12,6 +12,7 @@ import type { RunState } from '../engine/types.js';
 import { ErrorCode, FerryError } from '../errors.js';
 import type { ChangelogCommit } from '../manifest/changelog.js';
 import { unitCommitMessage } from './prepare.js';
+import { removeLeftoverWorktrees } from './worktree-heal.js';
 import { packageStepPhases } from './steps/index.js';
 import type { PlanRow, ReleaseData } from './types.js';
 
@@ -155,5 +156,8 @@ export function rescanForResume(
 /** Remove the run's worktrees (completion). Branches stay: they are on the remote for the audit trail. */
 export async function cleanupWorktrees(git: Git, home: string, runId: string, data: ReleaseData): Promise<void> {
   for (const u of Object.values(data.units)) await git.removeWorktree(u.repoDir, u.worktree_path);
+  // Worktrees a kill left registered (publish and merge worktrees of an interrupted attempt).
+  for (const dir of new Set(Object.values(data.units).map((u) => u.repoDir)))
+    await removeLeftoverWorktrees(git, dir, home, runId);
   await rm(join(home, 'worktrees', runId), { recursive: true, force: true });
 }

@@ -221,7 +221,8 @@ export class Git {
   }
 
   async removeWorktree(cwd: string, path: string): Promise<void> {
-    await this.run(cwd, ['worktree', 'remove', '--force', path], false);
+    // NOTE: --force twice: a worktree a killed `git worktree add` left is locked ("initializing").
+    await this.run(cwd, ['worktree', 'remove', '--force', '--force', path], false);
     await this.run(cwd, ['worktree', 'prune'], false);
   }
 

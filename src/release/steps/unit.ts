@@ -1,6 +1,7 @@
 // LOCK, LINT, COMMIT, PUSH, PR, MERGE: one sequence per release unit (the packages of one repo in
 // one tier share a branch, a commit and a merge).
 
+import { healRunWorktree } from '../worktree-heal.js';
 import { Git } from '../../adapters/git/git.js';
 import { ErrorCode, FerryError } from '../../errors.js';
 import type { Step } from '../../engine/types.js';
@@ -94,6 +95,7 @@ export function commitStep(unit: string): Step<ReleaseData> {
     },
     run: async (ctx) => {
       const u = unitOf(ctx, unit);
+      if (ctx.attempt > 1) await healRunWorktree(u.repoDir, u.worktree_path);
       u.head_sha = await new Git(ctx.exec).commitAll(u.worktree_path, u.commit_message);
       return { output: { sha: u.head_sha } };
     },

@@ -10,6 +10,7 @@ import { ErrorCode, FerryError } from '../../errors.js';
 import type { Step } from '../../engine/types.js';
 import { formatCommand } from '../../util/process.js';
 import type { ReleaseData } from '../types.js';
+import { discardRunWorktree, ownedByRun } from '../worktree-heal.js';
 import { remoteOf, resumeCommand, unitOf, type ReleaseDeps } from './deps.js';
 
 function real(p: string): string {
@@ -50,6 +51,10 @@ export function worktreeStep(unit: string, deps: ReleaseDeps): Step<ReleaseData>
       const u = unitOf(ctx, unit);
       const git = new Git(ctx.exec);
       const fix = `git -C ${u.repoDir} worktree remove ${u.worktree_path}   # then: ${resumeCommand(ctx.runId)}`;
+      // A retry after a kill: whatever is at this run's own worktree path is what the killed attempt left
+      // (nothing of ours is in it before BUMP). Remove it and build it again from the recorded base.
+      if (ctx.attempt > 1 && ownedByRun(deps.home, ctx.runId, u.worktree_path))
+        await discardRunWorktree(git, u.repoDir, u.worktree_path);
       const here = (await git.worktrees(u.repoDir)).find((w) => real(w.path) === real(u.worktree_path));
       const elsewhere = (await git.worktrees(u.repoDir)).find(
         (w) => w.branch === u.branch && real(w.path) !== real(u.worktree_path),

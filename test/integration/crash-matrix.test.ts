@@ -1,0 +1,64 @@
+// Crash matrix (issue 14): a real release (bare remotes, testkit PyPI, real build and twine) killed with
+// kill -9 at every step boundary and inside every external command each step runs, at its start and
+// at its end (read-only commands at their start), then resumed with the plain resume command until it
+// completes. The kill points are listed from an uninterrupted run of the pipeline itself, so a new step
+// or command is covered without editing this file. Then ≥ 10 seeded random kills. Judged from outside:
+// one release commit and one tag per repo, one upload per file, state parses, the user's clone clean.
+import { describe, expect, it } from 'vitest';
+import { crashChain, recordKillPoints, type ChainOutcome } from '../harness/release-trial.js';
+import { readOnlyKind } from '../harness/crash-wrappers.js';
+import { recordHarness } from '../harness/summary.js';
+
+// mulberry32: a tiny seeded PRNG, so a failing random trial can be replayed with FERRY_CRASH_SEED.
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('crash matrix: release', () => {
+  it('every kill point and 10 seeded random kills resume to exactly once', { timeout: 1_500_000 }, async () => {
+    const rec = await recordKillPoints();
+    expect(rec.outcome, 'the uninterrupted run is exactly once').toEqual([]);
+    const commands = new Set<string>();
+    for (const c of rec.commands) {
+      commands.add(`${c.step}|${c.kind}|start`);
+      if (!readOnlyKind(c.kind)) commands.add(`${c.step}|${c.kind}|end`);
+    }
+    const boundaries = new Set(rec.steps.flatMap((s) => [`BEFORE:${s}`, `AFTER:${s}`]));
+    const points = commands.size + boundaries.size;
+    expect(commands.size).toBeGreaterThan(30);
+
+    const chains: ChainOutcome[] = [];
+    // A chain ends when a run completes; points its resumes never reached start the next chain.
+    for (let i = 0; i < 4 && commands.size + boundaries.size > 0; i++)
+      chains.push(await crashChain({ commands, boundaries }));
+    const seed = Number(process.env.FERRY_CRASH_SEED ?? Math.floor(Date.now() / 86_400_000));
+    const random = rng(seed);
+    const randomMs = Array.from({ length: 14 }, () => Math.floor(random() * rec.durationMs * 0.5));
+    chains.push(await crashChain({ commands: new Set(), boundaries: new Set(), randomMs, delaySec: 0 }));
+
+    const trials = chains.reduce((n, c) => n + c.kills, 0);
+    const stuck = chains.flatMap((c) => c.stuck);
+    const duplicates = chains.flatMap((c) => c.duplicates);
+    const canary = chains.flatMap((c) => c.canary);
+    const traces = chains.filter((c) => /\n\s+at .+:\d+:\d+\)?\n|this is a bug/.test(c.output)).length;
+    recordHarness({
+      crash: { trials, duplicates: duplicates.length, stuck: stuck.length, points },
+      canary: { hits: canary.length },
+    });
+    process.stdout.write(
+      `crash matrix (seed ${seed}): ${trials} trials over ${points} kill points / ${duplicates.length} duplicates / ${stuck.length} stuck\n`,
+    );
+    expect(stuck).toEqual([]);
+    expect(duplicates).toEqual([]);
+    expect(canary).toEqual([]);
+    expect(traces).toBe(0);
+    expect([...commands, ...boundaries], 'every kill point was reached').toEqual([]);
+    expect(chains.at(-1)!.kills, 'the random chain killed').toBeGreaterThanOrEqual(10);
+    expect(trials).toBeGreaterThanOrEqual(points);
+  });
+});
