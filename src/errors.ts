@@ -43,6 +43,8 @@ export const ErrorCode = {
   ENV_MISSING: 'ENV_MISSING',
   SYNC_FAILED: 'SYNC_FAILED',
   PIN_UNMATCHED: 'PIN_UNMATCHED',
+  /** A requested version the Dockerfile's pin does not admit (above its range, excluded) or a downgrade. */
+  PIN_CONFLICT: 'PIN_CONFLICT',
   DEPLOY_FAILED: 'DEPLOY_FAILED',
   SECRETS_FAILED: 'SECRETS_FAILED',
   HEALTH_FAILED: 'HEALTH_FAILED',
@@ -74,6 +76,9 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.VERSION_EXISTS,
   // A run id that names no run (`--resume nope`, `runs show nope`) is bad input, like an unknown package.
   ErrorCode.STATE_NOT_FOUND,
+  // Versions that do not fit the Dockerfile are bad input, caught before anything changes.
+  ErrorCode.PIN_UNMATCHED,
+  ErrorCode.PIN_CONFLICT,
 ]);
 
 export interface FerryErrorOptions {

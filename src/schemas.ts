@@ -22,8 +22,10 @@ export const redeployResultSchema = z.strictObject({
   status: z.enum(['success', 'failed', 'dry_run']),
   run_id: z.string(),
   phases: z.partialRecord(PHASE, PHASE_STATUS),
-  pins_applied: z.record(z.string(), z.string()).nullable(),
+  pins_applied: z.record(z.string(), z.strictObject({ from: z.string().nullable(), to: z.string() })).nullable(),
+  not_in_dockerfile: z.array(z.string()).optional(),
   images: z.record(z.string(), z.string()).optional(),
+  pruned_images: z.array(z.string()).optional(),
   error: z.strictObject({ phase: PHASE, code: z.string(), message: z.string() }).nullable().optional(),
   resume: z.string().optional(),
 });

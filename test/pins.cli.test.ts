@@ -49,10 +49,10 @@ describe('ferry pins', () => {
     expect(readFileSync(f, 'utf8')).toBe(DOCKERFILE);
   });
 
-  it('unmatched → PIN_UNMATCHED exit 1; --allow-unmatched → matched:false exit 0', async () => {
+  it('unmatched → PIN_UNMATCHED exit 2 (bad input); --allow-unmatched → matched:false exit 0', async () => {
     const f = file();
     const r = await ferry(['pins', '--versions', 'ghost=1.0.0', '--dockerfile', f]);
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('error[PIN_UNMATCHED]');
     const ok = await ferry([
       'pins',
@@ -64,6 +64,36 @@ describe('ferry pins', () => {
     ]);
     expect(ok.exitCode).toBe(0);
     expect(JSON.parse(ok.stdout.trim().split('\n').pop()!).ghost).toEqual({ from: null, to: '1.0.0', matched: false });
+  });
+
+  it('range pins: --dry-run previews every change with its line; floor keeps the range; out of range and downgrade are PIN_CONFLICT', async () => {
+    const f = join(dir, 'Dockerfile.ranges');
+    const ranges = 'FROM x\nRUN pip install "omniintelligence>=0.8.0,<2.0.0" omnimemory~=0.7 omniclaude==0.3.0\n';
+    writeFileSync(f, ranges);
+    const v = 'omniintelligence=0.10.0,omnimemory=0.9.1,omniclaude=0.4.0';
+    const dry = await ferry(['pins', '--versions', v, '--dockerfile', f, '--dry-run']);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stderr).toContain(`[DRY RUN] ${f} would change:`);
+    expect(dry.stderr).toContain(`  omniintelligence: >=0.8.0,<2.0.0 -> ==0.10.0  (${f}:2)`);
+    expect(dry.stderr).toContain(`  omnimemory: ~=0.7 -> ==0.9.1  (${f}:2)`);
+    expect(dry.stderr).toContain(`  omniclaude: ==0.3.0 -> ==0.4.0  (${f}:2)`);
+    expect(readFileSync(f, 'utf8')).toBe(ranges);
+    const floor = await ferry(['pins', '--versions', v, '--dockerfile', f, '--range-pins', 'floor']);
+    expect(floor.exitCode, floor.stderr).toBe(0);
+    expect(readFileSync(f, 'utf8')).toBe(
+      'FROM x\nRUN pip install "omniintelligence>=0.10.0,<2.0.0" omnimemory>=0.9.1,<1 omniclaude==0.4.0\n',
+    );
+    const above = await ferry(['pins', '--versions', 'omniintelligence=2.1.0', '--dockerfile', f]);
+    expect(above.exitCode).toBe(2);
+    expect(above.stderr).toContain(
+      `error[PIN_CONFLICT]: ${f}:2: omniintelligence >=0.10.0,<2.0.0 does not admit 2.1.0`,
+    );
+    const down = await ferry(['pins', '--versions', 'omniclaude=0.3.9', '--dockerfile', f]);
+    expect(down.exitCode).toBe(2);
+    expect(down.stderr).toContain('would go down to 0.3.9');
+    const allowed = await ferry(['pins', '--versions', 'omniclaude=0.3.9', '--dockerfile', f, '--allow-downgrade']);
+    expect(allowed.exitCode, allowed.stderr).toBe(0);
+    expect(readFileSync(f, 'utf8')).toContain('omniclaude==0.3.9');
   });
 
   it('a directory as --dockerfile is a usage error (exit 2) that says so', async () => {

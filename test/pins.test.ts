@@ -2,12 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   argNameFor,
+  formatPinEdits,
   formatPinLines,
   normalizeName,
   parseVersions,
   rewriteDockerfilePins,
 } from '../src/manifest/dockerfile-pins.js';
-import { isFerryError } from '../src/errors.js';
+import { isFerryError, type FerryError } from '../src/errors.js';
 
 const DOCKERFILE = `FROM python:3.12-slim
 # omniintelligence==0.1.0 in a comment is not a pin
@@ -128,8 +129,10 @@ COPY . /app
       content: DOCKERFILE,
       changed: false,
       pins: { ghost: { from: null, to: '1.0.0', matched: false } },
+      edits: [],
+      not_in_dockerfile: ['ghost'],
     });
-    expect(formatPinLines(r.pins)).toEqual(['  ghost: not pinned (unmatched) -> 1.0.0']);
+    expect(formatPinLines(r.pins)).toEqual(['  ghost: not in the Dockerfile (not_in_dockerfile), skipped']);
   });
 });
 
@@ -138,6 +141,68 @@ describe('names', () => {
     expect(normalizeName('Omninode__Claude.x')).toBe('omninode-claude-x');
     expect(argNameFor('omninode-claude')).toBe('OMNINODE_CLAUDE_VERSION');
     expect(argNameFor('zope.interface')).toBe('ZOPE_INTERFACE_VERSION');
+  });
+});
+
+describe('range pins (PEP 440 specifiers)', () => {
+  const RANGES = `FROM scratch
+RUN pip install "omniintelligence>=0.8.0,<2.0.0" \\
+    omnimemory~=0.7 \\
+    omniclaude>=1,<2 omnibase-core==1.4.0
+`;
+  const versions = { omniintelligence: '0.10.0', omnimemory: '0.9.1', omniclaude: '1.5.0', omnibase_core: '1.5.0' };
+
+  it('default: every range becomes ==new (PEP 440 order: 0.10.0 > 0.9), each edit with its line', () => {
+    const r = rewriteDockerfilePins(RANGES, versions, { file: 'Dockerfile.runtime' });
+    expect(r.content).toBe(`FROM scratch
+RUN pip install "omniintelligence==0.10.0" \\
+    omnimemory==0.9.1 \\
+    omniclaude==1.5.0 omnibase-core==1.5.0
+`);
+    expect(r.pins.omniintelligence).toEqual({ from: '>=0.8.0,<2.0.0', to: '0.10.0', matched: true });
+    expect(r.pins.omnibase_core).toEqual({ from: '1.4.0', to: '1.5.0', matched: true });
+    expect(formatPinEdits(r.edits, 'Dockerfile.runtime')).toEqual([
+      '  omniintelligence: >=0.8.0,<2.0.0 -> ==0.10.0  (Dockerfile.runtime:2)',
+      '  omnimemory: ~=0.7 -> ==0.9.1  (Dockerfile.runtime:3)',
+      '  omniclaude: >=1,<2 -> ==1.5.0  (Dockerfile.runtime:4)',
+      '  omnibase_core: ==1.4.0 -> ==1.5.0  (Dockerfile.runtime:4)',
+    ]);
+  });
+
+  it('range_pins floor: keeps each range with the new version as its lower bound', () => {
+    const r = rewriteDockerfilePins(RANGES, versions, { rangePins: 'floor' });
+    expect(r.content).toBe(`FROM scratch
+RUN pip install "omniintelligence>=0.10.0,<2.0.0" \\
+    omnimemory>=0.9.1,<1 \\
+    omniclaude>=1.5.0,<2 omnibase-core==1.5.0
+`);
+  });
+
+  const refuse = (v: Record<string, string>, opts = {}): FerryError => {
+    try {
+      rewriteDockerfilePins(RANGES, v, { file: 'Dockerfile.runtime', ...opts });
+    } catch (e) {
+      if (isFerryError(e)) return e;
+    }
+    throw new Error('expected a PIN_CONFLICT');
+  };
+
+  it('a version above the upper bound is PIN_CONFLICT naming the line, also with --allow-downgrade', () => {
+    const e = refuse({ omniclaude: '2.0.0' }, { allowDowngrade: true });
+    expect(e.code).toBe('PIN_CONFLICT');
+    expect(e.message).toBe('Dockerfile.runtime:4: omniclaude >=1,<2 does not admit 2.0.0: it is above <2');
+    expect(refuse({ omnimemory: '1.0.0' }).message).toContain('Dockerfile.runtime:3: omnimemory ~=0.7 does not admit');
+  });
+
+  it('a downgrade is refused unless allowDowngrade', () => {
+    expect(refuse({ omnibase_core: '1.3.9' }).message).toContain(
+      'Dockerfile.runtime:4: omnibase_core ==1.4.0 would go down to 1.3.9',
+    );
+    expect(refuse({ omniintelligence: '0.7.9' }).message).toContain('below >=0.8.0');
+    const ok = rewriteDockerfilePins(RANGES, { omnibase_core: '1.3.9' }, { allowDowngrade: true });
+    expect(ok.content).toContain('omnibase-core==1.3.9');
+    const arg = 'FROM scratch\nARG OMNIMEMORY_VERSION=0.10.0\n';
+    expect(() => rewriteDockerfilePins(arg, { omnimemory: '0.9.0' })).toThrow(/would go down to 0.9.0/);
   });
 });
 

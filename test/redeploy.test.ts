@@ -104,11 +104,16 @@ describe('versions', () => {
     ).toEqual({ omnibase_spi: '1.2.1' });
   });
   it('with --allow-unmatched, VERIFY checks and NOTIFY lists only the pins applied', () => {
-    const d = data({ flags: { ...flags, allow_unmatched: true }, pins_applied: { omniintelligence: '0.8.0' } });
+    const d = data({
+      flags: { ...flags, allow_unmatched: true },
+      pins_applied: { omniintelligence: { from: '0.7.0', to: '0.8.0' } },
+    });
     expect(checkedVersions(d)).toEqual({ omniintelligence: '0.8.0' });
     expect(notifyLines(d)[1]).toBe('  Pins: omniintelligence==0.8.0');
     // Without the flag (or before PIN_UPDATE ran) every requested package is checked, as in the seed.
-    expect(checkedVersions(data({ pins_applied: { omniintelligence: '0.8.0' } }))).toEqual(versions);
+    expect(checkedVersions(data({ pins_applied: { omniintelligence: { from: '0.7.0', to: '0.8.0' } } }))).toEqual(
+      versions,
+    );
     expect(checkedVersions(data({ flags: { ...flags, allow_unmatched: true } }))).toEqual(versions);
     expect(resumeCommand('redeploy-20260301-abc123', { a: '1.0' }, { ...flags, allow_unmatched: true })).toBe(
       'ferry redeploy --resume redeploy-20260301-abc123 --versions "a=1.0" --allow-unmatched',
@@ -155,7 +160,12 @@ describe('phases, result, resume, notify', () => {
         SYNC: { status: 'skipped', detail: 'skipped_by_flag', attempts: 1, ts: 't1' },
         ENV_CHECK: { status: 'completed', attempts: 1, ts: 't2', output: { checked: ['A'] } },
         WORKTREE: { status: 'completed', attempts: 1, ts: 't3', output: { path: '/wt', reused: false } },
-        PIN_UPDATE: { status: 'completed', attempts: 1, ts: 't4', output: { pins_applied: { a: '1' } } },
+        PIN_UPDATE: {
+          status: 'completed',
+          attempts: 1,
+          ts: 't4',
+          output: { pins_applied: { a: { from: '0', to: '1' } } },
+        },
         DEPLOY: { status: 'completed', attempts: 2, ts: 't5' },
         INFISICAL: { status: 'skipped', detail: 'skipped_no_infisical', attempts: 1, ts: 't6' },
         VERIFY: {
@@ -172,7 +182,7 @@ describe('phases, result, resume, notify', () => {
         },
         NOTIFY: { status: 'blocked', attempts: 0 },
       },
-      data: data({ pins_applied: { a: '1' } }),
+      data: data({ pins_applied: { a: { from: '0', to: '1' } } }),
     };
   }
   it('projects step records onto the seed phases', () => {
@@ -182,7 +192,7 @@ describe('phases, result, resume, notify', () => {
       SYNC: { status: 'skipped_by_flag', ts: 't1' },
       ENV_CHECK: { status: 'completed', ts: 't2', checked: ['A'] },
       WORKTREE: { status: 'completed', ts: 't3', path: '/wt', reused: false },
-      PIN_UPDATE: { status: 'completed', ts: 't4', pins_applied: { a: '1' } },
+      PIN_UPDATE: { status: 'completed', ts: 't4', pins_applied: { a: { from: '0', to: '1' } } },
       DEPLOY: { status: 'completed', ts: 't5' },
       INFISICAL: { status: 'skipped_no_infisical', ts: 't6' },
       VERIFY: { status: 'failed', ts: 't7', error: 'VERIFY FAILED: x', failed_versions: ['a: expected 1, got 0'] },
@@ -204,7 +214,7 @@ describe('phases, result, resume, notify', () => {
         VERIFY: 'failed',
         NOTIFY: 'pending',
       },
-      pins_applied: { a: '1' },
+      pins_applied: { a: { from: '0', to: '1' } },
       error: { phase: 'VERIFY', code: 'VERSION_MISMATCH', message: 'VERIFY FAILED: x' },
       resume:
         'ferry redeploy --resume redeploy-20260301-abc123 --versions "omniintelligence=0.8.0,omninode-claude=0.4.0,omninode-memory=0.6.1"',

@@ -11,6 +11,7 @@ interface RedeployFlags {
   worktreeTicket?: string;
   verifyOnly?: boolean;
   allowUnmatched?: boolean;
+  allowDowngrade?: boolean;
   dryRun?: boolean;
   resume?: string;
   runId?: string;
@@ -35,7 +36,14 @@ export function register(program: Command, ctx: CliContext): void {
       '--allow-unmatched',
       'PIN_UPDATE skips packages the Dockerfile does not pin (VERIFY then checks only the pins applied); also accepted with --resume after PIN_UNMATCHED',
     )
-    .option('--dry-run', "print each phase's commands; write no state, touch no container")
+    .option(
+      '--allow-downgrade',
+      'PIN_UPDATE may move a pin to a lower version (refused by default); also accepted with --resume',
+    )
+    .option(
+      '--dry-run',
+      "print each phase's commands and every pin change (file:line); writes only the result file (status dry_run): no state, worktree, branch, Dockerfile edit or container",
+    )
     .option('--resume <run_id>', 'continue a failed or interrupted run from its first phase not completed')
     .option('--run-id <id>', 'use this run id instead of redeploy-YYYYMMDD-<hash>')
     .addHelpText(
@@ -49,12 +57,20 @@ State is saved after every phase (.ferry/state/redeploy/<run_id>.json); the resu
 .ferry/results/<run_id>/redeploy.json. A failed phase exits 1 and prints \`Resume with: …\`; a resume
 skips completed phases and keeps the run's versions and flags. Usage errors exit 2.
 
+Before SYNC, the versions are checked against the infra repo's Dockerfile: a package in --versions it
+does not pin (PIN_UNMATCHED, unless --allow-unmatched), a version above a range pin's upper bound or
+lower than the pin (PIN_CONFLICT, unless --allow-downgrade) exits 2 with nothing changed. With
+--versions-from, released packages the Dockerfile does not pin are skipped and listed as
+not_in_dockerfile. Range pins (>=0.8,<2  ~=0.7) become ==new, or with redeploy.range_pins: floor keep
+the range with the new version as lower bound. The result has pins_applied {pkg: {from, to}}.
+A dry run writes .ferry/results/<run_id>/redeploy.json (status dry_run) and nothing else.
+
 Examples:
   ferry redeploy --versions "omniintelligence=0.8.0,omninode-claude=0.4.0"
   ferry redeploy --versions "omniintelligence=0.8.0" --skip-sync --dry-run
   ferry redeploy --verify-only --versions "omniintelligence=0.8.0"
   ferry redeploy --resume redeploy-20260301-abc123 --versions "omniintelligence=0.8.0"
-  ferry redeploy --versions-from release-20260225-a3f7b2 --allow-unmatched   # the image pins only some released packages
+  ferry redeploy --versions-from release-20260225-a3f7b2   # packages the image does not pin: not_in_dockerfile
   ferry redeploy --resume redeploy-20260301-abc123 --allow-unmatched           # get past PIN_UNMATCHED`,
     )
     .action(async (f: RedeployFlags) => {
@@ -72,6 +88,7 @@ Examples:
           worktreeTicket: f.worktreeTicket,
           verifyOnly: f.verifyOnly,
           allowUnmatched: f.allowUnmatched,
+          allowDowngrade: f.allowDowngrade,
           resume: f.resume,
           runId: f.runId,
         },

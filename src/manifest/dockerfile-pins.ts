@@ -1,9 +1,12 @@
-// Dockerfile pin editor (seed: update-plugin-pins.py). Rewrites `pkg==X` / `pkg[extra]==X` inside
-// `RUN … pip install …` instructions (continuation lines included) and `ARG <PKG>_VERSION=X`,
-// preserving every other byte. Pure: text in, text + report out.
+// Dockerfile pin editor (seed: update-plugin-pins.py). Rewrites `pkg==X` / `pkg[extra]==X` and range
+// pins (`pkg>=0.8,<2`, `pkg~=0.7`, see pin-spec.ts) inside `RUN … pip install …` instructions
+// (continuation lines included) and `ARG <PKG>_VERSION=X`, preserving every other byte. Pure: text
+// in, text + report out.
 
+import { compare } from '@renovatebot/pep440';
 import { ErrorCode, FerryError } from '../errors.js';
 import { normalizePythonName } from './names.js';
+import { checkSpec, parseSpec, rewriteSpec, type RangePinMode } from './pin-spec.js';
 
 export interface PinChange {
   /** Version found in the Dockerfile (first occurrence), or null when the package is not pinned there. */
@@ -12,18 +15,36 @@ export interface PinChange {
   matched: boolean;
 }
 
+/** One pin rewritten in place (the dry-run preview lists every one). */
+export interface PinEdit {
+  package: string;
+  /** 1-based line of the Dockerfile. */
+  line: number;
+  /** The pin as written before and after: `>=0.8.0,<2.0.0` → `==0.9.0`; an ARG's value. */
+  before: string;
+  after: string;
+}
+
 export interface PinEditResult {
   content: string;
   changed: boolean;
   /** Keyed by the package name as requested. */
   pins: Record<string, PinChange>;
+  /** Every pin occurrence, in file order (an unchanged one has before === after). */
+  edits: PinEdit[];
+  /** Requested packages the Dockerfile pins nowhere (with allowUnmatched; otherwise PIN_UNMATCHED). */
+  not_in_dockerfile: string[];
 }
 
 export interface PinEditOptions {
   /** Report unmatched packages with matched:false instead of throwing PIN_UNMATCHED. */
   allowUnmatched?: boolean;
-  /** For the error's fix hint. */
+  /** For error messages and the fix hint. */
   file?: string;
+  /** Range pins: rewrite to `==new` (default) or keep the range with `new` as its lower bound. */
+  rangePins?: RangePinMode;
+  /** Allow a pin to go down (a lower version than pinned, or below a range's floor). */
+  allowDowngrade?: boolean;
 }
 
 /** PEP 503 normalised name: lowercase, runs of -_. become one '-'. */
@@ -77,8 +98,14 @@ export function formatVersions(versions: Record<string, string>): string {
     .join(',');
 }
 
-// A requirement token inside a pip install command: name, optional [extras], ==, version.
-const REQ = /(^|[\s"'])([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(\[[^\]\s]*\])?==([^\s"'\\;&|)]+)/g;
+// A requirement token inside a pip install command: name, optional [extras], then a specifier of
+// one or more comma-separated `<op><version>` clauses (no spaces: unquoted, they would split the arg).
+// A version starting with `$` (`pkg==${PKG_VERSION}`) is not matched: its ARG line is the pin.
+const CLAUSE = String.raw`(?:===|==|~=|>=|<=|!=|>|<)[A-Za-z0-9][A-Za-z0-9.*+!_-]*`;
+const REQ = new RegExp(
+  String.raw`(^|[\s"'])([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(\[[^\]\s]*\])?(${CLAUSE}(?:,${CLAUSE})*)(?=$|[\s"'\\;&|)])`,
+  'g',
+);
 const ARG_LINE = /^(\s*ARG\s+)([A-Za-z_][A-Za-z0-9_]*)=(["']?)([^\s"']*)(\3)/i;
 const PIP_INSTALL = /\bpip3?\s+install\b/;
 
@@ -128,7 +155,9 @@ function pipRunBlocks(lines: string[]): number[][] {
 
 /**
  * Rewrite pins of `versions` in a Dockerfile.
- * @throws PIN_UNMATCHED when a requested package is pinned nowhere (unless allowUnmatched).
+ * @throws PIN_UNMATCHED when a requested package is pinned nowhere (unless allowUnmatched);
+ *   PIN_CONFLICT when the new version is above a range's upper bound, excluded by `!=`, or lower than
+ *   the pin (a downgrade, unless allowDowngrade). Errors name the file and line.
  */
 export function rewriteDockerfilePins(
   content: string,
@@ -139,8 +168,17 @@ export function rewriteDockerfilePins(
   for (const name of Object.keys(versions)) wanted.set(normalizeName(name), name);
   const byArg = new Map<string, string>(Object.keys(versions).map((n) => [argNameFor(n), n]));
   const found: Record<string, string | null> = Object.fromEntries(Object.keys(versions).map((n) => [n, null]));
-  const note = (name: string, from: string): void => {
+  const edits: PinEdit[] = [];
+  const file = opts.file ?? 'Dockerfile';
+  const record = (name: string, line: number, before: string, after: string, from: string): void => {
     if (found[name] === null) found[name] = from;
+    edits.push({ package: name, line: line + 1, before, after });
+  };
+  const conflict = (name: string, line: number, pin: string, why: string): never => {
+    throw new FerryError(ErrorCode.PIN_CONFLICT, `${file}:${line + 1}: ${name} ${pin} ${why}`, {
+      fix: `edit the pin on line ${line + 1} of ${file}, or ask for a version it admits`,
+      details: { file, line: line + 1, package: name, pin, version: versions[name] },
+    });
   };
 
   const lines = content.split('\n');
@@ -148,12 +186,31 @@ export function rewriteDockerfilePins(
     for (const n of block) {
       lines[n] = (lines[n] as string).replace(
         REQ,
-        (whole, pre: string, name: string, extras: string | undefined, ver: string) => {
+        (whole, pre: string, name: string, extras: string | undefined, spec: string) => {
           const req = wanted.get(normalizeName(name));
-          // `pkg==${PKG_VERSION}` is driven by its ARG line, which is rewritten below.
-          if (!req || ver.startsWith('$')) return whole;
-          note(req, ver);
-          return `${pre}${name}${extras ?? ''}==${versions[req]}`;
+          const clauses = req ? parseSpec(spec) : null;
+          if (!req || !clauses) return whole;
+          const next = versions[req] as string;
+          const problem = checkSpec(clauses, next);
+          if (problem?.kind === 'above')
+            conflict(req, n, spec, `does not admit ${next}: it is above ${problem.clause}`);
+          if (problem?.kind === 'excluded') conflict(req, n, spec, `excludes ${next} (${problem.clause})`);
+          if (problem?.kind === 'downgrade' && !opts.allowDowngrade)
+            conflict(
+              req,
+              n,
+              spec,
+              `would go down to ${next} (below ${problem.clause}); pass --allow-downgrade if that is meant`,
+            );
+          const after = rewriteSpec(clauses, next, opts.rangePins ?? 'exact');
+          record(
+            req,
+            n,
+            spec,
+            after,
+            clauses.length === 1 && clauses[0]!.op.startsWith('==') ? clauses[0]!.version : spec,
+          );
+          return `${pre}${name}${extras ?? ''}${after}`;
         },
       );
     }
@@ -162,15 +219,19 @@ export function rewriteDockerfilePins(
     const m = ARG_LINE.exec(lines[n] as string);
     const req = m ? byArg.get((m[2] as string).toUpperCase()) : undefined;
     if (!m || !req) continue;
-    note(req, m[4] as string);
-    lines[n] = (lines[n] as string).replace(ARG_LINE, `${m[1]}${m[2]}=${m[3]}${versions[req]}${m[5]}`);
+    const before = m[4] as string;
+    const next = versions[req] as string;
+    if (!opts.allowDowngrade && isVersion(before) && compare(next, before) < 0)
+      conflict(req, n, `${m[2]}=${before}`, `would go down to ${next}; pass --allow-downgrade if that is meant`);
+    record(req, n, before, next, before);
+    lines[n] = (lines[n] as string).replace(ARG_LINE, `${m[1]}${m[2]}=${m[3]}${next}${m[5]}`);
   }
 
   const unmatched = Object.keys(versions).filter((n) => found[n] === null);
   if (unmatched.length && !opts.allowUnmatched) {
     throw new FerryError(
       ErrorCode.PIN_UNMATCHED,
-      `no pin for ${unmatched.join(', ')} in ${opts.file ?? 'the Dockerfile'} (looked for pkg==X in RUN pip install lines and ARG <PKG>_VERSION=X)`,
+      `no pin for ${unmatched.join(', ')} in ${opts.file ?? 'the Dockerfile'} (looked for pkg==X or a range in RUN pip install lines and ARG <PKG>_VERSION=X)`,
       {
         fix: `ferry pins --versions "${formatVersions(versions)}" --dockerfile ${opts.file ?? 'Dockerfile'} --allow-unmatched`,
         details: { unmatched },
@@ -181,12 +242,25 @@ export function rewriteDockerfilePins(
   for (const [name, to] of Object.entries(versions))
     pins[name] = { from: found[name] ?? null, to, matched: found[name] !== null };
   const out = lines.join('\n');
-  return { content: out, changed: out !== content, pins };
+  edits.sort((a, b) => a.line - b.line);
+  return { content: out, changed: out !== content, pins, edits, not_in_dockerfile: unmatched };
+}
+
+function isVersion(v: string): boolean {
+  return VERSION.test(v);
+}
+
+/** Dry-run preview: one line per pin occurrence, `  pkg: >=0.8.0,<2.0.0 -> ==0.9.0  (Dockerfile:12)`. */
+export function formatPinEdits(edits: readonly PinEdit[], file: string): string[] {
+  return edits.map(
+    (e) =>
+      `  ${e.package}: ${e.before} -> ${e.after}${e.before === e.after ? ' (unchanged)' : ''}  (${file}:${e.line})`,
+  );
 }
 
 /** The seed's stderr lines: `  pkg: 0.7.0 -> 0.8.0`. */
 export function formatPinLines(pins: Record<string, PinChange>): string[] {
   return Object.entries(pins).map(([k, p]) =>
-    p.matched ? `  ${k}: ${p.from} -> ${p.to}` : `  ${k}: not pinned (unmatched) -> ${p.to}`,
+    p.matched ? `  ${k}: ${p.from} -> ${p.to}` : `  ${k}: not in the Dockerfile (not_in_dockerfile), skipped`,
   );
 }

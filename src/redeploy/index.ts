@@ -13,6 +13,7 @@ import type { FerryConfig } from '../config/schema.js';
 import { resolvePath } from '../config/load.js';
 import { readEnvFile } from '../adapters/secrets/env-file.js';
 import { formatVersions, parseVersions } from '../manifest/dockerfile-pins.js';
+import { checkPinsEarly } from './pins-early.js';
 import { buildResult, describePhase, formatDryRun, projectPhases, resumeCommand, type RedeployResult } from './plan.js';
 import { envCheckStep, pinUpdateStep, syncStep, worktreeStep } from './steps-prepare.js';
 import { deployStep, secretsStep } from './steps-deploy.js';
@@ -42,6 +43,8 @@ export interface RedeployOptions {
   verifyOnly?: boolean;
   /** PIN_UPDATE: packages the Dockerfile does not pin are reported and skipped (also on --resume). */
   allowUnmatched?: boolean;
+  /** PIN_UPDATE may move a pin down (refused by default). Also accepted with --resume. */
+  allowDowngrade?: boolean;
   resume?: string;
   /** Override the generated run id (tests, automation). */
   runId?: string;
@@ -177,8 +180,10 @@ export async function runRedeploy(
     const { state } = await loadState<RedeployData>(engine.stateDir, 'redeploy', runId);
     data = state.data;
     resuming = true;
-    // The one flag a resume may add: after PIN_UNMATCHED, "skip what the Dockerfile does not pin".
+    // The flags a resume may add: after PIN_UNMATCHED, "skip what the Dockerfile does not pin"; after
+    // a refused downgrade, "yes, go down".
     if (o.allowUnmatched) data.flags = { ...data.flags, allow_unmatched: true };
+    if (o.allowDowngrade) data.flags = { ...data.flags, allow_downgrade: true };
     if (o.versions && formatVersions(parseVersions(o.versions)) !== formatVersions(data.versions_requested)) {
       throw new FerryError(
         ErrorCode.USAGE,
@@ -204,7 +209,10 @@ export async function runRedeploy(
       skip_dockerfile_update: Boolean(o.skipDockerfileUpdate),
       skip_secrets: Boolean(o.skipSecrets),
       verify_only: Boolean(o.verifyOnly),
-      ...(o.allowUnmatched ? { allow_unmatched: true } : {}),
+      // A release produces more packages than one image pins: with --versions-from, the ones the
+      // Dockerfile does not pin are listed as not_in_dockerfile instead of failing the run.
+      ...(o.allowUnmatched || o.versionsFrom ? { allow_unmatched: true } : {}),
+      ...(o.allowDowngrade ? { allow_downgrade: true } : {}),
     };
     data = {
       run_id: runId,
@@ -219,6 +227,16 @@ export async function runRedeploy(
       >,
       flags,
     };
+  }
+
+  // Before SYNC touches anything: the versions must fit the Dockerfile as it is now (bad input → exit 2,
+  // no worktree, no branch). PIN_UPDATE checks again on the worktree's copy.
+  if (!resuming) {
+    const preview = checkPinsEarly(env, data);
+    if (preview) {
+      env.pinPreview = preview.lines;
+      if (preview.notInDockerfile.length) data.not_in_dockerfile = preview.notInDockerfile;
+    }
   }
 
   if (deps.printAsEvents && engine.renderer) {
@@ -246,6 +264,9 @@ export async function runRedeploy(
     for (const l of lines) deps.print(l);
     const result = buildResult(data, 'dry_run');
     const resultPath = await writeResult(engine, data.run_id, 'redeploy', result);
+    deps.print(
+      `[DRY RUN] wrote only ${resultPath} (status dry_run); no state file, no worktree or branch, no Dockerfile edit, no image or container touched`,
+    );
     return { result, exitCode: 0, errorLines: [], resultPath };
   }
 

@@ -4,24 +4,38 @@
 import { readFile } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import { ErrorCode, FerryError } from '../errors.js';
-import { formatPinLines, parseVersions, rewriteDockerfilePins, type PinChange } from '../manifest/dockerfile-pins.js';
+import {
+  formatPinLines,
+  parseVersions,
+  rewriteDockerfilePins,
+  type PinChange,
+  type PinEdit,
+} from '../manifest/dockerfile-pins.js';
+import type { RangePinMode } from '../manifest/pin-spec.js';
 
 export interface ApplyPinsInput {
   /** `a=1,b=2` (validated) or an already-parsed map. */
   versions: string | Record<string, string>;
   dockerfile: string;
   allowUnmatched?: boolean;
+  allowDowngrade?: boolean;
+  rangePins?: RangePinMode;
   dryRun?: boolean;
+  /** How errors and the preview name the file (default: the path given). */
+  label?: string;
 }
 
 export interface ApplyPinsResult {
   pins: Record<string, PinChange>;
   changed: boolean;
+  /** Every pin occurrence with its line (the dry-run preview). */
+  edits: PinEdit[];
+  not_in_dockerfile: string[];
   /** The seed's stderr lines. */
   lines: string[];
 }
 
-/** @throws USAGE (bad --versions), NOT_FOUND (no Dockerfile), PIN_UNMATCHED */
+/** @throws USAGE (bad --versions), NOT_FOUND (no Dockerfile), PIN_UNMATCHED, PIN_CONFLICT */
 export async function applyPins(input: ApplyPinsInput): Promise<ApplyPinsResult> {
   const versions =
     typeof input.versions === 'string'
@@ -36,7 +50,18 @@ export async function applyPins(input: ApplyPinsInput): Promise<ApplyPinsResult>
       fix: `ls ${input.dockerfile}`,
     });
   }
-  const r = rewriteDockerfilePins(before, versions, { allowUnmatched: input.allowUnmatched, file: input.dockerfile });
+  const r = rewriteDockerfilePins(before, versions, {
+    allowUnmatched: input.allowUnmatched,
+    allowDowngrade: input.allowDowngrade,
+    rangePins: input.rangePins,
+    file: input.label ?? input.dockerfile,
+  });
   if (r.changed && !input.dryRun) await writeFileAtomic(input.dockerfile, r.content);
-  return { pins: r.pins, changed: r.changed, lines: formatPinLines(r.pins) };
+  return {
+    pins: r.pins,
+    changed: r.changed,
+    edits: r.edits,
+    not_in_dockerfile: r.not_in_dockerfile,
+    lines: formatPinLines(r.pins),
+  };
 }

@@ -11,6 +11,7 @@ import {
   type Phase,
   type PhaseRecord,
   type PhaseStatus,
+  type PinApplied,
   type RedeployData,
   type RedeployEnvContext,
   type RedeployFlags,
@@ -170,7 +171,15 @@ export function describePhase(phase: Phase, ctx: RedeployEnvContext, data: Redep
         const argv = fill(c.pin_command, { versions, dockerfile });
         return [formatCommand(argv[0] as string, argv.slice(1))];
       }
-      return [`ferry pins --versions "${versions}" --dockerfile ${dockerfile}`];
+      const flags = [
+        c.range_pins === 'floor' ? ' --range-pins floor' : '',
+        f.allow_unmatched ? ' --allow-unmatched' : '',
+        f.allow_downgrade ? ' --allow-downgrade' : '',
+      ].join('');
+      return [
+        `ferry pins --versions "${versions}" --dockerfile ${dockerfile}${flags}`,
+        ...(ctx.pinPreview ?? []).map((l) => l.trimStart()),
+      ];
     }
     case 'DEPLOY': {
       if (c.runtime.kind === 'command')
@@ -245,6 +254,7 @@ export function resumeCommand(runId: string, versions: Record<string, string>, f
     flags.skip_secrets ? '--skip-infisical' : '',
     flags.verify_only ? '--verify-only' : '',
     flags.allow_unmatched ? '--allow-unmatched' : '',
+    flags.allow_downgrade ? '--allow-downgrade' : '',
   ].filter(Boolean);
   return [`ferry redeploy --resume ${runId} --versions "${formatVersions(versions)}"`, ...extra].join(' ');
 }
@@ -254,8 +264,13 @@ export interface RedeployResult {
   status: 'success' | 'failed' | 'dry_run';
   run_id: string;
   phases: Record<Phase, PhaseStatus>;
-  pins_applied: Record<string, string> | null;
+  /** Seed: every pin PIN_UPDATE changed, with what the Dockerfile said before. */
+  pins_applied: Record<string, PinApplied> | null;
+  /** Requested packages the Dockerfile does not pin: skipped, and named here. */
+  not_in_dockerfile?: string[];
   images?: Record<string, string>;
+  /** Old `<image>:<run_id>` tags DEPLOY removed (redeploy.keep_images). */
+  pruned_images?: string[];
   error?: { phase: Phase; code: string; message: string } | null;
   resume?: string;
 }
@@ -276,7 +291,9 @@ export function buildResult(
     phases,
     pins_applied: data.pins_applied ?? null,
   };
+  if (data.not_in_dockerfile?.length) r.not_in_dockerfile = data.not_in_dockerfile;
   if (data.services) r.images = Object.fromEntries(Object.entries(data.services).map(([s, v]) => [s, v.image_id]));
+  if (data.pruned_images?.length) r.pruned_images = data.pruned_images;
   if (failure) {
     r.error = failure;
     r.resume = resumeCommand(data.run_id, data.versions_requested, data.flags);

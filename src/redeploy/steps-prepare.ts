@@ -17,7 +17,7 @@ import {
   worktreePath,
 } from './plan.js';
 import { formatVersions } from '../manifest/dockerfile-pins.js';
-import type { RedeployData, RedeployEnvContext } from './types.js';
+import type { PinApplied, RedeployData, RedeployEnvContext } from './types.js';
 
 type Ctx = StepContext<RedeployData>;
 const SKIP_FLAG: StepOutcome = { status: 'skipped', detail: 'skipped_by_flag' };
@@ -200,7 +200,14 @@ export function pinUpdateStep(env: RedeployEnvContext, describe: Step<RedeployDa
         const allowUnmatched = Boolean(ctx.data.flags.allow_unmatched);
         let r: Awaited<ReturnType<typeof applyPins>>;
         try {
-          r = await applyPins({ versions, dockerfile, allowUnmatched });
+          r = await applyPins({
+            versions,
+            dockerfile,
+            label: env.config.dockerfile,
+            allowUnmatched,
+            allowDowngrade: Boolean(ctx.data.flags.allow_downgrade),
+            rangePins: env.config.range_pins,
+          });
         } catch (e) {
           // The pins editor's own hint (`ferry pins … --allow-unmatched`) would not get this run past PIN_UPDATE.
           if (isFerryError(e) && e.code === ErrorCode.PIN_UNMATCHED) {
@@ -214,13 +221,12 @@ export function pinUpdateStep(env: RedeployEnvContext, describe: Step<RedeployDa
         for (const l of r.lines) ctx.log.info(l);
         pins = r.pins;
       }
-      const applied = Object.fromEntries(
-        Object.entries(pins)
-          .filter(([, p]) => p.matched)
-          .map(([k, p]) => [k, p.to]),
-      );
+      const applied: Record<string, PinApplied> = {};
+      for (const [k, p] of Object.entries(pins)) if (p.matched) applied[k] = { from: p.from ?? null, to: p.to };
+      const missing = Object.keys(versions).filter((k) => !(k in applied));
       ctx.data.pins_applied = applied;
-      return { output: { pins_applied: applied } };
+      ctx.data.not_in_dockerfile = missing;
+      return { output: { pins_applied: applied, ...(missing.length ? { not_in_dockerfile: missing } : {}) } };
     },
   };
 }

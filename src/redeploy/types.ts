@@ -34,6 +34,14 @@ export interface RedeployFlags {
   verify_only: boolean;
   /** --allow-unmatched: PIN_UPDATE skips packages the Dockerfile does not pin; VERIFY checks only the pins applied. */
   allow_unmatched?: boolean;
+  /** --allow-downgrade: PIN_UPDATE may move a pin to a lower version. */
+  allow_downgrade?: boolean;
+}
+
+/** A pin PIN_UPDATE changed: what the Dockerfile said (a version, or a range) and the version now pinned. */
+export interface PinApplied {
+  from: string | null;
+  to: string;
 }
 
 /** Persisted pipeline data: the seed's state-file fields, plus what resume needs. */
@@ -49,7 +57,11 @@ export interface RedeployData {
   /** DEPLOY output: image built, per service the container and image it runs. */
   image_id?: string | null;
   services?: Record<string, { container: string; container_id: string; image_id: string }>;
-  pins_applied?: Record<string, string> | null;
+  pins_applied?: Record<string, PinApplied> | null;
+  /** Requested packages the Dockerfile does not pin (skipped, never silently passed on). */
+  not_in_dockerfile?: string[];
+  /** Images ferry tagged `<image>:<run_id>` and removed after DEPLOY (keep_images). */
+  pruned_images?: string[];
 }
 
 /** Paths and environment resolved once at start (not persisted; recomputed on resume). */
@@ -65,6 +77,8 @@ export interface RedeployEnvContext {
   envFile?: { path: string; exists: boolean };
   /** Package repos from config (SYNC defaults). */
   packageRepos: string[];
+  /** Every pin change, checked against the repo's Dockerfile before SYNC (the dry run prints it). */
+  pinPreview?: string[];
 }
 
 /** Adapters the steps use; injected so tests and the CLI choose implementations. */

@@ -1,7 +1,7 @@
 // ferry redeploy end to end on the real Docker engine (in process): a seed-shaped infra repo,
 // 3 busybox httpd services, real git worktrees, a local Infisical API server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { runRedeploy, type RedeployOptions } from '../../src/redeploy/index.js';
@@ -13,10 +13,19 @@ import { containersNamed } from '../fixtures/docker-images.js';
 import { startInfisical, type InfisicalSim } from '../fixtures/infisical-server.js';
 import { startSlackServer } from '../fixtures/slack-server.js';
 import { redeployDeps } from '../../src/redeploy/wiring.js';
+import type { FerryError } from '../../src/errors.js';
+import { git } from '../fixtures/git.js';
+import { validateAgainst } from '../helpers/schema.js';
 import { mkdirSync } from 'node:fs';
 
 const V1 = { omniintelligence: '0.8.0', 'omninode-claude': '0.4.0', 'omninode-memory': '0.6.1' };
 const V1S = 'omniintelligence=0.8.0,omninode-claude=0.4.0,omninode-memory=0.6.1';
+/** pins_applied after V1 on the fixture's Dockerfile: what each pin said before, and now. */
+const V1_APPLIED = {
+  omniintelligence: { from: '0.7.0', to: '0.8.0' },
+  'omninode-claude': { from: '0.3.0', to: '0.4.0' },
+  'omninode-memory': { from: '0.5.0', to: '0.6.1' },
+};
 let ws: InfraWorkspace;
 let sim: InfisicalSim;
 const rt = new DockerRuntime();
@@ -78,12 +87,17 @@ describe('ferry redeploy (real Docker)', () => {
       '  ENV_CHECK:  verify POSTGRES_PASSWORD, KAFKA_BOOTSTRAP_SERVERS',
       `  WORKTREE:   git -C ${ws.infraRepo} worktree add ${wt} -b redeploy-20260301-abc123`,
       `  PIN_UPDATE: ferry pins --versions "${V1S}" --dockerfile ${wt}/docker/Dockerfile.runtime`,
+      // Every pin change with its line, checked against the repo's Dockerfile before anything ran.
+      '              omniintelligence: 0.7.0 -> 0.8.0  (docker/Dockerfile.runtime:6)',
+      '              omninode-claude: ==0.3.0 -> ==0.4.0  (docker/Dockerfile.runtime:9)',
+      '              omninode-memory: ==0.5.0 -> ==0.6.1  (docker/Dockerfile.runtime:10)',
       `  DEPLOY:     docker build -t ferry-test-${ws.suite}/runtime:redeploy-20260301-abc123 -f docker/Dockerfile.runtime ${wt} + recreate ${ws.services.map((s) => s.container).join(', ')}`,
       '  INFISICAL:  [skipped_no_infisical]',
       `  VERIFY:     ${ws.services.map((s) => `curl http://127.0.0.1:${s.port}/health`).join(' + ')} + ${Object.keys(V1)
         .map((p) => `docker exec ${ws.services[0]!.container} uv pip show ${p}`)
         .join(' + ')}`,
       '  NOTIFY:     [stdout] redeploy summary',
+      `[DRY RUN] wrote only ${join(ws.dir, '.ferry', 'results', 'redeploy-20260301-abc123', 'redeploy.json')} (status dry_run); no state file, no worktree or branch, no Dockerfile edit, no image or container touched`,
     ]);
     expect(r.result).toMatchObject({ skill: 'redeploy', status: 'dry_run', run_id: 'redeploy-20260301-abc123' });
     expect(existsSync(join(ws.dir, '.ferry', 'state'))).toBe(false);
@@ -157,7 +171,7 @@ describe('ferry redeploy (real Docker)', () => {
         VERIFY: 'completed',
         NOTIFY: 'completed',
       },
-      pins_applied: V1,
+      pins_applied: V1_APPLIED,
     });
     const state = JSON.parse(
       readFileSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${r.result.run_id}.json`), 'utf8'),
@@ -169,7 +183,8 @@ describe('ferry redeploy (real Docker)', () => {
       worktree_ref: 'main',
       versions_requested: V1,
     });
-    expect(state.data.phases.PIN_UPDATE).toMatchObject({ status: 'completed', pins_applied: V1 });
+    expect(state.data.phases.PIN_UPDATE).toMatchObject({ status: 'completed', pins_applied: V1_APPLIED });
+    expect(state.data.pins_applied).toEqual(V1_APPLIED);
     expect(state.data.phases.WORKTREE).toMatchObject({ status: 'completed', path: wt, reused: false });
     const dockerfile = readFileSync(join(wt, 'docker/Dockerfile.runtime'), 'utf8');
     expect(dockerfile).toContain('ARG OMNIINTELLIGENCE_VERSION=0.8.0');
@@ -383,7 +398,7 @@ describe('ferry redeploy (real Docker)', () => {
       expect(r.errorLines).toEqual([]);
       expect(r.result).toMatchObject({
         status: 'success',
-        pins_applied: V1,
+        pins_applied: V1_APPLIED,
         phases: { DEPLOY: 'completed', VERIFY: 'completed' },
       });
       const state = JSON.parse(
@@ -398,7 +413,7 @@ describe('ferry redeploy (real Docker)', () => {
     }
   });
 
-  it('--versions-from a real-shaped release result: only DONE packages; unpinned ones → PIN_UNMATCHED, then --resume --allow-unmatched', async () => {
+  it('--versions-from a real-shaped release result: only DONE packages; the ones the image does not pin are not_in_dockerfile', async () => {
     const detail = (repo: string, v: string, phase: string) => ({
       repo,
       tier: 1,
@@ -444,27 +459,50 @@ describe('ferry redeploy (real Docker)', () => {
     );
 
     const r = await redeploy({ versionsFrom: 'release-20260302-bbbbbb', skipSync: true });
-    expect(r.exitCode).toBe(1);
-    expect(r.result.error).toMatchObject({ phase: 'PIN_UPDATE', code: 'PIN_UNMATCHED' });
-    const failed = r.events.find((e) => e.type === 'step.failed' && e.step === 'PIN_UPDATE');
-    expect((failed?.data as { error: { fix: string } }).error.fix).toBe(
-      `ferry redeploy --resume ${r.result.run_id} --versions "omnibase_spi=1.2.1,omniintelligence=0.9.1" --skip-sync --allow-unmatched`,
-    );
-    const again = await redeploy({ resume: r.result.run_id, allowUnmatched: true });
-    expect(again.errorLines).toEqual([]);
-    expect(again.result).toMatchObject({
+    expect(r.errorLines).toEqual([]);
+    expect(r.result).toMatchObject({
       status: 'success',
-      pins_applied: { omniintelligence: '0.9.1' },
+      pins_applied: { omniintelligence: { from: '0.7.0', to: '0.9.1' } },
+      not_in_dockerfile: ['omnibase_spi'],
       phases: { PIN_UPDATE: 'completed', DEPLOY: 'completed', VERIFY: 'completed' },
     });
-    expect(logs(again.events)).toEqual(
+    expect(validateAgainst('redeploy-result', r.result)).toEqual([]);
+    expect(logs(r.events)).toEqual(
       expect.arrayContaining([
-        '  omnibase_spi: not pinned (unmatched) -> 1.2.1',
+        '  omnibase_spi: not in the Dockerfile (not_in_dockerfile), skipped',
         'VERIFY: omnibase_spi not pinned in the Dockerfile (--allow-unmatched) -> not checked',
         'VERIFY: omniintelligence Version: 0.9.1 (expected 0.9.1) -> OK',
       ]),
     );
-    expect(again.printed).toContain('  Pins: omniintelligence==0.9.1');
+    expect(r.printed).toContain('  Pins: omniintelligence==0.9.1');
+  });
+
+  it('validates early: a package the Dockerfile does not pin, or a downgrade, exits 2 before SYNC (no worktree, no branch)', async () => {
+    const branches = () => git(ws.infraRepo, ['branch', '--list']);
+    const before = await branches();
+    const wtRoot = join(ws.dir, '.ferry', 'worktrees');
+    const had = existsSync(wtRoot) ? readdirSync(wtRoot).length : 0;
+    const unpinned = await redeploy({
+      versions: 'omniintelligence=0.9.5,ghost=1.0.0',
+      runId: 'redeploy-20260303-eeeeee',
+    })
+      .then(() => null)
+      .catch((e: unknown) => e as FerryError);
+    expect(unpinned?.code).toBe('PIN_UNMATCHED');
+    expect(unpinned?.exitCode).toBe(2);
+    expect(unpinned?.message).toContain('no pin for ghost in docker/Dockerfile.runtime');
+    expect(unpinned?.fix).toContain('--allow-unmatched');
+    const down = await redeploy({ versions: 'omniintelligence=0.1.0', runId: 'redeploy-20260303-ffffff' })
+      .then(() => null)
+      .catch((e: unknown) => e as FerryError);
+    expect(down?.code).toBe('PIN_CONFLICT');
+    expect(down?.exitCode).toBe(2);
+    expect(down?.message).toMatch(/docker\/Dockerfile\.runtime:\d+: omniintelligence .* would go down to 0\.1\.0/);
+    expect(down?.fix).toBe('ferry redeploy --versions "omniintelligence=0.1.0" --allow-downgrade');
+    expect(await branches()).toBe(before);
+    expect(existsSync(wtRoot) ? readdirSync(wtRoot).length : 0).toBe(had);
+    for (const id of ['redeploy-20260303-eeeeee', 'redeploy-20260303-ffffff'])
+      expect(existsSync(join(ws.dir, '.ferry', 'state', 'redeploy', `${id}.json`))).toBe(false);
   });
 
   it('NOTIFY posts to Slack when configured (through the real wiring)', async () => {

@@ -21,6 +21,13 @@ export const redeploySchema = z.strictObject({
   worktree_root: z.string().optional(),
   /** Dockerfile whose pins PIN_UPDATE rewrites, relative to the repo. */
   dockerfile: z.string().default('Dockerfile'),
+  /**
+   * Range pins (`pkg>=0.8,<2`, `pkg~=0.7`): exact rewrites them to `==new` so the rebuild installs exactly
+   * the released version; floor keeps the range with the new version as its lower bound.
+   */
+  range_pins: z.enum(['exact', 'floor']).default('exact'),
+  /** `<image>:<run_id>` tags DEPLOY keeps (older ones are removed; never the running or previous image). */
+  keep_images: z.number().int().min(1).default(5),
   /** Replace the built-in pin editor with a script (seed: update-plugin-pins.py). {versions} and {dockerfile} are filled in. */
   pin_command: argvSchema.optional(),
   runtime: z.discriminatedUnion('kind', [dockerRuntimeSchema, commandRuntimeSchema]),
