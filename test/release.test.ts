@@ -119,11 +119,11 @@ describe('plan', () => {
   it('renders the seed table and gate message', () => {
     expect(renderPlanTable(rows)).toBe(
       [
-        'repo          | tier | current | new   | bump  | commits | status',
-        '--------------|------|---------|-------|-------|---------|-------------------',
-        'omnibase_spi  | 1    | 1.2.0   | 1.2.1 | patch | 3       | PLANNED',
-        'omnibase_core | 2    | 1.4.0   | 1.5.0 | minor | 8       | PLANNED',
-        'omnimemory    | 3    | 0.3.0   | -     | -     | 0       | NOTHING_TO_RELEASE',
+        'repo          | tier | current | new   | bump  | commits | status             | branch',
+        '--------------|------|---------|-------|-------|---------|--------------------|-------',
+        'omnibase_spi  | 1    | 1.2.0   | 1.2.1 | patch | 3       | PLANNED            | -',
+        'omnibase_core | 2    | 1.4.0   | 1.5.0 | minor | 8       | PLANNED            | -',
+        'omnimemory    | 3    | 0.3.0   | -     | -     | 0       | NOTHING_TO_RELEASE | -',
       ].join('\n'),
     );
     const msg = renderGateMessage('release-20260225-a3f7b2', 'sha256:abc', rows);

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { ErrorCode, FerryError, isFerryError } from '../errors.js';
 import { discoveredEdgeSources } from './cycle-report.js';
 import { discoverPackages } from './discover.js';
+import { repoBranches } from './init-branches.js';
+import { Git } from '../adapters/git/git.js';
+import { exec } from '../util/process.js';
 import { cycleEdges, cycleFix, describeCycle } from './edges.js';
 import type { DiscoveredPackage } from './discover.js';
 import { buildGraph, type DependencyGraph } from './graph.js';
@@ -28,6 +31,8 @@ export interface InitPackage {
   tag?: string;
   /** `__version__` modules that hold the manifest version. */
   version_files?: string[];
+  /** Branch the repo releases from, when it is not `main` (the remote's default branch). */
+  mainBranch?: string;
 }
 
 export interface InitResult {
@@ -52,6 +57,7 @@ function packageLine(p: InitPackage): string {
   fields.push(`ecosystem: ${p.ecosystem}`, `tier: ${p.tier}`);
   if (p.tag) fields.push(`tag: ${scalar(p.tag)}`);
   if (p.version_files?.length) fields.push(`version_files: [${p.version_files.map(scalar).join(', ')}]`);
+  if (p.mainBranch) fields.push(`main_branch: ${scalar(p.mainBranch)}`);
   const deps = p.deps.length > 0 ? `  # needs ${p.deps.join(', ')}` : '';
   return `  - { ${fields.join(', ')} }${deps}`;
 }
@@ -78,6 +84,7 @@ export function renderInitConfig(packages: readonly InitPackage[], tiers: readon
     '#   repo:       directory under `workspace` (or a git URL)',
     '#   path:       package directory inside the repo (monorepos), default "."',
     '#   publish:    a key under `registries:` to publish to; omitted = tag only',
+    '#   main_branch: the branch it is released from (the remote\'s default branch), default "main"',
     '#   depends_on: extra internal dependencies the manifest does not declare',
     "#   tag:        tag template, read from the repo's existing tags (newest style); default release.tag;",
     '#               placeholders {name} {repo} {dir} {version}',
@@ -189,7 +196,14 @@ export async function initWorkspace(opts: { dir: string; force?: boolean }): Pro
     });
   }
   const discovery = discoverPackages(opts.dir);
-  const { packages, tiers } = planInit(discovery.packages);
+  const planned = planInit(discovery.packages);
+  const { tiers } = planned;
+  // Each repo's release branch: its remote's default branch, written where it is not `main`.
+  const repoDirs = new Map(discovery.packages.map((d) => [d.repo, join(opts.dir, d.repo)]));
+  const branches = await repoBranches(new Git(exec), repoDirs);
+  const packages = planned.packages.map((p) =>
+    branches.has(p.repo) ? { ...p, mainBranch: branches.get(p.repo) as string } : p,
+  );
   // Nothing found is almost always init run in the wrong directory: write neither ferry.yaml nor .gitignore there.
   if (packages.length === 0) {
     const seen = discovery.warnings.length ? ` (${discovery.warnings.join('; ')})` : '';

@@ -23,6 +23,7 @@ import { planHash, renderGateMessage, renderPlanTable, renderVersionSources, sor
 import { driftGuard, initialData, missingForgeToken, missingTokenWarnings, releasePackages } from './prepare.js';
 import { projectRelease, releaseFinalStatus } from './project.js';
 import { buildResult, renderFailure, renderSummary, type ReleaseResult } from './result.js';
+import { releaseRef } from './branches.js';
 import { scanPackage } from './scan.js';
 import { checkStale, cleanupWorktrees, rescanForResume } from './run-support.js';
 import { buildReleaseSteps } from './steps/index.js';
@@ -112,28 +113,21 @@ async function scanAll(
 ): Promise<{ rows: PlanRow[]; commits: Record<string, ClassifiedCommit[]> }> {
   const cfg = io.loaded.config.release;
   const remote = cfg.forge.remote;
-  const tracking = `refs/remotes/${remote}/${cfg.main_branch}`;
   const dirs = [...new Set(pkgs.map((p) => p.repoDir))];
+  const branchOf = new Map(pkgs.map((p) => [p.repoDir, p.mainBranch]));
   const refOf = await mapLimit(dirs, SCAN_CONCURRENCY, async (dir) => {
     // Without a fetch (dry run) the tracking ref alone says what the remote last had.
-    const hasRemote = fetch ? await git.hasRemote(dir, remote) : true;
-    if (fetch && hasRemote) await git.fetch(dir, remote);
-    const local = `refs/heads/${cfg.main_branch}`;
-    // One read for both refs: the scan's git calls per repo are what planning a large ecosystem costs.
-    const shas = hasRemote ? await git.refShas(dir, [tracking, local]) : new Map<string, string>();
-    if (!shas.has(tracking)) return 'HEAD';
-    // The release is cut from the remote: local commits that were never pushed are not in it. Say so,
-    // or "nothing to release" after a forgotten push reads as if the commits were not there.
-    if (shas.has(local) && shas.get(local) !== shas.get(tracking)) {
-      const unpushed = (await git.log(dir, `${tracking}..${local}`)).length;
-      if (unpushed > 0) {
-        const name = relative(io.loaded.workspaceDir, dir) || '.';
-        io.note(
-          `note: ${name}: ${unpushed} commit${unpushed === 1 ? '' : 's'} on local ${cfg.main_branch} ${unpushed === 1 ? 'is' : 'are'} not on ${remote}/${cfg.main_branch} and not part of this release (push first: ${formatCommand('git', ['-C', dir, 'push', remote, cfg.main_branch])})`,
-        );
-      }
-    }
-    return tracking;
+    if (fetch && (await git.hasRemote(dir, remote))) await git.fetch(dir, remote);
+    return releaseRef(git, {
+      dir,
+      remote,
+      branch: branchOf.get(dir) ?? cfg.main_branch,
+      packages: pkgs.filter((p) => p.repoDir === dir).map((p) => p.name),
+      fetched: fetch,
+      workspaceDir: io.loaded.workspaceDir,
+      configPath: io.loaded.path,
+      note: io.note,
+    });
   });
   const refs = new Map(dirs.map((d, i) => [d, refOf[i]!]));
   const results = await mapLimit(pkgs, SCAN_CONCURRENCY, (p) =>
@@ -149,7 +143,7 @@ async function scanAll(
   );
   for (const r of results) for (const w of r.warnings) io.note(`note: ${w}`);
   return {
-    rows: sortRows(results.map((r) => r.row)),
+    rows: sortRows(results.map((r, i) => ({ ...r.row, branch: pkgs[i]!.mainBranch }))),
     commits: Object.fromEntries(results.map((r) => [r.row.package, r.commits])),
   };
 }
@@ -400,16 +394,24 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
  */
 async function noteBehindClones(git: Git, io: ReleaseIo, pkgs: readonly ReleasePackage[]): Promise<void> {
   const { remote } = io.loaded.config.release.forge;
-  const main = io.loaded.config.release.main_branch;
-  const behind: string[] = [];
+  const behind: { dir: string; main: string }[] = [];
   for (const dir of new Set(pkgs.map((p) => p.repoDir))) {
+    const main = pkgs.find((p) => p.repoDir === dir)?.mainBranch ?? io.loaded.config.release.main_branch;
     if (!(await git.revParse(dir, `refs/heads/${main}`))) continue;
-    if ((await git.log(dir, `refs/heads/${main}..refs/remotes/${remote}/${main}`)).length > 0) behind.push(dir);
+    if ((await git.log(dir, `refs/heads/${main}..refs/remotes/${remote}/${main}`)).length > 0)
+      behind.push({ dir, main });
   }
-  if (!behind.length) return;
-  const names = behind.map((d) => relative(io.loaded.workspaceDir, d) || '.').join(', ');
+  const [first] = behind;
+  if (!first) return;
+  const mixed = behind.some((b) => b.main !== first.main);
+  const names = behind
+    .map((b) => `${relative(io.loaded.workspaceDir, b.dir) || '.'}${mixed ? ` (${b.main})` : ''}`)
+    .join(', ');
+  const what = mixed
+    ? `the local release branches of ${names} are behind ${remote}`
+    : `local ${first.main} of ${names} is behind ${remote}/${first.main}`;
   io.note(
-    `note: local ${main} of ${names} is behind ${remote}/${main} (the release commits are on the remote); update with: ${formatCommand('git', ['-C', behind[0]!, 'pull', '--ff-only', remote, main])}${behind.length > 1 ? ' (and likewise in the others)' : ''}`,
+    `note: ${what} (the release commits are on the remote); update with: ${formatCommand('git', ['-C', first.dir, 'pull', '--ff-only', remote, first.main])}${behind.length > 1 ? ' (and likewise in the others)' : ''}`,
   );
 }
 

@@ -43,11 +43,14 @@ function table(header: string[], body: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
 }
 
-/** `repo | tier | current | new | bump | commits | status`; `status` may be overridden (resume shows phases). */
+/**
+ * `repo | tier | current | new | bump | commits | status | branch`; `status` may be overridden (resume
+ * shows phases). `branch` is the branch each release is cut from.
+ */
 export function renderPlanTable(rows: readonly PlanRow[], statusOf: (r: PlanRow) => string = (r) => r.status): string {
   const label = (r: PlanRow): string => (r.repo === r.package ? r.repo : `${r.repo}:${r.package}`);
   return table(
-    ['repo', 'tier', 'current', 'new', 'bump', 'commits', 'status'],
+    ['repo', 'tier', 'current', 'new', 'bump', 'commits', 'status', 'branch'],
     sortRows(rows).map((r) => [
       label(r),
       String(r.tier),
@@ -56,6 +59,7 @@ export function renderPlanTable(rows: readonly PlanRow[], statusOf: (r: PlanRow)
       r.bump ?? '-',
       String(r.commits),
       statusOf(r),
+      r.branch ?? '-',
     ]),
   );
 }

@@ -17,6 +17,7 @@ const IS_URL = /^[a-z+]+:\/\/|^git@/;
 /** Configured packages with tiers (configured tiers as minimums) and internal deps. */
 export function releasePackages(loaded: Pick<LoadedConfig, 'config' | 'workspaceDir' | 'path'>): ReleasePackage[] {
   const { graph } = configuredGraph(loaded);
+  checkRepoBranches(loaded);
   return loaded.config.packages.map((p) => {
     const repo = p.repo ?? p.name;
     if (IS_URL.test(repo)) {
@@ -37,8 +38,29 @@ export function releasePackages(loaded: Pick<LoadedConfig, 'config' | 'workspace
       deps: graph.deps[p.name] ?? [],
       tag: p.tag ?? loaded.config.release.tag,
       versionFiles: p.version_files ?? [],
+      mainBranch: p.main_branch ?? loaded.config.release.main_branch,
     };
   });
+}
+
+/** One release branch per repo: its packages share one commit and merge. @throws CONFIG_INVALID */
+function checkRepoBranches(loaded: Pick<LoadedConfig, 'config' | 'path'>): void {
+  const byRepo = new Map<string, Map<string, string[]>>();
+  for (const p of loaded.config.packages) {
+    const repo = p.repo ?? p.name;
+    const branch = p.main_branch ?? loaded.config.release.main_branch;
+    const branches = byRepo.get(repo) ?? new Map<string, string[]>();
+    branches.set(branch, [...(branches.get(branch) ?? []), p.name]);
+    byRepo.set(repo, branches);
+  }
+  for (const [repo, branches] of byRepo) {
+    if (branches.size < 2) continue;
+    const list = [...branches].map(([b, names]) => `${names.join(', ')} → ${b}`).join('; ');
+    throw new FerryError(ErrorCode.CONFIG_INVALID, `repo ${repo} is released from two branches (${list})`, {
+      fix: `give every package of ${repo} the same main_branch in ${loaded.path}, then: ferry config check`,
+      details: { repo, branches: Object.fromEntries(branches) },
+    });
+  }
 }
 
 export interface DriftReport {
@@ -147,6 +169,7 @@ export function initialData(input: DataInput): ReleaseData {
       packages: [],
       worktree_path: join(input.home, 'worktrees', input.runId, slug(unit)),
       branch: fillTemplate(input.cfg.branch, { run_id: input.runId, repo: unit }),
+      base_branch: pkg.mainBranch,
       commit_message: '',
       head_sha: null,
       pr_url: null,

@@ -40,6 +40,8 @@ export interface PlanRow {
   last_tag?: string | null;
   /** Where `current` comes from: the last tag, or the manifest (untagged, or ahead of every tag). */
   current_from?: 'tag' | 'manifest';
+  /** The branch the release is cut from (packages[].main_branch, default release.main_branch). */
+  branch?: string;
 }
 
 /** A package as the pipeline sees it: config + what was read from its manifest. */
@@ -60,6 +62,8 @@ export interface ReleasePackage {
   tag: string;
   /** Files besides the manifest holding `__version__` (relative to the package dir). */
   versionFiles: string[];
+  /** Branch released from: packages[].main_branch, else release.main_branch (one per repo). */
+  mainBranch: string;
 }
 
 /** Per-package record (seed `repos.<name>`), keyed by package name. */
@@ -101,6 +105,8 @@ export interface UnitState {
   packages: string[];
   worktree_path: string;
   branch: string;
+  /** Branch the release branch is cut from and merged into; absent in state written before it existed (= release.main_branch). */
+  base_branch?: string;
   commit_message: string;
   head_sha: string | null;
   pr_url: string | null;

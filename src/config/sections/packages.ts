@@ -50,5 +50,10 @@ export const packageSchema = z.strictObject({
    * cycle the manifests make. The dependency stays in the manifest; ferry no longer waits for it.
    */
   ignore_deps: z.array(packageNameSchema).optional(),
+  /** Branch this package is released from (cut, merged into, tagged on). Default: release.main_branch. */
+  main_branch: z
+    .string()
+    .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, { error: 'expected a branch name (letters, digits, . _ / -)' })
+    .optional(),
 });
 export type PackageConfig = z.infer<typeof packageSchema>;

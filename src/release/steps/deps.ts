@@ -24,6 +24,11 @@ export function remoteOf(cfg: ReleaseConfig): string {
   return cfg.forge.remote;
 }
 
+/** The branch a unit is cut from and merged into (state from before per-package branches: release.main_branch). */
+export function baseOf(u: Pick<UnitState, 'base_branch'>, cfg: ReleaseConfig): string {
+  return u.base_branch ?? cfg.main_branch;
+}
+
 export function unitOf(ctx: Ctx, unit: string): UnitState {
   const u = ctx.data.units[unit];
   if (!u) throw new Error(`release state has no unit ${unit}`);

@@ -7,7 +7,7 @@ import { ErrorCode, FerryError } from '../../errors.js';
 import type { Step } from '../../engine/types.js';
 import { formatCommand, tail } from '../../util/process.js';
 import type { Ecosystem, ReleaseData } from '../types.js';
-import { remoteOf, repoOf, resumeCommand, unitOf, type Ctx, type ReleaseDeps } from './deps.js';
+import { baseOf, remoteOf, repoOf, resumeCommand, unitOf, type Ctx, type ReleaseDeps } from './deps.js';
 
 function ecosystems(ctx: Ctx, unit: string): Ecosystem[] {
   return [...new Set(unitOf(ctx, unit).packages.map((p) => repoOf(ctx, p).ecosystem))].sort();
@@ -150,7 +150,7 @@ function changeInput(
     repoDir: u.repoDir,
     repo: u.repo,
     branch: u.branch,
-    base: deps.cfg.main_branch,
+    base: baseOf(u, deps.cfg),
     title: u.commit_message,
     body: `Release run ${ctx.runId}\n\n${lines.join('\n')}\n`,
   };
@@ -164,7 +164,7 @@ export function prStep(unit: string, deps: ReleaseDeps): Step<ReleaseData> {
     describe: (ctx) => [
       {
         kind: 'api',
-        text: `forge ${deps.cfg.forge.kind}: open PR ${unitOf(ctx, unit).branch} → ${deps.cfg.main_branch} (reuse an existing one)`,
+        text: `forge ${deps.cfg.forge.kind}: open PR ${unitOf(ctx, unit).branch} → ${baseOf(unitOf(ctx, unit), deps.cfg)} (reuse an existing one)`,
       },
     ],
     run: async (ctx) => {
@@ -187,7 +187,7 @@ export function mergeStep(unit: string, deps: ReleaseDeps): Step<ReleaseData> {
     describe: (ctx) => [
       {
         kind: 'api',
-        text: `forge ${deps.cfg.forge.kind}: squash-merge ${unitOf(ctx, unit).branch} into ${deps.cfg.main_branch} as "${unitOf(ctx, unit).commit_message}"`,
+        text: `forge ${deps.cfg.forge.kind}: squash-merge ${unitOf(ctx, unit).branch} into ${baseOf(unitOf(ctx, unit), deps.cfg)} as "${unitOf(ctx, unit).commit_message}"`,
       },
     ],
     run: async (ctx) => {

@@ -11,7 +11,7 @@ import type { Step } from '../../engine/types.js';
 import { formatCommand } from '../../util/process.js';
 import type { ReleaseData } from '../types.js';
 import { discardRunWorktree, ownedByRun } from '../worktree-heal.js';
-import { remoteOf, resumeCommand, unitOf, type ReleaseDeps } from './deps.js';
+import { baseOf, remoteOf, resumeCommand, unitOf, type ReleaseDeps } from './deps.js';
 
 function real(p: string): string {
   try {
@@ -23,7 +23,6 @@ function real(p: string): string {
 
 export function worktreeStep(unit: string, deps: ReleaseDeps): Step<ReleaseData> {
   const remote = remoteOf(deps.cfg);
-  const main = deps.cfg.main_branch;
   return {
     id: `${unit}/WORKTREE`,
     title: `${unit}: worktree`,
@@ -42,7 +41,7 @@ export function worktreeStep(unit: string, deps: ReleaseDeps): Step<ReleaseData>
             '-b',
             u.branch,
             u.worktree_path,
-            `${remote}/${main}`,
+            `${remote}/${baseOf(u, deps.cfg)}`,
           ]),
         },
       ];
@@ -97,6 +96,7 @@ export function worktreeStep(unit: string, deps: ReleaseDeps): Step<ReleaseData>
       await mkdir(dirname(u.worktree_path), { recursive: true });
       const hasRemote = await git.hasRemote(u.repoDir, remote);
       if (hasRemote) await git.fetch(u.repoDir, remote);
+      const main = baseOf(u, deps.cfg);
       const start = hasRemote ? `refs/remotes/${remote}/${main}` : main;
       const add = (await git.branchExists(u.repoDir, u.branch))
         ? await git.addWorktreeExisting(u.repoDir, u.worktree_path, u.branch)
