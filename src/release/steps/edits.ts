@@ -1,11 +1,18 @@
 // BUMP, PIN, CHANGELOG: format-preserving file edits inside the unit's worktree. Each computes
 // the new text purely and writes only when it differs (the edit is its own idempotency check).
 
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readTextOrNull } from '../../util/fs.js';
 import type { Step } from '../../engine/types.js';
-import { insertChangelogSection, renderChangelogSection } from '../../manifest/changelog.js';
+import {
+  changelogHeading,
+  changelogStyle,
+  hasChangelogVersion,
+  insertChangelogSection,
+  renderChangelogSection,
+} from '../../manifest/changelog.js';
 import { pinPackageJsonDeps, setPackageJsonVersion } from '../../manifest/package-json.js';
 import { pinPyprojectDeps, setPyprojectVersion, type PinChange } from '../../manifest/pyproject.js';
 import { plural } from '../../util/text.js';
@@ -122,23 +129,53 @@ export function pinStep(pkg: string): Step<ReleaseData> {
   };
 }
 
+function readSync(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 export function changelogStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
   const path = (ctx: Ctx): string => join(packageDir(ctx, pkg), deps.cfg.changelog);
   return {
     id: `${pkg}/CHANGELOG`,
     title: `${pkg}: changelog`,
     group: pkg,
-    describe: (ctx) => [
-      {
-        kind: 'edit',
-        text: `${path(ctx)}: add "## ${repoOf(ctx, pkg).new_version} (${ctx.data.date})" from ${plural(ctx.data.commits[pkg]?.length ?? 0, 'commit')}`,
-      },
-    ],
+    describe: (ctx) => {
+      // The dry run has no worktree yet: read the clone's file, which the worktree is cut from.
+      const r = repoOf(ctx, pkg);
+      const file = path(ctx);
+      const existing = readSync(
+        existsSync(file) ? file : join(unitOf(ctx, r.unit).repoDir, r.path, deps.cfg.changelog),
+      );
+      if (existing !== null && hasChangelogVersion(existing, r.new_version))
+        return [{ kind: 'note', text: `${file}: already has a ${r.new_version} section; left as is` }];
+      const style = changelogStyle(existing);
+      const where =
+        existing === null
+          ? 'new file'
+          : style === 'keep-a-changelog' && /^##\s+\[?Unreleased\]?\s*$/im.test(existing)
+            ? 'under ## [Unreleased]'
+            : 'above the newest section';
+      return [
+        {
+          kind: 'edit',
+          text: `${file}: add "${changelogHeading(r.new_version, ctx.data.date, style)}" (${where}) from ${plural(ctx.data.commits[pkg]?.length ?? 0, 'commit')}`,
+        },
+      ];
+    },
     run: async (ctx) => {
       const r = repoOf(ctx, pkg);
       const file = path(ctx);
       const before = await readTextOrNull(file);
-      const section = renderChangelogSection(r.new_version, ctx.data.date, ctx.data.commits[pkg] ?? []);
+      const section = renderChangelogSection(
+        r.new_version,
+        ctx.data.date,
+        ctx.data.commits[pkg] ?? [],
+        changelogStyle(before),
+      );
       const after = insertChangelogSection(before, r.new_version, section);
       if (after === before) return { status: 'skipped', detail: 'already_has_version' };
       await writeFile(file, after);
