@@ -17,6 +17,8 @@ await build({
   target: 'node20',
   packages: 'external',
   sourcemap: true,
+  // Maps point at file:line for stack traces; the sources themselves stay out of the npm tarball.
+  sourcesContent: false,
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
 });
