@@ -9,9 +9,22 @@ process.env.FERRY_TEST_BUILD_DIR ??= join(
   String(process.pid),
 );
 
+/** Tests outside the adapter naming that still start Docker or a registry: they run with the adapters. */
+const UNIT_EXCLUDED: string[] = [];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Three tiers (`vitest run --project unit`): unit tests need no Docker, registry or network and
+    // finish in under a minute (npm run test:unit); adapter tests drive one real external part each
+    // (Docker, Verdaccio, twine, local HTTP servers); integration tests run whole pipelines.
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/*.test.ts'], exclude: ['test/*.adapter.test.ts', ...UNIT_EXCLUDED] },
+      },
+      { extends: true, test: { name: 'adapter', include: ['test/*.adapter.test.ts', ...UNIT_EXCLUDED] } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'] } },
+    ],
     globalSetup: ['test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
     // Real git, Docker and registries: give them room, and isolate processes.

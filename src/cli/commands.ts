@@ -15,6 +15,7 @@ import { register as promote } from './promote.js';
 import { register as selfDeploy } from './self-deploy.js';
 import { register as finalize } from './finalize.js';
 import { register as demo } from './demo.js';
+import { register as explain } from './explain.js';
 
 export const COMMANDS: Register[] = [
   init,
@@ -30,6 +31,7 @@ export const COMMANDS: Register[] = [
   runs,
   dashboard,
   mcp,
+  explain,
   demo,
   selftest,
 ];

@@ -11,18 +11,28 @@ import { deploySchema } from './sections/deploy.js';
 import { environmentsSchema } from './sections/environments.js';
 
 export const configSchema = z.strictObject({
-  version: z.literal(1, { error: 'expected `version: 1`' }),
-  /** Where the repos live, relative to ferry.yaml (seed: omni_home). */
-  workspace: z.string().default('.'),
-  /** Env files to source (dotenv syntax, never executed). Values are treated as secrets when their names look secret. */
-  env_files: z.array(z.string()).default([]),
-  packages: z.array(packageSchema).default([]),
-  release: releaseSchema.prefault({}),
-  registries: registriesSchema.default({}),
-  notify: notifySchema.prefault({}),
-  redeploy: redeploySchema.optional(),
-  deploy: deploySchema.optional(),
-  environments: environmentsSchema.optional(),
+  version: z.literal(1, { error: 'expected `version: 1`' }).describe('Format version of this file; always 1.'),
+  workspace: z.string().default('.').describe('Where the repos live, relative to ferry.yaml (seed: omni_home).'),
+  env_files: z
+    .array(z.string())
+    .default([])
+    .describe(
+      'Env files to read (dotenv syntax, never executed). Values whose names look secret are redacted everywhere.',
+    ),
+  packages: z
+    .array(packageSchema)
+    .default([])
+    .describe('The packages ferry releases, in any order: tiers come from their dependencies.'),
+  release: releaseSchema.prefault({}).describe('How `ferry release` bumps, tags, merges, gates and publishes.'),
+  registries: registriesSchema
+    .default({})
+    .describe('Package registries to publish to, by a name of your choice (packages refer to it with `publish:`).'),
+  notify: notifySchema.prefault({}).describe('Where notices (release summary, redeploy result) go.'),
+  redeploy: redeploySchema.optional().describe('The post-release runtime redeploy (`ferry redeploy`).'),
+  deploy: deploySchema.optional().describe('The change-aware deploy (`ferry deploy`).'),
+  environments: environmentsSchema
+    .optional()
+    .describe('Staging and production services for `ferry stage` and `ferry promote`, by environment name.'),
 });
 
 export type FerryConfig = z.infer<typeof configSchema>;

@@ -4,23 +4,40 @@ import { argvSchema, envNameSchema } from './common.js';
 const forgeSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('git'),
-    remote: z.string().default('origin'),
+    remote: z.string().default('origin').describe('The git remote branches and tags are pushed to.'),
   }),
   z.strictObject({
     kind: z.literal('github'),
-    owner: z.string(),
-    remote: z.string().default('origin'),
-    /** GitHub REST base URL (tests point this at a local server). */
-    api_url: z.string().url().default('https://api.github.com'),
-    token_env: envNameSchema.default('GITHUB_TOKEN'),
-    merge_method: z.enum(['squash', 'merge', 'rebase']).default('squash'),
-    checks_timeout_minutes: z.number().positive().default(30),
-    /** How often to re-read required checks while waiting. */
-    checks_poll_seconds: z.number().positive().default(10),
-    /** Minimum spacing of write calls; unset = octokit's defaults (1 s, 3 s for PR create/merge). */
-    write_interval_ms: z.number().int().nonnegative().optional(),
-    /** PUBLISH mode workflow: how long to wait for the dispatched run to finish. */
-    workflow_timeout_minutes: z.number().positive().default(30),
+    owner: z.string().describe('GitHub user or organisation that owns the repos.'),
+    remote: z.string().default('origin').describe('The git remote branches and tags are pushed to.'),
+    api_url: z
+      .string()
+      .url()
+      .default('https://api.github.com')
+      .describe('GitHub REST base URL (tests point this at a local server).'),
+    token_env: envNameSchema.default('GITHUB_TOKEN').describe('Environment variable holding the GitHub token.'),
+    merge_method: z.enum(['squash', 'merge', 'rebase']).default('squash').describe('How release PRs are merged.'),
+    checks_timeout_minutes: z
+      .number()
+      .positive()
+      .default(30)
+      .describe("How long to wait for a release PR's required checks."),
+    checks_poll_seconds: z
+      .number()
+      .positive()
+      .default(10)
+      .describe('How often to re-read required checks while waiting.'),
+    write_interval_ms: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("Minimum spacing of write calls; unset = octokit's defaults (1 s, 3 s for PR create/merge)."),
+    workflow_timeout_minutes: z
+      .number()
+      .positive()
+      .default(30)
+      .describe('PUBLISH mode workflow: how long to wait for the dispatched run to finish.'),
   }),
 ]);
 
@@ -53,36 +70,92 @@ export const tagTemplateSchema = template(['name', 'version', 'repo', 'dir'], ['
 
 export const releaseSchema = z.strictObject({
   /** Default tag template of every package (packages[].tag overrides it). */
-  tag: tagTemplateSchema.default('{name}/v{version}'),
-  /** Annotated tags (`git tag -a`, message `release <tag>`); false for lightweight tags. */
-  tag_annotated: z.boolean().default(true),
-  branch: template(['run_id', 'repo']).default('release/{run_id}/{repo}'),
-  commit_message: template(['repo', 'name', 'version']).default('release: {repo} v{version}'),
-  main_branch: z.string().default('main'),
-  forge: forgeSchema.default({ kind: 'git', remote: 'origin' }),
-  /** Lint command run in each worktree; omit to skip LINT. */
-  lint: argvSchema.optional(),
-  lock: z.strictObject({ python: argvSchema.optional(), npm: argvSchema.optional() }).default({}),
-  /** Build command for Python distributions (must not download: --no-isolation). */
+  tag: tagTemplateSchema
+    .default('{name}/v{version}')
+    .describe(
+      'Default tag template of every package (packages[].tag overrides it); placeholders {name}, {version}, {repo}, {dir}; {version} exactly once.',
+    ),
+  tag_annotated: z
+    .boolean()
+    .default(true)
+    .describe('Annotated tags (`git tag -a`, message `release <tag>`); false for lightweight tags.'),
+  branch: template(['run_id', 'repo'])
+    .default('release/{run_id}/{repo}')
+    .describe('Release branch template; placeholders {run_id}, {repo}.'),
+  commit_message: template(['repo', 'name', 'version'])
+    .default('release: {repo} v{version}')
+    .describe('Release commit message template; placeholders {repo}, {name}, {version}.'),
+  main_branch: z.string().default('main').describe('The branch releases start from and merge into.'),
+  forge: forgeSchema
+    .default({ kind: 'git', remote: 'origin' })
+    .describe('Where release branches go: plain git (push and fast-forward) or GitHub (PR, checks, merge).'),
+  lint: argvSchema.optional().describe('Lint command run in each worktree; omit to skip LINT.'),
+  lock: z
+    .strictObject({
+      python: argvSchema.optional().describe('Lock command for Python packages, e.g. [uv, lock].'),
+      npm: argvSchema.optional().describe('Lock command for npm packages, e.g. [npm, install, --package-lock-only].'),
+    })
+    .default({})
+    .describe('Lock-file command per ecosystem, run after the version bump; omit to skip LOCK.'),
   build: z
-    .strictObject({ python: argvSchema.default(['python3', '-m', 'build', '--no-isolation', '--outdir', '{dist}']) })
-    .prefault({}),
-  changelog: z.string().default('CHANGELOG.md'),
-  /** Conventional-commit types beyond feat/fix that cause a release, and at which level. */
-  bump_types: z.record(z.string(), z.enum(['major', 'minor', 'patch', 'none'])).default({}),
+    .strictObject({
+      python: argvSchema
+        .default(['python3', '-m', 'build', '--no-isolation', '--outdir', '{dist}'])
+        .describe('Build command run in the package directory; `{dist}` is the output directory.'),
+    })
+    .prefault({})
+    .describe('Build command for Python distributions (must not download: --no-isolation).'),
+  changelog: z
+    .string()
+    .default('CHANGELOG.md')
+    .describe('Changelog file in each package, updated from the conventional commits.'),
+  bump_types: z
+    .record(z.string(), z.enum(['major', 'minor', 'patch', 'none']))
+    .default({})
+    .describe('Conventional-commit types beyond feat/fix that cause a release, and at which level.'),
   publish: z
-    .strictObject({ mode: z.enum(['direct', 'workflow']).default('direct'), workflow: z.string().optional() })
-    .prefault({}),
+    .strictObject({
+      mode: z
+        .enum(['direct', 'workflow'])
+        .default('direct')
+        .describe(
+          '`direct`: ferry uploads; `workflow`: ferry dispatches a CI workflow that uploads, and waits for it.',
+        ),
+      workflow: z.string().optional().describe('The workflow file to dispatch in `workflow` mode, e.g. publish.yml.'),
+    })
+    .prefault({})
+    .describe('How packages are published: directly by ferry, or by dispatching a CI workflow.'),
   gate: z
     .strictObject({
-      channels: z.array(z.enum(['tty', 'slack', 'dashboard'])).default(['tty']),
-      timeout_minutes: z.number().positive().default(60),
-      /** Slack user ids allowed to approve; empty = anyone in the channel. */
-      approvers: z.array(z.string()).default([]),
+      channels: z
+        .array(z.enum(['tty', 'slack', 'dashboard']))
+        .default(['tty'])
+        .describe('Where approval may come from, first usable wins: terminal prompt, Slack reply, dashboard button.'),
+      timeout_minutes: z
+        .number()
+        .positive()
+        .default(60)
+        .describe('How long the gate waits; silence is a rejection (GATE_TIMEOUT).'),
+      approvers: z
+        .array(z.string())
+        .default([])
+        .describe('Slack user ids allowed to approve; empty = anyone in the channel.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The HIGH_RISK approval gate every release passes before changing anything.'),
   registry_wait: z
-    .strictObject({ timeout_minutes: z.number().positive().default(10), skip: z.boolean().default(false) })
-    .prefault({}),
+    .strictObject({
+      timeout_minutes: z
+        .number()
+        .positive()
+        .default(10)
+        .describe('How long to wait for each published version to be served.'),
+      skip: z
+        .boolean()
+        .default(false)
+        .describe('Do not wait (the next tier may then fail to resolve the new version).'),
+    })
+    .prefault({})
+    .describe('Waiting until the registry serves a published version before the next tier starts.'),
 });
 export type ReleaseConfig = z.infer<typeof releaseSchema>;
