@@ -1,12 +1,13 @@
 // The README's demo command: the whole release of the 6-package ecosystem, as a new user runs it.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { execa } from 'execa';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ferry, jsonLines } from '../helpers/ferry.js';
 import { validateAgainst } from '../helpers/schema.js';
 
 describe('ferry demo', () => {
-  it('releases the seed ecosystem end to end in under 60 s and ends with the summary', async () => {
+  it('releases, redeploys into staging, stages and promotes in under 120 s, and ends with the summary', async () => {
     const started = Date.now();
     const r = await ferry(['demo']);
     const seconds = (Date.now() - started) / 1000;
@@ -17,32 +18,65 @@ describe('ferry demo', () => {
       'verified outside ferry: 6 release commits on remote main, 6 tags, 12 files on the index',
     );
     expect(r.stderr).toContain('gate approved');
-    expect(seconds).toBeLessThan(60);
+    expect(r.stdout).toContain('staging_status: SUCCESS');
+    expect(r.stdout).toContain('deploy_status SUCCESS (exit 0)');
+    expect(r.stdout).toMatch(
+      /verified outside ferry \(docker inspect \S+\): production runs (sha256:\w+), the image staging checked \(\1\) ✓/,
+    );
+    expect(r.stdout).toContain('released:   omnibase_core 1.5.0, omniintelligence 0.9.1, omniclaude 0.4.0');
+    expect(seconds).toBeLessThan(120);
   });
 
   it('--json --keep: every stdout line is JSON, the last the demo result; the kept directory holds the run history', async () => {
     const r = await ferry(['--json', 'demo', '--keep']);
     expect(r.exitCode, r.stderr).toBe(0);
     const lines = jsonLines(r.stdout);
-    const demo = lines.at(-1) as { skill: string; status: string; run_id: string; verified: unknown; kept: string };
+    const demo = lines.at(-1) as {
+      skill: string;
+      status: string;
+      run_id: string;
+      verified: unknown;
+      kept: string;
+      deploy: {
+        staged_image: string;
+        run_ids: { stage: string; redeploy: string };
+        containers: { production: string; staging: string };
+        cleanup: string[];
+      };
+    };
     try {
       expect(demo).toMatchObject({
         skill: 'demo',
         status: 'SUCCESS',
         verified: { release_commits: 6, tags: 6, index_files: 12 },
       });
-      // The dry run's and the release's own NDJSON come first: the release result is the line before the demo's.
-      const release = lines.at(-2)!;
+      const workspace = join(demo.kept, 'workspace');
+      // From outside: production runs the image the staging check passed (the stage result, and docker inspect).
+      const stage = JSON.parse(
+        readFileSync(join(workspace, '.ferry', 'results', demo.deploy.run_ids.stage, 'stage.json'), 'utf8'),
+      ) as { status: string; image_id: string };
+      expect(stage.status).toBe('SUCCESS');
+      const prod = await execa('docker', ['inspect', '--format', '{{.Image}}', demo.deploy.containers.production]);
+      expect(prod.stdout.trim()).toBe(stage.image_id);
+      expect(demo.deploy.staged_image).toBe(stage.image_id);
+      const redeploy = lines.find((l) => l.skill === 'redeploy' && l.run_id === demo.deploy.run_ids.redeploy)!;
+      expect(redeploy).toMatchObject({
+        status: 'success',
+        pins_applied: { omniclaude: { from: '>=0.3.0,<1.0.0', to: '0.4.0' } },
+      });
+      expect((redeploy.images as Record<string, string>).runtime).toBe(stage.image_id);
+      // The dry run's and the release's own NDJSON come first, then redeploy, stage and promote.
+      const release = lines.find((l) => l.skill === 'release' && l.status === 'SUCCESS')!;
       expect(release).toMatchObject({ skill: 'release', status: 'SUCCESS', run_id: demo.run_id });
       expect(validateAgainst('release-result', release)).toEqual([]);
       expect(lines.some((l) => l.skill === 'release' && l.status === 'DRY_RUN')).toBe(true);
-      const workspace = join(demo.kept, 'workspace');
       expect(existsSync(join(workspace, '.ferry', 'state', 'release', 'archive', `${demo.run_id}.json`))).toBe(true);
       const list = await ferry(['--json', 'runs', 'list'], { cwd: workspace });
       expect(
         (jsonLines(list.stdout).at(-1)!.runs as { run_id: string; status: string }[]).map((x) => [x.run_id, x.status]),
-      ).toEqual([[demo.run_id, 'completed']]);
+      ).toEqual(expect.arrayContaining([[demo.run_id, 'completed']]));
     } finally {
+      for (const cmd of demo?.deploy?.cleanup ?? []) await execa('sh', ['-c', cmd], { reject: false });
       if (demo?.kept) rmSync(demo.kept, { recursive: true, force: true });
     }
   });
