@@ -52,11 +52,23 @@ Problems are reported as file:line:col key: what was expected (exit 2); nothing 
       ];
       // A package with no manifest in the workspace stops `ferry release` (GRAPH_DRIFT); a config used
       // only for deploys may not have the clones, so warn rather than fail.
+      // A cloned repo whose `path:` holds no manifest is a wrong path, not a missing clone: fail.
+      const { existsSync } = await import('node:fs');
+      loaded.config.packages.forEach((p, i) => {
+        const repoDir = join(loaded.workspaceDir, p.repo ?? p.name);
+        const manifest = p.ecosystem === 'python' ? 'pyproject.toml' : 'package.json';
+        if (/^[a-z+]+:\/\/|^git@/.test(p.repo ?? '') || !existsSync(repoDir)) return;
+        if (!existsSync(join(repoDir, p.path, manifest)))
+          problems.push(
+            `${where(['packages', i, p.path === '.' ? 'repo' : 'path'])}: no ${manifest} in ${join(repoDir, p.path)} (${p.name}'s package directory inside repo ${p.repo ?? p.name})`,
+          );
+      });
       for (const n of tiers.undiscovered) {
         const i = loaded.config.packages.findIndex((p) => p.name === n);
         const p = loaded.config.packages[i]!;
         const manifest = p.ecosystem === 'python' ? 'pyproject.toml' : 'package.json';
         const dir = join(loaded.workspaceDir, p.repo ?? p.name, p.path);
+        if (existsSync(join(loaded.workspaceDir, p.repo ?? p.name)) && !existsSync(join(dir, manifest))) continue;
         const stop = 'ferry release would stop with GRAPH_DRIFT';
         const said = warnings.findIndex((w) => w.startsWith(`${n}: `));
         if (said >= 0) warnings[said] = `${warnings[said]}; ${stop}`;
