@@ -18,6 +18,7 @@ import { Git } from '../adapters/git/git.js';
 import { ErrorCode, FerryError, serializeError } from '../errors.js';
 import { exec as defaultExec, formatCommand, type Exec } from '../util/process.js';
 import type { Bump, ClassifiedCommit } from './conventional.js';
+import { TagCachingGit } from './facts.js';
 import { parseGateAttestation } from './gate-token.js';
 import { planHash, renderGateMessage, renderPlanTable, renderVersionSources, sortRows } from './plan.js';
 import { driftGuard, initialData, missingForgeToken, missingTokenWarnings, releasePackages } from './prepare.js';
@@ -130,8 +131,10 @@ async function scanAll(
     });
   });
   const refs = new Map(dirs.map((d, i) => [d, refOf[i]!]));
+  // Tags are listed once per repo, not once per package (a monorepo's packages all read the same lists).
+  const tagGit = new TagCachingGit(git);
   const results = await mapLimit(pkgs, SCAN_CONCURRENCY, (p) =>
-    scanPackage(git, p, {
+    scanPackage(tagGit, p, {
       ref: refs.get(p.repoDir) ?? 'HEAD',
       bumpTypes: cfg.bump_types,
       bumpOverride: bump,
