@@ -70,8 +70,9 @@ export function CASES(bin) {
       floor: polyFloorSpec,
     });
   return [
-    // Small sizes are dominated by node's start-up (~50 ms against a 50 ms floor): a looser target.
-    mono(50, 2000, ['smoke', 'default', 'full'], 4, 12, 5),
+    // At 50 × 2 000 the floor is ~50 ms: ferry's fixed start-up (node, config, discovery, plan
+    // rendering) dominates, so its target is looser; the large sizes are where the walk shows.
+    mono(50, 2000, ['smoke', 'default', 'full'], 10, 40, 5),
     mono(200, 10000, ['default', 'full'], 2, 6),
     mono(1000, 50000, ['full'], 1.5, 4),
     poly(40, 200, ['smoke', 'default', 'full'], 3, 8),
