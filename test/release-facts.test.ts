@@ -39,6 +39,7 @@ function pkgs(dir: string, names: readonly string[]): ReleasePackage[] {
     deps: [],
     tag: '{name}@{version}',
     versionFiles: [],
+    mainBranch: 'main',
   }));
 }
 
