@@ -1,7 +1,7 @@
 // A dotenv parser. Env files (seed: `source ~/.omnibase/.env`) are read as data and never executed,
 // so `$(cmd)` or `${VAR}` in a value stays literal text instead of running or expanding.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { ErrorCode, FerryError } from '../errors.js';
 
 export interface DotenvIssue {
@@ -122,8 +122,11 @@ export function parseDotenv(text: string): DotenvResult {
  * Read and parse an env file.
  * @throws FerryError CONFIG_INVALID listing `file:line` for every malformed line.
  */
+/** An env file larger than this is not an env file (and `/dev/zero` never ends). */
+const MAX_ENV_FILE_BYTES = 1024 * 1024;
+
 export function readDotenvFile(file: string): Record<string, string> {
-  const { values, issues } = parseDotenv(readFileSync(file, 'utf8'));
+  const { values, issues } = parseDotenv(readBounded(file));
   if (issues.length > 0) {
     const lines = issues.map((x) => `${file}:${x.line} ${x.message}`);
     throw new FerryError(ErrorCode.CONFIG_INVALID, `invalid env file ${file}:\n${lines.join('\n')}`, {
@@ -132,4 +135,39 @@ export function readDotenvFile(file: string): Record<string, string> {
     });
   }
   return values;
+}
+
+/** The file's text, read with a size limit. @throws CONFIG_INVALID for a directory, device or huge file. */
+function readBounded(file: string): string {
+  let fd: number | null = null;
+  try {
+    const st = statSync(file);
+    if (!st.isFile())
+      throw new FerryError(ErrorCode.CONFIG_INVALID, `env file ${file} is not a regular file`, {
+        fix: `point env_files at a KEY=value file, not ${st.isDirectory() ? 'a directory' : 'a device'}`,
+        details: { file },
+      });
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(MAX_ENV_FILE_BYTES + 1);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    if (n > MAX_ENV_FILE_BYTES)
+      throw new FerryError(ErrorCode.CONFIG_INVALID, `env file ${file} is larger than 1 MiB`, {
+        fix: `point env_files at a KEY=value file`,
+        details: { file },
+      });
+    return buf.subarray(0, n).toString('utf8');
+  } catch (e) {
+    if ((e as { isFerryError?: boolean }).isFerryError) throw e;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw e;
+    throw new FerryError(
+      ErrorCode.CONFIG_INVALID,
+      `env file ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      {
+        fix: `check env_files in ferry.yaml`,
+        details: { file },
+      },
+    );
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }

@@ -161,7 +161,20 @@ export function parseConfig(text: string, file: string): FerryConfig {
     });
     throw invalid(file, issues);
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (e) {
+    // An alias bomb (too many aliases) or an alias to an anchor that is not defined: the yaml library
+    // throws a ReferenceError from toJS; report it like any other YAML error, with file:line.
+    const alias = /alias/i.test((e as Error).message);
+    if (!alias) throw e;
+    const m = /\*([A-Za-z0-9_-]+)/.exec(text);
+    const { line, col } = lineCounter.linePos(m ? m.index : 0);
+    throw invalid(file, [
+      { file, line, col, key: '', message: `YAML alias error: ${(e as Error).message.split('\n')[0]}` },
+    ]);
+  }
   const parsed = configSchema.safeParse(data);
   if (!parsed.success) {
     throw invalid(file, zodIssueLines(parsed.error.issues, { file, doc, lineCounter, data, schema: configSchema }));
