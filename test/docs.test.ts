@@ -92,6 +92,16 @@ describe('ferry explain', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ code: 'USAGE', exit_status: 2 });
   });
 
+  it('colours only when asked: FORCE_COLOR wins over NO_COLOR and a pipe; --no-color and FORCE_COLOR=0 win over it', async () => {
+    const bold = '\u001b[1mTAG_CONFLICT';
+    expect((await ferry(['explain', 'TAG_CONFLICT'])).stdout).not.toContain(bold);
+    expect((await ferry(['explain', 'TAG_CONFLICT'], { env: { FORCE_COLOR: '1' } })).stdout).toContain(bold);
+    expect((await ferry(['explain', 'TAG_CONFLICT'], { env: { FORCE_COLOR: '0' } })).stdout).not.toContain(bold);
+    expect(
+      (await ferry(['--no-color', 'explain', 'TAG_CONFLICT'], { env: { FORCE_COLOR: '1' } })).stdout,
+    ).not.toContain(bold);
+  });
+
   it('refuses an unknown code with a usage error that suggests near ones', async () => {
     const r = await ferry(['explain', 'TAG']);
     expect(r.exitCode).toBe(2);

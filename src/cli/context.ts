@@ -40,7 +40,7 @@ export class CliContext {
       config: o.config,
       json: Boolean(o.json),
       verbose: Boolean(o.verbose),
-      color: o.color !== false && !this.env.NO_COLOR && Boolean(process.stderr.isTTY) && !o.json,
+      color: o.color !== false && !o.json && colorFromEnv(this.env, Boolean(process.stderr.isTTY)),
       stateDir: o.stateDir,
     };
   }
@@ -111,6 +111,13 @@ export class CliContext {
   result(obj: unknown): void {
     if (this.globals().json) process.stdout.write(JSON.stringify(obj) + '\n');
   }
+}
+
+/** FORCE_COLOR (any value but 0/false) turns colour on even without a terminal; NO_COLOR turns it off. */
+function colorFromEnv(env: NodeJS.ProcessEnv, tty: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  return !env.NO_COLOR && tty;
 }
 
 function findUp(from: string, name: string): string | null {
