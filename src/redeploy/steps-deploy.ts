@@ -124,6 +124,12 @@ async function buildAndRecreate(
   }
   ctx.data.image_id = imageId;
   const services: NonNullable<RedeployData['services']> = { ...(cp.services ?? {}) };
+  // The images the services ran before: rollback needs them, so pruning never removes them.
+  const previous = new Set<string>();
+  for (const { container } of serviceContainers(env.config)) {
+    const c = await runtime.inspectContainer(container);
+    if (c) previous.add(c.imageId);
+  }
   for (const { service, container } of serviceContainers(env.config)) {
     ctx.signal.throwIfAborted();
     ctx.log.info(`DEPLOY: recreating ${container} from ${tag}`);
@@ -136,7 +142,39 @@ async function buildAndRecreate(
     );
   }
   ctx.data.services = services;
-  return { output: { image_id: imageId, image: tag, services } };
+  const running = new Set(Object.values(services).map((s) => s.image_id));
+  const pruned = await pruneRunTags(ctx, runtime, tag, env.config.keep_images, new Set([...running, ...previous]));
+  if (pruned.length) ctx.data.pruned_images = pruned;
+  return { output: { image_id: imageId, image: tag, services, ...(pruned.length ? { pruned_images: pruned } : {}) } };
+}
+
+/**
+ * Redeploy tags every build `<image>:<run_id>`; keep the newest `keep` of them, and always the images
+ * the services run now or ran before this deploy (a rollback recreates from those).
+ */
+async function pruneRunTags(
+  ctx: Ctx,
+  runtime: ContainerRuntime,
+  tag: string,
+  keep: number,
+  protectedIds: Set<string>,
+): Promise<string[]> {
+  if (!runtime.listTags || !runtime.removeTag) return [];
+  const repo = tag.slice(0, tag.lastIndexOf(':'));
+  const runTags = (await runtime.listTags(repo)).filter((t) => /:redeploy-\d{8}-[0-9a-f]{6}$/.test(t.ref));
+  const removed: string[] = [];
+  for (const t of runTags.slice(keep)) {
+    if (protectedIds.has(t.id) || t.ref === tag) continue;
+    try {
+      await runtime.removeTag(t.ref);
+      removed.push(t.ref);
+    } catch (e) {
+      ctx.log.warn(`could not remove old image tag ${t.ref}: ${(e as Error).message}`);
+    }
+  }
+  if (removed.length)
+    ctx.log.info(`DEPLOY: removed ${removed.length} old image tag(s) (keep_images ${keep}): ${removed.join(', ')}`);
+  return removed;
 }
 
 export function secretsStep(

@@ -156,6 +156,26 @@ export class DockerRuntime implements ContainerRuntime {
     return recreateContainer(this, name, image, opts.labels ?? {});
   }
 
+  async listTags(repo: string): Promise<Array<{ ref: string; id: string; created: number }>> {
+    const images = await this.docker.listImages({ filters: JSON.stringify({ reference: [`${repo}:*`] }) });
+    return images
+      .flatMap((i) =>
+        (i.RepoTags ?? [])
+          .filter((t) => t.startsWith(`${repo}:`))
+          .map((ref) => ({ ref, id: i.Id, created: i.Created })),
+      )
+      .sort((a, b) => b.created - a.created);
+  }
+
+  async removeTag(ref: string): Promise<void> {
+    try {
+      await this.docker.getImage(ref).remove({ noprune: false });
+    } catch (e) {
+      if (statusOf(e) === 404) return;
+      throw dockerError(e, ErrorCode.DEPLOY_FAILED, `remove tag ${ref}`);
+    }
+  }
+
   async start(name: string): Promise<void> {
     try {
       await this.docker.getContainer(name).start();

@@ -54,6 +54,10 @@ export interface ContainerRuntime {
     image: string,
     opts?: { labels?: Record<string, string> },
   ): Promise<{ container: ContainerInfo; changed: boolean }>;
+  /** Tags `<repo>:<tag>` with their image id and creation time (newest first). */
+  listTags?(repo: string): Promise<Array<{ ref: string; id: string; created: number }>>;
+  /** Remove one tag (the image goes only when it was its last reference and no container uses it). */
+  removeTag?(ref: string): Promise<void>;
   start(name: string): Promise<void>;
   stop(name: string): Promise<void>;
   restart(name: string): Promise<void>;
