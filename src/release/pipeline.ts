@@ -26,6 +26,7 @@ import { projectRelease, releaseFinalStatus } from './project.js';
 import { buildResult, renderFailure, renderSummary, type ReleaseResult } from './result.js';
 import { releaseRef } from './branches.js';
 import { scanPackage } from './scan.js';
+import { releasePolicies } from './policies/index.js';
 import { checkStale, cleanupWorktrees, rescanForResume } from './run-support.js';
 import { buildReleaseSteps } from './steps/index.js';
 import { resumeCommand, type ReleaseDeps } from './steps/deps.js';
@@ -146,7 +147,14 @@ async function scanAll(
   );
   for (const r of results) for (const w of r.warnings) io.note(`note: ${w}`);
   return {
-    rows: sortRows(results.map((r, i) => ({ ...r.row, branch: pkgs[i]!.mainBranch }))),
+    rows: sortRows(
+      releasePolicies(
+        results.map((r, i) => ({ ...r.row, branch: pkgs[i]!.mainBranch })),
+        pkgs,
+        io.loaded,
+        bump,
+      ),
+    ),
     commits: Object.fromEntries(results.map((r) => [r.row.package, r.commits])),
   };
 }

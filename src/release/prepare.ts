@@ -201,6 +201,7 @@ export function initialData(input: DataInput): ReleaseData {
       unit,
       tag_template: pkg.tag,
       version_files: pkg.versionFiles,
+      ...(row.cascade ? { cascade: row.cascade } : {}),
     };
   }
   for (const u of Object.values(units)) {

@@ -42,6 +42,8 @@ export interface PlanRow {
   current_from?: 'tag' | 'manifest';
   /** The branch the release is cut from (packages[].main_branch, default release.main_branch). */
   branch?: string;
+  /** Dependent cascade: the same-run dependencies whose release caused this patch release. */
+  cascade?: string[];
 }
 
 /** A package as the pipeline sees it: config + what was read from its manifest. */
@@ -94,6 +96,8 @@ export interface RepoState {
   tag_template?: string;
   /** Version files BUMP updates besides the manifest (relative to the package dir). */
   version_files?: string[];
+  /** Dependent cascade: released because these same-run dependencies were (no change of its own). */
+  cascade?: string[];
 }
 
 /** One WORKTREE..MERGE sequence: the packages of one repo in one tier. */

@@ -67,5 +67,15 @@ export const packageSchema = z.strictObject({
     .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, { error: 'expected a branch name (letters, digits, . _ / -)' })
     .optional()
     .describe('Branch this package is released from (cut, merged into, tagged on). Default: release.main_branch.'),
+  bump_minor_pre_major: z
+    .boolean()
+    .optional()
+    .describe('Pre-1.0 policy for this package (default release.bump_minor_pre_major): breaking under 1.0.0 → minor.'),
+  bump_patch_for_minor_pre_major: z
+    .boolean()
+    .optional()
+    .describe(
+      'Pre-1.0 policy for this package (default release.bump_patch_for_minor_pre_major): feat under 1.0.0 → patch.',
+    ),
 });
 export type PackageConfig = z.infer<typeof packageSchema>;

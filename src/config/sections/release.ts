@@ -143,6 +143,37 @@ export const releaseSchema = z.strictObject({
     })
     .prefault({})
     .describe('The HIGH_RISK approval gate every release passes before changing anything.'),
+  bump_minor_pre_major: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Pre-1.0 policy (release-please's name): a breaking change under 1.0.0 bumps the minor. Off: the seed's rule (0.3.0 + breaking → 1.0.0).",
+    ),
+  bump_patch_for_minor_pre_major: z
+    .boolean()
+    .default(false)
+    .describe("Pre-1.0 policy (release-please's name): a feature under 1.0.0 bumps the patch."),
+  cascade: z
+    .enum(['patch', 'none'])
+    .default('patch')
+    .describe(
+      'Dependent cascade: a package with no change of its own whose same-run dependency is released gets a patch release with a "Dependencies" changelog entry; none turns it off.',
+    ),
+  pin_style: z
+    .strictObject({
+      python: z.enum(['exact', 'preserve']).default('exact'),
+      npm: z.enum(['exact', 'preserve']).default('preserve'),
+    })
+    .prefault({})
+    .describe(
+      'How same-run dependency declarations are rewritten per ecosystem: exact (==1.2.4 / 1.2.4) or preserve (^1.2.3 → ^1.2.4). Git, path and URL declarations always become the version; workspace: is never rewritten.',
+    ),
+  preflight: z
+    .strictObject({ enabled: z.boolean().default(true), concurrency: z.number().int().positive().default(2) })
+    .prefault({})
+    .describe(
+      'Build every package to release in a scratch copy with its new version and pins before the gate (--skip-preflight skips it).',
+    ),
   registry_wait: z
     .strictObject({
       timeout_minutes: z

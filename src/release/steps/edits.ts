@@ -17,8 +17,10 @@ import { pinPackageJsonDeps, setPackageJsonVersion } from '../../manifest/packag
 import { pinPyprojectDeps, setPyprojectVersion, type PinChange } from '../../manifest/pyproject.js';
 import { plural } from '../../util/text.js';
 import { manifestFile } from '../scan.js';
+import { dependenciesSection } from '../policies/cascade.js';
 import { setDunderVersion } from '../versions/version-files.js';
 import { ErrorCode, FerryError } from '../../errors.js';
+import type { ReleaseConfig } from '../../config/sections/release.js';
 import type { ReleaseData, RepoState } from '../types.js';
 import { packageDir, repoOf, unitOf, type Ctx, type ReleaseDeps } from './deps.js';
 
@@ -45,14 +47,17 @@ export function sameRunPins(data: ReleaseData, pkg: string): Record<string, stri
   return pins;
 }
 
-/** Pure: the manifest with exact pins. */
+/** Pure: the manifest with same-run dependencies rewritten for their released versions, in the configured pin style. */
 export function pinnedManifest(
   r: Pick<RepoState, 'ecosystem'>,
   text: string,
   pins: Record<string, string>,
   file: string,
+  pinStyle: ReleaseConfig['pin_style'] = { python: 'exact', npm: 'preserve' },
 ): { text: string; changes: PinChange[] } {
-  return r.ecosystem === 'python' ? pinPyprojectDeps(text, pins) : pinPackageJsonDeps(text, pins, file);
+  return r.ecosystem === 'python'
+    ? pinPyprojectDeps(text, pins, { file, style: pinStyle.python })
+    : pinPackageJsonDeps(text, pins, file, pinStyle.npm);
 }
 
 export function bumpStep(pkg: string): Step<ReleaseData> {
@@ -94,7 +99,7 @@ export function bumpStep(pkg: string): Step<ReleaseData> {
   };
 }
 
-export function pinStep(pkg: string): Step<ReleaseData> {
+export function pinStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
   return {
     id: `${pkg}/PIN`,
     title: `${pkg}: pin same-run dependencies`,
@@ -116,7 +121,7 @@ export function pinStep(pkg: string): Step<ReleaseData> {
         return { status: 'skipped', detail: 'no_same_run_deps', output: { pins_applied: [] } };
       const file = manifestPath(ctx, pkg);
       const before = await readFile(file, 'utf8');
-      const { text, changes } = pinnedManifest(r, before, pins, file);
+      const { text, changes } = pinnedManifest(r, before, pins, file, deps.cfg.pin_style);
       if (text === before)
         return {
           status: 'skipped',
@@ -170,11 +175,9 @@ export function changelogStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData>
       const r = repoOf(ctx, pkg);
       const file = path(ctx);
       const before = await readTextOrNull(file);
-      const section = renderChangelogSection(
-        r.new_version,
-        ctx.data.date,
-        ctx.data.commits[pkg] ?? [],
-        changelogStyle(before),
+      const section = withDependencies(
+        renderChangelogSection(r.new_version, ctx.data.date, ctx.data.commits[pkg] ?? [], changelogStyle(before)),
+        (r.cascade ?? []).map((d) => ({ name: d, version: ctx.data.repos[d]?.new_version ?? '' })),
       );
       const after = insertChangelogSection(before, r.new_version, section);
       if (after === before) return { status: 'skipped', detail: 'already_has_version' };
@@ -182,4 +185,13 @@ export function changelogStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData>
       return { output: { file } };
     },
   };
+}
+
+/** A cascaded release's section: its "Dependencies" group instead of "No notable changes". */
+function withDependencies(section: string, updated: { name: string; version: string }[]): string {
+  if (updated.length === 0) return section;
+  const deps = dependenciesSection(updated);
+  return section.includes('- No notable changes.\n')
+    ? section.replace('- No notable changes.\n', deps)
+    : `${section}\n${deps}`;
 }

@@ -21,7 +21,7 @@ export function buildReleaseSteps(data: ReleaseData, deps: ReleaseDeps): Step<Re
     const pkgs = [...u.packages].sort();
     steps.push(worktreeStep(u.unit, deps));
     for (const p of pkgs) steps.push(bumpStep(p));
-    for (const p of pkgs) steps.push(pinStep(p));
+    for (const p of pkgs) steps.push(pinStep(p, deps));
     for (const p of pkgs) steps.push(changelogStep(p, deps));
     steps.push(
       lockStep(u.unit, deps),
