@@ -161,15 +161,24 @@ export const releaseSchema = z.strictObject({
     ),
   pin_style: z
     .strictObject({
-      python: z.enum(['exact', 'preserve']).default('exact'),
-      npm: z.enum(['exact', 'preserve']).default('preserve'),
+      python: z
+        .enum(['exact', 'preserve'])
+        .default('exact')
+        .describe('Python pins: exact ==X.Y.Z (the seed) or preserve.'),
+      npm: z
+        .enum(['exact', 'preserve'])
+        .default('preserve')
+        .describe('npm pins: preserve the range operator, or exact.'),
     })
     .prefault({})
     .describe(
       'How same-run dependency declarations are rewritten per ecosystem: exact (==1.2.4 / 1.2.4) or preserve (^1.2.3 → ^1.2.4). Git, path and URL declarations always become the version; workspace: is never rewritten.',
     ),
   preflight: z
-    .strictObject({ enabled: z.boolean().default(true), concurrency: z.number().int().positive().default(2) })
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Run the preflight build before the gate.'),
+      concurrency: z.number().int().positive().default(2).describe('Packages built at once by the preflight.'),
+    })
     .prefault({})
     .describe(
       'Build every package to release in a scratch copy with its new version and pins before the gate (--skip-preflight skips it).',
