@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { isFerryError } from '../src/errors.js';
 import type { FerryError } from '../src/errors.js';
-import { clearSecrets, redact } from '../src/engine/redact.js';
+import { clearSecrets, redact } from '../src/util/redact.js';
 import { findConfig, loadConfig, parseConfig, referencedEnvNames } from '../src/config/load.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ferry-config-'));

@@ -306,7 +306,7 @@ describe('config repo errors', () => {
 describe('config repo URL credentials', () => {
   it('are registered as secrets and masked', async () => {
     const { registerUrlSecrets } = await import('../src/deploy/analyse-remote.js');
-    const { redact, clearSecrets } = await import('../src/engine/redact.js');
+    const { redact, clearSecrets } = await import('../src/util/redact.js');
     registerUrlSecrets('https://x-access-token:ghp_abcdefghijklmnop@github.com/o/cc-master-agent-config.git');
     registerUrlSecrets('https://ghp_tokenonlyinusername1234@github.com/o/r.git');
     registerUrlSecrets('git@github.com:o/r.git');

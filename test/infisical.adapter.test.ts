@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { InfisicalStore } from '../src/adapters/secrets/infisical.js';
 import { EnvFileStore, readEnvFile } from '../src/adapters/secrets/env-file.js';
 import { formatSyncLine, syncSecrets } from '../src/adapters/secrets/types.js';
-import { redact } from '../src/engine/redact.js';
+import { redact } from '../src/util/redact.js';
 import { isFerryError, type FerryError } from '../src/errors.js';
 import { startInfisical, type InfisicalSim } from './fixtures/infisical-server.js';
 

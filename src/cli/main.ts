@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { ErrorCode, FerryError, isFerryError, serializeError } from '../errors.js';
-import { addSecretsFromEnv, redact } from '../engine/redact.js';
+import { addSecretsFromEnv, redact } from '../util/redact.js';
 import { CliContext, type Register } from './context.js';
 import { COMMANDS } from './commands.js';
 import { makeStyle, type Style } from './render/style.js';

@@ -26,7 +26,7 @@ export function register(program: Command, ctx: CliContext): void {
         dryRun?: boolean;
       }) => {
         const { runSelftest } = await import('../engine/selftest.js');
-        const { addSecret } = await import('../engine/redact.js');
+        const { addSecret } = await import('../util/redact.js');
         addSecret(o.secret);
         const engine = await ctx.engine({ dryRun: Boolean(o.dryRun) });
         const { result, code } = await runSelftest(

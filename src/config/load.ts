@@ -8,7 +8,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { ErrorCode, FerryError } from '../errors.js';
 import { normalizePythonName } from '../manifest/names.js';
-import { addSecret, addSecretsFromEnv } from '../engine/redact.js';
+import { addSecret, addSecretsFromEnv } from '../util/redact.js';
 import { configSchema } from './schema.js';
 import type { FerryConfig } from './schema.js';
 import { readDotenvFile } from './dotenv.js';

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addSecret } from '../engine/redact.js';
+import { addSecret } from '../util/redact.js';
 import type { Exec } from '../util/process.js';
 import type { CommitLine, RemoteRepoStatus } from './types.js';
 

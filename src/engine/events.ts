@@ -2,7 +2,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { writeAll, writeFailed } from './durable-write.js';
 import { dirname } from 'node:path';
-import { redact, redactDeep } from './redact.js';
+import { redact, redactDeep } from '../util/redact.js';
 import { eventsFile } from './paths.js';
 import type { EventSink, FerryEvent } from './types.js';
 

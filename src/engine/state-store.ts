@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ErrorCode, FerryError } from '../errors.js';
 import { writeFailed, writeFileDurable } from './durable-write.js';
-import { redactDeep } from './redact.js';
+import { redactDeep } from '../util/redact.js';
 import { archiveFile, stateFile } from './paths.js';
 import type { RunState } from './types.js';
 import { mapLimit } from '../util/concurrency.js';

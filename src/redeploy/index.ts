@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 
 import { ErrorCode, FerryError } from '../errors.js';
-import { addSecretsFromEnv } from '../engine/redact.js';
+import { addSecretsFromEnv } from '../util/redact.js';
 import { openRun, writeResult, type EngineOptions } from '../engine/run.js';
 import { timestampRunId, validateRunId } from '../engine/run-id.js';
 import { loadState } from '../engine/state-store.js';

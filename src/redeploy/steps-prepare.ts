@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ErrorCode, FerryError, isFerryError } from '../errors.js';
-import { addSecret } from '../engine/redact.js';
+import { addSecret } from '../util/redact.js';
 import type { Step, StepContext, StepOutcome } from '../engine/types.js';
 import { applyPins } from './pins-apply.js';
 import {

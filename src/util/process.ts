@@ -3,7 +3,7 @@
 
 import { execa } from 'execa';
 import { ErrorCode, FerryError } from '../errors.js';
-import { redact } from '../engine/redact.js';
+import { redact } from './redact.js';
 
 export interface ExecOptions {
   cwd?: string;

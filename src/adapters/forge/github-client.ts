@@ -4,7 +4,7 @@
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { redact } from '../../engine/redact.js';
+import { redact } from '../../util/redact.js';
 import { sleep } from '../../util/sleep.js';
 
 const GhOctokit = Octokit.plugin(retry, throttling);

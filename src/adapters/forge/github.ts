@@ -3,7 +3,7 @@
 // PR that is already merged and returns its merge commit.
 
 import { ErrorCode, FerryError } from '../../errors.js';
-import { addSecret } from '../../engine/redact.js';
+import { addSecret } from '../../util/redact.js';
 import type { ReleaseConfig } from '../../config/sections/release.js';
 import type { Forge, MergeInput, OpenPrInput, PullRequest, WorkflowInput, WorkflowRunResult } from './types.js';
 import { createGithubClient, githubReason, isHttpError, type GithubClient } from './github-client.js';

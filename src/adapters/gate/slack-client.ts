@@ -4,7 +4,7 @@
 
 import { LogLevel, WebClient, WebClientEvent, type Logger as SlackLogger } from '@slack/web-api';
 import { ErrorCode, FerryError } from '../../errors.js';
-import { addSecret, redact } from '../../engine/redact.js';
+import { addSecret, redact } from '../../util/redact.js';
 import type { NotifyConfig } from '../../config/sections/notify.js';
 
 export type SlackConfig = NonNullable<NotifyConfig['slack']>;

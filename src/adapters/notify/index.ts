@@ -2,7 +2,7 @@
 // is reported, never thrown: notifications never fail a release.
 
 import { ErrorCode, FerryError, serializeError, type SerializedError } from '../../errors.js';
-import { addSecret } from '../../engine/redact.js';
+import { addSecret } from '../../util/redact.js';
 import type { NotifyConfig } from '../../config/sections/notify.js';
 import { slackSettings } from '../gate/slack-client.js';
 import { renderReleaseSummary, type ReleaseSummary } from '../gate/slack-message.js';

@@ -1,6 +1,6 @@
 // Notices printed to a stream (stdout by default): the always-available channel.
 
-import { redact } from '../../engine/redact.js';
+import { redact } from '../../util/redact.js';
 import type { Notice, Notifier } from './types.js';
 
 export class StdoutNotifier implements Notifier {

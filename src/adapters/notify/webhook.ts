@@ -1,7 +1,7 @@
 // Notices POSTed as JSON to a webhook whose URL comes from an env var (URLs often embed a secret).
 
 import { ErrorCode, FerryError } from '../../errors.js';
-import { redact } from '../../engine/redact.js';
+import { redact } from '../../util/redact.js';
 import type { Notice, Notifier } from './types.js';
 
 export interface WebhookBody {

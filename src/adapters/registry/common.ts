@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ErrorCode, FerryError } from '../../errors.js';
-import { addSecret } from '../../engine/redact.js';
+import { addSecret } from '../../util/redact.js';
 import { formatSeconds, type HttpDeps } from './backoff.js';
 import type { Exec } from '../../util/process.js';
 

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { ErrorCode, FerryError } from '../../errors.js';
-import { addSecret, SECRET_NAME } from '../../engine/redact.js';
+import { addSecret, SECRET_NAME } from '../../util/redact.js';
 import { readDotenvFile } from '../../config/dotenv.js';
 import type { SecretScope, SecretsStore, SetOutcome } from './types.js';
 

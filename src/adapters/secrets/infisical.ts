@@ -2,7 +2,7 @@
 // accessToken), then the v3 raw secrets endpoints (GET/POST/PATCH /api/v3/secrets/raw[/{name}]).
 
 import { ErrorCode, FerryError } from '../../errors.js';
-import { addSecret } from '../../engine/redact.js';
+import { addSecret } from '../../util/redact.js';
 import type { SecretScope, SecretsStore, SetOutcome } from './types.js';
 
 export interface InfisicalOptions {
