@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { classifyCommit, inferBump } from '../src/release/conventional.js';
 import { formatTag, nextVersion, planRow } from '../src/release/scan.js';
-import { canonicalJson, planHash, renderGateMessage, renderPlanTable } from '../src/release/plan.js';
+import {
+  canonicalJson,
+  planHash,
+  renderGateMessage,
+  renderNothingToRelease,
+  renderPlanTable,
+} from '../src/release/plan.js';
 import { plural } from '../src/util/text.js';
 import { buildResult, renderFailure, renderSummary } from '../src/release/result.js';
 import { parseGateAttestation } from '../src/release/gate-token.js';
@@ -69,6 +75,70 @@ describe('scan', () => {
     });
     const untagged = { current: '0.1.0', from: 'manifest' as const, lastTag: null };
     expect(planRow({ pkg, truth: untagged, commits: [feat], bumpOverride: null }).new).toBe('0.2.0');
+  });
+
+  it('non-conventional histories (issue 19.2): default_bump, the none-conventional reason, --bump on a named package', () => {
+    const pkg = { name: 'core', repo: 'core', tier: 1, ecosystem: 'python' as const };
+    const truth = { current: '1.4.0', from: 'tag' as const, lastTag: null };
+    const plain = [
+      classifyCommit('a'.repeat(40), 'Fix the parser (#12)'),
+      classifyCommit('b'.repeat(40), 'Update README'),
+    ];
+    const chore = classifyCommit('c'.repeat(40), 'chore: deps');
+    const fix = classifyCommit('d'.repeat(40), 'fix: crash');
+    // none (default): nothing, and the plan says why — never "no unreleased commits".
+    expect(planRow({ pkg, truth, commits: plain, bumpOverride: null })).toMatchObject({
+      status: 'NOTHING_TO_RELEASE',
+      commits: 2,
+      reason: '2 commits, none conventional: nothing to release; use --bump or release.default_bump',
+    });
+    expect(planRow({ pkg, truth, commits: plain, bumpOverride: null, defaultBump: 'patch' })).toMatchObject({
+      status: 'PLANNED',
+      new: '1.4.1',
+      bump: 'patch',
+    });
+    expect(planRow({ pkg, truth, commits: plain, bumpOverride: null, defaultBump: 'minor' }).new).toBe('1.5.0');
+    // A conventional commit that does not release is not raised by default_bump; a higher one wins.
+    expect(planRow({ pkg, truth, commits: [chore], bumpOverride: null, defaultBump: 'minor' })).toMatchObject({
+      status: 'NOTHING_TO_RELEASE',
+    });
+    expect(planRow({ pkg, truth, commits: [chore], bumpOverride: null }).reason).toBeUndefined();
+    expect(planRow({ pkg, truth, commits: [...plain, fix], bumpOverride: null, defaultBump: 'minor' }).bump).toBe(
+      'minor',
+    );
+    expect(planRow({ pkg, truth, commits: [...plain, fix], bumpOverride: null }).bump).toBe('patch');
+    // --bump: applies to the history; with zero commits only when the package is named explicitly.
+    expect(planRow({ pkg, truth, commits: plain, bumpOverride: 'patch' }).reason).toBeUndefined();
+    expect(planRow({ pkg, truth, commits: [], bumpOverride: 'patch' }).status).toBe('NOTHING_TO_RELEASE');
+    expect(planRow({ pkg, truth, commits: [], bumpOverride: 'patch', explicit: true })).toMatchObject({
+      status: 'PLANNED',
+      new: '1.4.1',
+      commits: 0,
+    });
+    expect(planRow({ pkg, truth, commits: [], bumpOverride: null, explicit: true }).status).toBe('NOTHING_TO_RELEASE');
+    expect(inferBump(plain)).toBeNull();
+    expect(inferBump(plain, 'patch')).toBe('patch');
+  });
+
+  it('the plan text names the none-conventional reason instead of "no unreleased commits"', () => {
+    const base = { tier: 1, current: '1.0.0', new: null, bump: null, status: 'NOTHING_TO_RELEASE' as const };
+    const odd = {
+      ...base,
+      repo: 'r',
+      package: 'r',
+      commits: 11,
+      reason: '11 commits, none conventional: nothing to release; use --bump or release.default_bump',
+    };
+    const idle = { ...base, repo: 's', package: 's', commits: 0 };
+    expect(renderNothingToRelease([odd, idle])).toBe(
+      'r: 11 commits, none conventional: nothing to release; use --bump or release.default_bump\nNothing to release (NOTHING_TO_RELEASE).',
+    );
+    expect(renderNothingToRelease([idle])).toBe(
+      'Nothing to release: no package has unreleased commits (NOTHING_TO_RELEASE).',
+    );
+    expect(renderGateMessage('run', 'sha256:x', [odd, idle])).toContain(
+      '  r (11 commits, none conventional: nothing to release; use --bump or release.default_bump)\n  s\n',
+    );
   });
 });
 

@@ -66,9 +66,24 @@ export function classifyCommit(sha: string, message: string, bumpTypes: BumpType
   return classified(sha, m?.[1] ? m[1].toLowerCase() : null, m?.[2] || null, subject, m?.[3] === '!', bumpTypes);
 }
 
-/** Highest bump among the commits, or null when none of them releases. */
-export function inferBump(commits: readonly { bump: Bump | null }[]): Bump | null {
+/**
+ * Highest bump among the commits, or null when none of them releases. `defaultBump`
+ * (release.default_bump) is the bump of a commit that is not conventional at all (no `type:`
+ * header); a conventional commit that does not release (`chore:`) stays without one.
+ */
+export function inferBump(
+  commits: readonly { bump: Bump | null; type?: string | null }[],
+  defaultBump: Bump | null = null,
+): Bump | null {
   let best: Bump | null = null;
-  for (const c of commits) if (c.bump && (!best || RANK[c.bump] > RANK[best])) best = c.bump;
+  for (const c of commits) {
+    const bump = c.bump ?? (defaultBump && !c.type ? defaultBump : null);
+    if (bump && (!best || RANK[bump] > RANK[best])) best = bump;
+  }
   return best;
+}
+
+/** True when none of the commits is a conventional commit (none has a `type:` header). */
+export function noneConventional(commits: readonly { type?: string | null }[]): boolean {
+  return commits.length > 0 && commits.every((c) => !c.type);
 }

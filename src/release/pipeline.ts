@@ -20,7 +20,14 @@ import { exec as defaultExec, formatCommand, type Exec } from '../util/process.j
 import type { Bump, ClassifiedCommit } from './conventional.js';
 import { TagCachingGit } from './facts.js';
 import { parseGateAttestation } from './gate-token.js';
-import { planHash, renderGateMessage, renderPlanTable, renderVersionSources, sortRows } from './plan.js';
+import {
+  planHash,
+  renderGateMessage,
+  renderNothingToRelease,
+  renderPlanTable,
+  renderVersionSources,
+  sortRows,
+} from './plan.js';
 import { driftGuard, initialData, missingForgeToken, missingTokenWarnings, releasePackages } from './prepare.js';
 import { projectRelease, releaseFinalStatus } from './project.js';
 import { buildResult, renderFailure, renderSummary, type ReleaseResult } from './result.js';
@@ -112,6 +119,7 @@ async function scanAll(
   bump: Bump | null,
   fetch: boolean,
   prerelease: string | null = null,
+  named: readonly string[] = [],
 ): Promise<{ rows: PlanRow[]; commits: Record<string, ClassifiedCommit[]> }> {
   const cfg = io.loaded.config.release;
   const remote = cfg.forge.remote;
@@ -139,6 +147,11 @@ async function scanAll(
       ref: refs.get(p.repoDir) ?? 'HEAD',
       bumpTypes: cfg.bump_types,
       bumpOverride: bump,
+      defaultBump: cfg.default_bump === 'none' ? null : cfg.default_bump,
+      // Named on the command line by its name (or its repo's, when the repo holds only it).
+      explicit:
+        named.includes(p.name) ||
+        (named.includes(p.repo) && io.loaded.config.packages.filter((c) => (c.repo ?? c.name) === p.repo).length === 1),
       prerelease,
       siblings: io.loaded.config.packages
         .filter((c) => (c.repo ?? c.name) === p.repo)
@@ -263,6 +276,8 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
         run.state.data.options.bump_override,
         !io.engine.dryRun,
         run.state.data.options.prerelease ?? null,
+        // A package the run planned stays named: its --bump still applies when it has no commits.
+        run.state.data.plan.filter((r) => r.status !== 'NOTHING_TO_RELEASE').map((r) => r.package),
       );
       rows = rescanForResume(run.state, scanned.rows, scanned.commits, io.loaded.config.release.commit_message);
       hash = planHash(rows);
@@ -279,14 +294,12 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
       throw e;
     }
   } else {
-    const scanned = await scanAll(git, selected, io, bump, !io.engine.dryRun, req.prerelease ?? null);
+    const scanned = await scanAll(git, selected, io, bump, !io.engine.dryRun, req.prerelease ?? null, req.packages);
     rows = scanned.rows;
     hash = planHash(rows);
     checkApprovedPlan(req, approvedPlan, hash);
     if (!rows.some((r) => r.status === 'PLANNED')) {
-      io.print(
-        `${renderPlanTable(rows)}\n\n${withSources(rows)}plan_hash: ${hash}\nNothing to release: no package has unreleased commits (NOTHING_TO_RELEASE).`,
-      );
+      io.print(`${renderPlanTable(rows)}\n\n${withSources(rows)}plan_hash: ${hash}\n${renderNothingToRelease(rows)}`);
       const result = buildResult({ runId, planHash: hash, rows, data: null, dryRun: io.engine.dryRun });
       return { result, exitCode: 0, resultPath: null };
     }

@@ -85,6 +85,21 @@ export function renderVersionSources(rows: readonly PlanRow[]): string {
   return ['current versions:', ...lines].join('\n');
 }
 
+/**
+ * Why the plan releases nothing: one line per row whose commits are none conventional (they
+ * are not "no unreleased commits"), then the NOTHING_TO_RELEASE summary.
+ */
+export function renderNothingToRelease(rows: readonly PlanRow[]): string {
+  const label = (r: PlanRow): string => (r.repo === r.package ? r.repo : `${r.repo}:${r.package}`);
+  const reasons = sortRows(rows)
+    .filter((r) => r.reason)
+    .map((r) => `${label(r)}: ${r.reason}`);
+  const summary = reasons.length
+    ? 'Nothing to release (NOTHING_TO_RELEASE).'
+    : 'Nothing to release: no package has unreleased commits (NOTHING_TO_RELEASE).';
+  return [...reasons, summary].join('\n');
+}
+
 /** The seed's HIGH_RISK gate message. */
 export function renderGateMessage(runId: string, hash: string, rows: readonly PlanRow[]): string {
   const planned = sortRows(rows).filter((r) => r.status === 'PLANNED');
@@ -106,7 +121,7 @@ export function renderGateMessage(runId: string, hash: string, rows: readonly Pl
   out.push(
     '',
     'SKIPPED (no unreleased commits):',
-    ...(skipped.length ? skipped.map((r) => `  ${r.package}`) : ['  (none)']),
+    ...(skipped.length ? skipped.map((r) => `  ${r.package}${r.reason ? ` (${r.reason})` : ''}`) : ['  (none)']),
   );
   out.push(
     '',

@@ -6,9 +6,17 @@
 import type { Git } from '../adapters/git/git.js';
 import { readPackageJson } from '../manifest/package-json.js';
 import { readPyproject } from '../manifest/pyproject.js';
-import { classifyCommit, inferBump, type Bump, type BumpTypes, type ClassifiedCommit } from './conventional.js';
+import {
+  classifyCommit,
+  inferBump,
+  noneConventional,
+  type Bump,
+  type BumpTypes,
+  type ClassifiedCommit,
+} from './conventional.js';
 import type { PlanRow, ReleasePackage } from './types.js';
 import { ErrorCode, FerryError } from '../errors.js';
+import { plural } from '../util/text.js';
 import {
   isVersionFileCandidate,
   readDunderVersion,
@@ -53,6 +61,10 @@ export interface ScanInput {
   /** Unreleased commits: since the last tag, or since the manifest version was set (VersionTruth.from). */
   commits: readonly ClassifiedCommit[];
   bumpOverride: Bump | null;
+  /** release.default_bump: the bump of commits that are not conventional (null = none). */
+  defaultBump?: Bump | null;
+  /** The package was named on the command line: --bump then applies even with no commits of its own. */
+  explicit?: boolean;
   /** `--prerelease <id>`: the new version is a pre-release of the bumped one. */
   prerelease?: string | null;
   /** Every release of the package among all the repo's tags (version truth: none may be proposed again). */
@@ -62,16 +74,24 @@ export interface ScanInput {
 }
 
 /**
- * One plan row. No unreleased commits → NOTHING_TO_RELEASE even with --bump; commits but none
- * releasing → same unless --bump. With --prerelease the new version is a pre-release of the bumped one.
+ * One plan row. No unreleased commits → NOTHING_TO_RELEASE, unless --bump and the package was named
+ * explicitly; commits but none releasing (release.default_bump counts for non-conventional ones) →
+ * same unless --bump, with a `reason` when none of them is conventional. With --prerelease the new
+ * version is a pre-release of the bumped one.
  * @throws VERSION_EXISTS when the proposed version is not above current or is already tagged.
  */
 export function planRow(input: ScanInput): PlanRow {
   const scheme = schemeOf(input.pkg.ecosystem);
   const { current } = input.truth;
-  const inferred = inferBump(input.commits);
+  const inferred = inferBump(input.commits, input.defaultBump ?? null);
   const pre = input.prerelease ?? null;
-  const bump = input.commits.length === 0 ? null : (input.bumpOverride ?? inferred);
+  const bump =
+    input.commits.length === 0 ? (input.explicit ? input.bumpOverride : null) : (input.bumpOverride ?? inferred);
+  // Said only when it is the whole story: commits exist, but no conventional one to infer from.
+  const reason =
+    !bump && noneConventional(input.commits)
+      ? `${plural(input.commits.length, 'commit')}, none conventional: nothing to release; use --bump or release.default_bump`
+      : undefined;
   const proposed = bump ? nextVersion(current, bump, scheme, pre) : null;
   if (proposed && bump) {
     checkProposedVersion({
@@ -96,6 +116,7 @@ export function planRow(input: ScanInput): PlanRow {
     status: bump ? 'PLANNED' : 'NOTHING_TO_RELEASE',
     last_tag: input.truth.lastTag?.tag ?? null,
     current_from: input.truth.from,
+    ...(reason ? { reason } : {}),
   };
 }
 
@@ -111,6 +132,9 @@ export interface ScanOptions {
   ref: string;
   bumpTypes: BumpTypes;
   bumpOverride: Bump | null;
+  defaultBump?: Bump | null;
+  /** The package was named on the command line (--bump applies with no commits of its own). */
+  explicit?: boolean;
   prerelease?: string | null;
   /** The other packages of this package's repo (their tag styles are not this package's). */
   siblings?: readonly Pick<ReleasePackage, 'name' | 'repo' | 'path'>[];
@@ -141,6 +165,8 @@ export async function scanPackage(git: Git, pkg: ReleasePackage, opts: ScanOptio
     truth,
     commits,
     bumpOverride: opts.bumpOverride,
+    defaultBump: opts.defaultBump ?? null,
+    explicit: opts.explicit ?? false,
     prerelease: opts.prerelease ?? null,
     releases: releasesFromTags(all, ctx),
     template: pkg.tag,

@@ -40,6 +40,8 @@ export interface PlanRow {
   last_tag?: string | null;
   /** Where `current` comes from: the last tag, or the manifest (untagged, or ahead of every tag). */
   current_from?: 'tag' | 'manifest';
+  /** Why a NOTHING_TO_RELEASE row with commits releases nothing (none of them is conventional). */
+  reason?: string;
   /** The branch the release is cut from (packages[].main_branch, default release.main_branch). */
   branch?: string;
   /** Dependent cascade: the same-run dependencies whose release caused this patch release. */

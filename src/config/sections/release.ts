@@ -113,6 +113,12 @@ export const releaseSchema = z.strictObject({
     .record(z.string(), z.enum(['major', 'minor', 'patch', 'none']))
     .default({})
     .describe('Conventional-commit types beyond feat/fix that cause a release, and at which level.'),
+  default_bump: z
+    .enum(['patch', 'minor', 'none'])
+    .default('none')
+    .describe(
+      'Bump of commits that are not conventional commits (no `type:` header); none = they release nothing without --bump.',
+    ),
   publish: z
     .strictObject({
       mode: z
