@@ -100,7 +100,7 @@ describe.skipIf(!MOUNTABLE)('state writes on a full disk (tmpfs; needs root to m
 });
 
 describe('the last good state', () => {
-  it('a corrupt state file falls back to its .bak; without one, STATE_CORRUPT points at --recover', async () => {
+  it('a corrupt state file falls back to its .bak; without one, STATE_CORRUPT says what to check', async () => {
     const home = mkdtempSync(join(tmpdir(), 'ferry-bak-'));
     try {
       await saveState(home, state(1));
@@ -113,7 +113,7 @@ describe('the last good state', () => {
       rmSync(`${path}.bak`);
       const err = await failure(loadState(home, 'release', 'release-20260101-abcdef'));
       expect(err.code).toBe('STATE_CORRUPT');
-      expect(err.fix).toContain('ferry release --recover release-20260101-abcdef');
+      expect(err.fix).toContain('release-20260101-abcdef tagged but never uploaded');
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

@@ -96,11 +96,10 @@ export async function loadState<D>(
 }
 
 function corrupt(path: string, pipeline: string, runId: string, why: string): FerryError {
-  // A fresh release would re-plan from tags alone; --recover rebuilds the run from the remotes, tags and
-  // the registry, so a package tagged but never uploaded is still published.
+  // A fresh release re-plans from tags alone: a package tagged but never uploaded must be checked by hand.
   const fix =
     pipeline === 'release'
-      ? `ferry release --recover ${runId}   # rebuild the run's state from the remotes, tags and registry`
+      ? `rm ${path} && ferry release --dry-run   # then check the registry for versions ${runId} tagged but never uploaded`
       : `rm ${path} && ferry ${pipeline}   # start a fresh run`;
   return new FerryError(ErrorCode.STATE_CORRUPT, `state file ${path} is corrupt (${why}); it cannot be resumed`, {
     fix,
