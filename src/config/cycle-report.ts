@@ -3,7 +3,7 @@
 
 import { ErrorCode, FerryError, isFerryError } from '../errors.js';
 import { packageKey, type DependencyRef } from '../manifest/read.js';
-import type { ConfiguredPackage, DiscoveredPackage } from './discover.js';
+import type { ConfiguredPackage, DiscoveredPackage } from './package-records.js';
 import { configKeyLocation, cycleEdges, cycleFix, describeCycle, type EdgeSource } from './edges.js';
 
 /** Edge sources of discovered packages, for locating the edges of a cycle (init has no ferry.yaml yet). */

@@ -12,30 +12,9 @@ import { orderingRefs, ordersRelease } from './edges.js';
 import { buildGraph } from './graph.js';
 import type { DependencyGraph } from './graph.js';
 import type { LoadedConfig } from './load.js';
+import type { ConfiguredPackage, DiscoveredPackage } from './package-records.js';
 
-export interface DiscoveredPackage {
-  name: string;
-  ecosystem: Ecosystem;
-  /** Repo directory relative to the workspace, posix separators ('.' when the workspace is the repo). */
-  repo: string;
-  /** Package directory inside the repo ('.' for the repo root). */
-  path: string;
-  /** Absolute package directory. */
-  dir: string;
-  /** Absolute manifest file. */
-  manifest: string;
-  version: string | null;
-  private: boolean;
-  /**
-   * Names of other discovered packages (same ecosystem) this one needs installed to work: the
-   * dependencies that order releases (config/edges.ts). Extras, groups, dev and optional peers are in devDeps.
-   */
-  deps: string[];
-  /** Discovered packages named only by dependencies that order nothing (dev, extras, groups, optional peers). */
-  devDeps: string[];
-  /** Every dependency declared in the manifest, internal or not. */
-  declared: DependencyRef[];
-}
+export type { ConfiguredPackage, DiscoveredPackage } from './package-records.js';
 
 export interface Discovery {
   packages: DiscoveredPackage[];
@@ -213,18 +192,6 @@ export function discoverPackages(workspace: string, opts: { maxDepth?: number } 
   });
   packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { packages, warnings };
-}
-
-export interface ConfiguredPackage {
-  name: string;
-  ecosystem: Ecosystem;
-  /** Absolute package directory, or null for a repo given as a URL. */
-  dir: string | null;
-  manifest: Manifest | null;
-  /** Internal dependencies: manifest dependencies that order releases, plus `depends_on`, minus `ignore_deps`. */
-  deps: string[];
-  tier?: number;
-  dependsOn?: readonly string[] | undefined;
 }
 
 /**

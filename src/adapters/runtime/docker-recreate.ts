@@ -5,12 +5,21 @@
 
 import type Docker from 'dockerode';
 import { ErrorCode, FerryError, isFerryError } from '../../errors.js';
-import type { ContainerInfo } from './types.js';
-import type { DockerRuntime } from './docker.js';
+import type { ContainerInfo, ImageInfo } from './types.js';
 import { dockerError, toContainerInfo } from './docker-util.js';
 import { RECREATE_OF_LABEL, decideRecovery, nextName, planReplacement, prevName } from './docker-recreate-plan.js';
 
-async function imageConfig(rt: DockerRuntime, id: string): Promise<Docker.ImageInspectInfo['Config'] | undefined> {
+/** What a recreate needs of the Docker runtime (DockerRuntime satisfies it; declared here so the two files don't import each other). */
+export interface RecreateHost {
+  readonly docker: Docker;
+  inspectImage(ref: string): Promise<ImageInfo | null>;
+  inspectRaw(name: string): Promise<Docker.ContainerInspectInfo | null>;
+  start(name: string): Promise<void>;
+  stop(name: string): Promise<void>;
+  remove(name: string): Promise<void>;
+}
+
+async function imageConfig(rt: RecreateHost, id: string): Promise<Docker.ImageInspectInfo['Config'] | undefined> {
   try {
     return (await rt.docker.getImage(id).inspect()).Config;
   } catch {
@@ -19,7 +28,7 @@ async function imageConfig(rt: DockerRuntime, id: string): Promise<Docker.ImageI
   }
 }
 
-async function rename(rt: DockerRuntime, from: string, to: string): Promise<void> {
+async function rename(rt: RecreateHost, from: string, to: string): Promise<void> {
   try {
     await rt.docker.getContainer(from).rename({ name: to });
   } catch (e) {
@@ -28,7 +37,7 @@ async function rename(rt: DockerRuntime, from: string, to: string): Promise<void
 }
 
 async function createFrom(
-  rt: DockerRuntime,
+  rt: RecreateHost,
   template: Docker.ContainerInspectInfo,
   image: string,
   name: string,
@@ -54,7 +63,7 @@ async function createFrom(
   }
 }
 
-async function stopIfPresent(rt: DockerRuntime, name: string): Promise<void> {
+async function stopIfPresent(rt: RecreateHost, name: string): Promise<void> {
   try {
     await rt.stop(name);
   } catch (e) {
@@ -63,7 +72,7 @@ async function stopIfPresent(rt: DockerRuntime, name: string): Promise<void> {
 }
 
 /** Rename next → name, start it; if it will not start, put the previous container back. */
-async function promote(rt: DockerRuntime, name: string): Promise<void> {
+async function promote(rt: RecreateHost, name: string): Promise<void> {
   await rename(rt, nextName(name), name);
   // The old one (now prev) must release its ports first; with AutoRemove, stopping deletes it.
   await stopIfPresent(rt, prevName(name));
@@ -85,7 +94,7 @@ async function promote(rt: DockerRuntime, name: string): Promise<void> {
 }
 
 export async function recreateContainer(
-  rt: DockerRuntime,
+  rt: RecreateHost,
   name: string,
   image: string,
   labels: Record<string, string>,
