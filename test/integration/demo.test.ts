@@ -72,6 +72,7 @@ describe('ferry demo', () => {
       expect(lines.some((l) => l.skill === 'release' && l.status === 'DRY_RUN')).toBe(true);
       expect(existsSync(join(workspace, '.ferry', 'state', 'release', 'archive', `${demo.run_id}.json`))).toBe(true);
       const list = await ferry(['--json', 'runs', 'list'], { cwd: workspace });
+      expect(validateAgainst('runs-list', jsonLines(list.stdout).at(-1))).toEqual([]);
       expect(
         (jsonLines(list.stdout).at(-1)!.runs as { run_id: string; status: string }[]).map((x) => [x.run_id, x.status]),
       ).toEqual(expect.arrayContaining([[demo.run_id, 'completed']]));

@@ -72,6 +72,7 @@ describe('engine', () => {
     // The killed run left its lock owner file behind: history lists the run, not that file.
     expect(existsSync(`${statePath(id)}.lock.owner.json`)).toBe(true);
     const list = await ferry(['--json', '--state-dir', home, 'runs', 'list']);
+    expect(validateAgainst('runs-list', jsonLines(list.stdout).at(-1))).toEqual([]);
     const listed = jsonLines(list.stdout).at(-1)!.runs as { run_id: string; status: string; interrupted: boolean }[];
     expect(listed.map((x) => [x.run_id, x.status, x.interrupted])).toEqual([[id, 'in_progress', true]]);
     // No process holds it any more: shown as interrupted, with the command that continues it.
@@ -98,6 +99,7 @@ describe('engine', () => {
     await waitFor(() => effects().includes('s2'));
     // A run a live process holds is running, not interrupted.
     const live = await ferry(['--json', '--state-dir', home, 'runs', 'list']);
+    expect(validateAgainst('runs-list', jsonLines(live.stdout).at(-1))).toEqual([]);
     expect(
       (jsonLines(live.stdout).at(-1)!.runs as { run_id: string; interrupted: boolean }[]).find((x) => x.run_id === id)
         ?.interrupted,
@@ -240,6 +242,7 @@ describe('engine', () => {
       's2',
     ]);
     const list = await ferry(['--json', '--state-dir', home, 'runs', 'list']);
+    expect(validateAgainst('runs-list', jsonLines(list.stdout).at(-1))).toEqual([]);
     const runs = jsonLines(list.stdout).at(-1)!.runs as { run_id: string; status: string }[];
     expect(runs.map((x) => [x.run_id, x.status])).toEqual([
       ['selftest-20260101-666666', 'failed'],

@@ -61,6 +61,8 @@ describe('mcp: an agent starts, a person approves', () => {
   });
 
   it('plan → release without attestation → approve on the dashboard → completed; an invented attestation is refused', async () => {
+    const checked = await call('ferry_config_check', {}, 'config-check');
+    expect(checked).toMatchObject({ ok: true, tiers: [['agent_pkg']] });
     const plan = await call('ferry_release_plan', { run_id: RUN }, 'release-result');
     expect([plan.status, plan.run_id]).toEqual(['DRY_RUN', RUN]);
     expect(plan.details).toEqual([
@@ -125,7 +127,8 @@ describe('mcp: an agent starts, a person approves', () => {
     expect(await remoteMain()).toBe('release: agent_pkg v2.0.1');
     const full = await call('ferry_run_show', { run_id: RUN, full: true }, 'runs-show');
     expect(validateAgainst('state', full.state)).toEqual([]);
-    const list = await call('ferry_runs_list', {}, 'runs-list');
+    // The same workspace named explicitly (inside the allowed directory) answers the same.
+    const list = await call('ferry_runs_list', { dir: eco.workspace }, 'runs-list');
     expect(list.runs).toEqual([expect.objectContaining({ run_id: RUN, status: 'completed' })]);
   });
 

@@ -194,6 +194,7 @@ describe('stage and promote on the engine (CLI)', () => {
     const logged = jsonLines(ev.stdout);
     expect(logged.map((e) => e.type)).toEqual(lines.map((e) => e.type));
     const show = await run(['--json', 'runs', 'show', id]);
+    expect(validateAgainst('runs-show', jsonLines(show.stdout).at(-1))).toEqual([]);
     expect(jsonLines(show.stdout).pop()).toMatchObject({ state: { pipeline: 'promote', status: 'completed' } });
     expect(JSON.parse(readFileSync(join(home(), 'results', id, 'promote.json'), 'utf8'))).toMatchObject({
       exit_code: 0,

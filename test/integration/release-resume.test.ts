@@ -87,7 +87,10 @@ describe('release failure and resume', () => {
     expect(r.stdout).toMatch(/^omniclaude +\| .*\| blocked$/m);
     const result = JSON.parse(readFileSync(join(home, 'results', RUN, 'release.json'), 'utf8'));
     expect(validateAgainst('result', result)).toEqual([]);
+    expect(validateAgainst('release-result', result)).toEqual([]);
     expect(result).toMatchObject({
+      resume: `ferry release --resume ${RUN}`,
+      error: { code: 'LINT_FAILED', fix: expect.any(String) },
       status: 'PARTIAL',
       repos_attempted: 6,
       repos_succeeded: 2,
@@ -125,6 +128,8 @@ describe('release failure and resume', () => {
     const result = lines[lines.length - 1] as { status: string; details: { repo: string; phase: string }[] };
     expect(r.exitCode, r.stderr).toBe(0);
     expect(result.status).toBe('SUCCESS');
+    expect(validateAgainst('release-result', result)).toEqual([]);
+    expect(result).not.toHaveProperty('resume');
     expect(result.details.every((d) => d.phase === 'DONE')).toBe(true);
     // Completed steps of the first attempt were not re-run.
     expect(lines.some((e) => e.type === 'step.started' && String(e.step).startsWith('omnibase_spi/'))).toBe(false);
