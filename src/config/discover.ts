@@ -2,12 +2,20 @@
 // with a pyproject.toml or package.json, plus npm workspace members inside a repo (monorepos).
 // Used by `ferry init` and by the release drift guard.
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ErrorCode, FerryError } from '../errors.js';
 import { packageKey, readManifest } from '../manifest/read.js';
 import type { DependencyRef, Ecosystem, Manifest } from '../manifest/read.js';
 import { locateConfiguredCycle } from './cycle-report.js';
+import {
+  expandMembers,
+  pnpmWorkspacePatterns,
+  pyprojectShape,
+  pythonSubfolderMembers,
+  subdirs,
+  uvMembers,
+} from './members.js';
 import { orderingRefs, ordersRelease } from './edges.js';
 import { buildGraph } from './graph.js';
 import type { DependencyGraph } from './graph.js';
@@ -22,24 +30,12 @@ export interface Discovery {
   warnings: string[];
 }
 
-const SKIP_DIRS = new Set(['node_modules', '__pycache__', 'dist', 'build', 'venv', 'site-packages']);
-
 function isDir(p: string): boolean {
   try {
     return statSync(p).isDirectory();
   } catch {
     return false;
   }
-}
-
-function subdirs(dir: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return entries.filter((e) => !e.startsWith('.') && !SKIP_DIRS.has(e) && isDir(join(dir, e))).sort();
 }
 
 const posix = (p: string): string => (p === '' ? '.' : p.split(sep).join('/'));
@@ -59,42 +55,9 @@ export function findGitRepos(root: string, maxDepth = 2): string[] {
   return out.sort();
 }
 
-function globToRegExp(segment: string): RegExp {
-  const body = segment
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '[^/]*')
-    .replace(/\?/g, '[^/]');
-  return new RegExp(`^${body}$`);
-}
-
 /** Expand npm `workspaces` globs (`packages/*`, `apps/**`, literal paths, `!negations`) to member dirs. */
 export function expandWorkspaces(repoDir: string, patterns: readonly string[]): string[] {
-  const found = new Set<string>();
-  const excluded = new Set<string>();
-  const match = (dir: string, segs: string[], into: Set<string>): void => {
-    if (segs.length === 0) {
-      if (existsSync(join(dir, 'package.json'))) into.add(posix(relative(repoDir, dir)));
-      return;
-    }
-    const [head, ...rest] = segs as [string, ...string[]];
-    if (head === '**') {
-      match(dir, rest, into);
-      for (const d of subdirs(dir)) match(join(dir, d), segs, into);
-    } else if (/[*?]/.test(head)) {
-      const re = globToRegExp(head);
-      for (const d of subdirs(dir)) if (re.test(d)) match(join(dir, d), rest, into);
-    } else if (head === '.' || head === '') {
-      match(dir, rest, into);
-    } else if (isDir(join(dir, head))) {
-      match(join(dir, head), rest, into);
-    }
-  };
-  for (const p of patterns) {
-    const neg = p.startsWith('!');
-    const segs = (neg ? p.slice(1) : p).replace(/^\.\//, '').replace(/\/+$/, '').split('/');
-    match(repoDir, segs, neg ? excluded : found);
-  }
-  return [...found].filter((m) => !excluded.has(m) && m !== '.').sort();
+  return expandMembers(repoDir, patterns, 'package.json');
 }
 
 function safeRead(dir: string, ecosystem: Ecosystem, warnings: string[]): Manifest | null {
@@ -113,22 +76,49 @@ interface Found {
   dir: string;
 }
 
+function pythonPackagesOfRepo(repo: string, repoDir: string, warnings: string[]): Found[] {
+  const out: Found[] = [];
+  const rootFile = join(repoDir, 'pyproject.toml');
+  const root = existsSync(rootFile) ? pyprojectShape(rootFile) : null;
+  if (existsSync(rootFile) && !root) warnings.push(`${rootFile}: invalid TOML; skipped`);
+  // A uv workspace root is a package only when it declares one and can be built (uv itself treats a
+  // root without [build-system] as virtual); a tool-settings-only root is never one.
+  const rootIsPackage = !!root?.named && (!root.uvWorkspace || root.hasBuildSystem);
+  if (rootIsPackage) {
+    const m = safeRead(repoDir, 'python', warnings);
+    if (m && !m.private) out.push({ manifest: m, repo, path: '.', dir: repoDir });
+  }
+  const members = root?.uvWorkspace ? uvMembers(repoDir, root.uvWorkspace) : pythonSubfolderMembers(repoDir);
+  for (const member of members) {
+    const dir = join(repoDir, member);
+    const shape = pyprojectShape(join(dir, 'pyproject.toml'));
+    if (!shape) warnings.push(`${join(dir, 'pyproject.toml')}: invalid TOML; skipped`);
+    if (!shape?.named) continue; // tool settings only (ruff, pytest…): not a package
+    const m = safeRead(dir, 'python', warnings);
+    if (m && !m.private) out.push({ manifest: m, repo, path: member, dir });
+  }
+  return out;
+}
+
 function packagesOfRepo(workspace: string, repoDir: string, warnings: string[]): Found[] {
   const repo = posix(relative(workspace, repoDir));
-  const out: Found[] = [];
-  const py = safeRead(repoDir, 'python', warnings);
-  if (py) out.push({ manifest: py, repo, path: '.', dir: repoDir });
+  const out = pythonPackagesOfRepo(repo, repoDir, warnings);
+  const py = out.some((f) => f.path === '.');
   const pkg = safeRead(repoDir, 'npm', warnings);
+  const pnpm = pnpmWorkspacePatterns(repoDir);
+  if (pnpm === null)
+    warnings.push(`${join(repoDir, 'pnpm-workspace.yaml')}: expected \`packages:\` as a list of globs; ignored`);
+  const patterns = [...(pkg?.workspaces ?? []), ...(pnpm ?? [])];
+  for (const member of expandMembers(repoDir, patterns, 'package.json')) {
+    const dir = join(repoDir, member);
+    const m = safeRead(dir, 'npm', warnings);
+    if (m?.name) out.push({ manifest: m, repo, path: member, dir });
+    else if (m) warnings.push(`${m.file}: workspace member has no name; skipped`);
+  }
   if (pkg) {
-    for (const member of expandWorkspaces(repoDir, pkg.workspaces)) {
-      const dir = join(repoDir, member);
-      const m = safeRead(dir, 'npm', warnings);
-      if (m?.name) out.push({ manifest: m, repo, path: member, dir });
-      else if (m) warnings.push(`${m.file}: workspace member has no name; skipped`);
-    }
     // A workspaces root is normally a private container, not a package; a python repo's
     // package.json is usually tooling. Either way only a public, named root counts.
-    const isContainer = pkg.workspaces.length > 0 && pkg.private;
+    const isContainer = patterns.length > 0 && pkg.private;
     if (pkg.name && !isContainer && !(py && pkg.private)) out.push({ manifest: pkg, repo, path: '.', dir: repoDir });
   }
   return out;

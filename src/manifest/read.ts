@@ -133,6 +133,14 @@ function poetryRefs(table: unknown, group: DependencyGroup, extra?: string): Dep
   return out;
 }
 
+// Never uploaded: uv's virtual projects (`[tool.uv] package = false`) and the classifier PyPI itself
+// refuses, which projects add so nobody publishes them by mistake.
+function pythonPrivate(project: Table | undefined, tool: Table): boolean {
+  const uv = isTable(tool.uv) ? tool.uv : {};
+  const classifiers = Array.isArray(project?.classifiers) ? project.classifiers : [];
+  return uv.package === false || classifiers.some((c) => typeof c === 'string' && c.startsWith('Private ::'));
+}
+
 /** Parse pyproject.toml text (PEP 621 `[project]` first, Poetry `[tool.poetry]` as fallback and addition). */
 export function parsePyproject(text: string, file: string): Manifest {
   let doc: Table;
@@ -195,7 +203,7 @@ export function parsePyproject(text: string, file: string): Manifest {
     versionSource,
     dependencies: deps,
     workspaces: [],
-    private: false,
+    private: pythonPrivate(project, tool),
   };
 }
 
