@@ -142,3 +142,33 @@ export function pythonSubfolderMembers(repoDir: string): string[] {
   walk(repoDir, 1);
   return out.sort();
 }
+
+function readJson(file: string): Record<string, unknown> | null {
+  try {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The npm workspace globs of a repo: package.json `workspaces` (array or `{ packages }`) and pnpm-workspace.yaml. */
+export function npmWorkspacePatterns(repoDir: string): string[] {
+  const ws = readJson(join(repoDir, 'package.json'))?.workspaces;
+  const list = Array.isArray(ws)
+    ? ws
+    : Array.isArray((ws as { packages?: unknown })?.packages)
+      ? (ws as { packages: unknown[] }).packages
+      : [];
+  return [...list.filter((w): w is string => typeof w === 'string'), ...(pnpmWorkspacePatterns(repoDir) ?? [])];
+}
+
+/** name → version of every npm workspace member of a checkout (what `workspace:` specs resolve to). */
+export function npmWorkspaceVersions(repoDir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const member of expandMembers(repoDir, npmWorkspacePatterns(repoDir), 'package.json')) {
+    const doc = readJson(join(repoDir, member, 'package.json'));
+    if (typeof doc?.name === 'string' && typeof doc.version === 'string') out.set(doc.name, doc.version);
+  }
+  return out;
+}

@@ -15,6 +15,11 @@ import { formatTag } from '../scan.js';
 import type { ReleaseData } from '../types.js';
 import { remoteOf, repoOf, resumeCommand, slug, unitOf, type Ctx, type ReleaseDeps } from './deps.js';
 import { publishViaWorkflow, workflowIntent } from './publish-workflow.js';
+import {
+  describePackedWorkspaceDeps,
+  describeWorkspaceResolution,
+  resolvePackedWorkspaceDeps,
+} from './workspace-protocol.js';
 
 function tagName(ctx: Ctx, pkg: string, deps: ReleaseDeps): string {
   const r = repoOf(ctx, pkg);
@@ -85,6 +90,16 @@ async function reusable(cp: unknown): Promise<Artifact[] | null> {
   return list;
 }
 
+// The dry run's view of the packed manifest: `workspace:` deps resolved with this run's versions.
+function packedManifestIntent(ctx: Ctx, pkg: string): { kind: 'edit'; text: string }[] {
+  const r = repoOf(ctx, pkg);
+  if (r.ecosystem !== 'npm') return [];
+  const repoDir = unitOf(ctx, r.unit).repoDir;
+  const released = new Map(Object.values(ctx.data.repos).map((o) => [o.package, o.new_version] as const));
+  const text = describePackedWorkspaceDeps(repoDir, join(repoDir, r.path), released);
+  return text ? [{ kind: 'edit', text }] : [];
+}
+
 export function publishStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
   const dirs = (ctx: Ctx): { src: string; dist: string } => {
     const base = join(deps.home, 'worktrees', ctx.runId, '_publish');
@@ -117,6 +132,7 @@ export function publishStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
             tagName(ctx, pkg, deps),
           ]),
         },
+        ...packedManifestIntent(ctx, pkg),
         {
           kind: 'api',
           text: `registry ${r.publish}: look up ${r.package}@${r.new_version}; build and upload unless the same artifacts are there; ${wait}`,
@@ -157,6 +173,11 @@ export function publishStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
             );
           await rm(dist, { recursive: true, force: true });
           await mkdir(dist, { recursive: true });
+          if (registry.kind === 'npm') {
+            const resolved = resolvePackedWorkspaceDeps(src, join(src, r.path));
+            if (resolved.length)
+              ctx.log.info(`packed manifest: ${resolved.map(describeWorkspaceResolution).join(', ')}`);
+          }
           artifacts = await registry.build({
             name: r.package,
             version: r.new_version,
