@@ -27,9 +27,10 @@ describe('ferry demo', () => {
     expect(seconds).toBeLessThan(120);
   });
 
-  // KNOWN FAILING at the end of this session (see the closing note): skipped so main stays green; un-skip first next session.
-  it.skip('--json --keep: every stdout line is JSON, the last the demo result; the kept directory holds the run history', async () => {
-    const r = await ferry(['--json', 'demo', '--keep']);
+  // This test checks the output's shape, not speed (the test above holds the time budget): the demo is
+  // CPU-bound (six python builds and twine uploads), so on a shared, loaded machine it gets room.
+  it('--json --keep: every stdout line is JSON, the last the demo result; the kept directory holds the run history', async () => {
+    const r = await ferry(['--json', 'demo', '--keep'], { timeoutMs: 330_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     const lines = jsonLines(r.stdout);
     const demo = lines.at(-1) as {
@@ -81,5 +82,5 @@ describe('ferry demo', () => {
       for (const cmd of demo?.deploy?.cleanup ?? []) await execa('sh', ['-c', cmd], { reject: false });
       if (demo?.kept) rmSync(demo.kept, { recursive: true, force: true });
     }
-  });
+  }, 360_000);
 });
