@@ -7,11 +7,21 @@ import {
   resultBaseSchema,
   runStateSchema,
   runSummarySchema,
+  selftestResultSchema,
 } from './engine/schemas.js';
 import { runViewSchema } from './server/run-view.js';
 import { mcpPendingSchema } from './server/mcp-schemas.js';
 import { releaseResultSchema } from './release/result.js';
 import { PHASES } from './redeploy/types.js';
+import { deployResultSchema } from './deploy/result-schema.js';
+import {
+  finalizeResultSchema,
+  promoteResultSchema,
+  selfDeployResultSchema,
+  stageResultSchema,
+} from './promote/result-schemas.js';
+import { initResultSchema } from './config/init-schema.js';
+import { demoResultSchema } from './demo/result-schema.js';
 
 const PHASE = z.enum(PHASES);
 const PHASE_STATUS = z.enum(['pending', 'running', 'completed', 'failed', 'skipped_by_flag', 'skipped_no_infisical']);
@@ -57,6 +67,14 @@ export const FILE_SCHEMAS = {
   result: resultBaseSchema,
   'release-result': releaseResultSchema,
   'redeploy-result': redeployResultSchema,
+  'deploy-result': deployResultSchema,
+  'stage-result': stageResultSchema,
+  'promote-result': promoteResultSchema,
+  'self-deploy-result': selfDeployResultSchema,
+  'finalize-result': finalizeResultSchema,
+  'init-result': initResultSchema,
+  'demo-result': demoResultSchema,
+  'selftest-result': selftestResultSchema,
   'error-output': errorOutputSchema,
   'runs-list': runsListSchema,
   'runs-show': runsShowSchema,

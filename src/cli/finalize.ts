@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { nonNegativeInt } from './parse.js';
 import type { FinalizeResult } from '../promote/finalize.js';
+import type { FinalizeCliResult } from '../promote/result-schemas.js';
 
 /** The human lines for one finalize result: status, exit code (once), verdict, and what to run when still pending. */
 export function finalizeLines(r: FinalizeResult, env: string): string[] {
@@ -54,15 +55,17 @@ Examples:
             o,
           );
           await engine.renderer.flush?.();
-          ctx.result({
+          // Upper case like the per-service statuses and the seed's verdicts (schema/finalize-result.schema.json).
+          const out: FinalizeCliResult = {
             skill: 'finalize',
-            status: exitCode === 0 ? 'ok' : 'failed',
+            status: exitCode === 0 ? 'SUCCESS' : 'FAILED',
             run_id: results
               .map((r) => r.run_id)
               .filter(Boolean)
               .join(','),
             results,
-          });
+          };
+          ctx.result(out);
           if (results.length === 0) ctx.print('nothing to finalize');
           for (const r of results) for (const line of finalizeLines(r, o.env)) ctx.print(line);
           process.exitCode = exitCode;

@@ -102,6 +102,19 @@ const OUTPUTS: Record<SchemaName, string> = {
     'What every result has (`.ferry/results/<run_id>/<pipeline>.json`, and the last line of `--json` output); pipelines add their fields.',
   'release-result': "The result of `ferry release` (also with `--dry-run`): the seed's ModelSkillResult fields.",
   'redeploy-result': 'The result of `ferry redeploy`.',
+  'deploy-result':
+    'The result of `ferry deploy` (also with `--dry-run`, and when it stops for `--yes`): `.ferry/results/<run_id>/deploy.json` and the last line of `--json` output.',
+  'stage-result': "The result of `ferry stage <service>`: the staging check's outcome and its verdict file.",
+  'promote-result':
+    'The result of `ferry promote <service>` (and of the self-deploy hook): exit code 0 healthy, 1 failed before the switch, 2 rolled back.',
+  'self-deploy-result':
+    'The result of `ferry self-deploy <service>` (phases A and B); `finalize` is the command that writes the verdict.',
+  'finalize-result': 'The last line of `ferry --json finalize`: one entry per self service it finalized.',
+  'init-result': 'The last line of `ferry --json init`: the ferry.yaml written, its packages and tiers.',
+  'demo-result':
+    'The last line of `ferry --json demo` (after the NDJSON of the runs it drives: release, redeploy, stage, promote).',
+  'selftest-result':
+    "The result of the hidden `ferry _selftest` (FERRY_TEST_COMMANDS=1), the engine's own test pipeline.",
   'error-output': 'The last stdout line under `--json` when a command fails before a run produces a result.',
   'runs-list': 'The stdout line of `ferry --json runs list`.',
   'runs-show':

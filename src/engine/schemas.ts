@@ -69,6 +69,15 @@ export const resultBaseSchema = z.looseObject({
   run_id: z.string(),
 });
 
+/** `ferry _selftest --json` (the engine's test pipeline): the run status and each step's status. */
+export const selftestResultSchema = z.strictObject({
+  skill: z.literal('selftest'),
+  status: runStateSchema.shape.status,
+  run_id: z.string(),
+  steps: z.record(z.string(), stepRecordSchema.shape.status),
+});
+export type SelftestResult = z.output<typeof selftestResultSchema>;
+
 /** The last line of `--json` output when a command fails before producing a result. */
 export const errorOutputSchema = z.object({ ok: z.literal(false), error: serializedErrorSchema });
 

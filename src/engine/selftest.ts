@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, FerryError } from '../errors.js';
 import { openRun, writeResult, type EngineOptions } from './run.js';
 import type { Step } from './types.js';
+import type { SelftestResult } from './schemas.js';
 
 export interface SelftestOptions {
   out: string;
@@ -60,7 +61,7 @@ function step(id: string, k: Knobs): Step<Data> {
 export async function runSelftest(
   o: SelftestOptions,
   engine: EngineOptions,
-): Promise<{ result: Record<string, unknown>; code: number }> {
+): Promise<{ result: SelftestResult; code: number }> {
   const data: Data = { out: o.out, ids: Array.from({ length: o.steps }, (_, i) => `s${i + 1}`) };
   const knobs: Knobs = { sleepMs: o.sleepMs, failStep: o.failStep ?? null };
   const run = await openRun<Data>(
@@ -77,7 +78,7 @@ export async function runSelftest(
   try {
     if (o.secret) run.log.info(`using secret ${o.secret}`);
     const state = await run.execute();
-    const result = {
+    const result: SelftestResult = {
       skill: 'selftest',
       status: state.status,
       run_id: state.run_id,

@@ -1,22 +1,12 @@
 // Validate real output files against the generated JSON Schemas in schema/.
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { SchemaName } from '../../src/schemas.js';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 const cache = new Map<string, ReturnType<typeof ajv.compile>>();
 
-export type SchemaFile =
-  | 'state'
-  | 'event'
-  | 'result'
-  | 'release-result'
-  | 'redeploy-result'
-  | 'error-output'
-  | 'runs-list'
-  | 'runs-show'
-  | 'config-check'
-  | 'dashboard'
-  | 'mcp-pending';
+export type SchemaFile = SchemaName;
 
 export function validateAgainst(name: SchemaFile, value: unknown): string[] {
   let v = cache.get(name);
@@ -28,4 +18,25 @@ export function validateAgainst(name: SchemaFile, value: unknown): string[] {
     cache.set(name, v);
   }
   return v(value) ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+/** The schema of each result's `skill`. */
+const RESULT_OF_SKILL: Record<string, SchemaFile> = {
+  release: 'release-result',
+  redeploy: 'redeploy-result',
+  deploy: 'deploy-result',
+  stage: 'stage-result',
+  promote: 'promote-result',
+  'self-deploy': 'self-deploy-result',
+  finalize: 'finalize-result',
+  demo: 'demo-result',
+  selftest: 'selftest-result',
+};
+
+/** Validates a command's last `--json` line: an error line, or the result schema its `skill` names. */
+export function validateOutput(value: unknown): string[] {
+  const v = value as { ok?: unknown; skill?: unknown } | null;
+  if (v?.ok === false) return validateAgainst('error-output', v);
+  const name = typeof v?.skill === 'string' ? RESULT_OF_SKILL[v.skill] : undefined;
+  return name ? validateAgainst(name, v) : [`no result schema for ${JSON.stringify(v?.skill)}`];
 }

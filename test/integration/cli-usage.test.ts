@@ -5,7 +5,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FERRY_BIN, ferry } from '../helpers/ferry.js';
+import { FERRY_BIN, ferry, jsonLines } from '../helpers/ferry.js';
+import { validateAgainst } from '../helpers/schema.js';
 import { seedEcosystem } from '../fixtures/ecosystem.js';
 import type { Ecosystem } from '../fixtures/ecosystem.js';
 
@@ -101,6 +102,11 @@ describe('cli usage errors', () => {
     const one = await ferry(['init'], { cwd: solo });
     expect(one.exitCode, one.stderr).toBe(0);
     expect(one.stdout).toContain('(1 package in 1 tier)');
+    const json = await ferry(['--json', 'init', '--force'], { cwd: solo });
+    expect(json.exitCode, json.stderr).toBe(0);
+    const result = jsonLines(json.stdout).at(-1)!;
+    expect(validateAgainst('init-result', result)).toEqual([]);
+    expect(result).toMatchObject({ overwritten: true, tiers: [['omnibase_spi']] });
   });
 
   it('config check fails (exit 2, file:line:col key) on a tier that contradicts the manifests, as release would', async () => {

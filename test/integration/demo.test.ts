@@ -47,6 +47,7 @@ describe('ferry demo', () => {
       };
     };
     try {
+      expect(validateAgainst('demo-result', demo)).toEqual([]);
       expect(demo).toMatchObject({
         skill: 'demo',
         status: 'SUCCESS',
@@ -62,6 +63,14 @@ describe('ferry demo', () => {
       expect(prod.stdout.trim()).toBe(stage.image_id);
       expect(demo.deploy.staged_image).toBe(stage.image_id);
       const redeploy = lines.find((l) => l.skill === 'redeploy' && l.run_id === demo.deploy.run_ids.redeploy)!;
+      expect(validateAgainst('redeploy-result', redeploy)).toEqual([]);
+      for (const skill of ['stage', 'promote'] as const)
+        expect(
+          validateAgainst(
+            `${skill}-result`,
+            lines.find((l) => l.skill === skill),
+          ),
+        ).toEqual([]);
       expect(redeploy).toMatchObject({
         status: 'success',
         pins_applied: { omniclaude: { from: '>=0.3.0,<1.0.0', to: '0.4.0' } },

@@ -6,6 +6,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBusyboxImage, cleanupSuite, uniqueName } from '../fixtures/docker-images.js';
 import { ferry, jsonLines } from '../helpers/ferry.js';
+import { validateAgainst } from '../helpers/schema.js';
 import { git, makeDeployProject, type DeployProject } from './deploy-project.js';
 
 const docker = new Docker();
@@ -30,6 +31,7 @@ describe('ferry deploy (CLI)', () => {
     const r = await ferry(['deploy', '--json'], { cwd: p.repo });
     expect(r.exitCode).toBe(0);
     const result = jsonLines(r.stdout).at(-1)!;
+    expect(validateAgainst('deploy-result', result)).toEqual([]);
     expect(result).toMatchObject({ skill: 'deploy', status: 'success', action: 'status', scenario: 'nothing_changed' });
   });
 
@@ -53,6 +55,7 @@ describe('ferry deploy (CLI)', () => {
     const j = await ferry(['deploy', '--json'], { cwd: p.repo });
     expect(j.exitCode).toBe(1);
     const result = jsonLines(j.stdout).at(-1)!;
+    expect(validateAgainst('deploy-result', result)).toEqual([]);
     expect(result).toMatchObject({
       status: 'confirmation_required',
       action: 'rebuild',

@@ -198,6 +198,7 @@ describe('engine', () => {
     const result = lines.at(-1)!;
     expect(result.skill).toBe('selftest');
     expect(validateAgainst('result', result)).toEqual([]);
+    expect(validateAgainst('selftest-result', result)).toEqual([]);
     for (const e of lines.slice(0, -1)) expect(validateAgainst('event', e)).toEqual([]);
     expect(lines.filter((e) => e.type === 'step.completed')).toHaveLength(4);
     const onDisk = JSON.parse(readFileSync(join(home, 'results', id, 'selftest.json'), 'utf8'));

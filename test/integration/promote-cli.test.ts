@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { DockerRuntime } from '../../src/adapters/runtime/docker.js';
 import { parseVerdict } from '../../src/promote/verdict.js';
 import { ferry, jsonLines } from '../helpers/ferry.js';
+import { validateOutput } from '../helpers/schema.js';
 import { cleanupSuite, freePort, runService, uniqueName } from '../fixtures/docker-images.js';
 import { buildMarkedImage } from '../promote-helpers.js';
 
@@ -22,7 +23,12 @@ let dir: string;
 let prodPort: number;
 let selfPort: number;
 
-const last = (stdout: string): Record<string, unknown> => jsonLines(stdout).pop()!;
+/** The last --json line, checked against its published schema (schema/<skill>-result.schema.json). */
+const last = (stdout: string): Record<string, unknown> => {
+  const line = jsonLines(stdout).pop()!;
+  expect(validateOutput(line)).toEqual([]);
+  return line;
+};
 const run = (args: string[], env: Record<string, string> = {}) => ferry(['--json', ...args], { cwd: dir, env });
 const deployVerdict = (service: string) =>
   parseVerdict(readFileSync(join(dir, '.ferry/verdicts', service, '14-deploy-log.md'), 'utf8'), 'deploy');
@@ -81,6 +87,7 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
   it('stage --dry-run writes nothing; stage writes a SUCCESS verdict', async () => {
     const dry = await run(['stage', 'api', '--dry-run']);
     expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(last(dry.stdout)).toMatchObject({ skill: 'stage', status: 'dry_run' });
     expect(existsSync(join(dir, '.ferry'))).toBe(false);
     const r = await run(['stage', 'api']);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
@@ -178,6 +185,7 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
 
     const dry = await run(['self-deploy', 'orch', '--resume', 'self-deploy-20260101-aaaaaa', '--dry-run']);
     expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(last(dry.stdout)).toMatchObject({ skill: 'self-deploy', status: 'dry_run' });
 
     const bad = await run([
       'self-deploy',
@@ -209,7 +217,8 @@ describe('ferry stage / promote / self-deploy / finalize (CLI)', () => {
 
     const f = await run(['finalize', '--wait-seconds', '60']);
     expect(f.exitCode, f.stdout + f.stderr).toBe(0);
-    const res = last(f.stdout) as { results: Array<Record<string, unknown>> };
+    const res = last(f.stdout) as { status: string; results: Array<Record<string, unknown>> };
+    expect(res.status).toBe('SUCCESS');
     expect(res.results[0]).toMatchObject({ service: 'orch', status: 'SUCCESS', hook_exit_code: 0 });
     expect((await docker.inspectContainer(selfProd))?.imageId).toBe(ids.v2);
     expect(deployVerdict('orch').frontmatter).toMatchObject({

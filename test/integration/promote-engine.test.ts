@@ -165,6 +165,7 @@ describe('stage and promote on the engine (CLI)', () => {
     expect(staged.exitCode, staged.stderr).toBe(0);
     const stageLines = jsonLines(staged.stdout);
     expect(validateAgainst('result', stageLines.at(-1))).toEqual([]);
+    expect(validateAgainst('stage-result', stageLines.at(-1))).toEqual([]);
     for (const e of stageLines.slice(0, -1)) expect(validateAgainst('event', e)).toEqual([]);
 
     const id = 'promote-20260101-json01';
@@ -173,6 +174,7 @@ describe('stage and promote on the engine (CLI)', () => {
     const lines = jsonLines(r.stdout);
     const result = lines.pop()!;
     expect(validateAgainst('result', result)).toEqual([]);
+    expect(validateAgainst('promote-result', result)).toEqual([]);
     expect(result).toMatchObject({ skill: 'promote', status: 'SUCCESS', exit_code: 0, source_image_id: ids.v3 });
     expect(lines.length).toBeGreaterThan(8);
     for (const e of lines) expect(validateAgainst('event', e)).toEqual([]);
