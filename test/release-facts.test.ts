@@ -1,29 +1,20 @@
-// readRepoFacts (one for-each-ref, one log, in-memory ranges) must give every package exactly the
-// commits a path-limited `git log <its last tag>..<head> -- <its dir>` gives, on a long generated
-// monorepo, on a maintenance branch (tags merged into the head only), and across merges whose
-// side branches carry tags (ranges that reach below the oldest tag's walk).
+// scanRepo (for-each-ref, one log, one cat-file session, in-memory ranges) must give every package
+// exactly the commits a path-limited `git log <its base>..<head> -- <its dir>` gives, its base being
+// its last tag or, for a manifest ahead of its tags, the newest commit `git log -G` finds changing
+// the version line: on a long generated monorepo, on a maintenance branch (tags merged into the head
+// only), across merges whose side branches carry tags, and for packages never tagged.
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Git } from '../src/adapters/git/git.js';
 import { exec } from '../src/util/process.js';
-import { readRepoFacts } from '../src/release/facts.js';
+import { scanRepo } from '../src/release/scan-repo.js';
 import type { ReleasePackage } from '../src/release/types.js';
 import { git as fixtureGit } from '../src/testkit/git.js';
-import semver from 'semver';
 import { longHistory } from './fixtures/shapes/long-history.js';
+import { ferry } from './helpers/ferry.js';
 
-/** The test's decision: the highest `{name}@x.y.z` (the pure choice is not what this file tests). */
-function lastTagOf(p: ReleasePackage, tags: readonly string[]): { tag: string; version: string } | null {
-  let best: { tag: string; version: string } | null = null;
-  for (const tag of tags) {
-    if (!tag.startsWith(`${p.name}@`)) continue;
-    const version = tag.slice(p.name.length + 1);
-    if (semver.valid(version) && (!best || semver.gt(version, best.version))) best = { tag, version };
-  }
-  return best;
-}
 const root = mkdtempSync(join(tmpdir(), 'ferry-facts-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -43,7 +34,7 @@ function pkgs(dir: string, names: readonly string[]): ReleasePackage[] {
   }));
 }
 
-/** The reference: one path-limited log per package from its last tag (what scanning did before). */
+/** The reference: one path-limited log per package from its base (what scanning per package did). */
 async function expected(
   dir: string,
   ref: string,
@@ -53,24 +44,28 @@ async function expected(
   const git = new Git(exec);
   const out: Record<string, string[]> = {};
   for (const p of packages) {
-    const t = lastTag(p.name);
+    const t =
+      lastTag(p.name) ??
+      (await git.lastCommitChanging(dir, ref, `${p.path}/package.json`, '^[[:space:]]*"version"[[:space:]]*:'));
     out[p.name] = (await git.log(dir, t ? `${t}..${ref}` : ref, [p.path])).map((c) => c.sha);
   }
   return out;
 }
+
+const scan = (dir: string, packages: ReleasePackage[], ref = 'HEAD') =>
+  scanRepo(dir, packages, { ref, bumpTypes: {}, bumpOverride: null });
+const shas = (names: readonly string[], res: Awaited<ReturnType<typeof scan>>) =>
+  Object.fromEntries(names.map((n, i) => [n, res[i]!.commits.map((c) => c.sha)]));
 
 describe('release facts: one history walk per repo', () => {
   it('gives each package the commits of its own path-limited log, on a 2 000-commit monorepo', async () => {
     const dir = join(root, 'mono');
     const h = longHistory(dir, { packages: 25, commits: 2000, seed: 11 });
     const packages = pkgs(dir, h.names);
-    const facts = await readRepoFacts(dir, packages, { tracking: null, local: 'refs/heads/main', lastTagOf });
-    expect(facts.head.ref).toBe('HEAD');
-    const got = Object.fromEntries(h.names.map((n) => [n, facts.packages.get(n)!.commits.map((c) => c.sha)]));
-    for (const n of h.names) expect(facts.packages.get(n)!.lastTag?.tag).toBe(h.lastTag[n]);
-    expect(got).toEqual(await expected(dir, 'HEAD', packages, (n) => h.lastTag[n]!));
-    // Tagged packages need no manifest; the message is the full one.
-    expect(facts.packages.get(h.names[0]!)!.manifestVersion).toBeNull();
+    const res = await scan(dir, packages);
+    h.names.forEach((n, i) => expect(res[i]!.truth.lastTag?.tag).toBe(h.lastTag[n]));
+    h.names.forEach((_, i) => expect(res[i]!.truth.from).toBe('tag'));
+    expect(shas(h.names, res)).toEqual(await expected(dir, 'HEAD', packages, (n) => h.lastTag[n]!));
   });
 
   it('sees only the tags merged into the head, and derives ranges across tagged side branches', async () => {
@@ -94,36 +89,71 @@ describe('release facts: one history walk per repo', () => {
     await g(['checkout', '-q', 'main']);
     await g(['merge', '-q', '--no-ff', '-m', 'Merge side', 'side'], 4);
     const packages = pkgs(dir, h.names);
-    const facts = await readRepoFacts(dir, packages, { tracking: null, local: 'refs/heads/main', lastTagOf });
-    expect(facts.packages.get(a)!.lastTag?.tag).toBe(h.lastTag[a]); // not maint's 9.0.0
-    expect(facts.packages.get(b)!.lastTag?.tag).toBe(`${b}@5.0.0`);
-    const got = Object.fromEntries(h.names.map((n) => [n, facts.packages.get(n)!.commits.map((c) => c.sha)]));
-    const last = (n: string) => facts.packages.get(n)!.lastTag!.tag;
-    expect(got).toEqual(await expected(dir, 'HEAD', packages, last));
+    const res = await scan(dir, packages);
+    expect(res[0]!.truth.lastTag?.tag).toBe(h.lastTag[a]); // not maint's 9.0.0
+    expect(res[1]!.truth.lastTag?.tag).toBe(`${b}@5.0.0`);
+    const last = (n: string) => res[h.names.indexOf(n)]!.truth.lastTag!.tag;
+    expect(shas(h.names, res)).toEqual(await expected(dir, 'HEAD', packages, last));
 
     // From the maintenance branch, its own tag is the last release.
     await g(['checkout', '-q', 'maint']);
-    const onMaint = await readRepoFacts(dir, packages, {
-      tracking: null,
-      local: 'refs/heads/maint',
-      lastTagOf,
-    });
-    expect(onMaint.packages.get(a)!.lastTag?.tag).toBe(`${a}@9.0.0`);
-    expect(onMaint.packages.get(b)!.lastTag?.tag).toBe(`${b}@0.1.0`);
+    const onMaint = await scan(dir, packages, 'refs/heads/maint');
+    expect(onMaint[0]!.truth.lastTag?.tag).toBe(`${a}@9.0.0`);
+    expect(onMaint[1]!.truth.lastTag?.tag).toBe(`${b}@0.1.0`);
+    // main's 5.0.0 of b is not on maint, but a release of it exists: proposing it again is refused.
+    expect(onMaint[1]!.row.current).toBe('0.1.0');
   });
 
-  it('reads the manifest of a package never tagged, through one cat-file', async () => {
+  it('counts, for packages never tagged, only the commits after the one that set the manifest version', async () => {
     const dir = join(root, 'fresh');
-    const h = longHistory(dir, { packages: 3, commits: 40, seed: 2 });
-    const tags = (await fixtureGit(dir, ['tag', '--list', `${h.names[0]}@*`])).split('\n');
-    await fixtureGit(dir, ['tag', '-d', ...tags]);
+    const h = longHistory(dir, { packages: 4, commits: 400, seed: 2 });
+    // Two packages lose every tag: their version truth is the manifest, their history starts at the
+    // release commit that last set it (or the initial import).
+    for (const n of h.names.slice(0, 2)) {
+      const tags = (await fixtureGit(dir, ['tag', '--list', `${n}@*`])).split('\n').filter(Boolean);
+      await fixtureGit(dir, ['tag', '-d', ...tags]);
+    }
     const packages = pkgs(dir, h.names);
-    const facts = await readRepoFacts(dir, packages, { tracking: null, local: 'refs/heads/main', lastTagOf });
-    const f = facts.packages.get(h.names[0]!)!;
-    expect(f.lastTag).toBeNull();
-    expect(f.manifestVersion).toMatch(/^0\.1\.\d+$/);
-    expect(f.commits.map((c) => c.sha)).toEqual(
-      (await expected(dir, 'HEAD', packages.slice(0, 1), () => null))[h.names[0]!],
-    );
+    const res = await scan(dir, packages);
+    for (const i of [0, 1]) {
+      expect(res[i]!.truth.lastTag).toBeNull();
+      expect(res[i]!.truth.from).toBe('manifest');
+      expect(res[i]!.row.current).toMatch(/^0\.1\.\d+$/);
+    }
+    const tagged = (n: string) => (h.names.indexOf(n) < 2 ? null : h.lastTag[n]!);
+    expect(shas(h.names, res)).toEqual(await expected(dir, 'HEAD', packages, tagged));
+  });
+
+  it('plans a 40-package monorepo with three git processes, not three per package', async () => {
+    // A git on PATH that records its argv: the plan's cost is its process count.
+    const shim = join(root, 'shim');
+    mkdirSync(shim);
+    const log = join(shim, 'log');
+    writeFileSync(join(shim, 'git'), `#!/bin/sh\necho "$1" >> ${log}\nexec /usr/bin/git "$@"\n`);
+    chmodSync(join(shim, 'git'), 0o755);
+    const ws = join(root, 'count');
+    const h = longHistory(join(ws, 'mono'), { packages: 40, commits: 600, seed: 3 });
+    // As a clone has it: the release is cut from the remote-tracking branch.
+    await fixtureGit(join(ws, 'mono'), ['update-ref', 'refs/remotes/origin/main', 'main']);
+    const yaml = [
+      'version: 1',
+      'workspace: .',
+      'packages:',
+      ...h.names.map((n) => `  - { name: ${n}, repo: mono, path: packages/${n}, ecosystem: npm, publish: false }`),
+      'release:',
+      '  tag: "{name}@{version}"',
+      '  forge: { kind: git, remote: origin }',
+      '',
+    ];
+    writeFileSync(join(ws, 'ferry.yaml'), yaml.join('\n'));
+    const run = await ferry(['release', '--dry-run'], {
+      cwd: ws,
+      env: { PATH: `${shim}:${process.env.PATH}`, FERRY_STATE_DIR: join(root, 'count-home') },
+    });
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.exitCode).toBe(0);
+    const calls = readFileSync(log, 'utf8').trim().split('\n');
+    // for-each-ref (tags and branch refs), cat-file --batch (manifests), one log.
+    expect(calls.sort()).toEqual(['cat-file', 'for-each-ref', 'log']);
   });
 });

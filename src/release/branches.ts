@@ -19,6 +19,8 @@ export interface RefRequest {
   workspaceDir: string;
   configPath: string;
   note(message: string): void;
+  /** The tracking and local branch refs when already read (the scan lists them with the tags); else read here. */
+  shas?: ReadonlyMap<string, string>;
 }
 
 /** Branch names on the remote (`git ls-remote --heads`), or null when it cannot be read; only read on error. */
@@ -41,7 +43,7 @@ export async function releaseRef(git: Git, r: RefRequest): Promise<string> {
   const tracking = `refs/remotes/${r.remote}/${r.branch}`;
   const local = `refs/heads/${r.branch}`;
   // One read for both refs: the scan's git calls per repo are what planning a large ecosystem costs.
-  const shas = await git.refShas(r.dir, [tracking, local]);
+  const shas = r.shas ?? (await git.refShas(r.dir, [tracking, local]));
   const name = relative(r.workspaceDir, r.dir) || '.';
   if (shas.has(tracking)) {
     // The release is cut from the remote: local commits that were never pushed are not in it. Say so,

@@ -18,7 +18,6 @@ import { Git } from '../adapters/git/git.js';
 import { ErrorCode, FerryError, serializeError } from '../errors.js';
 import { exec as defaultExec, formatCommand, type Exec } from '../util/process.js';
 import type { Bump, ClassifiedCommit } from './conventional.js';
-import { TagCachingGit } from './facts.js';
 import { parseGateAttestation } from './gate-token.js';
 import {
   planHash,
@@ -32,7 +31,8 @@ import { driftGuard, initialData, missingForgeToken, missingTokenWarnings, relea
 import { projectRelease, releaseFinalStatus } from './project.js';
 import { buildResult, renderFailure, renderSummary, type ReleaseResult } from './result.js';
 import { releaseRef } from './branches.js';
-import { scanPackage } from './scan.js';
+import { scanRepo } from './scan-repo.js';
+import { readRefs } from './facts.js';
 import { releasePolicies } from './policies/index.js';
 import { checkStale, cleanupWorktrees, rescanForResume } from './run-support.js';
 import { buildReleaseSteps } from './steps/index.js';
@@ -128,36 +128,43 @@ async function scanAll(
   const refOf = await mapLimit(dirs, SCAN_CONCURRENCY, async (dir) => {
     // Without a fetch (dry run) the tracking ref alone says what the remote last had.
     if (fetch && (await git.hasRemote(dir, remote))) await git.fetch(dir, remote);
-    return releaseRef(git, {
+    const branch = branchOf.get(dir) ?? cfg.main_branch;
+    // One for-each-ref per repo: every tag and the two refs the release may be cut from.
+    const read = await readRefs(dir, [`refs/remotes/${remote}/${branch}`, `refs/heads/${branch}`]);
+    const ref = await releaseRef(git, {
       dir,
       remote,
-      branch: branchOf.get(dir) ?? cfg.main_branch,
+      branch,
       packages: pkgs.filter((p) => p.repoDir === dir).map((p) => p.name),
       fetched: fetch,
       workspaceDir: io.loaded.workspaceDir,
       configPath: io.loaded.path,
       note: io.note,
+      shas: read.branches,
     });
+    return { ref, tags: read.tags };
   });
   const refs = new Map(dirs.map((d, i) => [d, refOf[i]!]));
-  // Tags are listed once per repo, not once per package (a monorepo's packages all read the same lists).
-  const tagGit = new TagCachingGit(git);
-  const results = await mapLimit(pkgs, SCAN_CONCURRENCY, (p) =>
-    scanPackage(tagGit, p, {
-      ref: refs.get(p.repoDir) ?? 'HEAD',
+  // One scan per repo (a constant number of git processes each), not one per package.
+  const scanned = await mapLimit(dirs, SCAN_CONCURRENCY, async (dir) => {
+    const inRepo = pkgs.filter((p) => p.repoDir === dir);
+    const repo = inRepo[0]!.repo;
+    const configured = io.loaded.config.packages.filter((c) => (c.repo ?? c.name) === repo);
+    const out = await scanRepo(dir, inRepo, {
+      ref: refs.get(dir)!.ref,
+      tags: refs.get(dir)!.tags,
       bumpTypes: cfg.bump_types,
       bumpOverride: bump,
       defaultBump: cfg.default_bump === 'none' ? null : cfg.default_bump,
       // Named on the command line by its name (or its repo's, when the repo holds only it).
-      explicit:
-        named.includes(p.name) ||
-        (named.includes(p.repo) && io.loaded.config.packages.filter((c) => (c.repo ?? c.name) === p.repo).length === 1),
+      explicit: (p) => named.includes(p.name) || (named.includes(p.repo) && configured.length === 1),
       prerelease,
-      siblings: io.loaded.config.packages
-        .filter((c) => (c.repo ?? c.name) === p.repo)
-        .map((c) => ({ name: c.name, repo: p.repo, path: c.path })),
-    }),
-  );
+      siblings: configured.map((c) => ({ name: c.name, repo, path: c.path })),
+    });
+    return inRepo.map((p, i) => [p.name, out[i]!] as const);
+  });
+  const byName = new Map(scanned.flat());
+  const results = pkgs.map((p) => byName.get(p.name)!);
   for (const r of results) for (const w of r.warnings) io.note(`note: ${w}`);
   return {
     rows: sortRows(
