@@ -87,7 +87,11 @@ describe('ferry explain', () => {
 
   it('lists every code without an argument, and gives JSON under --json', async () => {
     const list = await ferry(['explain']);
-    expect(list.stdout.trim().split('\n')).toHaveLength(Object.values(ErrorCode).length);
+    // The one table style: a header, its rule, one row per code.
+    const lines = list.stdout.trim().split('\n');
+    expect(lines).toHaveLength(Object.values(ErrorCode).length + 2);
+    expect(lines[0]).toMatch(/^code +\| exit \| meaning$/);
+    expect(lines.find((l) => l.startsWith('USAGE '))).toMatch(/^USAGE +\| 2 +\| /);
     const json = await ferry(['explain', 'USAGE', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ code: 'USAGE', exit_status: 2 });
   });

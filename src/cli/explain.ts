@@ -20,8 +20,13 @@ Examples:
       const codes = Object.values(ErrorCode);
       if (code === undefined) {
         ctx.result({ codes: codes.map((c) => ({ code: c, ...ERROR_DOCS[c], exit_status: exitStatusOf(c) })) });
-        const width = Math.max(...codes.map((c) => c.length));
-        for (const c of codes) ctx.print(`${c.padEnd(width)}  ${ERROR_DOCS[c].meaning}`);
+        const { renderTable } = await import('../util/table.js');
+        ctx.print(
+          renderTable(
+            ['code', 'exit', 'meaning'],
+            codes.map((c) => [c, exitStatusOf(c), ERROR_DOCS[c].meaning]),
+          ),
+        );
         return;
       }
       const wanted = code

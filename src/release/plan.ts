@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { PlanRow } from './types.js';
 import { plural } from '../util/text.js';
+import { renderTable } from '../util/table.js';
 
 /** JSON with object keys sorted at every level: the same data always gives the same text. */
 export function canonicalJson(value: unknown): string {
@@ -33,23 +34,13 @@ export function planHash(rows: readonly PlanRow[]): string {
   );
 }
 
-function table(header: string[], body: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join(' | ')
-      .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
-}
-
 /**
  * `repo | tier | current | new | bump | commits | status | branch`; `status` may be overridden (resume
  * shows phases). `branch` is the branch each release is cut from.
  */
 export function renderPlanTable(rows: readonly PlanRow[], statusOf: (r: PlanRow) => string = (r) => r.status): string {
   const label = (r: PlanRow): string => (r.repo === r.package ? r.repo : `${r.repo}:${r.package}`);
-  return table(
+  return renderTable(
     ['repo', 'tier', 'current', 'new', 'bump', 'commits', 'status', 'branch'],
     sortRows(rows).map((r) => [
       label(r),

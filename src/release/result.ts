@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { SerializedError } from '../errors.js';
 import { serializedErrorSchema } from '../engine/schemas.js';
 import type { PlanRow, ReleaseData } from './types.js';
+import { renderTable } from '../util/table.js';
 
 export const releaseDetailSchema = z.strictObject({
   repo: z.string(),
@@ -135,14 +136,7 @@ export function renderSummary(result: ReleaseResult): string {
     d.tag ?? '-',
     registryCell(d),
   ]);
-  const header = ['repo', 'old → new', 'PR', 'tag', 'registry'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (c: string[]): string =>
-    c
-      .map((x, i) => x.padEnd(widths[i] ?? 0))
-      .join(' | ')
-      .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
+  return renderTable(['repo', 'old → new', 'PR', 'tag', 'registry'], rows);
 }
 
 /**

@@ -77,7 +77,9 @@ describe('engine', () => {
     expect(listed.map((x) => [x.run_id, x.status, x.interrupted])).toEqual([[id, 'in_progress', true]]);
     // No process holds it any more: shown as interrupted, with the command that continues it.
     const text = await ferry(['--state-dir', home, 'runs', 'list']);
-    expect(text.stdout).toMatch(new RegExp(`^${id} +selftest +interrupted +\\S+ \\S+ +- +0/4$`, 'm'));
+    expect(text.stdout).toMatch(
+      new RegExp(`^${id} +\\| selftest +\\| interrupted +\\| \\S+ \\S+ +\\| - +\\| 0/4$`, 'm'),
+    );
     expect(text.stderr).toContain(
       `${id} was interrupted (no live process holds it); resume with: ferry _selftest --resume ${id}`,
     );
@@ -250,7 +252,7 @@ describe('engine', () => {
       ['selftest-20260101-555555', 'completed'],
     ]);
     const show = await ferry(['--state-dir', home, 'runs', 'show', 'selftest-20260101-666666']);
-    expect(show.stdout).toMatch(/s2\s+failed/);
+    expect(show.stdout).toMatch(/^s2 +\| failed +\| /m);
     const events = await ferry(['--state-dir', home, 'runs', 'events', 'selftest-20260101-555555']);
     expect(jsonLines(events.stdout)[0]!.type).toBe('run.started');
   });

@@ -72,6 +72,6 @@ describe('stale runs and long durations', () => {
     });
     const list = await ferry(['--state-dir', home, 'runs', 'list']);
     expect(list.exitCode, list.stderr).toBe(0);
-    expect(list.stdout).toMatch(/release-20261201-aaaaaa\s+release\s+completed\s+\S+ \S+\s+3d 4h\s+1\/1/);
+    expect(list.stdout).toMatch(/^release-20261201-aaaaaa +\| release +\| completed +\| \S+ \S+ +\| 3d 4h +\| 1\/1$/m);
   });
 });
