@@ -9,6 +9,7 @@ import { matchConfigKey, readBuildBlock } from '../src/deploy/build-output.js';
 import {
   afterBuild,
   afterDeploy,
+  humanSize,
   normalizeLastDeploy,
   readLastDeploy,
   writeLastDeploy,
@@ -50,6 +51,25 @@ describe('last-deploy state', () => {
       docker_image_digest: D2,
       build_timestamp: '2026-02-02T00:00:00.000Z',
     });
+  });
+
+  it("afterBuild records size and build duration, and drops the previous build's when a build reports none", () => {
+    const b = { imageTag: 'app:latest', imageDigest: D2, buildTimestamp: 't', configCommits: {} };
+    const measured = afterBuild(
+      last,
+      { ...b, imageSize: '4.26MB', imageSizeBytes: 4_259_840, buildDurationMs: 12_345 },
+      'n',
+    );
+    expect(measured).toMatchObject({ image_size: '4.26MB', image_size_bytes: 4_259_840, build_duration_seconds: 12.3 });
+    expect(normalizeLastDeploy(JSON.parse(JSON.stringify(measured)))).toEqual(measured);
+    const next = afterBuild(measured, b, 'n2');
+    expect(next).not.toHaveProperty('image_size');
+    expect(next).not.toHaveProperty('image_size_bytes');
+    expect(next).not.toHaveProperty('build_duration_seconds');
+  });
+
+  it('humanSize prints sizes the way docker images does (decimal units, 3 significant digits)', () => {
+    expect([999, 1000, 4_259_840, 1_234_567_890].map(humanSize)).toEqual(['999B', '1kB', '4.26MB', '1.23GB']);
   });
 
   it('afterDeploy records the code commit, the timestamp and replaces file hashes (seed rules 2, 3)', () => {

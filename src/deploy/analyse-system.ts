@@ -12,6 +12,28 @@ export interface ServiceRef {
 export interface HttpCheck {
   name: string;
   url: string;
+  /** The service whose `health:` this URL is (a `checks:` entry with the same URL counts as it). */
+  service?: string;
+}
+
+/**
+ * Pure: every URL once. `checks:` entries first (their names), then each service's `health:` unless a
+ * check already has that URL, in which case that check is tied to the service: one request per
+ * URL, and a down service is named once in the reasons, not once more per check of it.
+ */
+export function httpChecks(
+  checks: Readonly<Record<string, string>>,
+  services: ReadonlyArray<{ name: string; health?: string | undefined }>,
+): HttpCheck[] {
+  const out: HttpCheck[] = [];
+  for (const [name, url] of Object.entries(checks)) if (!out.some((c) => c.url === url)) out.push({ name, url });
+  for (const s of services) {
+    if (!s.health) continue;
+    const same = out.find((c) => c.url === s.health);
+    if (same) same.service ??= s.name;
+    else out.push({ name: `${s.name} health`, url: s.health, service: s.name });
+  }
+  return out;
 }
 
 export async function inspectServices(
@@ -59,9 +81,10 @@ export async function runChecks(
       checkOne(c.name, c.url, { retries, timeoutMs, backoffMs, maxBackoffMs: Math.max(backoffMs, 4000) }),
     ),
   );
-  return results.map((r) => ({
+  return results.map((r, i) => ({
     name: r.name,
     url: r.url,
+    ...(checks[i]!.service ? { service: checks[i]!.service } : {}),
     status: r.status,
     ok: r.ok,
     ...(r.ok ? {} : { error: r.error === 'ECONNREFUSED' ? 'connection refused' : (r.error ?? `HTTP ${r.status}`) }),

@@ -98,7 +98,8 @@ function checkLine(c: CheckResult): string {
 
 function downReason(services: readonly ServiceStatus[], checks: readonly CheckResult[]): Reason {
   const details = [...services.map(serviceLine), ...checks.map(checkLine)];
-  const who = [...services.map((s) => s.name), ...checks.map((c) => c.name)];
+  // A service whose container is down and whose health check fails is one thing down, not two.
+  const who = [...new Set([...services.map((s) => s.name), ...checks.map((c) => c.service ?? c.name)])];
   return { scenario: 'services_down', summary: `Services down: ${who.join(', ')}`, details };
 }
 

@@ -20,6 +20,7 @@ export function emptyLastDeploy(): LastDeployState {
 }
 
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
 
 /**
  * Accepts ferry's shape and the seed's `.last-deploy-state.json` (master_config_commit,
@@ -49,6 +50,10 @@ export function normalizeLastDeploy(raw: unknown): LastDeployState {
     code_commit: strOrNull(r.code_commit),
     file_hashes: hashes,
     ...(strOrNull(r.image_size) ? { image_size: strOrNull(r.image_size) } : {}),
+    ...(numOrNull(r.image_size_bytes) !== null ? { image_size_bytes: numOrNull(r.image_size_bytes) } : {}),
+    ...(numOrNull(r.build_duration_seconds) !== null
+      ? { build_duration_seconds: numOrNull(r.build_duration_seconds) }
+      : {}),
   };
 }
 
@@ -77,11 +82,33 @@ export interface BuildFacts {
   /** Config repo commits baked into the image. */
   configCommits: Record<string, string>;
   imageSize?: string | null;
+  imageSizeBytes?: number | null;
+  buildDurationMs?: number | null;
+}
+
+const roundTenth = (n: number): number => Math.round(n * 10) / 10;
+
+/** Docker's way of printing a size: decimal units, three significant digits ("4.26MB", "1.2GB"). */
+export function humanSize(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? v : Number(v.toPrecision(3))}${units[i]}`;
 }
 
 /** Seed rule 1: after a successful build, capture every build field. */
 export function afterBuild(prev: LastDeployState | null, b: BuildFacts, now: string): LastDeployState {
-  const base = prev ?? emptyLastDeploy();
+  // The previous build's size and duration describe another image: a build that reports none drops them.
+  const {
+    image_size: _size,
+    image_size_bytes: _bytes,
+    build_duration_seconds: _duration,
+    ...base
+  } = prev ?? emptyLastDeploy();
   return {
     ...base,
     timestamp: now,
@@ -90,6 +117,8 @@ export function afterBuild(prev: LastDeployState | null, b: BuildFacts, now: str
     docker_image_digest: b.imageDigest ?? base.docker_image_digest,
     build_timestamp: b.buildTimestamp,
     ...(b.imageSize ? { image_size: b.imageSize } : {}),
+    ...(typeof b.imageSizeBytes === 'number' ? { image_size_bytes: b.imageSizeBytes } : {}),
+    ...(typeof b.buildDurationMs === 'number' ? { build_duration_seconds: roundTenth(b.buildDurationMs / 1000) } : {}),
   };
 }
 

@@ -183,7 +183,7 @@ function imageBlock(r: DeployResult): string[] {
     `  Tag: ${hasTag ? tag.slice(at + 1) : 'latest'}`,
     `  Digest: ${img.image_id ?? 'not reported'}`,
     ...(img.image_size ? [`  Size: ${img.image_size}`] : []),
-    `  Built: ${img.build_timestamp}`,
+    `  Built: ${img.build_timestamp}${typeof img.build_duration_ms === 'number' ? ` (build took ${(img.build_duration_ms / 1000).toFixed(1)} s)` : ''}`,
     `  Verified in services: ${img.verified === null ? 'not checked' : img.verified ? '✓ (matching digest confirmed)' : '✗ (digest mismatch)'}`,
   ];
 }

@@ -14,7 +14,7 @@ import { ErrorCode, FerryError, serializeError } from '../errors.js';
 import { exec as defaultExec, type Exec } from '../util/process.js';
 import { analyseLocal } from './analyse-local.js';
 import { analyseRemote } from './analyse-remote.js';
-import { analyseSystem, type HttpCheck, type ServiceRef } from './analyse-system.js';
+import { analyseSystem, httpChecks, type HttpCheck, type ServiceRef } from './analyse-system.js';
 import { promptYesNo } from './confirm.js';
 import { decide } from './decide.js';
 import { ignoreStateDirs } from './ignore-state-dir.js';
@@ -93,10 +93,7 @@ export async function analyseDeploy(
     name: s.name,
     container: s.container ?? s.name,
   }));
-  const checks: HttpCheck[] = [
-    ...Object.entries(cfg.checks).map(([name, url]) => ({ name, url })),
-    ...(cfg.runtime?.services ?? []).filter((s) => s.health).map((s) => ({ name: `${s.name} health`, url: s.health! })),
-  ];
+  const checks: HttpCheck[] = httpChecks(cfg.checks, cfg.runtime?.services ?? []);
   const last = await readLastDeploy(stateFile);
   // A dry run leaves no trace: without a state dir yet, the config-repo cache goes to a temp dir.
   const tempCache =

@@ -6,7 +6,7 @@ import type { Step, StepContext } from '../engine/types.js';
 import { quoteArg, tail } from '../util/process.js';
 import type { HttpCheck, ServiceRef } from './analyse-system.js';
 import { readBuildBlock } from './build-output.js';
-import { afterBuild, afterDeploy, writeLastDeploy } from './last-deploy.js';
+import { afterBuild, afterDeploy, humanSize, writeLastDeploy } from './last-deploy.js';
 import type { DeployPlan, PlannedStep } from './plan.js';
 import type { Decision, LastDeployState } from './types.js';
 import { verifyDeployment, type Verification } from './verify.js';
@@ -24,6 +24,10 @@ export interface BuiltImage {
   image_id: string | null;
   build_timestamp: string;
   image_size?: string | null;
+  /** Bytes, from the engine (built-in builds). */
+  image_size_bytes?: number | null;
+  /** Wall time of the build (the built-in build, or the command that reported the image). */
+  build_duration_ms?: number | null;
   /** True when ferry built it (the new id is then required in every service). */
   builtin: boolean;
 }
@@ -89,6 +93,8 @@ async function recordBuild(
       buildTimestamp: built.build_timestamp,
       configCommits: {},
       imageSize: built.image_size ?? null,
+      imageSizeBytes: built.image_size_bytes ?? null,
+      buildDurationMs: built.build_duration_ms ?? null,
     },
     built.build_timestamp,
   );
@@ -106,6 +112,7 @@ async function runBuiltin(
   if (s.op === 'build') {
     const labels: Record<string, string> = { 'ferry.code_commit': d.head ?? 'none' };
     for (const [name, sha] of Object.entries(d.config_commits)) labels[`ferry.config.${name}`] = sha;
+    const started = Date.now();
     const info = await rt.build({
       contextDir: env.contextDir ?? d.root,
       dockerfile: env.dockerfile ?? 'Dockerfile',
@@ -113,10 +120,21 @@ async function runBuiltin(
       labels,
       onLog: (l) => ctx.log.debug(l.trimEnd()),
     });
+    const durationMs = Date.now() - started;
     await recordBuild(
       ctx,
-      { image_tag: s.image, image_id: info.id, build_timestamp: env.now().toISOString(), builtin: true },
+      {
+        image_tag: s.image,
+        image_id: info.id,
+        build_timestamp: env.now().toISOString(),
+        ...(info.size !== undefined ? { image_size: humanSize(info.size), image_size_bytes: info.size } : {}),
+        build_duration_ms: durationMs,
+        builtin: true,
+      },
       d.config_commits,
+    );
+    ctx.log.info(
+      `built ${s.image} ${info.id} in ${(durationMs / 1000).toFixed(1)} s${info.size !== undefined ? `, ${humanSize(info.size)}` : ''}`,
     );
     return info.id;
   }
@@ -173,6 +191,7 @@ function actionStep(env: DeployEnv, s: PlannedStep, i: number): Step<DeployData>
             image_id: block.imageDigest,
             build_timestamp: block.buildTimestamp ?? env.now().toISOString(),
             image_size: block.imageSize,
+            build_duration_ms: Date.now() - started,
             builtin: false,
           };
           await recordBuild(ctx, built, { ...d.config_commits, ...block.configCommits });

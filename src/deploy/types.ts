@@ -75,6 +75,8 @@ export interface ServiceStatus {
 export interface CheckResult {
   name: string;
   url: string;
+  /** The service this URL is the health of, when it is one. */
+  service?: string;
   /** HTTP status code, or null when there was no response. */
   status: number | null;
   ok: boolean;
@@ -138,4 +140,8 @@ export interface LastDeployState {
   /** Content hashes of dirty and env files at the last deploy (see LocalAnalysis.hashes). */
   file_hashes?: Record<string, string>;
   image_size?: string | null;
+  /** Bytes, when ferry's own build measured them. */
+  image_size_bytes?: number | null;
+  /** How long the last build took (seconds, one decimal). */
+  build_duration_seconds?: number | null;
 }

@@ -144,6 +144,16 @@ describe('ferry deploy: execute', () => {
       config_commits: { 'master-config': sha },
     });
     expect(state!.build_timestamp).not.toBe('2026-01-01T00:00:00.000Z');
+    // The build report (issue 16 point 4): size as docker reports it, and how long the build took.
+    const size = (await docker.getImage(newId).inspect()).Size;
+    expect(r.result.image).toMatchObject({
+      image_size_bytes: size,
+      image_size: expect.stringMatching(/^[\d.]+[kMG]?B$/),
+    });
+    expect(r.result.image!.build_duration_ms).toBeGreaterThan(0);
+    expect(r.result.image!.build_duration_ms).toBeLessThanOrEqual(r.result.actions_taken[0]!.durationMs);
+    expect(state).toMatchObject({ image_size: r.result.image!.image_size, image_size_bytes: size });
+    expect(state!.build_duration_seconds).toBe(Math.round(r.result.image!.build_duration_ms! / 100) / 10);
     expect(r.result.actions_taken.map((a) => a.title)).toEqual([
       `Build image ${p.image}`,
       `Recreate ${p.container} from ${p.image}`,
@@ -162,6 +172,8 @@ describe('ferry deploy: execute', () => {
     expect(text).toContain('✅ Deployment Successful');
     expect(text).toContain(`Digest: ${newId}`);
     expect(text).toContain('Verified in services: ✓ (matching digest confirmed)');
+    expect(text).toContain(`Size: ${r.result.image!.image_size}`);
+    expect(text).toMatch(/Built: \S+ \(build took \d+\.\d s\)/);
     expect(text).toContain('Add /analyze-logs command');
     // Deployed means nothing left to do.
     const again = await analyseDeploy({ config: p.config, configDir: p.repo, engine: p.engine, runtime });

@@ -42,7 +42,7 @@ describe('ferry deploy: the six scenarios from real causes', () => {
     );
     expect(plan.steps).toEqual([]);
     expect(analysis.system.checks).toEqual([
-      { name: 'web health', url: `http://127.0.0.1:${p.port}/health`, status: 200, ok: true },
+      { name: 'web health', url: `http://127.0.0.1:${p.port}/health`, service: 'web', status: 200, ok: true },
     ]);
     expect(analysis.system.digestWarnings).toEqual([]);
   });
@@ -128,7 +128,7 @@ describe('ferry deploy: the six scenarios from real causes', () => {
     await docker.getContainer(p.container).stop({ t: 1 });
     const { decision, plan } = await analyse(p);
     expect(decision).toMatchObject({ action: 'start', scenario: 'services_down', needsConfirmation: false });
-    expect(decision.reasons[0]!.summary).toBe('Services down: web, web health');
+    expect(decision.reasons[0]!.summary).toBe('Services down: web');
     expect(decision.reasons[0]!.details[0]).toBe(`service web (container ${p.container}) is not running: exited`);
     expect(decision.reasons[0]!.details[1]).toMatch(new RegExp(`^web health http://127.0.0.1:${p.port}/health: `));
     expect(plan.steps.map((s) => s.text)).toEqual([`docker start ${p.container}`]);

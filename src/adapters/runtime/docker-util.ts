@@ -35,7 +35,13 @@ export function dockerError(e: unknown, code: ErrorCode, what: string): FerryErr
 }
 
 export function toImageInfo(i: Docker.ImageInspectInfo): ImageInfo {
-  return { id: i.Id, tags: i.RepoTags ?? [], repoDigests: i.RepoDigests ?? [], created: i.Created };
+  return {
+    id: i.Id,
+    tags: i.RepoTags ?? [],
+    repoDigests: i.RepoDigests ?? [],
+    created: i.Created,
+    ...(typeof i.Size === 'number' ? { size: i.Size } : {}),
+  };
 }
 
 export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {

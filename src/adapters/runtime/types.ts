@@ -16,6 +16,8 @@ export interface ImageInfo {
   /** Repo digests when pushed/pulled; empty for local builds. */
   repoDigests: string[];
   created: string;
+  /** Size in bytes, when the engine reports it. */
+  size?: number;
 }
 
 export interface ContainerInfo {
