@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changesetBumps, parseChangeset } from '../src/release/changesets.js';
+import { changesetBumps, changesetGroups, consumeChangeset, parseChangeset } from '../src/release/changesets.js';
 
 describe('changeset intents (issue 19.1, reading)', () => {
   it('reads "pkg": bump frontmatter and the summary; a file without frontmatter holds none', () => {
@@ -10,8 +10,15 @@ describe('changeset intents (issue 19.1, reading)', () => {
         bump: 'minor',
         file: '.changeset/brave-owls.md',
         summary: 'Add streaming to the client.',
+        packages: ['@acme/core', '@acme/ui'],
       },
-      { package: '@acme/ui', bump: 'patch', file: '.changeset/brave-owls.md', summary: 'Add streaming to the client.' },
+      {
+        package: '@acme/ui',
+        bump: 'patch',
+        file: '.changeset/brave-owls.md',
+        summary: 'Add streaming to the client.',
+        packages: ['@acme/core', '@acme/ui'],
+      },
     ]);
     expect(parseChangeset('.changeset/README.md', '# Changesets\n')).toEqual([]);
     expect(parseChangeset('.changeset/empty.md', '---\n---\n\nNothing.\n')).toEqual([]);
@@ -31,5 +38,33 @@ describe('changeset intents (issue 19.1, reading)', () => {
     ]);
     expect(bumps.get('core')).toEqual({ bump: 'minor', files: ['.changeset/a.md', '.changeset/b.md'] });
     expect(bumps.get('ui')).toEqual({ bump: 'patch', files: ['.changeset/b.md'] });
+  });
+
+  it('consuming a file drops the released package; the last one deletes it; a second consume changes nothing', () => {
+    const text = '---\n"@acme/core": minor\n"@acme/ui": patch\n---\n\nAdd streaming.\n';
+    const afterCore = consumeChangeset('.changeset/a.md', text, '@acme/core');
+    expect(afterCore).toBe('---\n"@acme/ui": patch\n---\n\nAdd streaming.\n');
+    expect(parseChangeset('.changeset/a.md', afterCore!)).toEqual([
+      {
+        package: '@acme/ui',
+        bump: 'patch',
+        file: '.changeset/a.md',
+        summary: 'Add streaming.',
+        packages: ['@acme/ui'],
+      },
+    ]);
+    expect(consumeChangeset('.changeset/a.md', afterCore!, '@acme/core')).toBe(afterCore);
+    expect(consumeChangeset('.changeset/a.md', afterCore!, '@acme/ui')).toBeNull();
+    expect(consumeChangeset('.changeset/README.md', '# Changesets\n', 'x')).toBe('# Changesets\n');
+  });
+
+  it("CHANGELOG groups use changesets' headings; a summary of several lines stays one item", () => {
+    expect(
+      changesetGroups([
+        { bump: 'patch', summary: 'Fix the parser.' },
+        { bump: 'minor', summary: 'Add streaming.\n\nIt is faster.' },
+        { bump: 'patch', summary: '' },
+      ]),
+    ).toBe('### Minor Changes\n\n- Add streaming.\n\n  It is faster.\n\n### Patch Changes\n\n- Fix the parser.');
   });
 });

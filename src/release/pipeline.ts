@@ -19,9 +19,13 @@ import { ErrorCode, FerryError, serializeError } from '../errors.js';
 import { exec as defaultExec, formatCommand, type Exec } from '../util/process.js';
 import type { Bump, ClassifiedCommit } from './conventional.js';
 import { parseGateAttestation } from './gate-token.js';
+import type { ChangesetIntent } from './changesets.js';
+import { consumedChangesets, repoChangesets } from './intents.js';
 import {
   planHash,
+  renderBumpSources,
   renderGateMessage,
+  renderNotReleased,
   renderNothingToRelease,
   renderPlanTable,
   renderVersionSources,
@@ -80,8 +84,10 @@ export interface ReleaseOutcome {
 const BUMPS = ['major', 'minor', 'patch'];
 
 function withSources(rows: readonly PlanRow[]): string {
-  const text = renderVersionSources(rows);
-  return text ? `${text}\n\n` : '';
+  return [renderVersionSources(rows), renderBumpSources(rows)]
+    .filter(Boolean)
+    .map((t) => `${t}\n\n`)
+    .join('');
 }
 
 function validate(req: ReleaseRequest, known: readonly ReleasePackage[]): { bump: Bump | null } {
@@ -120,7 +126,11 @@ async function scanAll(
   fetch: boolean,
   prerelease: string | null = null,
   named: readonly string[] = [],
-): Promise<{ rows: PlanRow[]; commits: Record<string, ClassifiedCommit[]> }> {
+): Promise<{
+  rows: PlanRow[];
+  commits: Record<string, ClassifiedCommit[]>;
+  changesets: Record<string, ChangesetIntent[]>;
+}> {
   const cfg = io.loaded.config.release;
   const remote = cfg.forge.remote;
   const dirs = [...new Set(pkgs.map((p) => p.repoDir))];
@@ -145,6 +155,14 @@ async function scanAll(
     return { ref, tags: read.tags };
   });
   const refs = new Map(dirs.map((d, i) => [d, refOf[i]!]));
+  const changesets = await repoChangesets(
+    git,
+    pkgs,
+    new Map(dirs.map((d) => [d, refs.get(d)!.ref])),
+    cfg.intents,
+    io.note,
+    SCAN_CONCURRENCY,
+  );
   // One scan per repo (a constant number of git processes each), not one per package.
   const scanned = await mapLimit(dirs, SCAN_CONCURRENCY, async (dir) => {
     const inRepo = pkgs.filter((p) => p.repoDir === dir);
@@ -160,6 +178,8 @@ async function scanAll(
       explicit: (p) => named.includes(p.name) || (named.includes(p.repo) && configured.length === 1),
       prerelease,
       siblings: configured.map((c) => ({ name: c.name, repo, path: c.path })),
+      intents: cfg.intents,
+      changesets: changesets.get(dir) ?? [],
     });
     return inRepo.map((p, i) => [p.name, out[i]!] as const);
   });
@@ -176,6 +196,7 @@ async function scanAll(
       ),
     ),
     commits: Object.fromEntries(results.map((r) => [r.row.package, r.commits])),
+    changesets: consumedChangesets(changesets, pkgs),
   };
 }
 
@@ -286,7 +307,13 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
         // A package the run planned stays named: its --bump still applies when it has no commits.
         run.state.data.plan.filter((r) => r.status !== 'NOTHING_TO_RELEASE').map((r) => r.package),
       );
-      rows = rescanForResume(run.state, scanned.rows, scanned.commits, io.loaded.config.release.commit_message);
+      rows = rescanForResume(
+        run.state,
+        scanned.rows,
+        scanned.commits,
+        io.loaded.config.release.commit_message,
+        scanned.changesets,
+      );
       hash = planHash(rows);
       checkApprovedPlan(req, approvedPlan, hash);
       run.state.data.options = {
@@ -319,6 +346,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
       rows,
       packages: all,
       commits: scanned.commits,
+      changesets: scanned.changesets,
       planHash: hash,
       options,
     });
@@ -335,7 +363,10 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   const data = run.state.data;
   const statusOf = (r: PlanRow): string =>
     r.status === 'PLANNED' ? (data.repos[r.package]?.phase ?? r.status) : r.status;
-  io.print(`Release ${runId}\n\n${renderPlanTable(rows, statusOf)}\n\n${withSources(rows)}plan_hash: ${hash}`);
+  const skipped = renderNotReleased(rows);
+  io.print(
+    `Release ${runId}\n\n${renderPlanTable(rows, statusOf)}\n\n${withSources(rows)}${skipped ? `${skipped}\n\n` : ''}plan_hash: ${hash}`,
+  );
   for (const w of missingTokenWarnings(io.loaded, all, rows)) io.note(`warning: ${w}`);
   try {
     // 5. DRY RUN: describe every step, change nothing.

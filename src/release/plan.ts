@@ -77,6 +77,32 @@ export function renderVersionSources(rows: readonly PlanRow[]): string {
 }
 
 /**
+ * Which intent asked for each bump that did not come from commits alone: the changeset files (each
+ * with the bump it asked for) and dependent cascades. Empty when no row has one.
+ */
+export function renderBumpSources(rows: readonly PlanRow[]): string {
+  const label = (r: PlanRow): string => (r.repo === r.package ? r.repo : `${r.repo}:${r.package}`);
+  const known = sortRows(rows).filter((r) => r.status === 'PLANNED' && (r.changesets?.length || r.cascade?.length));
+  if (!known.length) return '';
+  const width = Math.max(...known.map((r) => label(r).length));
+  const lines = known.map((r) => {
+    const from = [
+      ...(r.changesets ?? []).map((c) => `${c.file} (${c.bump})`),
+      ...(r.cascade?.length ? [`cascade from ${r.cascade.join(', ')}`] : []),
+    ];
+    return `  ${label(r).padEnd(width)}  ${(r.bump ?? '-').padEnd(5)}  ${from.join(', ')}`;
+  });
+  return ['bump sources:', ...lines].join('\n');
+}
+
+/** Why each row with commits is not released (shown under a plan that releases others). */
+export function renderNotReleased(rows: readonly PlanRow[]): string {
+  const label = (r: PlanRow): string => (r.repo === r.package ? r.repo : `${r.repo}:${r.package}`);
+  const known = sortRows(rows).filter((r) => r.status !== 'PLANNED' && r.reason);
+  return known.length ? ['not released:', ...known.map((r) => `  ${label(r)}: ${r.reason}`)].join('\n') : '';
+}
+
+/**
  * Why the plan releases nothing: one line per row whose commits are none conventional (they
  * are not "no unreleased commits"), then the NOTHING_TO_RELEASE summary.
  */

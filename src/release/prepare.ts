@@ -8,6 +8,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { ReleaseConfig } from '../config/sections/release.js';
 import { ErrorCode, FerryError } from '../errors.js';
 import type { ChangelogCommit } from '../manifest/changelog.js';
+import type { ChangesetIntent } from './changesets.js';
 import { fillTemplate } from './scan.js';
 import { slug } from './steps/deps.js';
 import type { PlanRow, ReleaseData, ReleaseOptions, ReleasePackage, RepoState, UnitState } from './types.js';
@@ -146,6 +147,8 @@ export interface DataInput {
   rows: PlanRow[];
   packages: readonly ReleasePackage[];
   commits: Record<string, ChangelogCommit[]>;
+  /** Per package, the changesets that asked for its release. */
+  changesets?: Record<string, ChangesetIntent[]>;
   planHash: string;
   options: ReleaseOptions;
 }
@@ -223,6 +226,9 @@ export function initialData(input: DataInput): ReleaseData {
     units,
     repos,
     commits: Object.fromEntries(Object.entries(input.commits).filter(([k]) => repos[k])),
+    ...(input.changesets && Object.keys(input.changesets).some((k) => repos[k])
+      ? { changesets: Object.fromEntries(Object.entries(input.changesets).filter(([k]) => repos[k])) }
+      : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { isStaleState, lastTouchedMs } from '../engine/staleness.js';
 import type { RunState } from '../engine/types.js';
 import { ErrorCode, FerryError } from '../errors.js';
 import type { ChangelogCommit } from '../manifest/changelog.js';
+import type { ChangesetIntent } from './changesets.js';
 import { unitCommitMessage } from './prepare.js';
 import { removeLeftoverWorktrees } from './worktree-heal.js';
 import { packageStepPhases } from './steps/index.js';
@@ -104,6 +105,7 @@ export function rescanForResume(
   scanned: readonly PlanRow[],
   commits: Readonly<Record<string, ChangelogCommit[]>>,
   commitTemplate: string,
+  changesets: Readonly<Record<string, ChangesetIntent[]>> = {},
 ): PlanRow[] {
   const data = state.data;
   const fresh = new Map(scanned.map((r) => [r.package, r]));
@@ -140,6 +142,8 @@ export function rescanForResume(
       commits_since_tag: row.commits,
     });
     data.commits[row.package] = commits[row.package] ?? [];
+    if (changesets[row.package]) (data.changesets ??= {})[row.package] = changesets[row.package]!;
+    else if (data.changesets) delete data.changesets[row.package];
   }
   for (const u of Object.values(data.units)) {
     if (u.packages.some((p) => started(state, p))) continue;

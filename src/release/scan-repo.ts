@@ -28,6 +28,7 @@ import {
   type VersionFileReport,
 } from './versions/version-files.js';
 import type { ReleasePackage } from './types.js';
+import type { ChangesetIntent } from './changesets.js';
 
 export interface RepoScanOptions {
   /** The ref the release is cut from (see releaseRef). */
@@ -42,6 +43,9 @@ export interface RepoScanOptions {
   siblings?: readonly Pick<ReleasePackage, 'name' | 'repo' | 'path'>[];
   /** Every tag of the repo when already read (see readRefs); else read here. */
   tags?: readonly TagRef[];
+  /** release.intents, and the repo's changeset intents at `ref` (each package picks its own). */
+  intents?: 'auto' | 'conventional' | 'changesets';
+  changesets?: readonly ChangesetIntent[];
 }
 
 /** The tags among `sorted` that can be a release of the package: those starting with one of its styles' prefixes. */
@@ -236,6 +240,8 @@ export async function scanRepo(
         releases: k.releases,
         template: k.p.tag,
         vars: k.vars,
+        intents: opts.intents ?? 'conventional',
+        changesets: opts.changesets ?? [],
       });
       const report = versionFilesReport(k.p, ref, k.version, vfiles[i]!);
       return { row, commits, truth, warnings: report.warnings };

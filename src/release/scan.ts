@@ -6,6 +6,7 @@
 
 import { inferBump, noneConventional, type Bump, type ClassifiedCommit } from './conventional.js';
 import type { PlanRow, ReleasePackage } from './types.js';
+import { changesetBumps, maxBump, type ChangesetIntent } from './changesets.js';
 import { plural } from '../util/text.js';
 import { checkProposedVersion, type TagRelease, type VersionTruth } from './versions/releases.js';
 import { fillTemplate, renderTag, tagVars, type TagVars } from './versions/tag-template.js';
@@ -48,6 +49,10 @@ export interface ScanInput {
   releases?: readonly TagRelease[];
   template?: string;
   vars?: TagVars;
+  /** release.intents: which sources bump (default conventional: commits only). */
+  intents?: 'auto' | 'conventional' | 'changesets';
+  /** This package's changeset intents (read at the release ref). */
+  changesets?: readonly ChangesetIntent[];
 }
 
 /**
@@ -60,15 +65,29 @@ export interface ScanInput {
 export function planRow(input: ScanInput): PlanRow {
   const scheme = schemeOf(input.pkg.ecosystem);
   const { current } = input.truth;
-  const inferred = inferBump(input.commits, input.defaultBump ?? null);
+  const mode = input.intents ?? 'conventional';
+  const cs = mode === 'conventional' ? [] : (input.changesets ?? []).filter((c) => c.package === input.pkg.name);
+  const asked = changesetBumps(cs).get(input.pkg.name) ?? null;
+  // Changesets mode: commits say nothing about the bump (only a changeset does), as with the changesets CLI.
+  const inferred = maxBump(
+    mode === 'changesets' ? null : inferBump(input.commits, input.defaultBump ?? null),
+    asked?.bump ?? null,
+  );
   const pre = input.prerelease ?? null;
   const bump =
-    input.commits.length === 0 ? (input.explicit ? input.bumpOverride : null) : (input.bumpOverride ?? inferred);
-  // Said only when it is the whole story: commits exist, but no conventional one to infer from.
-  const reason =
-    !bump && noneConventional(input.commits)
-      ? `${plural(input.commits.length, 'commit')}, none conventional: nothing to release; use --bump or release.default_bump`
-      : undefined;
+    input.commits.length === 0 && !asked
+      ? input.explicit
+        ? input.bumpOverride
+        : null
+      : (input.bumpOverride ?? inferred);
+  // Said only when it is the whole story: commits exist, but no conventional one (or no changeset) to infer from.
+  const reason = bump
+    ? undefined
+    : mode === 'changesets' && input.commits.length > 0
+      ? `${plural(input.commits.length, 'commit')}, no changeset names it: nothing to release; add a .changeset/*.md file or use --bump`
+      : noneConventional(input.commits)
+        ? `${plural(input.commits.length, 'commit')}, none conventional: nothing to release; use --bump or release.default_bump`
+        : undefined;
   const proposed = bump ? nextVersion(current, bump, scheme, pre) : null;
   if (proposed && bump) {
     checkProposedVersion({
@@ -94,6 +113,7 @@ export function planRow(input: ScanInput): PlanRow {
     last_tag: input.truth.lastTag?.tag ?? null,
     current_from: input.truth.from,
     ...(reason ? { reason } : {}),
+    ...(bump && asked ? { changesets: cs.map((c) => ({ file: c.file, bump: c.bump })) } : {}),
   };
 }
 

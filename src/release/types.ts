@@ -3,6 +3,7 @@
 
 import type { Bump } from './conventional.js';
 import type { ChangelogCommit } from '../manifest/changelog.js';
+import type { ChangesetIntent } from './changesets.js';
 
 /** Seed phase machine, forward-only. BLOCKED marks repos halted by an earlier failure (TIER_BLOCKED). */
 export const PHASES = [
@@ -46,6 +47,8 @@ export interface PlanRow {
   branch?: string;
   /** Dependent cascade: the same-run dependencies whose release caused this patch release. */
   cascade?: string[];
+  /** The changeset files that asked for this release, each with the bump it asked for. */
+  changesets?: { file: string; bump: Bump }[];
 }
 
 /** A package as the pipeline sees it: config + what was read from its manifest. */
@@ -141,4 +144,6 @@ export interface ReleaseData {
   units: Record<string, UnitState>;
   repos: Record<string, RepoState>;
   commits: Record<string, ChangelogCommit[]>;
+  /** Per package, the changesets its release consumes (summaries for CHANGELOG; absent in older state files). */
+  changesets?: Record<string, ChangesetIntent[]>;
 }

@@ -114,6 +114,13 @@ export class Git {
       });
   }
 
+  /** Paths (repo-relative) of the files directly in `dir` at `ref`; empty when the directory is absent. */
+  async listFiles(cwd: string, ref: string, dir: string): Promise<string[]> {
+    const r = await this.run(cwd, ['ls-tree', '-z', '--name-only', ref, '--', `${dir.replace(/\/$/, '')}/`], false);
+    if (r.exitCode !== 0) return [];
+    return r.stdout.split('\0').filter(Boolean);
+  }
+
   /** File content at a ref, or null when absent. */
   async show(cwd: string, ref: string, path: string): Promise<string | null> {
     const p = path.replace(/^\.\//, '');

@@ -113,6 +113,12 @@ export const releaseSchema = z.strictObject({
     .record(z.string(), z.enum(['major', 'minor', 'patch', 'none']))
     .default({})
     .describe('Conventional-commit types beyond feat/fix that cause a release, and at which level.'),
+  intents: z
+    .enum(['auto', 'conventional', 'changesets'])
+    .default('auto')
+    .describe(
+      'Where bumps come from: conventional commits, `.changeset/*.md` files (changesets: "pkg": major|minor|patch + summary; consumed by the release commit), or auto = both (the higher bump wins).',
+    ),
   default_bump: z
     .enum(['patch', 'minor', 'none'])
     .default('none')

@@ -18,6 +18,8 @@ import { pinPyprojectDeps, setPyprojectVersion, type PinChange } from '../../man
 import { plural } from '../../util/text.js';
 import { manifestFile } from '../scan.js';
 import { dependenciesSection } from '../policies/cascade.js';
+import { changesetGroups } from '../changesets.js';
+import { consumeChangesets, describeConsumed } from './changeset-files.js';
 import { setDunderVersion } from '../versions/version-files.js';
 import { ErrorCode, FerryError } from '../../errors.js';
 import type { ReleaseConfig } from '../../config/sections/release.js';
@@ -164,27 +166,49 @@ export function changelogStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData>
           : style === 'keep-a-changelog' && /^##\s+\[?Unreleased\]?\s*$/im.test(existing)
             ? 'under ## [Unreleased]'
             : 'above the newest section';
+      const cs = ctx.data.changesets?.[pkg]?.length ?? 0;
+      const from = [
+        ...(deps.cfg.intents === 'changesets' ? [] : [plural(ctx.data.commits[pkg]?.length ?? 0, 'commit')]),
+        ...(cs ? [plural(cs, 'changeset')] : []),
+      ];
       return [
         {
           kind: 'edit',
-          text: `${file}: add "${changelogHeading(r.new_version, ctx.data.date, style)}" (${where}) from ${plural(ctx.data.commits[pkg]?.length ?? 0, 'commit')}`,
+          text: `${file}: add "${changelogHeading(r.new_version, ctx.data.date, style)}" (${where}) from ${from.join(' and ') || 'no changes'}`,
         },
+        ...describeConsumed(ctx, pkg).map((text) => ({ kind: 'edit' as const, text })),
       ];
     },
     run: async (ctx) => {
       const r = repoOf(ctx, pkg);
       const file = path(ctx);
       const before = await readTextOrNull(file);
+      // Changesets mode: the summaries are the changelog (commits say nothing there, as with the changesets CLI).
+      const commits = deps.cfg.intents === 'changesets' ? [] : (ctx.data.commits[pkg] ?? []);
       const section = withDependencies(
-        renderChangelogSection(r.new_version, ctx.data.date, ctx.data.commits[pkg] ?? [], changelogStyle(before)),
+        withChangesets(
+          renderChangelogSection(r.new_version, ctx.data.date, commits, changelogStyle(before)),
+          changesetGroups(ctx.data.changesets?.[pkg] ?? []),
+        ),
         (r.cascade ?? []).map((d) => ({ name: d, version: ctx.data.repos[d]?.new_version ?? '' })),
       );
       const after = insertChangelogSection(before, r.new_version, section);
-      if (after === before) return { status: 'skipped', detail: 'already_has_version' };
-      await writeFile(file, after);
-      return { output: { file } };
+      if (after !== before) await writeFile(file, after);
+      // After the section is written: a crash in between re-runs this step, and the section is the
+      // idempotency key of the first half, the file's own entries of the second.
+      const consumed = await consumeChangesets(ctx, pkg);
+      if (after === before && !consumed.length) return { status: 'skipped', detail: 'already_has_version' };
+      return { output: { file, ...(consumed.length ? { changesets_consumed: consumed } : {}) } };
     },
   };
+}
+
+/** The section with the changeset groups first (above the commits' groups, or instead of "No notable changes"). */
+function withChangesets(section: string, groups: string): string {
+  if (!groups) return section;
+  if (section.includes('- No notable changes.\n')) return section.replace('- No notable changes.\n', `${groups}\n`);
+  const nl = section.indexOf('\n\n');
+  return `${section.slice(0, nl)}\n\n${groups}${section.slice(nl)}`;
 }
 
 /** A cascaded release's section: its "Dependencies" group instead of "No notable changes". */
