@@ -5,7 +5,9 @@
 import type { Git } from '../adapters/git/git.js';
 import type { ReleaseConfig } from '../config/sections/release.js';
 import { mapLimit } from '../util/concurrency.js';
-import { readChangesets, type ChangesetIntent } from './changesets.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHANGESET_DIR, readChangesets, type ChangesetIntent } from './changesets.js';
 import type { ReleasePackage } from './types.js';
 
 /**
@@ -22,7 +24,10 @@ export async function repoChangesets(
 ): Promise<Map<string, ChangesetIntent[]>> {
   const out = new Map<string, ChangesetIntent[]>();
   if (mode === 'conventional') return out;
-  const dirs = [...new Set(pkgs.map((p) => p.repoDir))];
+  // auto: only repos that use changesets (their clone has `.changeset/`); no git process for the others.
+  const dirs = [...new Set(pkgs.map((p) => p.repoDir))].filter(
+    (d) => mode === 'changesets' || existsSync(join(d, CHANGESET_DIR)),
+  );
   const read = await mapLimit(dirs, concurrency, (dir) => readChangesets(git, dir, refs.get(dir) ?? 'HEAD'));
   dirs.forEach((dir, i) => {
     const known = new Set(pkgs.filter((p) => p.repoDir === dir).map((p) => p.name));
