@@ -6,14 +6,14 @@ import { PlainRenderer } from '../src/cli/render/plain.js';
 
 describe('pickRenderer', () => {
   const base = { json: false, verbose: false, color: false };
-  it('--json wins; a terminal gets the live list; anything else plain lines', () => {
-    expect(pickRenderer({ ...base, json: true, tty: true, columns: 120 })).toBeInstanceOf(JsonRenderer);
-    expect(pickRenderer({ ...base, tty: true, columns: 120 })).toBeInstanceOf(LiveRenderer);
-    expect(pickRenderer({ ...base, tty: false, columns: 120 })).toBeInstanceOf(PlainRenderer);
+  it('--json wins; a terminal gets the live list; anything else plain lines', async () => {
+    expect(await pickRenderer({ ...base, json: true, tty: true, columns: 120 })).toBeInstanceOf(JsonRenderer);
+    expect(await pickRenderer({ ...base, tty: true, columns: 120 })).toBeInstanceOf(LiveRenderer);
+    expect(await pickRenderer({ ...base, tty: false, columns: 120 })).toBeInstanceOf(PlainRenderer);
   });
-  it('a terminal that reports 0 columns gets plain lines (the live list would wrap per character); an unknown width keeps the live list', () => {
-    expect(pickRenderer({ ...base, tty: true, columns: 0 })).toBeInstanceOf(PlainRenderer);
-    expect(pickRenderer({ ...base, tty: true })).toBeInstanceOf(LiveRenderer);
+  it('a terminal that reports 0 columns gets plain lines (the live list would wrap per character); an unknown width keeps the live list', async () => {
+    expect(await pickRenderer({ ...base, tty: true, columns: 0 })).toBeInstanceOf(PlainRenderer);
+    expect(await pickRenderer({ ...base, tty: true })).toBeInstanceOf(LiveRenderer);
   });
 });
 

@@ -87,7 +87,7 @@ export class CliContext {
       dryRun: opts.dryRun,
       verbose: g.verbose,
       version: this.version,
-      renderer: pickRenderer({
+      renderer: await pickRenderer({
         json: g.json,
         verbose: g.verbose,
         color: g.color,

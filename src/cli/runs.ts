@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { ErrorCode, FerryError } from '../errors.js';
 import { SAFE_ID } from '../engine/paths.js';
-import { resumeFor } from '../server/run-view.js';
+import { resumeFor } from '../engine/resume-command.js';
 
 const SUBCOMMANDS = ['list', 'show', 'events'];
 

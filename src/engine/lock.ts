@@ -4,7 +4,6 @@
 import { hostname } from 'node:os';
 import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { ErrorCode, FerryError, isFerryError } from '../errors.js';
 import { writeFailed, writeFileDurable } from './durable-write.js';
 
@@ -62,6 +61,8 @@ export async function acquireRunLock(target: string, why: string, version = '0')
   };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
+      // Imported here: only a real run locks, and start-up of everything else must not pay for it.
+      const { default: lockfile } = await import('proper-lockfile');
       const release = await lockfile.lock(target, opts);
       const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), version, why };
       try {

@@ -9,21 +9,9 @@ import { z } from 'zod';
 import { gateWaiting, readGate } from '../adapters/gate/dashboard.js';
 import type { RunSummary } from '../engine/history.js';
 import type { RunState } from '../engine/types.js';
+import { resumeFor } from '../engine/resume-command.js';
 
-// Pipelines whose command takes --resume <run_id> (deploy and finalize start over instead).
-const RESUMABLE: Record<string, string> = {
-  release: 'release',
-  redeploy: 'redeploy',
-  stage: 'stage',
-  promote: 'promote',
-  'self-deploy': 'self-deploy',
-  selftest: '_selftest',
-};
-
-/** `ferry <cmd> --resume <id>`, or null for a pipeline that starts over. */
-export function resumeFor(pipeline: string, runId: string): string | null {
-  return RESUMABLE[pipeline] ? `ferry ${RESUMABLE[pipeline]} --resume ${runId}` : null;
-}
+export { resumeFor };
 
 export const runViewSchema = z.strictObject({
   run_id: z.string(),

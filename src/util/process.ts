@@ -1,7 +1,6 @@
 // The one way ferry runs a process: argv arrays only (never a shell string built from input),
 // output captured and redacted, optional timeout, the command echoed under --verbose.
 
-import { execa } from 'execa';
 import { ErrorCode, FerryError } from '../errors.js';
 import { redact } from './redact.js';
 
@@ -71,11 +70,16 @@ export function tail(text: string, n = 20): string {
   return lines.slice(-n).join('\n');
 }
 
+// execa is imported on the first command run: a dry run that reads git through facts.ts, and
+// `ferry --version`, never load it.
+let execaModule: Promise<typeof import('execa')> | null = null;
+
 export function createExec(hooks: ExecHooks = {}): Exec {
   return async (file, args, opts = {}) => {
     const command = redact(formatCommand(file, args));
     hooks.onCommand?.(command, opts.cwd);
     const started = Date.now();
+    const { execa } = await (execaModule ??= import('execa'));
     const r = await execa(file, [...args], {
       cwd: opts.cwd,
       env: opts.env,

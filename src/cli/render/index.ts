@@ -1,6 +1,5 @@
 import type { Renderer } from '../../engine/events.js';
 import { JsonRenderer } from './json.js';
-import { LiveRenderer } from './live.js';
 import { PlainRenderer } from './plain.js';
 import { makeStyle } from './style.js';
 
@@ -19,8 +18,11 @@ export interface RendererChoice {
 
 export type FlushableRenderer = Renderer & { flush?(): Promise<void> };
 
-export function pickRenderer(c: RendererChoice): FlushableRenderer {
+/** The renderer for this output; the live one (listr2) is imported only for an interactive terminal. */
+export async function pickRenderer(c: RendererChoice): Promise<FlushableRenderer> {
   if (c.json) return new JsonRenderer();
   const style = makeStyle(c.color);
-  return c.tty && c.columns !== 0 ? new LiveRenderer(style, c.verbose) : new PlainRenderer(style, c.verbose);
+  if (!c.tty || c.columns === 0) return new PlainRenderer(style, c.verbose);
+  const { LiveRenderer } = await import('./live.js');
+  return new LiveRenderer(style, c.verbose);
 }
