@@ -11,6 +11,7 @@ interface ReleaseFlags {
   runId?: string;
   gateAttestation?: string;
   skipRegistryWait?: boolean;
+  skipPreflight?: boolean;
   skipPypiWait?: boolean;
   registryTimeoutMinutes?: string;
   pypiTimeoutMinutes?: string;
@@ -41,6 +42,7 @@ export function register(program: Command, ctx: CliContext): void {
       'started by an AI agent: an attestation ferry cannot verify (no Slack) is refused, and the run also waits on the dashboard gate (implied by --json without a terminal, and by ferry mcp)',
     )
     .option('--skip-registry-wait', 'do not wait for the registry to serve each published version')
+    .option('--skip-preflight', 'do not build the packages before the gate (for people who know what they do)')
     .addOption(new Option('--skip-pypi-wait', 'alias of --skip-registry-wait').hideHelp())
     .option('--registry-timeout-minutes <n>', 'max minutes to wait per package for the registry (default 10)')
     .addOption(new Option('--pypi-timeout-minutes <n>', 'alias of --registry-timeout-minutes').hideHelp())
@@ -97,6 +99,7 @@ Exit codes: 0 released, dry run or nothing to release; 1 failed or partial (resu
           ...(flags.runId ? { runId: flags.runId } : {}),
           ...(flags.gateAttestation !== undefined ? { gateAttestation: flags.gateAttestation } : {}),
           ...(skip ? { skipRegistryWait: true } : {}),
+          ...(flags.skipPreflight ? { skipPreflight: true } : {}),
           ...(minutes !== undefined ? { registryTimeoutMinutes: minutes } : {}),
           caller,
         },

@@ -38,6 +38,8 @@ import { releaseRef } from './branches.js';
 import { scanRepo } from './scan-repo.js';
 import { readRefs } from './facts.js';
 import { releasePolicies } from './policies/index.js';
+import { preflight } from './preflight.js';
+import { pythonBinary } from '../adapters/registry/pypi-build.js';
 import { checkStale, cleanupWorktrees, rescanForResume } from './run-support.js';
 import { buildReleaseSteps } from './steps/index.js';
 import { resumeCommand, type ReleaseDeps } from './steps/deps.js';
@@ -54,6 +56,8 @@ export interface ReleaseRequest {
   runId?: string;
   gateAttestation?: string;
   skipRegistryWait?: boolean;
+  /** Skip the preflight build before the gate. */
+  skipPreflight?: boolean;
   registryTimeoutMinutes?: number;
   /**
    * Who is asking: `person` (a terminal), `script` (plain output, no terminal) or `agent` (MCP,
@@ -130,6 +134,7 @@ async function scanAll(
   rows: PlanRow[];
   commits: Record<string, ClassifiedCommit[]>;
   changesets: Record<string, ChangesetIntent[]>;
+  refs: Map<string, string>;
 }> {
   const cfg = io.loaded.config.release;
   const remote = cfg.forge.remote;
@@ -197,6 +202,7 @@ async function scanAll(
     ),
     commits: Object.fromEntries(results.map((r) => [r.row.package, r.commits])),
     changesets: consumedChangesets(changesets, pkgs),
+    refs: new Map([...refs].map(([d, r]) => [d, r.ref])),
   };
 }
 
@@ -284,6 +290,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   let run: Run<ReleaseData>;
   let rows: PlanRow[];
   let hash: string;
+  let refs: Map<string, string>;
   let repoLock: RunLock | null = null;
   const lockRepos = async (pkgs: readonly ReleasePackage[]) => {
     if (!io.engine.dryRun)
@@ -307,6 +314,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
         // A package the run planned stays named: its --bump still applies when it has no commits.
         run.state.data.plan.filter((r) => r.status !== 'NOTHING_TO_RELEASE').map((r) => r.package),
       );
+      refs = scanned.refs;
       rows = rescanForResume(
         run.state,
         scanned.rows,
@@ -330,6 +338,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   } else {
     const scanned = await scanAll(git, selected, io, bump, !io.engine.dryRun, req.prerelease ?? null, req.packages);
     rows = scanned.rows;
+    refs = scanned.refs;
     hash = planHash(rows);
     checkApprovedPlan(req, approvedPlan, hash);
     if (!rows.some((r) => r.status === 'PLANNED')) {
@@ -369,8 +378,16 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   );
   for (const w of missingTokenWarnings(io.loaded, all, rows)) io.note(`warning: ${w}`);
   try {
+    // 4b. PREFLIGHT: build what would be published (scratch copies, nothing pushed) before the gate;
+    // a resumed run whose plan was approved already built it (and may be past PUBLISH).
+    const approved = Boolean(req.resume && data.gate_token && data.gate_plan_hash === hash);
+    const preflightRun = (): Promise<void> =>
+      !approved && !req.skipPreflight && io.loaded.config.release.preflight.enabled
+        ? runPreflight(io, exec, deps, rows, all, refs)
+        : Promise.resolve();
     // 5. DRY RUN: describe every step, change nothing.
     if (io.engine.dryRun) {
+      await preflightRun();
       await run.execute();
       return {
         result: buildResult({ runId, planHash: hash, rows, data, dryRun: true }),
@@ -380,6 +397,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
     }
     // 6. GATE — bound to the plan hash; a resumed run with an unchanged, approved plan is not asked again.
     try {
+      await preflightRun();
       await gate(run, req, io, rows, hash);
     } catch (e) {
       run.state.status = 'failed';
@@ -655,4 +673,27 @@ function releaseDeps(io: ReleaseIo, fallbackExec: Exec): ReleaseDeps {
       return r;
     },
   };
+}
+
+async function runPreflight(
+  io: ReleaseIo,
+  exec: Exec,
+  deps: ReleaseDeps,
+  rows: readonly PlanRow[],
+  packages: readonly ReleasePackage[],
+  refs: ReadonlyMap<string, string>,
+): Promise<void> {
+  await preflight({
+    rows,
+    packages,
+    cfg: io.loaded.config.release,
+    exec,
+    registry: (key) => deps.registry(key, exec),
+    python: (key) => {
+      const rc = io.loaded.config.registries[key];
+      return pythonBinary(rc?.kind === 'pypi' ? rc : {});
+    },
+    refOf: (p) => refs.get(p.repoDir) ?? 'HEAD',
+    log: io.note,
+  });
 }
