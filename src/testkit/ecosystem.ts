@@ -253,7 +253,9 @@ export async function buildEcosystem(spec: EcosystemSpec): Promise<Ecosystem> {
       ...(p.path === '.' ? {} : { path: p.path }),
       ecosystem: p.ecosystem,
     })),
-    release: { forge: { kind: 'git' } },
+    // The preflight build (on by default) has its own tests on shaped repos; the ecosystem's tests
+    // exercise the steps, and building every package twice would only double their time.
+    release: { forge: { kind: 'git' }, preflight: { enabled: false } },
   });
   return {
     root,
