@@ -17,6 +17,8 @@ import { tail, type Exec } from '../util/process.js';
 import { manifestFile } from './scan.js';
 import { bumpedManifest, pinnedManifest } from './steps/edits.js';
 import { setDunderVersion } from './versions/version-files.js';
+import { npmWorkspaceVersions } from '../config/members.js';
+import { resolveWorkspaceManifest } from '../manifest/workspace-protocol.js';
 import type { PlanRow, ReleasePackage } from './types.js';
 import type { ReleaseConfig } from '../config/sections/release.js';
 
@@ -107,6 +109,7 @@ async function prepareScratch(
   version: string,
   pins: Record<string, string>,
   scratch: string,
+  released: ReadonlyMap<string, string>,
 ): Promise<string> {
   const src = join(scratch, 'src');
   await mkdir(src);
@@ -117,6 +120,14 @@ async function prepareScratch(
   const text = await readFile(file, 'utf8');
   const bumped = bumpedManifest(pkg, text, version, manifestFile(pkg));
   await writeFile(file, pinnedManifest(pkg, bumped, pins, manifestFile(pkg), input.cfg.pin_style).text);
+  // As PUBLISH does: `workspace:` specs resolved in the packed copy (with this run's new versions).
+  if (pkg.ecosystem === 'npm') {
+    const pj = await readFile(file, 'utf8');
+    if (pj.includes('"workspace:')) {
+      const versions = new Map([...npmWorkspaceVersions(src), ...released]);
+      await writeFile(file, resolveWorkspaceManifest(pj, versions, manifestFile(pkg)).text);
+    }
+  }
   for (const f of pkg.versionFiles) {
     const path = join(src, pkg.path, f);
     const after = setDunderVersion(await readFile(path, 'utf8'), version);
@@ -141,10 +152,16 @@ async function artifactProblems(
   return metadataProblems(r.stdout, version, reg.kind === 'pypi').map((p) => `${a.filename}: ${p}`);
 }
 
-async function checkOne(input: PreflightInput, pkg: ReleasePackage, version: string, pins: Record<string, string>) {
+async function checkOne(
+  input: PreflightInput,
+  pkg: ReleasePackage,
+  version: string,
+  pins: Record<string, string>,
+  released: ReadonlyMap<string, string>,
+) {
   const scratch = await mkdtemp(join(tmpdir(), 'ferry-preflight-'));
   try {
-    const packageDir = await stage('prepare', () => prepareScratch(input, pkg, version, pins, scratch));
+    const packageDir = await stage('prepare', () => prepareScratch(input, pkg, version, pins, scratch, released));
     const registry = await stage('prepare', () => input.registry(pkg.publish as string));
     const artifacts = await stage('build', () =>
       registry.build({ name: pkg.name, version, packageDir, distDir: join(scratch, 'dist'), log: () => {} }),
@@ -209,10 +226,11 @@ export function preflightTargets(
 export async function preflight(input: PreflightInput): Promise<void> {
   const targets = preflightTargets(input.rows, input.packages);
   if (!targets.length) return;
+  const released = new Map(input.rows.filter((r) => r.status === 'PLANNED' && r.new).map((r) => [r.package, r.new!]));
   input.log(`preflight: building ${targets.map((t) => `${t.pkg.name} ${t.version}`).join(', ')} in scratch copies`);
   const results = await mapLimit(targets, input.cfg.preflight.concurrency, async (t) => {
     try {
-      await checkOne(input, t.pkg, t.version, t.pins);
+      await checkOne(input, t.pkg, t.version, t.pins, released);
       return null;
     } catch (e) {
       return { pkg: t.pkg, error: e };
