@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_ORDER, decide } from '../src/deploy/decide.js';
+import { ACTION_ORDER, decide, forceAction } from '../src/deploy/decide.js';
 import type {
   Analysis,
   ChangedFile,
@@ -254,5 +254,26 @@ describe('decide: combinations (strongest action wins)', () => {
     expect(
       decide(analysis({ files: [file('a.py', 'code')] }), { confirmActions: ['redeploy'] }).needsConfirmation,
     ).toBe(true);
+  });
+
+  it('forceAction: the forced action wins, the analysed reasons stay after it, confirmation follows the action', () => {
+    const analysed = decide(analysis({ files: [file('agent/agent.py', 'code')] }));
+    expect(analysed.action).toBe('redeploy');
+    const rebuild = forceAction(analysed, 'rebuild');
+    expect(rebuild).toMatchObject({
+      action: 'rebuild',
+      scenario: 'code_changed',
+      needsConfirmation: true,
+      forced: { flag: 'rebuild', analysed: 'redeploy' },
+    });
+    expect(rebuild.reasons.map((r) => r.summary)).toEqual([
+      'Forced with --action rebuild (the analysis alone decided a redeploy)',
+      'Code changed: agent/agent.py',
+    ]);
+    expect(forceAction(analysed, 'restart')).toMatchObject({ action: 'full_restart', needsConfirmation: true });
+    expect(forceAction(analysed, 'start')).toMatchObject({ action: 'start', needsConfirmation: false });
+    expect(forceAction(analysed, 'redeploy').reasons[0]!.summary).toBe(
+      'Forced with --action redeploy (the analysis decided the same)',
+    );
   });
 });

@@ -1,12 +1,13 @@
 // `ferry deploy`: change-aware deploy (seed deployment-agent.md). Parses flags, calls
 // src/deploy/run-deploy.ts, renders; no logic here.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliContext } from './context.js';
 
 interface DeployFlags {
   dryRun?: boolean;
   yes?: boolean;
   runId?: string;
+  action?: 'redeploy' | 'rebuild' | 'restart' | 'start' | 'status';
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -18,6 +19,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'print the analysis, the decision and every command; change nothing')
     .option('-y, --yes', 'accept a rebuild or full restart without asking (needed when not on a terminal)')
     .option('--run-id <id>', 'use this run id instead of deploy-YYYYMMDD-<hex>')
+    .addOption(
+      new Option(
+        '--action <action>',
+        'run this action whatever changed ("just rebuild"); rebuild and restart still ask (or need --yes)',
+      ).choices(['redeploy', 'rebuild', 'restart', 'start', 'status']),
+    )
     .addHelpText(
       'after',
       `
@@ -31,6 +38,8 @@ Decides exactly one action from what changed since the last deploy (.ferry/last-
   nothing changed                        → status only
 When several apply, the strongest wins. Reasons name the files and the config repos' commit
 subjects. Rebuild and full restart ask on a terminal and need --yes otherwise.
+--action redeploy|rebuild|restart|start|status skips the decision and runs that action (the
+analysis is still shown); restart is the full restart. Confirmation follows the action.
 
 Configure it in the deploy: section of ferry.yaml: paths (glob → code/config/build/env/ignore),
 config_repos, runtime (docker image + service containers, for the built-in actions above),
@@ -43,6 +52,7 @@ confirmed (then nothing changed); 2 usage or config error.
 Examples:
   ferry deploy --dry-run     what changed, the decision and its reasons, the commands; change nothing
   ferry deploy               deploy; asks before a rebuild or full restart
+  ferry deploy --action rebuild --yes   rebuild the image and recreate the services now
   ferry deploy --yes --json  non-interactive (CI, agents): the result object as the last line`,
     )
     .action(async (flags: DeployFlags) => {
@@ -65,6 +75,7 @@ Examples:
         yes: Boolean(flags.yes),
         interactive: ctx.interactive() && !ctx.globals().json,
         runId,
+        ...(flags.action ? { action: flags.action } : {}),
         print: (text) => ctx.print(text),
       });
       await engine.renderer.flush?.();

@@ -6,6 +6,7 @@ import type {
   CheckResult,
   DeployAction,
   Decision,
+  ForceFlag,
   Reason,
   RemoteRepoStatus,
   Scenario,
@@ -70,7 +71,7 @@ function names(files: readonly ChangedFile[], max = 3): string {
   return files.length > max ? `${shown.join(', ')} and ${files.length - max} more` : shown.join(', ');
 }
 
-export function remoteReason(r: RemoteRepoStatus): Reason {
+export function remoteReason(r: RemoteRepoStatus): Reason & { scenario: Scenario } {
   const head = r.recorded
     ? `${r.name} ${short(r.recorded)} → ${short(r.current)}`
     : `${r.name} now at ${short(r.current)} (${r.note === NO_RECORD_NOTE ? NO_RECORD_NOTE : 'no deployed commit recorded'})`;
@@ -82,7 +83,7 @@ export function remoteReason(r: RemoteRepoStatus): Reason {
   return { scenario: 'remote_config_changed', summary: `Remote config changed: ${head}`, details };
 }
 
-function fileReason(scenario: Scenario, label: string, files: readonly ChangedFile[]): Reason {
+function fileReason(scenario: Scenario, label: string, files: readonly ChangedFile[]): Reason & { scenario: Scenario } {
   return { scenario, summary: `${label}: ${names(files)}`, details: files.map(fileLine) };
 }
 
@@ -96,14 +97,17 @@ function checkLine(c: CheckResult): string {
   return `${c.name} ${c.url}: ${c.status === null ? (c.error ?? 'no response') : `HTTP ${c.status}`}`;
 }
 
-function downReason(services: readonly ServiceStatus[], checks: readonly CheckResult[]): Reason {
+function downReason(
+  services: readonly ServiceStatus[],
+  checks: readonly CheckResult[],
+): Reason & { scenario: Scenario } {
   const details = [...services.map(serviceLine), ...checks.map(checkLine)];
   // A service whose container is down and whose health check fails is one thing down, not two.
   const who = [...new Set([...services.map((s) => s.name), ...checks.map((c) => c.service ?? c.name)])];
   return { scenario: 'services_down', summary: `Services down: ${who.join(', ')}`, details };
 }
 
-function nothingReason(a: Analysis): Reason {
+function nothingReason(a: Analysis): Reason & { scenario: Scenario } {
   const last = a.lastDeploy;
   const summary = last
     ? `Nothing changed since the last deploy (${last.timestamp}, code ${short(last.code_commit)})`
@@ -116,9 +120,12 @@ export interface DecideOptions {
   confirmActions?: readonly DeployAction[];
 }
 
+/** A reason the analysis found (not `--action`). */
+type AnalysedReason = Reason & { scenario: Scenario };
+
 /** Analysis → the one action to take, every triggered scenario, and why. */
 export function decide(a: Analysis, opts: DecideOptions = {}): Decision {
-  const reasons: Reason[] = [];
+  const reasons: AnalysedReason[] = [];
   for (const r of a.remote) if (r.changed) reasons.push(remoteReason(r));
   const of = (...classes: ChangedFile['class'][]): ChangedFile[] =>
     a.local.files.filter((f) => classes.includes(f.class));
@@ -151,4 +158,41 @@ export function decide(a: Analysis, opts: DecideOptions = {}): Decision {
   ];
   const confirmActions = opts.confirmActions ?? CONFIRM_ACTIONS;
   return { action, scenario, scenarios, reasons, needsConfirmation: confirmActions.includes(action), warnings };
+}
+
+export const FORCE_FLAGS: readonly ForceFlag[] = ['redeploy', 'rebuild', 'restart', 'start', 'status'];
+
+export const FORCE_ACTION: Readonly<Record<ForceFlag, DeployAction>> = {
+  redeploy: 'redeploy',
+  rebuild: 'rebuild',
+  restart: 'full_restart',
+  start: 'start',
+  status: 'status',
+};
+
+const SAY: Readonly<Record<DeployAction, string>> = {
+  rebuild: 'a rebuild',
+  full_restart: 'a full restart',
+  redeploy: 'a redeploy',
+  start: 'a start',
+  status: 'a status check only',
+};
+
+/**
+ * `--action <flag>`: the user's action replaces the analysed one. What the analysis found stays in
+ * the reasons (after the forced one), and confirmation follows the action, not the flag: a forced
+ * rebuild or full restart still asks.
+ */
+export function forceAction(d: Decision, flag: ForceFlag, opts: DecideOptions = {}): Decision {
+  const action = FORCE_ACTION[flag];
+  const analysed =
+    d.action === action ? 'the analysis decided the same' : `the analysis alone decided ${SAY[d.action]}`;
+  const forced: Reason = { scenario: 'forced', summary: `Forced with --action ${flag} (${analysed})`, details: [] };
+  return {
+    ...d,
+    action,
+    reasons: [forced, ...d.reasons],
+    needsConfirmation: (opts.confirmActions ?? CONFIRM_ACTIONS).includes(action),
+    forced: { flag, analysed: d.action },
+  };
 }

@@ -2,7 +2,7 @@
 // operation on named containers, or an argv command from ferry.yaml. --dry-run prints this.
 import { isAbsolute, posix } from 'node:path';
 import { formatCommand } from '../util/process.js';
-import type { Decision, DeployAction, ServiceStatus } from './types.js';
+import type { Decision, DeployAction, ForceFlag, ServiceStatus } from './types.js';
 
 export type BuiltinOp = 'build' | 'recreate' | 'restart' | 'start';
 
@@ -55,6 +55,13 @@ export interface DeployPlan {
   /** Whether this action counts as a deployment (updates code_commit) and whether it builds an image. */
   deploys: boolean;
   builds: boolean;
+  /** `--action` that chose the action (re-run commands repeat it). */
+  forced?: ForceFlag;
+}
+
+/** The command that runs this plan again: the forced action and the --yes it needs, if any. */
+export function rerunCommand(plan: Pick<DeployPlan, 'forced' | 'needsConfirmation'>): string {
+  return `ferry deploy${plan.forced ? ` --action ${plan.forced}` : ''}${plan.needsConfirmation ? ' --yes' : ''}`;
 }
 
 /** Config key under deploy.actions for each decision. */
@@ -246,5 +253,6 @@ export function planDeploy(input: PlanInput): DeployPlan {
     needsConfirmation: decision.needsConfirmation || steps.some((s) => s.confirm),
     deploys: action === 'rebuild' || action === 'full_restart' || action === 'redeploy',
     builds,
+    ...(decision.forced ? { forced: decision.forced.flag } : {}),
   };
 }

@@ -78,8 +78,10 @@ function decisionLine(r: DeployResult, tail: string): string {
 }
 
 export function renderDecision(r: DeployResult): string {
-  const lines = ['[Phase 2: Decision]', `Decision: ${decisionLine(r, `scenario: ${r.scenario.replace(/_/g, ' ')}`)}`];
-  if (r.scenarios.length > 1)
+  const scenario = `scenario: ${r.scenario.replace(/_/g, ' ')}`;
+  const tail = r.forced ? `forced by --action ${r.forced.flag}; analysed ${scenario}` : scenario;
+  const lines = ['[Phase 2: Decision]', `Decision: ${decisionLine(r, tail)}`];
+  if (r.scenarios.length > 1 && !r.forced)
     lines.push(
       `  Also triggered: ${r.scenarios
         .slice(1)

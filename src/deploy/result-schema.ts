@@ -20,6 +20,7 @@ const commitLine = z.strictObject({ sha: z.string(), short: z.string(), subject:
 const checkResult = z.strictObject({
   name: z.string(),
   url: z.string(),
+  service: z.string().optional().describe('the service whose health URL this is'),
   status: z.number().int().nullable().describe('HTTP status code, or null when there was no response'),
   ok: z.boolean(),
   error: z.string().optional(),
@@ -40,6 +41,8 @@ const lastDeploy = z.strictObject({
   code_commit: z.string().nullable(),
   file_hashes: z.record(z.string(), z.string()).optional(),
   image_size: z.string().nullable().optional(),
+  image_size_bytes: z.number().nullable().optional(),
+  build_duration_seconds: z.number().nullable().optional().describe('how long the last build took'),
 });
 
 export const deployResultSchema = z.strictObject({
@@ -49,9 +52,16 @@ export const deployResultSchema = z.strictObject({
   scenario: SCENARIO.describe('the scenario that produced the winning action'),
   scenarios: z.array(SCENARIO).describe('every triggered scenario, strongest first'),
   action: ACTION,
+  forced: z
+    .strictObject({
+      flag: z.enum(['redeploy', 'rebuild', 'restart', 'start', 'status']),
+      analysed_action: ACTION.describe('what the analysis alone decided'),
+    })
+    .nullable()
+    .describe('set when --action chose the action'),
   reasons: z.array(
     z.strictObject({
-      scenario: SCENARIO,
+      scenario: z.union([SCENARIO, z.literal('forced')]).describe("'forced': the reason is --action"),
       summary: z.string(),
       details: z.array(z.string()).describe('commit lines and file names'),
     }),
@@ -118,6 +128,8 @@ export const deployResultSchema = z.strictObject({
       image_id: z.string().nullable(),
       build_timestamp: z.string(),
       image_size: z.string().nullable().optional(),
+      image_size_bytes: z.number().nullable().optional(),
+      build_duration_ms: z.number().nullable().optional().describe('wall time of the build'),
       builtin: z.boolean(),
       verified: z.boolean().nullable(),
     })

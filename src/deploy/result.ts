@@ -3,7 +3,7 @@
 import type { SerializedError } from '../errors.js';
 import type { DeployPlan, MissingAction } from './plan.js';
 import type { ActionTaken, BuiltImage } from './steps.js';
-import type { Analysis, CommitLine, Decision, LastDeployState } from './types.js';
+import type { Analysis, CommitLine, Decision, ForceFlag, LastDeployState } from './types.js';
 import type { Verification } from './verify.js';
 
 export type DeployStatus = 'success' | 'failed' | 'dry_run' | 'confirmation_required' | 'rejected';
@@ -25,6 +25,8 @@ export interface DeployResult {
   scenario: Decision['scenario'];
   scenarios: Decision['scenarios'];
   action: Decision['action'];
+  /** `--action` chose the action; analysed_action is what the analysis alone decided. */
+  forced: { flag: ForceFlag; analysed_action: Decision['action'] } | null;
   reasons: Decision['reasons'];
   warnings: string[];
   needs_confirmation: boolean;
@@ -86,6 +88,7 @@ export function buildResult(r: ResultInput): DeployResult {
     scenario: r.decision.scenario,
     scenarios: r.decision.scenarios,
     action: r.decision.action,
+    forced: r.decision.forced ? { flag: r.decision.forced.flag, analysed_action: r.decision.forced.analysed } : null,
     reasons: r.decision.reasons,
     warnings: [
       ...r.decision.warnings,

@@ -16,10 +16,10 @@ import { analyseLocal } from './analyse-local.js';
 import { analyseRemote } from './analyse-remote.js';
 import { analyseSystem, httpChecks, type HttpCheck, type ServiceRef } from './analyse-system.js';
 import { promptYesNo } from './confirm.js';
-import { decide } from './decide.js';
+import { decide, forceAction } from './decide.js';
 import { ignoreStateDirs } from './ignore-state-dir.js';
 import { readLastDeploy } from './last-deploy.js';
-import { planDeploy, type DeployPlan } from './plan.js';
+import { planDeploy, rerunCommand, type DeployPlan } from './plan.js';
 import {
   ACTION_NAME,
   renderAnalysis,
@@ -32,7 +32,7 @@ import {
 import { buildResult, type DeployResult } from './result.js';
 import { buildDeploySteps, type DeployData, type DeployEnv } from './steps.js';
 import { troubleshooting } from './troubleshoot.js';
-import type { Analysis, Decision } from './types.js';
+import type { Analysis, Decision, ForceFlag } from './types.js';
 
 export interface RunDeployOptions {
   config: DeployConfig;
@@ -51,6 +51,8 @@ export interface RunDeployOptions {
   runId?: string;
   /** Human output; the CLI passes ctx.print (silent under --json). */
   print?: (text: string) => void;
+  /** `--action`: run this action whatever the analysis decides (confirmation still follows the action). */
+  action?: ForceFlag;
 }
 
 export interface RunDeployOutcome {
@@ -72,7 +74,7 @@ export interface Analysed {
 
 /** Phases 1 and 2, plus the plan: reads only (the config-repo cache under .ferry/cache aside). */
 export async function analyseDeploy(
-  o: Pick<RunDeployOptions, 'config' | 'configDir' | 'engine' | 'runtime' | 'exec'>,
+  o: Pick<RunDeployOptions, 'config' | 'configDir' | 'engine' | 'runtime' | 'exec' | 'action'>,
 ): Promise<Analysed> {
   const cfg = o.config;
   const exec = o.exec ?? defaultExec;
@@ -111,7 +113,7 @@ export async function analyseDeploy(
     if (tempCache) await rm(tempCache, { recursive: true, force: true });
   }
   const analysis: Analysis = { local, remote, system, lastDeploy: last };
-  const decision = decide(analysis);
+  const decision = o.action ? forceAction(decide(analysis), o.action) : decide(analysis);
   const planRuntime = cfg.runtime
     ? {
         image: cfg.runtime.image,
@@ -184,12 +186,14 @@ async function deployLocked(
     return { result: preview, exitCode: 0, resultFile: null };
   }
 
+  const rerun = rerunCommand({ ...a.plan, needsConfirmation: true });
+  const proceed = `Re-run with --yes to proceed${a.plan.forced ? `: ${rerun}` : '.'}`;
   if (a.plan.needsConfirmation && !o.yes) {
     const question = `Proceed with ${ACTION_NAME[a.decision.action]}?`;
     if (!o.interactive) {
-      const message = `${a.plan.title} needs confirmation and this is not an interactive terminal; nothing was changed.\n${a.decision.reasons.map((r) => [`- ${r.summary}`, ...r.details.map((d) => `    ${d}`)].join('\n')).join('\n')}\nRe-run with --yes to proceed.`;
-      const error = new FerryError(ErrorCode.CONFIRMATION_REQUIRED, message, { fix: 'ferry deploy --yes' });
-      print('\n' + renderConfirmation(preview) + '\n\n' + message.split('\n')[0] + '\nRe-run with --yes to proceed.');
+      const message = `${a.plan.title} needs confirmation and this is not an interactive terminal; nothing was changed.\n${a.decision.reasons.map((r) => [`- ${r.summary}`, ...r.details.map((d) => `    ${d}`)].join('\n')).join('\n')}\n${proceed}`;
+      const error = new FerryError(ErrorCode.CONFIRMATION_REQUIRED, message, { fix: rerun });
+      print('\n' + renderConfirmation(preview) + '\n\n' + message.split('\n')[0] + `\n${proceed}`);
       const t = troubleshooting({
         code: error.code,
         phase: 'approval',
@@ -211,7 +215,7 @@ async function deployLocked(
         runId: null,
         error: { ...serializeError(error), phase: 'approval' },
         troubleshooting: t.troubleshooting,
-        manualRecovery: ['ferry deploy --yes'],
+        manualRecovery: [rerun],
       });
       return { result, exitCode: 1, resultFile: null };
     }
@@ -219,7 +223,7 @@ async function deployLocked(
     const ok = await (o.confirm ?? promptYesNo)(question);
     if (!ok) {
       const error = new FerryError(ErrorCode.GATE_REJECTED, `${a.plan.title} was not confirmed; nothing was changed`, {
-        fix: 'ferry deploy --yes',
+        fix: rerun,
       });
       print('Not confirmed: nothing was changed.');
       return {
@@ -275,7 +279,7 @@ async function deployLocked(
       resume: false,
       data,
       buildSteps: buildDeploySteps(env),
-      resumeCommand: a.plan.needsConfirmation ? 'ferry deploy --yes' : 'ferry deploy',
+      resumeCommand: rerunCommand(a.plan),
     },
     engine,
   );

@@ -7,7 +7,7 @@ import { quoteArg, tail } from '../util/process.js';
 import type { HttpCheck, ServiceRef } from './analyse-system.js';
 import { readBuildBlock } from './build-output.js';
 import { afterBuild, afterDeploy, humanSize, writeLastDeploy } from './last-deploy.js';
-import type { DeployPlan, PlannedStep } from './plan.js';
+import { rerunCommand, type DeployPlan, type PlannedStep } from './plan.js';
 import type { Decision, LastDeployState } from './types.js';
 import { verifyDeployment, type Verification } from './verify.js';
 
@@ -162,7 +162,7 @@ function actionStep(env: DeployEnv, s: PlannedStep, i: number): Step<DeployData>
       ctx.log.info(`$ ${s.text}`);
       let imageId: string | undefined;
       if (s.kind === 'command') {
-        const rerun = `ferry deploy${d.plan.needsConfirmation ? ' --yes' : ''}`;
+        const rerun = rerunCommand(d.plan);
         const r = await ctx
           .exec(s.argv[0]!, s.argv.slice(1), {
             cwd: d.root,

@@ -1,7 +1,7 @@
 // Failure-report hints: specific troubleshooting and manual recovery per error code and phase. Pure.
 import { quoteArg } from '../util/process.js';
 import { short } from './decide.js';
-import type { DeployPlan } from './plan.js';
+import { rerunCommand, type DeployPlan } from './plan.js';
 import type { LastDeployState } from './types.js';
 
 export interface TroubleInput {
@@ -87,7 +87,7 @@ export function troubleshooting(t: TroubleInput): { troubleshooting: string[]; m
     if (step?.kind === 'builtin' && (step.op === 'restart' || step.op === 'start' || step.op === 'recreate'))
       recovery.push(`Bring services back by hand if needed: docker start ${step.containers.join(' ')}`);
     // A rebuild or full restart asks again on the re-run; say the command that proceeds.
-    const rerun = t.plan?.needsConfirmation ? 'ferry deploy --yes' : 'ferry deploy';
+    const rerun = t.plan ? rerunCommand(t.plan) : 'ferry deploy';
     recovery.push(
       `Fix the cause above, then re-run \`${rerun}\` (it analyses again and only does what is still needed).`,
     );

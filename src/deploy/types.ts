@@ -106,7 +106,8 @@ export interface Analysis {
 }
 
 export interface Reason {
-  scenario: Scenario;
+  /** 'forced': the reason is `ferry deploy --action`, not something the analysis found. */
+  scenario: Scenario | 'forced';
   /** One line, e.g. "Remote config changed: cc-master-agent-config (2 new commits)". */
   summary: string;
   /** Commit lines and file names, not counts. */
@@ -125,7 +126,12 @@ export interface Decision {
   needsConfirmation: boolean;
   /** Things a human should know that do not change the action (digest drift, unreachable repos…). */
   warnings: string[];
+  /** Set by `--action`: the action was chosen by the user; `analysed` is what the analysis alone decided. */
+  forced?: { flag: ForceFlag; analysed: DeployAction };
 }
+
+/** `ferry deploy --action` values: the words a user says ("just rebuild"); restart = full restart. */
+export type ForceFlag = 'redeploy' | 'rebuild' | 'restart' | 'start' | 'status';
 
 /** `.ferry/last-deploy.json` — the seed's `.last-deploy-state.json`, generalised to N config repos. */
 export interface LastDeployState {

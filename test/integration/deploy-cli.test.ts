@@ -137,4 +137,60 @@ describe('ferry deploy (CLI)', () => {
       q.cleanup();
     }
   });
+  it('--action forces the action: rebuild with nothing changed still asks (exit 1, the fix repeats --action), --yes builds and recreates; restart restarts; a bad value is a usage error', async () => {
+    const q = await makeDeployProject({ docker, suite, image });
+    try {
+      q.writeFerryYaml();
+      await q.writeBaseline(imageId);
+      const before = await docker.getContainer(q.container).inspect();
+
+      const asked = await ferry(['deploy', '--action', 'rebuild', '--json'], { cwd: q.repo });
+      expect(asked.exitCode).toBe(1);
+      const refused = jsonLines(asked.stdout).at(-1)!;
+      expect(validateAgainst('deploy-result', refused)).toEqual([]);
+      expect(refused).toMatchObject({
+        status: 'confirmation_required',
+        action: 'rebuild',
+        scenario: 'nothing_changed',
+        forced: { flag: 'rebuild', analysed_action: 'status' },
+        error: { code: 'CONFIRMATION_REQUIRED', fix: 'ferry deploy --action rebuild --yes' },
+      });
+      expect((refused.reasons as { summary: string }[])[0]!.summary).toBe(
+        'Forced with --action rebuild (the analysis alone decided a status check only)',
+      );
+      expect((await docker.getContainer(q.container).inspect()).Image).toBe(before.Image);
+
+      const built = await ferry(['deploy', '--action', 'rebuild', '--yes'], { cwd: q.repo });
+      expect(built.stderr + built.stdout).not.toContain('error[');
+      expect(built.exitCode).toBe(0);
+      expect(built.stdout).toContain(
+        'Decision: Rebuild image + recreate services (forced by --action rebuild; analysed scenario: nothing changed)',
+      );
+      expect(built.stdout).toContain('✅ Deployment Successful');
+      const state = JSON.parse(readFileSync(q.stateFile, 'utf8')) as { docker_image_digest: string };
+      const after = await docker.getContainer(q.container).inspect();
+      expect(after.Id).not.toBe(before.Id); // recreated, not restarted
+      expect(after.Image).toBe(state.docker_image_digest);
+
+      // restart = the full restart: it asks too, and with --yes restarts the same container.
+      const restarted = await ferry(['deploy', '--action', 'restart', '--yes', '--json'], { cwd: q.repo });
+      expect(restarted.exitCode, restarted.stderr).toBe(0);
+      expect(jsonLines(restarted.stdout).at(-1)).toMatchObject({
+        status: 'success',
+        action: 'full_restart',
+        forced: { flag: 'restart', analysed_action: 'status' },
+        actions_taken: [{ title: `Restart ${q.container}` }],
+      });
+      const again = await docker.getContainer(q.container).inspect();
+      expect(again.Id).toBe(after.Id);
+      expect(again.State.StartedAt).not.toBe(after.State.StartedAt);
+
+      const bad = await ferry(['deploy', '--action', 'rebuld'], { cwd: q.repo });
+      expect(bad.exitCode).toBe(2);
+      expect(bad.stderr).toContain('rebuld');
+      expect(bad.stderr).toMatch(/redeploy, rebuild, restart, start, status/);
+    } finally {
+      q.cleanup();
+    }
+  });
 });
