@@ -203,17 +203,23 @@ describe('plan', () => {
     expect(msg).toContain('This is HIGH_RISK — silence will NOT auto-advance.');
   });
 
-  it('units per (repo, tier) and commit messages that never collide inside a repo', () => {
+  it('one unit per repo (per tier only when repos depend on each other both ways); commit messages never collide', () => {
     const mono: PlanRow[] = [
       { ...rows[0]!, repo: 'mono', package: 'a', tier: 1 },
       { ...rows[0]!, repo: 'mono', package: 'b', tier: 1 },
       { ...rows[0]!, repo: 'mono', package: 'c', tier: 3 },
-      { ...rows[0]!, repo: 'solo', package: 'solo', tier: 1 },
+      { ...rows[0]!, repo: 'solo', package: 'solo', tier: 2 },
     ];
-    expect(Object.fromEntries(unitNames(mono))).toEqual({
+    expect(Object.fromEntries(unitNames(mono, (p) => (p === 'c' ? ['a'] : p === 'solo' ? ['a'] : [])))).toEqual({
+      'mono\u00001': 'mono',
+      'mono\u00003': 'mono',
+      'solo\u00002': 'solo',
+    });
+    // mono's c needs solo, which needs mono's a: mono cannot release at once.
+    expect(Object.fromEntries(unitNames(mono, (p) => (p === 'c' ? ['solo'] : p === 'solo' ? ['a'] : [])))).toEqual({
       'mono\u00001': 'mono-t1',
       'mono\u00003': 'mono-t3',
-      'solo\u00001': 'solo',
+      'solo\u00002': 'solo',
     });
     expect(unitCommitMessage('release: {repo} v{version}', 'solo', [{ name: 'solo', version: '1.0.0' }])).toBe(
       'release: solo v1.0.0',

@@ -1,6 +1,7 @@
 // Find, parse and validate ferry.yaml. Every problem is reported as `file:line:col key: expected`,
 // all of them at once, and loading never writes anything.
 
+import { groupIssues, groupTagOf } from './groups-check.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -120,7 +121,10 @@ function semanticIssues(config: FerryConfig, doc: Document, lc: LineCounter, fil
       else if (d === p.name) at(['packages', i, 'depends_on', j], 'a package cannot depend on itself');
     });
   });
-  // Packages of one repo (a monorepo) are tagged in the same git repo: their tags must differ.
+  for (const [path, message] of groupIssues(config)) at(path, message);
+  const groupTag = groupTagOf(config);
+  // Packages of one repo (a monorepo) are tagged in the same git repo: their tags must differ
+  // (except the members of a lockstep group with one tag: they share it on purpose).
   const byRepo = new Map<string, number[]>();
   config.packages.forEach((p, i) => byRepo.set(p.repo ?? p.name, [...(byRepo.get(p.repo ?? p.name) ?? []), i]));
   for (const [repo, idx] of byRepo) {
@@ -128,6 +132,7 @@ function semanticIssues(config: FerryConfig, doc: Document, lc: LineCounter, fil
     const seenTag = new Map<string, number>();
     for (const i of idx) {
       const p = config.packages[i]!;
+      if (groupTag.has(p.name)) continue;
       const tag = renderTag(p.tag ?? config.release.tag, tagVars({ name: p.name, repo, path: p.path }), '1.0.0');
       const other = seenTag.get(tag);
       if (other === undefined) {

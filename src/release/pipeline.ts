@@ -198,6 +198,7 @@ async function scanAll(
         pkgs,
         io.loaded,
         bump,
+        prerelease,
       ),
     ),
     commits: Object.fromEntries(results.map((r) => [r.row.package, r.commits])),

@@ -82,13 +82,16 @@ export function renderVersionSources(rows: readonly PlanRow[]): string {
  */
 export function renderBumpSources(rows: readonly PlanRow[]): string {
   const label = (r: PlanRow): string => (r.repo === r.package ? r.repo : `${r.repo}:${r.package}`);
-  const known = sortRows(rows).filter((r) => r.status === 'PLANNED' && (r.changesets?.length || r.cascade?.length));
+  const known = sortRows(rows).filter(
+    (r) => r.status === 'PLANNED' && (r.changesets?.length || r.cascade?.length || r.group),
+  );
   if (!known.length) return '';
   const width = Math.max(...known.map((r) => label(r).length));
   const lines = known.map((r) => {
     const from = [
       ...(r.changesets ?? []).map((c) => `${c.file} (${c.bump})`),
       ...(r.cascade?.length ? [`cascade from ${r.cascade.join(', ')}`] : []),
+      ...(r.group ? [`group ${r.group}`] : []),
     ];
     return `  ${label(r).padEnd(width)}  ${(r.bump ?? '-').padEnd(5)}  ${from.join(', ')}`;
   });

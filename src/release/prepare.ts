@@ -4,6 +4,7 @@
 import { join, resolve } from 'node:path';
 import { checkTiers, type TierCheck } from '../config/graph.js';
 import { configuredGraph, discoverPackages } from '../config/discover.js';
+import { groupTagOf } from '../config/groups-check.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { ReleaseConfig } from '../config/sections/release.js';
 import { ErrorCode, FerryError } from '../errors.js';
@@ -11,6 +12,7 @@ import type { ChangelogCommit } from '../manifest/changelog.js';
 import type { ChangesetIntent } from './changesets.js';
 import { fillTemplate } from './scan.js';
 import { slug } from './steps/deps.js';
+import { planUnits } from './units.js';
 import type { PlanRow, ReleaseData, ReleaseOptions, ReleasePackage, RepoState, UnitState } from './types.js';
 
 const IS_URL = /^[a-z+]+:\/\/|^git@/;
@@ -19,6 +21,8 @@ const IS_URL = /^[a-z+]+:\/\/|^git@/;
 export function releasePackages(loaded: Pick<LoadedConfig, 'config' | 'workspaceDir' | 'path'>): ReleasePackage[] {
   const { graph } = configuredGraph(loaded);
   checkRepoBranches(loaded);
+  // A lockstep group's one tag (its {name} is the group's) is every member's tag template.
+  const groupTag = groupTagOf(loaded.config);
   return loaded.config.packages.map((p) => {
     const repo = p.repo ?? p.name;
     if (IS_URL.test(repo)) {
@@ -37,7 +41,7 @@ export function releasePackages(loaded: Pick<LoadedConfig, 'config' | 'workspace
       publish: p.publish,
       tier: graph.tierOf[p.name] ?? 1,
       deps: graph.deps[p.name] ?? [],
-      tag: p.tag ?? loaded.config.release.tag,
+      tag: groupTag.get(p.name) ?? p.tag ?? loaded.config.release.tag,
       versionFiles: p.version_files ?? [],
       mainBranch: p.main_branch ?? loaded.config.release.main_branch,
     };
@@ -108,14 +112,13 @@ export function driftGuard(loaded: Pick<LoadedConfig, 'config' | 'workspaceDir' 
   );
 }
 
-/** Pure: unit name per (repo, tier): the repo, or `<repo>-t<tier>` when the repo releases in several tiers. */
-export function unitNames(rows: readonly PlanRow[]): Map<string, string> {
-  const tiersOf = new Map<string, Set<number>>();
-  for (const r of rows) tiersOf.set(r.repo, (tiersOf.get(r.repo) ?? new Set()).add(r.tier));
-  const out = new Map<string, string>();
-  for (const r of rows)
-    out.set(`${r.repo}\0${r.tier}`, (tiersOf.get(r.repo)?.size ?? 1) > 1 ? `${r.repo}-t${r.tier}` : r.repo);
-  return out;
+/** Pure: unit name per `repo\0tier` of the planned rows (see planUnits: one per repo unless repos depend on each other both ways). */
+export function unitNames(
+  rows: readonly PlanRow[],
+  depsOf: (pkg: string) => readonly string[] = () => [],
+): Map<string, string> {
+  const units = planUnits(rows, depsOf);
+  return new Map(rows.map((r) => [`${r.repo}\0${r.tier}`, units.get(r.package)?.name ?? r.repo]));
 }
 
 /**
@@ -157,18 +160,19 @@ export interface DataInput {
 export function initialData(input: DataInput): ReleaseData {
   const planned = input.rows.filter((r) => r.status === 'PLANNED');
   const byName = new Map(input.packages.map((p) => [p.name, p]));
-  const names = unitNames(planned);
+  const unitOfPkg = planUnits(planned, (name) => byName.get(name)?.deps ?? []);
   const units: Record<string, UnitState> = {};
   const repos: Record<string, RepoState> = {};
   for (const row of planned) {
     const pkg = byName.get(row.package);
     if (!pkg || !row.new || !row.bump) continue;
-    const unit = names.get(`${row.repo}\0${row.tier}`) ?? row.repo;
+    const plan = unitOfPkg.get(row.package) ?? { name: row.repo, order: row.tier };
+    const unit = plan.name;
     const u = (units[unit] ??= {
       unit,
       repo: row.repo,
       repoDir: pkg.repoDir,
-      tier: row.tier,
+      tier: plan.order,
       packages: [],
       worktree_path: join(input.home, 'worktrees', input.runId, slug(unit)),
       branch: fillTemplate(input.cfg.branch, { run_id: input.runId, repo: unit }),

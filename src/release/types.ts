@@ -47,6 +47,8 @@ export interface PlanRow {
   branch?: string;
   /** Dependent cascade: the same-run dependencies whose release caused this patch release. */
   cascade?: string[];
+  /** The version group (release.groups) that set this row's version. */
+  group?: string;
   /** The changeset files that asked for this release, each with the bump it asked for. */
   changesets?: { file: string; bump: Bump }[];
 }

@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 describe('release on npm monorepos', () => {
-  it('3 workspace packages, commits touch 2 → exactly those 2 released, the dependent pinned', async () => {
+  it('3 workspace packages, commits touch 2 → exactly those 2 released in one release commit, the dependent pinned', async () => {
     const eco = await npmMonorepo({ prefix });
     ecos.push(eco);
     // Only the touched packages: the dependent cascade (on by default, issue 13.8) would also patch utils.
@@ -63,7 +63,7 @@ describe('release on npm monorepos', () => {
     const remote = eco.repos[`${prefix}-mono`]!.remote;
     expect(
       (await git(remote, ['log', '--format=%s', 'main'])).split('\n').filter((s) => s.startsWith('release:')),
-    ).toEqual([`release: ${prefix}-mono ${prefix}-cli v1.0.1`, `release: ${prefix}-mono ${prefix}-core v1.1.0`]);
+    ).toEqual([`release: ${prefix}-mono ${prefix}-cli v1.0.1, ${prefix}-core v1.1.0`]);
     const cli = JSON.parse(await git(remote, ['show', 'main:packages/cli/package.json']));
     expect(cli.version).toBe('1.0.1');
     // npm pins preserve the range operator by default (release.pin_style.npm: preserve, issue 19.8).

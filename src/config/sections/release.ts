@@ -113,6 +113,37 @@ export const releaseSchema = z.strictObject({
     .record(z.string(), z.enum(['major', 'minor', 'patch', 'none']))
     .default({})
     .describe('Conventional-commit types beyond feat/fix that cause a release, and at which level.'),
+  groups: z
+    .array(
+      z.strictObject({
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a group name: letters, digits and . _ -' })
+          .describe('Group name (the {name} of its tag).'),
+        packages: z.array(z.string()).min(2).describe('Configured package names in the group (two or more).'),
+        mode: z
+          .enum(['lockstep', 'linked'])
+          .default('lockstep')
+          .describe(
+            'lockstep (changesets `fixed`, release-please `linked-versions`): every member releases whenever one does, all at one version (the highest current version, bumped by the highest bump among them). linked (changesets `linked`): only members with changes release, at one version.',
+          ),
+        tag: tagTemplateSchema
+          .optional()
+          .describe(
+            'One tag for the whole group (lockstep, members in one repo), e.g. `v{version}`; {name} is the group name. Omitted: each member keeps its own tag.',
+          ),
+      }),
+    )
+    .default([])
+    .describe(
+      'Packages that share versions: lockstep groups (one version, one release commit, optionally one tag) or linked ones.',
+    ),
+  ignore: z
+    .array(z.string())
+    .default([])
+    .describe(
+      'Packages never released (changesets `ignore`): they stay in the tier graph, their changesets are left in place, and a cascade passes them by.',
+    ),
   intents: z
     .enum(['auto', 'conventional', 'changesets'])
     .default('auto')
@@ -166,10 +197,10 @@ export const releaseSchema = z.strictObject({
     .default(false)
     .describe("Pre-1.0 policy (release-please's name): a feature under 1.0.0 bumps the patch."),
   cascade: z
-    .enum(['patch', 'none'])
+    .enum(['patch', 'out-of-range', 'none'])
     .default('patch')
     .describe(
-      'Dependent cascade: a package with no change of its own whose same-run dependency is released gets a patch release with a "Dependencies" changelog entry; none turns it off.',
+      'Dependent cascade: a package with no change of its own whose same-run dependency is released gets a patch release with a "Dependencies" changelog entry; out-of-range only when the new version leaves the range it declares (changesets\' default); none turns it off.',
     ),
   pin_style: z
     .strictObject({

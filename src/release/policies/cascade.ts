@@ -5,17 +5,45 @@
 
 import { nextVersion } from '../scan.js';
 import type { PlanRow } from '../types.js';
+import type { VersionScheme } from '../versions/version.js';
+
+export interface CascadeOptions {
+  /** Packages that never release (release.ignore). */
+  skip?: ReadonlySet<string>;
+  /**
+   * `out-of-range`: whether the dependent's declared range admits the dependency's new version (then
+   * it does not release). Absent: every same-run dependency release cascades (`patch`).
+   */
+  admits?: (dependent: string, dependency: string, version: string, current: string) => boolean;
+  /** The version scheme of a package (default semver). */
+  schemeOf?: (pkg: string) => VersionScheme;
+}
 
 /** Rows with cascaded patch releases; `depsOf` names each package's same-ecosystem dependencies. */
-export function applyCascade(rows: readonly PlanRow[], depsOf: (pkg: string) => readonly string[]): PlanRow[] {
+export function applyCascade(
+  rows: readonly PlanRow[],
+  depsOf: (pkg: string) => readonly string[],
+  opts: CascadeOptions = {},
+): PlanRow[] {
   const out = [...rows].sort((a, b) => a.tier - b.tier || a.package.localeCompare(b.package));
-  const planned = new Set(out.filter((r) => r.status === 'PLANNED').map((r) => r.package));
+  const planned = new Map(out.filter((r) => r.status === 'PLANNED').map((r) => [r.package, r]));
   return out.map((r) => {
-    if (r.status === 'PLANNED') return r;
-    const released = depsOf(r.package).filter((d) => planned.has(d));
+    if (r.status === 'PLANNED' || opts.skip?.has(r.package)) return r;
+    const released = depsOf(r.package).filter((d) => {
+      const dep = planned.get(d);
+      return dep?.new && !opts.admits?.(r.package, d, dep.new, dep.current);
+    });
     if (released.length === 0) return r;
-    planned.add(r.package);
-    return { ...r, bump: 'patch', new: nextVersion(r.current, 'patch'), status: 'PLANNED', cascade: released.sort() };
+    const { reason: _reason, ...rest } = r;
+    const row: PlanRow = {
+      ...rest,
+      bump: 'patch',
+      new: nextVersion(r.current, 'patch', opts.schemeOf?.(r.package) ?? 'semver'),
+      status: 'PLANNED',
+      cascade: released.sort(),
+    };
+    planned.set(r.package, row);
+    return row;
   });
 }
 

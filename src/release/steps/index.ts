@@ -1,4 +1,4 @@
-// The release step list: per tier, per unit (repo), WORKTREE, per package BUMP/PIN/CHANGELOG,
+// The release step list: per unit (one per repo, in dependency order), WORKTREE, per package BUMP/PIN/CHANGELOG,
 // LOCK, LINT, COMMIT, PUSH, PR, MERGE, then per package TAG and PUBLISH. Steps run in this order,
 // so a tier starts only after every earlier-tier package has been published and is visible.
 
@@ -31,7 +31,10 @@ export function buildReleaseSteps(data: ReleaseData, deps: ReleaseDeps): Step<Re
       prStep(u.unit, deps),
       mergeStep(u.unit, deps),
     );
-    for (const p of pkgs) steps.push(tagStep(p, deps), publishStep(p, deps));
+    // A unit may hold several tiers of one repo: each package is tagged and published after its dependencies.
+    const tierOf = (p: string): number => data.repos[p]?.tier ?? 0;
+    for (const p of [...pkgs].sort((a, b) => tierOf(a) - tierOf(b) || a.localeCompare(b)))
+      steps.push(tagStep(p, deps), publishStep(p, deps));
   }
   return steps;
 }
