@@ -71,7 +71,13 @@ export function renderVersionSources(rows: readonly PlanRow[]): string {
         : r.last_tag
           ? `manifest (ahead of its last tag ${r.last_tag})`
           : 'manifest (no release tag yet)';
-    return `  ${label(r).padEnd(width)}  ${r.current}  ${from}`;
+    const dyn = r.version_source;
+    const how = !dyn
+      ? ''
+      : dyn.kind === 'vcs'
+        ? `; version from git tags (${dyn.backend}): released by tagging only`
+        : `; version kept in ${dyn.file} (${dyn.backend})`;
+    return `  ${label(r).padEnd(width)}  ${r.current}  ${from}${how}`;
   });
   return ['current versions:', ...lines].join('\n');
 }

@@ -207,8 +207,12 @@ export function initialData(input: DataInput): ReleaseData {
       error: null,
       unit,
       tag_template: pkg.tag,
-      version_files: pkg.versionFiles,
+      version_files:
+        row.version_source?.file && !pkg.versionFiles.includes(row.version_source.file)
+          ? [...pkg.versionFiles, row.version_source.file]
+          : pkg.versionFiles,
       ...(row.cascade ? { cascade: row.cascade } : {}),
+      ...(row.version_source ? { version_source: row.version_source } : {}),
     };
   }
   for (const u of Object.values(units)) {

@@ -4,8 +4,6 @@
 // ./scan.ts and ./versions/: this file only feeds them what git says.
 
 import { classifyCommit, type Bump, type BumpTypes } from './conventional.js';
-import { readPackageJson } from '../manifest/package-json.js';
-import { readPyproject } from '../manifest/pyproject.js';
 import { ErrorCode, FerryError } from '../errors.js';
 import { CatFile } from './cat-file.js';
 import { prefixRange, rangesByPackage, readRefs, runGit, walk, type TagRef, type Walked } from './facts.js';
@@ -27,8 +25,9 @@ import {
   versionFileReport,
   type VersionFileReport,
 } from './versions/version-files.js';
-import type { ReleasePackage } from './types.js';
 import type { ChangesetIntent } from './changesets.js';
+import type { DynamicVersion, ReleasePackage } from './types.js';
+import { manifestVersionAt } from './versions/dynamic.js';
 
 export interface RepoScanOptions {
   /** The ref the release is cut from (see releaseRef). */
@@ -126,15 +125,18 @@ async function versionFiles(cat: CatFile, ref: string, pkg: ReleasePackage): Pro
   return found;
 }
 
-function manifestVersion(pkg: ReleasePackage, text: string | null): string | null {
-  if (text === null) return null;
-  const file = manifestFile(pkg);
-  return pkg.ecosystem === 'python' ? readPyproject(text, file).version : readPackageJson(text, file).version;
+/**
+ * Where a package states its version (repo-relative) and the line that holds it: the manifest's
+ * `version` key, or the module of a dynamic version (hatch path, setuptools attr).
+ */
+function versionHome(k: Pick<Known, 'p' | 'source'>): { file: string; pattern: string; rx: RegExp } {
+  if (k.source?.file) return { file: `${dirOf(k.p)}${k.source.file}`, pattern: '^__version__', rx: /^__version__/ };
+  const rx = k.p.ecosystem === 'python' ? /^\s*version\s*=/ : /^\s*"version"\s*:/;
+  return { file: manifestFile(k.p), pattern: versionLinePattern(k.p.ecosystem), rx };
 }
 
-/** The lines of a manifest that `git log -G<versionLinePattern>` would see change. */
-function versionLines(pkg: ReleasePackage, text: string | null): string {
-  const rx = pkg.ecosystem === 'python' ? /^\s*version\s*=/ : /^\s*"version"\s*:/;
+/** The lines of a manifest (or version module) that `git log -G<pattern>` would see change. */
+function versionLines(rx: RegExp, text: string | null): string {
   return (text ?? '')
     .split('\n')
     .filter((l) => rx.test(l))
@@ -152,39 +154,32 @@ async function versionCommits(
   dir: string,
   cat: CatFile,
   ref: string,
-  pkgs: readonly ReleasePackage[],
+  pkgs: readonly Pick<Known, 'p' | 'source'>[],
   walked: readonly Walked[],
   wholeHistory: boolean,
 ): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>();
   const byFile = new Map<string, number[]>();
-  for (const p of pkgs) byFile.set(manifestFile(p), []);
+  for (const k of pkgs) byFile.set(versionHome(k).file, []);
   // Merges carry no diff of their own for -G (git log shows none without -m).
   walked.forEach((c, i) => {
     if (c.parents.length > 1) return;
     for (const f of c.files[0] ?? []) byFile.get(f)?.push(i);
   });
   await Promise.all(
-    pkgs.map(async (p) => {
-      const file = manifestFile(p);
+    pkgs.map(async (k) => {
+      const { p } = k;
+      const { file, pattern, rx } = versionHome(k);
       for (const i of byFile.get(file)!) {
         const c = walked[i]!;
         const [now, before] = await Promise.all([
           cat.text(c.sha, file),
           c.parents[0] ? cat.text(c.parents[0], file) : Promise.resolve(null),
         ]);
-        if (versionLines(p, now) !== versionLines(p, before)) return void out.set(p.name, c.sha);
+        if (versionLines(rx, now) !== versionLines(rx, before)) return void out.set(p.name, c.sha);
       }
       if (wholeHistory) return void out.set(p.name, null);
-      const r = await runGit(dir, [
-        'log',
-        '-1',
-        '--format=%H',
-        `-G${versionLinePattern(p.ecosystem)}`,
-        ref,
-        '--',
-        file,
-      ]);
+      const r = await runGit(dir, ['log', '-1', '--format=%H', `-G${pattern}`, ref, '--', file]);
       out.set(p.name, r.code === 0 ? r.stdout.toString('utf8').trim() || null : null);
     }),
   );
@@ -201,12 +196,21 @@ export async function scanRepo(
   const { ref } = opts;
   const cat = new CatFile(dir);
   try {
-    const [tags, head, manifests, vfiles] = await Promise.all([
+    const [tags, head, stated] = await Promise.all([
       opts.tags ?? readRefs(dir, []).then((r) => r.tags),
       cat.read(`${ref}^{commit}`),
-      Promise.all(pkgs.map((p) => cat.text(ref, manifestFile(p)))),
-      Promise.all(pkgs.map((p) => versionFiles(cat, ref, p))),
+      Promise.all(
+        pkgs.map(async (p) =>
+          manifestVersionAt(p, ref, await cat.text(ref, manifestFile(p)), manifestFile(p), (f) => cat.text(ref, f)),
+        ),
+      ),
     ]);
+    // A module that holds a dynamic version (hatch path, setuptools attr) is a version file BUMP updates.
+    const withSource = pkgs.map((p, i) => {
+      const file = stated[i]!.source?.file;
+      return file && !p.versionFiles.includes(file) ? { ...p, versionFiles: [...p.versionFiles, file] } : p;
+    });
+    const vfiles = await Promise.all(withSource.map((p) => versionFiles(cat, ref, p)));
     const allNames = tags.map((t) => t.name);
     const colliding = collidingSiblings(opts.siblings ?? pkgs);
     const known = pkgs.map((p, i) => {
@@ -217,7 +221,7 @@ export async function scanRepo(
       const ctx = { scheme, template: p.tag, vars, siblings };
       // Every release in the repo, on any branch: none of them may be proposed again.
       const releases = releasesFromTags(tagsFor(allNames, styles, vars), ctx);
-      return { p, vars, ctx, styles, releases, version: manifestVersion(p, manifests[i] ?? null) };
+      return { p, vars, ctx, styles, releases, version: stated[i]!.version, source: stated[i]!.source };
     });
     const input = { dir, ref, head: head?.oid ?? null, cat, pkgs: known };
     // The highest release of each package is usually on the release branch: take it, and let the
@@ -229,7 +233,7 @@ export async function scanRepo(
     return known.map((k, i) => {
       const { truth, commits: raw } = history[i]!;
       const commits = raw.map((c) => classifyCommit(c.sha, c.message, opts.bumpTypes));
-      const row = planRow({
+      const planned = planRow({
         pkg: k.p,
         truth,
         commits,
@@ -243,7 +247,8 @@ export async function scanRepo(
         intents: opts.intents ?? 'conventional',
         changesets: opts.changesets ?? [],
       });
-      const report = versionFilesReport(k.p, ref, k.version, vfiles[i]!);
+      const row = k.source ? { ...planned, version_source: k.source } : planned;
+      const report = versionFilesReport(withSource[i]!, ref, k.version, vfiles[i]!);
       return { row, commits, truth, warnings: report.warnings };
     });
   } finally {
@@ -258,6 +263,8 @@ interface Known {
   styles: string[];
   releases: TagRelease[];
   version: string | null;
+  /** Set when the version is not the manifest's key (dynamic, issue 19.5). */
+  source: DynamicVersion | null;
 }
 
 interface HistoryInput {
@@ -304,7 +311,7 @@ async function historyFrom(
     ? null
     : tagged.reduce((a, b) => (b!.time < a!.time ? b : a), tagged[0] ?? null)!.commit;
   const pkgs = input.pkgs.map((k) => k.p);
-  const fromManifest = facts.filter((f) => f.truth.from === 'manifest').map((f) => f.k.p);
+  const fromManifest = facts.filter((f) => f.truth.from === 'manifest').map((f) => f.k);
   const names = pkgs.some((p) => dirOf(p) !== '') || fromManifest.length > 0;
   const walked = input.head === null ? [] : await walk(dir, ref, base, names);
   if (verify) {

@@ -51,6 +51,21 @@ export interface PlanRow {
   group?: string;
   /** The changeset files that asked for this release, each with the bump it asked for. */
   changesets?: { file: string; bump: Bump }[];
+  /** Where the version lives when it is not the manifest's own key (dynamic versions, issue 19.5). */
+  version_source?: DynamicVersion;
+}
+
+/**
+ * A version that is not a static manifest key: `vcs` is read from git tags at build time (hatch-vcs,
+ * setuptools-scm…; released by tagging only), `file` is a module's `__version__` (hatch path,
+ * setuptools attr), which BUMP edits instead of the manifest.
+ */
+export interface DynamicVersion {
+  kind: 'vcs' | 'file';
+  /** The backend or plugin that reads it (`hatch-vcs`, `setuptools-scm`, `hatchling`, `setuptools`…). */
+  backend: string;
+  /** kind file: the module, relative to the package dir. */
+  file?: string;
 }
 
 /** A package as the pipeline sees it: config + what was read from its manifest. */
@@ -105,6 +120,8 @@ export interface RepoState {
   version_files?: string[];
   /** Dependent cascade: released because these same-run dependencies were (no change of its own). */
   cascade?: string[];
+  /** The version is not the manifest's key: BUMP leaves the manifest alone (issue 19.5). */
+  version_source?: DynamicVersion;
 }
 
 /** One WORKTREE..MERGE sequence: the packages of one repo in one tier. */

@@ -23,7 +23,7 @@ import { consumeChangesets, describeConsumed } from './changeset-files.js';
 import { setDunderVersion } from '../versions/version-files.js';
 import { ErrorCode, FerryError } from '../../errors.js';
 import type { ReleaseConfig } from '../../config/sections/release.js';
-import type { ReleaseData, RepoState } from '../types.js';
+import type { DynamicVersion, ReleaseData, RepoState } from '../types.js';
 import { packageDir, repoOf, unitOf, type Ctx, type ReleaseDeps } from './deps.js';
 
 function manifestPath(ctx: Ctx, pkg: string): string {
@@ -62,6 +62,13 @@ export function pinnedManifest(
     : pinPackageJsonDeps(text, pins, file, pinStyle.npm);
 }
 
+/** What BUMP says instead of a manifest edit when the version is dynamic. */
+export function dynamicVersionNote(source: DynamicVersion, version: string): string {
+  return source.kind === 'vcs'
+    ? `version from git tags (${source.backend}): no manifest edit; the release tag makes it ${version}`
+    : `version in ${source.file} (${source.backend}), not in the manifest: no manifest edit`;
+}
+
 export function bumpStep(pkg: string): Step<ReleaseData> {
   return {
     id: `${pkg}/BUMP`,
@@ -70,7 +77,9 @@ export function bumpStep(pkg: string): Step<ReleaseData> {
     describe: (ctx) => {
       const r = repoOf(ctx, pkg);
       return [
-        { kind: 'edit', text: `${manifestPath(ctx, pkg)}: version ${r.old_version} → ${r.new_version}` },
+        r.version_source
+          ? { kind: 'note' as const, text: dynamicVersionNote(r.version_source, r.new_version) }
+          : { kind: 'edit' as const, text: `${manifestPath(ctx, pkg)}: version ${r.old_version} → ${r.new_version}` },
         ...(r.version_files ?? []).map((f) => ({
           kind: 'edit' as const,
           text: `${join(packageDir(ctx, pkg), f)}: __version__ → "${r.new_version}"`,
@@ -81,8 +90,11 @@ export function bumpStep(pkg: string): Step<ReleaseData> {
       const r = repoOf(ctx, pkg);
       const file = manifestPath(ctx, pkg);
       const edits: { file: string; before: string; after: string }[] = [];
-      const before = await readFile(file, 'utf8');
-      edits.push({ file, before, after: bumpedManifest(r, before, r.new_version, file) });
+      // A dynamic version has no manifest key to edit: the tag (vcs) or the version module (file) carries it.
+      if (!r.version_source) {
+        const before = await readFile(file, 'utf8');
+        edits.push({ file, before, after: bumpedManifest(r, before, r.new_version, file) });
+      }
       for (const f of r.version_files ?? []) {
         const path = join(packageDir(ctx, pkg), f);
         const text = await readFile(path, 'utf8');

@@ -1,0 +1,67 @@
+// The manifest side of version truth for packages whose version is not a static manifest key
+// (issue 19.5): a VCS-versioned package has none (its tags are the truth, and a release only tags);
+// a module-versioned one (hatch `path`, setuptools `attr:`) has it in that module, which BUMP edits
+// instead of the manifest. A version ferry can neither read nor write stops the plan, before the gate.
+
+import { ErrorCode, FerryError } from '../../errors.js';
+import { readPackageJson } from '../../manifest/package-json.js';
+import { readPyproject } from '../../manifest/pyproject.js';
+import { pythonVersionSource } from '../../manifest/version-source.js';
+import type { DynamicVersion, ReleasePackage } from '../types.js';
+import { readDunderVersion } from './version-files.js';
+
+export interface ManifestVersion {
+  /** The version the repo states (manifest key or version module), null when only tags say. */
+  version: string | null;
+  /** Set when the version is not the manifest's own key. */
+  source: DynamicVersion | null;
+}
+
+const FIX =
+  'give it a static version = "X.Y.Z" under [project], or take it from git tags (hatch-vcs, setuptools-scm) or from a module\'s __version__ ([tool.hatch.version] path, setuptools attr = "pkg.__version__")';
+
+/**
+ * Read the version of `pkg` at `ref` from `text` (its manifest there; null when it has none) and,
+ * for a module-versioned package, from that module (`read`: repo-relative path → text at `ref`).
+ * @throws CONFIG_INVALID when the version is dynamic in a way ferry cannot read or write, or its module is missing.
+ */
+export async function manifestVersionAt(
+  pkg: Pick<ReleasePackage, 'name' | 'ecosystem' | 'path'>,
+  ref: string,
+  text: string | null,
+  file: string,
+  read: (path: string) => Promise<string | null>,
+): Promise<ManifestVersion> {
+  if (text === null) return { version: null, source: null };
+  if (pkg.ecosystem === 'npm') return { version: readPackageJson(text, file).version, source: null };
+  const src = pythonVersionSource(text);
+  if (src.kind === 'static') return { version: readPyproject(text, file).version, source: null };
+  if (src.kind === 'vcs') return { version: null, source: { kind: 'vcs', backend: src.backend } };
+  if (src.kind === 'unreadable')
+    throw new FerryError(
+      ErrorCode.CONFIG_INVALID,
+      `${pkg.name}: ${file}: ${src.why}; ferry can neither read nor write its version`,
+      {
+        fix: FIX,
+        details: { package: pkg.name, file },
+      },
+    );
+  const dir = pkg.path === '.' ? '' : `${pkg.path.replace(/\/$/, '')}/`;
+  for (const candidate of src.candidates) {
+    const content = await read(`${dir}${candidate}`);
+    if (content === null) continue;
+    const version = readDunderVersion(content);
+    if (version === null)
+      throw new FerryError(
+        ErrorCode.CONFIG_INVALID,
+        `${pkg.name}: ${src.backend} reads the version from ${dir}${candidate}, which has no __version__ = "…" line at ${ref}`,
+        { fix: `add __version__ = "0.1.0" to ${dir}${candidate}`, details: { package: pkg.name, file: candidate } },
+      );
+    return { version, source: { kind: 'file', backend: src.backend, file: candidate } };
+  }
+  throw new FerryError(
+    ErrorCode.CONFIG_INVALID,
+    `${pkg.name}: ${src.backend} reads the version from ${src.candidates.map((c) => dir + c).join(' or ')}, and none exists at ${ref}`,
+    { fix: FIX, details: { package: pkg.name, candidates: src.candidates } },
+  );
+}
