@@ -57,8 +57,8 @@ describe('dynamic versions (issue 19.5)', () => {
         cfg,
         readFileSync(cfg, 'utf8').replace(/ tier: (\d),/g, ' tier: $1, publish: pypi,') +
           `registries:\n  pypi: { kind: pypi, url: "${pypi.uploadUrl}", index: "${pypi.url}", token_env: FERRY_TEST_PYPI_TOKEN,\n` +
-        // NOTE: Debian's hatchling does not list its own `editables` dependency as installed.
-        `    build: ["{python}", -m, build, --no-isolation, --skip-dependency-check, --outdir, "{dist}", .] }\n`,
+          // NOTE: Debian's hatchling does not list its own `editables` dependency as installed.
+          `    build: ["{python}", -m, build, --no-isolation, --skip-dependency-check, --outdir, "{dist}", .] }\n`,
       );
       const before = { helio: helio.read('pyproject.toml'), terra: terra.read('pyproject.toml') };
 
