@@ -1,155 +1,35 @@
 // Seeded generators for the planning benchmarks: real git repos written with one `git fast-import`
-// each (tens of thousands of commits in seconds), with the shapes users report as slow:
+// each (tens of thousands of commits in seconds), with the shapes users report as slow (the
+// monorepo history is test/fixtures/shapes/history.mjs, the generator the tests use too):
 //   - an npm-workspace monorepo: N packages under packages/*, C conventional commits, release
 //     trains that bump package.json and tag `{name}@{version}` (annotated and lightweight mixed);
 //   - a polyrepo: R Python repos of C commits each, tags `{name}/v{version}`;
 //   - a state dir with N finished runs for `ferry runs list`.
 // Generated trees are cached under the OS temp dir by (shape, size, seed, GEN_VERSION): the same
 // inputs give byte-identical repos, so a cache hit is the same as a fresh build.
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  bumpVersion,
+  commitMessage,
+  data,
+  fastImport as importHistory,
+  monorepoStream,
+  rng,
+  T0,
+  who,
+} from '../test/fixtures/shapes/history.mjs';
 
 /** Bump when a generator's output changes, so stale caches are not reused. */
 const GEN_VERSION = 1;
 const CACHE = join(tmpdir(), 'ferry-bench-cache');
 
-/** mulberry32: a small seeded PRNG, so every generated history is reproducible. */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const TYPES = ['feat', 'fix', 'fix', 'chore', 'docs', 'refactor', 'test', 'perf', 'ci', 'build'];
-const WORDS = ['parser', 'cache', 'retry', 'config', 'schema', 'router', 'client', 'logger', 'index', 'render'];
-
-/** A conventional (or not) commit message: mostly typed, some breaking, some with bodies and refs. */
-export function commitMessage(rand, scope) {
-  const r = rand();
-  const word = WORDS[Math.floor(rand() * WORDS.length)];
-  if (r < 0.05) return `Merge branch 'topic-${Math.floor(rand() * 1000)}'\n`;
-  if (r < 0.08) return `update ${word}\n`;
-  const type = TYPES[Math.floor(rand() * TYPES.length)];
-  const bang = rand() < 0.01 ? '!' : '';
-  const sc = rand() < 0.7 ? `(${scope})` : '';
-  let msg = `${type}${sc}${bang}: ${rand() < 0.5 ? 'handle' : 'add'} ${word} ${Math.floor(rand() * 1e4)}\n`;
-  if (rand() < 0.3)
-    msg += `\nWhy: the ${word} needed it.\n\nRefs #${Math.floor(rand() * 5000)}, closes #${Math.floor(rand() * 5000)}\n`;
-  if (rand() < 0.01) msg += `\nBREAKING CHANGE: ${word} options renamed\n`;
-  if (rand() < 0.005) msg += `\nBREAKING-CHANGE: ${word} removed\n`;
-  return msg;
-}
-
-function data(text) {
-  return `data ${Buffer.byteLength(text)}\n${text}\n`;
-}
-
-/** Pipes `chunks()` (an iterator of strings) into `git fast-import` in `dir` (a fresh repo). */
+/** Like the shared fastImport, plus the remote-tracking ref a clone has (the release is cut from it). */
 async function fastImport(dir, chunks) {
-  execFileSync('git', ['init', '--quiet', '--initial-branch=main', dir]);
-  const p = spawn('git', ['fast-import', '--quiet', '--done'], { cwd: dir, stdio: ['pipe', 'inherit', 'inherit'] });
-  const done = new Promise((res, rej) => p.on('close', (c) => (c === 0 ? res() : rej(new Error(`fast-import ${c}`)))));
-  let buf = '';
-  for (const s of chunks) {
-    buf += s;
-    if (buf.length > 1 << 20) {
-      if (!p.stdin.write(buf)) await new Promise((r) => p.stdin.once('drain', r));
-      buf = '';
-    }
-  }
-  p.stdin.end(buf + 'done\n');
-  await done;
-  // A checkout, as a user has: the drift guard reads manifests from the working tree.
-  execFileSync('git', ['-C', dir, 'checkout', '--quiet', '-f', 'main']);
+  await importHistory(dir, chunks);
   execFileSync('git', ['-C', dir, 'update-ref', 'refs/remotes/origin/main', 'main']);
-}
-
-const who = (t) => `Bench <bench@example.invalid> ${t} +0000`;
-const T0 = 1_700_000_000;
-
-function packageJson(name, version, deps) {
-  const body = { name, version, main: 'index.js', license: 'MIT' };
-  if (deps.length) body.dependencies = Object.fromEntries(deps.map((d) => [d, '*']));
-  return JSON.stringify(body, null, 2) + '\n';
-}
-
-function bumpVersion(v, kind) {
-  const [a, b, c] = v.split('.').map(Number);
-  return kind === 'minor' ? `${a}.${b + 1}.0` : `${a}.${b}.${c + 1}`;
-}
-
-/** The history of an npm-workspace monorepo, as fast-import commands; fills `meta` as it goes. */
-function* monorepoStream(n, commits, seed, meta) {
-  const rand = rng(seed);
-  const names = Array.from({ length: n }, (_, i) => `pkg-${String(i).padStart(4, '0')}`);
-  // Deps only on lower-numbered packages, a few each: a realistic, acyclic tier graph.
-  const deps = names.map((_, i) =>
-    i === 0
-      ? []
-      : [...new Set(Array.from({ length: Math.floor(rand() * 3) }, () => names[Math.floor(rand() * i * 0.5)]))],
-  );
-  const version = names.map(() => '0.1.0');
-  const lastTag = names.map((nm) => `${nm}@0.1.0`);
-  const lastTagCommit = names.map(() => 1);
-  const touched = new Set();
-  let mark = 0;
-  let t = T0;
-  const trainEvery = Math.max(50, Math.floor(commits / 20));
-  // Initial commit: root workspace manifest + every package.
-  mark++;
-  let s = `commit refs/heads/main\nmark :${mark}\ncommitter ${who(t)}\n${data('chore: initial import\n')}`;
-  s += `M 100644 inline package.json\n${data(JSON.stringify({ name: 'bench-mono', private: true, workspaces: ['packages/*'] }, null, 2) + '\n')}`;
-  names.forEach((nm, i) => {
-    s += `M 100644 inline packages/${nm}/package.json\n${data(packageJson(nm, version[i], deps[i]))}`;
-    s += `M 100644 inline packages/${nm}/index.js\n${data(`module.exports = ${JSON.stringify(nm)};\n`)}`;
-  });
-  yield s + '\n';
-  for (const nm of names) yield `reset refs/tags/${nm}@0.1.0\nfrom :1\n\n`;
-  let train = 0;
-  for (let k = 1; k < commits; k++) {
-    t += 60;
-    mark++;
-    if (k % trainEvery === 0 && k < commits * 0.95) {
-      // Release train: about half of the packages changed since their last release are released.
-      train++;
-      const released = [...touched].filter(() => rand() < 0.5).sort((a, b) => a - b);
-      let c = `commit refs/heads/main\nmark :${mark}\ncommitter ${who(t)}\n${data('chore(release): publish\n')}`;
-      for (const i of released) {
-        version[i] = bumpVersion(version[i], rand() < 0.3 ? 'minor' : 'patch');
-        c += `M 100644 inline packages/${names[i]}/package.json\n${data(packageJson(names[i], version[i], deps[i]))}`;
-      }
-      yield c + '\n';
-      for (const i of released) {
-        touched.delete(i);
-        const tag = `${names[i]}@${version[i]}`;
-        lastTag[i] = tag;
-        lastTagCommit[i] = mark;
-        yield train % 2
-          ? `tag ${tag}\nfrom :${mark}\ntagger ${who(t)}\n${data(`release ${tag}\n`)}`
-          : `reset refs/tags/${tag}\nfrom :${mark}\n\n`;
-      }
-      continue;
-    }
-    // Most commits touch one package; some touch two or three, a few only the root.
-    const r = rand();
-    const count = r < 0.04 ? 0 : r < 0.9 ? 1 : r < 0.97 ? 2 : 3;
-    const pkgs = [...new Set(Array.from({ length: count }, () => Math.floor(rand() * n)))];
-    let c = `commit refs/heads/main\nmark :${mark}\ncommitter ${who(t)}\n${data(commitMessage(rand, pkgs.length === 1 ? names[pkgs[0]] : 'repo'))}`;
-    if (!pkgs.length) c += `M 100644 inline README.md\n${data(`# bench ${k}\n`)}`;
-    for (const i of pkgs) {
-      touched.add(i);
-      c += `M 100644 inline packages/${names[i]}/src/f${Math.floor(rand() * 8)}.js\n${data(`// ${k}\n`)}`;
-    }
-    yield c + '\n';
-  }
-  Object.assign(meta, { names, deps, lastTag, oldestTag: lastTag[lastTagCommit.indexOf(Math.min(...lastTagCommit))] });
 }
 
 function configYaml(packages, tag) {

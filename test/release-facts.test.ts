@@ -118,7 +118,7 @@ describe('release facts: one history walk per repo', () => {
     for (const i of [0, 1]) {
       expect(res[i]!.truth.lastTag).toBeNull();
       expect(res[i]!.truth.from).toBe('manifest');
-      expect(res[i]!.row.current).toMatch(/^0\.1\.\d+$/);
+      expect(res[i]!.row.current).toMatch(/^\d+\.\d+\.\d+$/);
     }
     const tagged = (n: string) => (h.names.indexOf(n) < 2 ? null : h.lastTag[n]!);
     expect(shas(h.names, res)).toEqual(await expected(dir, 'HEAD', packages, tagged));

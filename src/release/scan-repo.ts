@@ -82,7 +82,10 @@ function collidingSiblings(
     KNOWN_TAG_STYLES.forEach((style, i) => {
       const a = tagAffixes(style, vars);
       if (!a) return;
-      for (const s of byKey[i]!.get(`${a.prefix}\0${a.suffix}`) ?? []) if (s.name !== name) out.set(s.name, s.vars);
+      // One colliding sibling per style is enough to rule the style out (in a monorepo every
+      // package collides on `v{version}`: listing them all made styles × packages² work).
+      const other = byKey[i]!.get(`${a.prefix}\0${a.suffix}`)?.find((s) => s.name !== name);
+      if (other) out.set(other.name, other.vars);
     });
     return [...out.values()];
   };
