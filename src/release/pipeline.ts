@@ -39,6 +39,7 @@ import { scanRepo } from './scan-repo.js';
 import { readRefs } from './facts.js';
 import { releasePolicies } from './policies/index.js';
 import { preflight } from './preflight.js';
+import { planRewrites, renderRewrites } from './rewrites.js';
 import { pythonBinary } from '../adapters/registry/pypi-build.js';
 import { checkStale, cleanupWorktrees, rescanForResume } from './run-support.js';
 import { buildReleaseSteps } from './steps/index.js';
@@ -379,6 +380,11 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   );
   for (const w of missingTokenWarnings(io.loaded, all, rows)) io.note(`warning: ${w}`);
   try {
+    // 4a. The dependency declarations PIN will rewrite, with file and line (an edit that would miss fails here).
+    const rewrites = await planRewrites(rows, all, io.loaded.config.release.pin_style, (p, f) =>
+      git.show(p.repoDir, refs.get(p.repoDir) ?? 'HEAD', f),
+    );
+    if (Object.keys(rewrites).length) io.print(`\n${renderRewrites(rewrites)}`);
     // 4b. PREFLIGHT: build what would be published (scratch copies, nothing pushed) before the gate;
     // a resumed run whose plan was approved already built it (and may be past PUBLISH).
     const approved = Boolean(req.resume && data.gate_token && data.gate_plan_hash === hash);
@@ -391,7 +397,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
       await preflightRun();
       await run.execute();
       return {
-        result: buildResult({ runId, planHash: hash, rows, data, dryRun: true }),
+        result: buildResult({ runId, planHash: hash, rows, data, dryRun: true, rewrites }),
         exitCode: 0,
         resultPath: null,
       };
@@ -412,6 +418,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
         dryRun: false,
         error: serializeError(e),
         resume: resumeCommand(runId),
+        rewrites,
       });
       const resultPath = await writeResult(io.engine, runId, 'release', result);
       const err = e as FerryError;
@@ -429,6 +436,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
       dryRun: false,
       error: failedStep?.error ?? null,
       resume: resumeCommand(runId),
+      rewrites,
     });
     io.print(`\n${renderSummary(result)}`);
     // LOW_RISK summary to Slack / webhook; a failed notice is reported, never fails the release.

@@ -15,6 +15,7 @@ import { npmSourceKind, splitRequirement, urlKind } from '../manifest/requiremen
 import { mapLimit } from '../util/concurrency.js';
 import { tail, type Exec } from '../util/process.js';
 import { manifestFile } from './scan.js';
+import { sameRunVersions } from './rewrites.js';
 import { bumpedManifest, pinnedManifest } from './steps/edits.js';
 import { setDunderVersion } from './versions/version-files.js';
 import { npmWorkspaceVersions } from '../config/members.js';
@@ -208,12 +209,10 @@ export function preflightTargets(
   packages: readonly ReleasePackage[],
 ): { pkg: ReleasePackage; version: string; pins: Record<string, string> }[] {
   const byName = new Map(packages.map((p) => [p.name, p]));
-  const planned = rows.filter((r) => r.status === 'PLANNED' && r.new);
-  const newVersion = new Map(planned.map((r) => [r.package, r.new!]));
-  return planned.flatMap((r) => {
+  return rows.flatMap((r) => {
     const pkg = byName.get(r.package);
-    if (!pkg?.publish) return [];
-    const pins = Object.fromEntries(pkg.deps.filter((d) => newVersion.has(d)).map((d) => [d, newVersion.get(d)!]));
+    if (r.status !== 'PLANNED' || !r.new || !pkg?.publish) return [];
+    const pins = sameRunVersions(rows, pkg);
     return [{ pkg, version: r.new!, pins }];
   });
 }

@@ -6,6 +6,21 @@ import { serializedErrorSchema } from '../engine/schemas.js';
 import type { PlanRow, ReleaseData } from './types.js';
 import { renderTable } from '../util/table.js';
 
+/** A same-run dependency declaration the release rewrites (issue 13.1/13.2), from the plan. */
+export const dependencyRewriteSchema = z.strictObject({
+  dependency: z.string().describe('The same-run dependency as the manifest names it.'),
+  file: z.string().describe('Manifest path relative to the repo.'),
+  line: z.number().int().nonnegative().describe('1-based line in the manifest before the release.'),
+  from: z.string().describe('What is written now (a PEP 508 string, a TOML value, an npm spec).'),
+  to: z.string().describe("What the release writes ('(removed)' for a [tool.uv.sources] entry it deletes)."),
+  kind: z
+    .string()
+    .describe(
+      'git, path or url (a source that becomes a version), pin or range, override, constraint, source-removed ([tool.uv.sources] entry).',
+    ),
+});
+export type DependencyRewrite = z.infer<typeof dependencyRewriteSchema>;
+
 export const releaseDetailSchema = z.strictObject({
   repo: z.string(),
   tier: z.number().int(),
@@ -19,6 +34,8 @@ export const releaseDetailSchema = z.strictObject({
   pypi_status: z.enum(['available', 'pending', 'skipped', 'failed']).nullable(),
   phase: z.string(),
   error: z.string().nullable(),
+  /** Not in the seed: the dependency declarations the release rewrites, with file and line. */
+  dependency_rewrites: z.array(dependencyRewriteSchema).optional(),
 });
 
 export const releaseResultSchema = z.strictObject({
@@ -70,6 +87,8 @@ export function buildResult(input: {
   error?: SerializedError | null;
   /** The resume command, reported when the run did not succeed. */
   resume?: string;
+  /** Dependency rewrites by package (from the plan). */
+  rewrites?: Record<string, DependencyRewrite[]>;
 }): ReleaseResult {
   const details: ReleaseDetail[] = [];
   let ok = 0;
@@ -100,6 +119,7 @@ export function buildResult(input: {
       pypi_status: r.pypi_status,
       phase: r.phase,
       error: r.error,
+      ...(input.rewrites?.[r.package]?.length ? { dependency_rewrites: input.rewrites[r.package] } : {}),
     });
   }
   const attempted = input.rows.filter((r) => r.status === 'PLANNED').length - notStarted;
