@@ -19,6 +19,14 @@ export const initResultSchema = z.strictObject({
       tag: z.string().optional().describe("tag template inferred from the repo's tags (when not release.tag's)"),
       version_files: z.array(z.string()).optional().describe('`__version__` modules that hold the version'),
       mainBranch: z.string().optional().describe('the branch the repo releases from, when not main'),
+      bump_minor_pre_major: z
+        .boolean()
+        .optional()
+        .describe("pre-1.0 policy read from the repo's release-please config (breaking → minor)"),
+      bump_patch_for_minor_pre_major: z
+        .boolean()
+        .optional()
+        .describe("pre-1.0 policy read from the repo's release-please config (feat → patch)"),
     }),
   ),
   tiers: z.array(z.array(z.string())).describe('tiers[0] is tier 1 (no internal dependencies)'),

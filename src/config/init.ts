@@ -15,6 +15,7 @@ import type { DiscoveredPackage } from './discover.js';
 import { buildGraph, type DependencyGraph } from './graph.js';
 import { parseConfig } from './load.js';
 import { inferVersionSettings } from './init-versions.js';
+import { readReleasePlease, releasePleasePolicy, releasePleaseVersionWarning } from './init-release-please.js';
 
 // release.tag's default: a package whose tags are in this style needs no `tag:` of its own.
 const DEFAULT_TAG = '{name}/v{version}';
@@ -33,6 +34,9 @@ export interface InitPackage {
   version_files?: string[];
   /** Branch the repo releases from, when it is not `main` (the remote's default branch). */
   mainBranch?: string;
+  /** Pre-1.0 policies carried over from the repo's release-please config. */
+  bump_minor_pre_major?: boolean;
+  bump_patch_for_minor_pre_major?: boolean;
 }
 
 export interface InitResult {
@@ -58,6 +62,8 @@ function packageLine(p: InitPackage): string {
   if (p.tag) fields.push(`tag: ${scalar(p.tag)}`);
   if (p.version_files?.length) fields.push(`version_files: [${p.version_files.map(scalar).join(', ')}]`);
   if (p.mainBranch) fields.push(`main_branch: ${scalar(p.mainBranch)}`);
+  if (p.bump_minor_pre_major) fields.push('bump_minor_pre_major: true');
+  if (p.bump_patch_for_minor_pre_major) fields.push('bump_patch_for_minor_pre_major: true');
   const deps = p.deps.length > 0 ? `  # needs ${p.deps.join(', ')}` : '';
   return `  - { ${fields.join(', ')} }${deps}`;
 }
@@ -90,6 +96,7 @@ export function renderInitConfig(packages: readonly InitPackage[], tiers: readon
     '#               placeholders {name} {repo} {dir} {version}',
     '#   version_files: modules that repeat the version as __version__ = "…" (updated with the manifest)',
     '#   ignore_deps: declared dependencies that must not order this package (breaks a cycle)',
+    "#   bump_minor_pre_major / bump_patch_for_minor_pre_major: pre-1.0 policies (read from release-please's config)",
     '# Extras, dependency groups, dev dependencies and optional peers never order releases.',
   ];
   if (packages.length === 0) {
@@ -222,6 +229,7 @@ export async function initWorkspace(opts: { dir: string; force?: boolean }): Pro
     if (v?.tag) p.tag = v.tag;
     if (v?.versionFiles) p.version_files = v.versionFiles;
   }
+  const warnings = [...discovery.warnings, ...(await releasePleaseSettings(opts.dir, packages))];
   const text = renderInitConfig(packages, tiers);
   // Guard against writing a config ferry itself would reject.
   parseConfig(text, configPath);
@@ -237,6 +245,28 @@ export async function initWorkspace(opts: { dir: string; force?: boolean }): Pro
     packages,
     tiers,
     gitignore: { path: gitignorePath, created: before === null, added: after !== null },
-    warnings: discovery.warnings,
+    warnings,
   };
+}
+
+/** Each repo's release-please policies onto its packages (in place); warnings for versions ferry would miss. */
+async function releasePleaseSettings(dir: string, packages: InitPackage[]): Promise<string[]> {
+  const warnings: string[] = [];
+  const git = new Git(exec);
+  for (const repo of [...new Set(packages.map((p) => p.repo))]) {
+    const files = readReleasePlease(join(dir, repo), repo);
+    warnings.push(...files.warnings);
+    if (!files.config && !files.manifest) continue;
+    let tags: string[] | null = null;
+    for (const p of packages.filter((x) => x.repo === repo)) {
+      const policy = releasePleasePolicy(files, p.path);
+      if (policy.bump_minor_pre_major) p.bump_minor_pre_major = true;
+      if (policy.bump_patch_for_minor_pre_major) p.bump_patch_for_minor_pre_major = true;
+      if (policy.released === undefined) continue;
+      tags ??= await git.tags(join(dir, repo), '*').catch(() => []);
+      const w = releasePleaseVersionWarning(p, policy.released, tags);
+      if (w) warnings.push(w);
+    }
+  }
+  return warnings;
 }
