@@ -50,7 +50,7 @@ const PRINT_METADATA = `import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 print(z.read([n for n in z.namelist() if n.endswith('.dist-info/METADATA')][0]).decode())`;
 
-/** The Requires-Dist lines of the wheel the index serves for name==version (downloaded from /files/). */
+/** The Requires-Dist values (`name==1.0.1`, markers kept) of the wheel the index serves for name==version (downloaded from /files/). */
 export async function wheelRequiresDist(pypi: PypiServer, name: string, version: string): Promise<string[]> {
   const file = pypi
     .files()
@@ -63,11 +63,15 @@ export async function wheelRequiresDist(pypi: PypiServer, name: string, version:
     const path = join(dir, file!.filename);
     writeFileSync(path, Buffer.from(await res.arrayBuffer()));
     const meta = (await execa('/usr/bin/python3', ['-c', PRINT_METADATA, path])).stdout;
-    return meta
-      .split('\n\n')[0]!
-      .split('\n')
-      .filter((l) => l.startsWith('Requires-Dist: '))
-      .map((l) => l.slice('Requires-Dist: '.length));
+    return (
+      meta
+        .split('\n\n')[0]!
+        .split('\n')
+        .filter((l) => l.startsWith('Requires-Dist: '))
+        .map((l) => l.slice('Requires-Dist: '.length))
+        // Older backends (poetry-core 1.x, setuptools) write `name (==1.0.1)`: read it as `name==1.0.1`.
+        .map((r) => r.replace(/^([A-Za-z0-9._-]+(?:\[[^\]]*\])?) \(([^)]*)\)/, '$1$2'))
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
