@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { codeDelivery } from '../src/deploy/code-delivery.js';
 import { planDeploy } from '../src/deploy/plan.js';
 import { troubleshooting } from '../src/deploy/troubleshoot.js';
 import type { Decision, ServiceStatus } from '../src/deploy/types.js';
@@ -52,6 +53,7 @@ describe('planDeploy', () => {
       needsConfirmation: true,
       deploys: true,
       builds: true,
+      codeDelivery: null,
       steps: [
         {
           kind: 'builtin',
@@ -277,5 +279,68 @@ describe('examples/seed-deploy/ferry.yaml', () => {
     expect(argv('full_restart', ['env_changed'])).toEqual(['just orb-down', 'just orb-up']);
     expect(argv('start', ['services_down'])).toEqual(['just orb-up']);
     expect(argv('status', ['nothing_changed'])).toEqual(['just orb-status']);
+  });
+});
+
+describe('code delivery (mounted vs baked)', () => {
+  const code = [
+    { path: 'agent/agent.py', class: 'code' as const, change: 'modified' as const, source: 'worktree' as const },
+  ];
+  const withBinds = (binds: ServiceStatus['binds'][]): ServiceStatus[] =>
+    services.map((s, i) => ({ ...s, binds: binds[i] }));
+
+  it('every service mounts the code (any ancestor dir, under the repo as given or resolved) → mounted', () => {
+    const d = codeDelivery(
+      ['/link/repo', '/real/repo'],
+      code,
+      withBinds([
+        [{ source: '/real/repo/agent', destination: '/app/agent' }],
+        [{ source: '/link/repo', destination: '/src' }],
+      ]),
+    );
+    expect(d).toMatchObject({ mode: 'mounted', mounted: ['web-1', 'worker-1'], baked: [] });
+    expect(d!.why).toBe(
+      'code is mounted into the services (web-1: /real/repo/agent → /app/agent), so a restart picks the change up',
+    );
+  });
+
+  it('one service without the mount (or a sibling dir that only shares a prefix) → baked, naming it', () => {
+    const d = codeDelivery(
+      ['/repo'],
+      code,
+      withBinds([
+        [{ source: '/repo/agent', destination: '/app/agent' }],
+        [{ source: '/repo/agent-data', destination: '/data' }],
+      ]),
+    );
+    expect(d).toMatchObject({ mode: 'baked', mounted: ['web-1'], baked: ['worker-1'] });
+    expect(d!.why).toContain('agent/agent.py is not under any bind mount of container worker-1');
+  });
+
+  it('no changed code, or no mount information from the runtime → null (plan as configured)', () => {
+    expect(codeDelivery(['/repo'], [], withBinds([[], []]))).toBeNull();
+    expect(codeDelivery(['/repo'], code, services)).toBeNull();
+  });
+
+  it('planDeploy: baked code turns the built-in restart into build + recreate; commands are left alone', () => {
+    const baked = codeDelivery(['/repo'], code, withBinds([[], []]));
+    const p = planDeploy({
+      decision: decision('redeploy', ['code_changed']),
+      actions: {},
+      runtime: rt,
+      services,
+      codeDelivery: baked,
+    });
+    expect(p.steps.map((s) => (s.kind === 'builtin' ? s.op : s.kind))).toEqual(['build', 'recreate']);
+    expect(p).toMatchObject({ builds: true, deploys: true, needsConfirmation: false, codeDelivery: { mode: 'baked' } });
+    const own = planDeploy({
+      decision: decision('redeploy', ['code_changed']),
+      actions: { redeploy: [{ command: ['just', 'orb-deploy'] }] },
+      runtime: rt,
+      services,
+      codeDelivery: baked,
+    });
+    expect(own.steps.map((s) => s.text)).toEqual(['just orb-deploy']);
+    expect(own.codeDelivery).toBeNull();
   });
 });

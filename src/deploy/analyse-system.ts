@@ -54,6 +54,7 @@ export async function inspectServices(
             status: c.status,
             imageId: c.imageId,
             image: c.image,
+            ...(c.binds ? { binds: c.binds } : {}),
           }
         : {
             name: s.name,

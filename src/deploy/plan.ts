@@ -2,6 +2,7 @@
 // operation on named containers, or an argv command from ferry.yaml. --dry-run prints this.
 import { isAbsolute, posix } from 'node:path';
 import { formatCommand } from '../util/process.js';
+import type { CodeDelivery } from './code-delivery.js';
 import type { Decision, DeployAction, ForceFlag, ServiceStatus } from './types.js';
 
 export type BuiltinOp = 'build' | 'recreate' | 'restart' | 'start';
@@ -57,6 +58,8 @@ export interface DeployPlan {
   builds: boolean;
   /** `--action` that chose the action (re-run commands repeat it). */
   forced?: ForceFlag;
+  /** A built-in redeploy: whether the changed code is mounted (restart) or baked (rebuild + recreate), and why. */
+  codeDelivery: CodeDelivery | null;
 }
 
 /** The command that runs this plan again: the forced action and the --yes it needs, if any. */
@@ -89,6 +92,8 @@ export interface PlanInput {
   actions: Partial<Record<ActionKey, ActionStepConfig[]>>;
   runtime: PlanRuntime | null;
   services: readonly ServiceStatus[];
+  /** From the containers' bind mounts (code-delivery.ts); null or absent: plan as configured. */
+  codeDelivery?: CodeDelivery | null;
 }
 
 /**
@@ -237,14 +242,24 @@ export function planDeploy(input: PlanInput): DeployPlan {
   const { decision } = input;
   const action = decision.action;
   let { steps, missing } = plannedFor(input, action);
-  // Redeploy ships code into running services; when some are down, start them first (rebuild and
-  // full restart bring services up themselves, see ACTION_ORDER).
-  if (!missing && action === 'redeploy' && decision.scenarios.includes('services_down')) {
+  // Built-in restarts ship code only through a bind mount. Code baked into the image needs a new
+  // image and containers created from it: a restart would "succeed" and run the old code.
+  const restartsOnly =
+    steps.length > 0 && steps.every((s) => s.kind === 'builtin' && (s.op === 'restart' || s.op === 'start'));
+  const delivery = !missing && action === 'redeploy' && restartsOnly ? (input.codeDelivery ?? null) : null;
+  if (delivery?.mode === 'baked' && input.runtime) {
+    const rt = input.runtime;
+    steps = DEFAULT_ACTIONS.rebuild.map((a) =>
+      builtinStep((a as { builtin: BuiltinOp }).builtin, rt, input.services, false),
+    );
+  } else if (!missing && action === 'redeploy' && decision.scenarios.includes('services_down')) {
+    // Redeploy ships code into running services; when some are down, start them first (rebuild and
+    // full restart bring services up themselves, see ACTION_ORDER).
     const start = plannedFor(input, 'start');
     if (start.missing) ({ steps, missing } = { steps: [], missing: start.missing });
     else steps = [...start.steps, ...steps];
   }
-  const builds = action === 'rebuild';
+  const builds = action === 'rebuild' || steps.some((s) => s.kind === 'builtin' && s.op === 'build');
   return {
     action,
     title: planTitle(action, steps, missing),
@@ -253,6 +268,7 @@ export function planDeploy(input: PlanInput): DeployPlan {
     needsConfirmation: decision.needsConfirmation || steps.some((s) => s.confirm),
     deploys: action === 'rebuild' || action === 'full_restart' || action === 'redeploy',
     builds,
+    codeDelivery: delivery,
     ...(decision.forced ? { forced: decision.forced.flag } : {}),
   };
 }

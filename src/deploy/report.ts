@@ -120,6 +120,7 @@ export function renderPlan(r: DeployResult): string {
     const cmd = commandOf(s);
     lines.push(`  ${i + 1}. ${s.title}${cmd ? `\n     $ ${cmd}` : ''}`);
   });
+  if (r.plan.code_delivery) lines.push(`  why: ${r.plan.code_delivery.why}`);
   if (r.plan.updates_state) lines.push(`  then: update ${r.state_file}`);
   const verify = verifyText(r);
   if (verify) lines.push(`  then: verify ${verify}`);

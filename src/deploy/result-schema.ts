@@ -88,6 +88,10 @@ export const deployResultSchema = z.strictObject({
         status: z.string(),
         imageId: z.string().nullable(),
         image: z.string().nullable(),
+        binds: z
+          .array(z.strictObject({ source: z.string(), destination: z.string() }))
+          .optional()
+          .describe('bind mounts: host path → container path'),
       }),
     ),
     checks: z.array(checkResult),
@@ -107,6 +111,15 @@ export const deployResultSchema = z.strictObject({
       })
       .nullable()
       .describe('the action ferry.yaml does not configure (nothing can run)'),
+    code_delivery: z
+      .strictObject({
+        mode: z.enum(['mounted', 'baked']),
+        why: z.string(),
+        mounted: z.array(z.string()).describe('containers that see the changed code through a bind mount'),
+        baked: z.array(z.string()).describe('containers that do not: a restart would keep the old code'),
+      })
+      .nullable()
+      .describe('built-in redeploy: restart (code mounted) or rebuild + recreate (code baked into the image)'),
   }),
   config_changes: z.array(
     z.strictObject({

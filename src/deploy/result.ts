@@ -46,6 +46,8 @@ export interface DeployResult {
     verifies: boolean;
     /** The decision needs an action ferry.yaml does not configure (nothing can run). */
     missing: MissingAction | null;
+    /** Built-in redeploy: is the changed code mounted (restart) or baked into the image (rebuild + recreate)? */
+    code_delivery: { mode: 'mounted' | 'baked'; why: string; mounted: string[]; baked: string[] } | null;
   };
   config_changes: ConfigChange[];
   actions_taken: ActionTaken[];
@@ -109,6 +111,7 @@ export function buildResult(r: ResultInput): DeployResult {
       updates_state: r.plan.deploys || r.plan.builds,
       verifies: r.plan.action !== 'status',
       missing: r.plan.missing,
+      code_delivery: r.plan.codeDelivery ?? null,
     },
     config_changes: a.remote.map((x) => ({
       name: x.name,

@@ -1,6 +1,6 @@
 // `ferry deploy`: analyse → decide → (confirm) → execute on the engine → record → verify → report.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRuntime } from '../adapters/runtime/index.js';
@@ -13,6 +13,7 @@ import { timestampRunId } from '../engine/run-id.js';
 import { ErrorCode, FerryError, serializeError } from '../errors.js';
 import { exec as defaultExec, type Exec } from '../util/process.js';
 import { analyseLocal } from './analyse-local.js';
+import { codeDelivery } from './code-delivery.js';
 import { analyseRemote } from './analyse-remote.js';
 import { analyseSystem, httpChecks, type HttpCheck, type ServiceRef } from './analyse-system.js';
 import { promptYesNo } from './confirm.js';
@@ -122,7 +123,14 @@ export async function analyseDeploy(
         containers: services.map((s) => s.container),
       }
     : null;
-  const plan = planDeploy({ decision, actions: cfg.actions, runtime: planRuntime, services: system.services });
+  const roots = [...new Set([root, await realpath(root).catch(() => root)])];
+  const plan = planDeploy({
+    decision,
+    actions: cfg.actions,
+    runtime: planRuntime,
+    services: system.services,
+    codeDelivery: codeDelivery(roots, local.files, system.services),
+  });
   return { analysis, decision, plan, services, checks, runtime, root, stateFile };
 }
 

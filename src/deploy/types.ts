@@ -70,6 +70,8 @@ export interface ServiceStatus {
   status: string;
   imageId: string | null;
   image: string | null;
+  /** Bind mounts of the container (host path → container path), when the runtime reports them. */
+  binds?: Array<{ source: string; destination: string }>;
 }
 
 export interface CheckResult {

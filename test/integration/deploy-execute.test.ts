@@ -218,24 +218,6 @@ describe('ferry deploy: execute', () => {
     expect(await snapshot(p)).toEqual(before);
   });
 
-  it('a code change redeploys at once (safe) and records the code state, so the next run has nothing to do', async () => {
-    const p = await project();
-    p.write('agent/agent.py', 'def run():\n    return "v2"\n');
-    const startedBefore = (await docker.getContainer(p.container).inspect()).State.StartedAt;
-    const r = await runDeploy(opts(p));
-    expect(r.result.error).toBeNull();
-    expect(r).toMatchObject({
-      exitCode: 0,
-      result: { status: 'success', action: 'redeploy', needs_confirmation: false },
-    });
-    expect((await docker.getContainer(p.container).inspect()).State.StartedAt).not.toBe(startedBefore);
-    const state = await readLastDeploy(p.stateFile);
-    expect(state!.file_hashes!['agent/agent.py']).toMatch(/^sha256:/);
-    expect(state!.docker_image_digest).toBe(imageId);
-    const again = await analyseDeploy({ config: p.config, configDir: p.repo, engine: p.engine, runtime });
-    expect(again.decision.action).toBe('status');
-  });
-
   it('a stopped service is started at once and verified healthy', async () => {
     const p = await project();
     await docker.getContainer(p.container).stop({ t: 1 });

@@ -64,7 +64,10 @@ describe('ferry deploy: the six scenarios from real causes', () => {
         details: ['agent/agent.py (modified, uncommitted)'],
       },
     ]);
-    expect(plan.steps.map((s) => s.text)).toEqual([`docker restart ${p.container}`]);
+    // The project's container runs its image without mounting the code: a restart would keep the old
+    // code, so the redeploy rebuilds and recreates (test/integration/deploy-code-delivery.test.ts).
+    expect(plan.codeDelivery).toMatchObject({ mode: 'baked', baked: [p.container] });
+    expect(plan.steps.map((s) => (s.kind === 'builtin' ? s.op : s.kind))).toEqual(['build', 'recreate']);
   });
 
   it('3b. a committed code change since the last deployed commit → redeploy', async () => {

@@ -53,5 +53,8 @@ export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
     running: c.State.Running,
     status: c.State.Status,
     labels: c.Config.Labels ?? {},
+    binds: (c.Mounts ?? [])
+      .filter((m) => m.Type === 'bind')
+      .map((m) => ({ source: m.Source, destination: m.Destination })),
   };
 }

@@ -30,6 +30,8 @@ export interface ContainerInfo {
   running: boolean;
   status: string;
   labels: Record<string, string>;
+  /** Bind mounts (host path → container path): how a service can see code that is not in its image. */
+  binds?: Array<{ source: string; destination: string }>;
 }
 
 export interface ExecInContainerResult {
