@@ -35,10 +35,10 @@ describe('changelog styles', () => {
     const dry = await cli(['release', '--dry-run']);
     expect(dry.exitCode, dry.stderr).toBe(0);
     const date = new Date().toISOString().slice(0, 10);
-    expect(dry.stderr).toMatch(
+    expect(dry.stdout).toMatch(
       new RegExp(`CHANGELOG\\.md: add "## \\[1\\.2\\.0\\] - ${date}" \\(under ## \\[Unreleased\\]\\) from 1 commit`),
     );
-    expect(dry.stderr).toMatch(/acme-prewritten\/CHANGELOG\.md: already has a 2\.0\.1 section; left as is/);
+    expect(dry.stdout).toMatch(/acme-prewritten\/CHANGELOG\.md: already has a 2\.0\.1 section; left as is/);
 
     const id = 'release-20261203-chlog1';
     const real = await cli(['release', '--run-id', id, '--gate-attestation', `1764763200.000100:${id}`]);

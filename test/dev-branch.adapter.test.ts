@@ -35,9 +35,9 @@ describe('release branches', () => {
     );
     // main's fix only; the feat on the dev branch beside it is not part of main's release.
     expect(dry.stdout).toMatch(/acme-plain\s+\| 1\s+\| 1\.0\.0\s+\| 1\.0\.1\s+\| patch\s+\| 1\s+\| PLANNED\s+\| main/);
-    expect(dry.stderr).toContain(`git -C ${dev.dir} worktree add -b`);
-    expect(dry.stderr).toMatch(/origin\/dev\b/);
-    expect(dry.stderr).toContain('into dev as "release: acme-dev v2.3.1"');
+    expect(dry.stdout).toContain(`git -C ${dev.dir} worktree add -b`);
+    expect(dry.stdout).toMatch(/origin\/dev\b/);
+    expect(dry.stdout).toContain('into dev as "release: acme-dev v2.3.1"');
 
     const id = 'release-20261203-dev001';
     const real = await cli(ws, [

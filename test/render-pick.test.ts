@@ -37,3 +37,35 @@ describe('plain gate lines', () => {
     expect(plain.format(ev('GATE_REJECTED'))).toBe('✗ gate rejected: m');
   });
 });
+
+describe('dry-run output', () => {
+  const id = {
+    ok: (s: string) => s,
+    bad: (s: string) => s,
+    warn: (s: string) => s,
+    dim: (s: string) => s,
+    bold: (s: string) => s,
+  };
+  const base = { ts: '2026-02-25T10:00:00.000Z', run_id: 'r-1', pipeline: 'release' };
+  it('the heading and every step with its commands go to stdout (the plan); progress and warnings to stderr', () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const plain = new PlainRenderer(id, false, (s) => void err.push(s), { write: (s) => void out.push(s), style: id });
+    plain.event({ ...base, type: 'run.started', data: { dry_run: true } });
+    plain.event({
+      ...base,
+      type: 'step.skipped',
+      step: 'a/TAG',
+      title: 'a: tag',
+      status: 'dry_run',
+      data: { intents: [{ kind: 'exec', text: 'git tag -a a/v1.0.1' }] },
+    });
+    plain.event({ ...base, type: 'log', level: 'warn', message: 'token unset' });
+    plain.event({ ...base, type: 'run.finished', status: 'dry_run' });
+    expect(out.join('')).toBe(
+      'Dry run of release r-1: every step and command it would run; nothing is changed\n' +
+        '[dry-run] a/TAG  a: tag\n    $ git tag -a a/v1.0.1\n',
+    );
+    expect(err.join('')).toBe('! token unset\ndry run: nothing was changed\n');
+  });
+});

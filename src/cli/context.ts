@@ -45,6 +45,12 @@ export class CliContext {
     };
   }
 
+  /** Colour for stdout itself (a dry-run plan redirected to a file gets none while stderr is a terminal). */
+  stdoutColor(): boolean {
+    const o = this.program.opts<{ json?: boolean; color?: boolean }>();
+    return o.color !== false && !o.json && colorFromEnv(this.env, Boolean(process.stdout.isTTY));
+  }
+
   get style(): Style {
     return makeStyle(this.globals().color);
   }
@@ -93,6 +99,7 @@ export class CliContext {
         color: g.color,
         tty: Boolean(process.stderr.isTTY) && !this.env.CI,
         columns: process.stdout.columns,
+        stdoutColor: this.stdoutColor(),
       }),
     };
   }

@@ -51,6 +51,7 @@ export function register(program: Command, ctx: CliContext): void {
       `
 Examples:
   ferry release --dry-run                       plan table + plan hash; nothing changes
+  ferry release --dry-run > plan.txt            the plan and every command it would run (stdout), in a file
   ferry release omnibase_core --bump minor      one package, forced minor bump
   ferry release                                 asks for approval (type approve), then releases tier by tier
   ferry release --resume release-20260225-a3f7b2

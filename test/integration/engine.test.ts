@@ -176,7 +176,7 @@ describe('engine', () => {
     expect(r.exitCode).toBe(0);
     expect(existsSync(join(home, 'state'))).toBe(false);
     expect(existsSync(out)).toBe(false);
-    expect(r.stderr).toContain('append "s1"');
+    expect(r.stdout).toContain('append "s1"');
   });
 
   it('a failing step stops the run with the resume command; after the fix --resume completes', async () => {

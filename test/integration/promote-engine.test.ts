@@ -79,8 +79,8 @@ describe('stage and promote on the engine (CLI)', () => {
   it("--dry-run prints every step's intents and changes nothing", async () => {
     const stageDry = await run(['stage', 'api', '--dry-run']);
     expect(stageDry.exitCode, stageDry.stderr).toBe(0);
-    for (const step of ['INSPECT', 'CHECK', 'VERDICT']) expect(stageDry.stderr).toContain(`[dry-run] ${step}`);
-    expect(stageDry.stderr).toContain(`$ docker exec ${stg} wget -q -O /dev/null http://127.0.0.1:80/version`);
+    for (const step of ['INSPECT', 'CHECK', 'VERDICT']) expect(stageDry.stdout).toContain(`[dry-run] ${step}`);
+    expect(stageDry.stdout).toContain(`$ docker exec ${stg} wget -q -O /dev/null http://127.0.0.1:80/version`);
     expect(existsSync(home())).toBe(false);
 
     // Staging verdict for v2 (real), then a promote dry run.
@@ -98,10 +98,10 @@ describe('stage and promote on the engine (CLI)', () => {
     ]);
     expect(dry.exitCode, dry.stderr).toBe(0);
     for (const step of ['VERIFY_STAGING', 'RECORD_PREVIOUS', 'RETAG', 'SWITCH', 'HEALTH', 'ROLLBACK', 'VERDICT'])
-      expect(dry.stderr).toContain(`[dry-run] ${step}`);
-    expect(dry.stderr).toContain(`$ docker tag ${ids.v2} ${repo}:prod`);
-    expect(dry.stderr).toContain(`recreate container ${prod}`);
-    expect(dry.stderr).toContain(ids.v1); // the previous image id, shown for the rollback intent
+      expect(dry.stdout).toContain(`[dry-run] ${step}`);
+    expect(dry.stdout).toContain(`$ docker tag ${ids.v2} ${repo}:prod`);
+    expect(dry.stdout).toContain(`recreate container ${prod}`);
+    expect(dry.stdout).toContain(ids.v1); // the previous image id, shown for the rollback intent
     expect(readdirSync(home(), { recursive: true }).sort()).toEqual(before); // no state, events, verdict or result
     expect((await docker.inspectContainer(prod))?.imageId).toBe(ids.v1);
     expect((await docker.inspectImage(`${repo}:prod`))?.id).toBe(ids.v1);

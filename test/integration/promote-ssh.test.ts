@@ -128,9 +128,9 @@ describe.skipIf(skip)('promote / self-deploy to a host over real ssh (CLI)', () 
 
     const dry = await ferry(['promote', 'api', '--env', 'production', '--dry-run'], { cwd: dir });
     expect(dry.exitCode, dry.stderr).toBe(0);
-    expect(dry.stderr).toContain(`ssh -p ${sshd.port} -i ${sshd.identityFile} -o BatchMode=yes`);
-    expect(dry.stderr).toContain(`promote api --env production --hook-step switch --image ${ids.v2}`);
-    expect(dry.stderr).toContain(`on 127.0.0.1: recreate container ${prod}`);
+    expect(dry.stdout).toContain(`ssh -p ${sshd.port} -i ${sshd.identityFile} -o BatchMode=yes`);
+    expect(dry.stdout).toContain(`promote api --env production --hook-step switch --image ${ids.v2}`);
+    expect(dry.stdout).toContain(`on 127.0.0.1: recreate container ${prod}`);
     expect(existsSync(join(home(), 'state', 'promote'))).toBe(false);
     expect((await docker.inspectContainer(prod))?.imageId).toBe(ids.v1);
     expect(calls()).not.toMatch(/--hook-step (retag|switch|rollback)/); // the dry run only asked read-only steps

@@ -44,9 +44,12 @@ describe('ferry release (6-repo seed ecosystem, forge git, local PyPI)', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('repo             | tier | current | new   | bump  | commits | status');
     expect(r.stdout).toMatch(/plan_hash: sha256:[0-9a-f]{64}/);
-    // The step list is introduced as a dry run, never as "Starting release".
-    expect(r.stderr).toContain(`Dry run of release ${RUN}: every step and command it would run; nothing is changed`);
-    expect(r.stderr).not.toContain('Starting release');
+    // The step list is introduced as a dry run, never as "Starting release", and it is on stdout with the
+    // plan (`ferry release --dry-run > plan.txt` keeps every command); stderr has only diagnostics.
+    expect(r.stdout).toContain(`Dry run of release ${RUN}: every step and command it would run; nothing is changed`);
+    expect(r.stdout).toMatch(/^ {4}\$ git -C \S+omnibase_spi tag -a omnibase_spi\/v1\.2\.1 /m);
+    expect(r.stdout + r.stderr).not.toContain('Starting release');
+    expect(r.stderr).not.toContain('[dry-run]');
     expect(await eco.snapshotRepos()).toEqual(before);
     expect(existsSync(join(home, 'state'))).toBe(false);
   });
@@ -247,7 +250,7 @@ describe('ferry release (6-repo seed ecosystem, forge git, local PyPI)', () => {
     await commit('fix: second of the day');
     const dry = await run(['omnibase_spi', '--dry-run']);
     expect(dry.stdout).toContain(`Release ${base}-2`);
-    expect(dry.stderr).toContain('from 1 commit\n');
+    expect(dry.stdout).toContain('from 1 commit\n');
     const refused = await run(['omnibase_spi', '--gate-attestation', `1740312612.000100:${base}`]);
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toContain('INVALID_GATE_TOKEN');

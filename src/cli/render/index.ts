@@ -14,6 +14,8 @@ export interface RendererChoice {
    * the live list would then wrap every character onto its own line, so plain lines are used.
    */
   columns?: number;
+  /** Colour for what goes to stdout (the dry-run plan); defaults to `color`. */
+  stdoutColor?: boolean;
 }
 
 export type FlushableRenderer = Renderer & { flush?(): Promise<void> };
@@ -22,7 +24,8 @@ export type FlushableRenderer = Renderer & { flush?(): Promise<void> };
 export async function pickRenderer(c: RendererChoice): Promise<FlushableRenderer> {
   if (c.json) return new JsonRenderer();
   const style = makeStyle(c.color);
-  if (!c.tty || c.columns === 0) return new PlainRenderer(style, c.verbose);
+  const plan = { write: (s: string) => void process.stdout.write(s), style: makeStyle(c.stdoutColor ?? c.color) };
+  if (!c.tty || c.columns === 0) return new PlainRenderer(style, c.verbose, undefined, plan);
   const { LiveRenderer } = await import('./live.js');
-  return new LiveRenderer(style, c.verbose);
+  return new LiveRenderer(style, c.verbose, plan);
 }

@@ -2,7 +2,7 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { Renderer } from '../../engine/events.js';
 import type { FerryEvent } from '../../engine/types.js';
-import { PlainRenderer } from './plain.js';
+import { PlainRenderer, type PlanOutput } from './plain.js';
 import type { Style } from './style.js';
 
 interface Line {
@@ -26,8 +26,9 @@ export class LiveRenderer implements Renderer {
   constructor(
     style: Style,
     private readonly verbose: boolean,
+    plan?: PlanOutput,
   ) {
-    this.plain = new PlainRenderer(style, verbose);
+    this.plain = new PlainRenderer(style, verbose, undefined, plan);
   }
 
   event(e: FerryEvent): void {

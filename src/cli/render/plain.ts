@@ -1,22 +1,41 @@
-// Plain lines for logs, pipes and CI: one line per step transition, no cursor movement.
+// Plain lines for logs, pipes and CI: one line per step transition, no cursor movement. Progress and
+// diagnostics go to stderr; what a --dry-run would do (its heading and every step's commands) is the
+// command's output, so it goes to stdout beside the plan: `ferry release --dry-run > plan.txt` keeps it all.
 import type { Renderer } from '../../engine/events.js';
 import type { FerryEvent, Intent } from '../../engine/types.js';
 import type { Style } from './style.js';
 
+/** Where the dry-run plan lines go, with their own colour decision (stdout may be a file while stderr is a terminal). */
+export interface PlanOutput {
+  write(s: string): void;
+  style: Style;
+}
+
+/** A line of the dry run's plan (not progress): the dry-run heading and each step's intents. */
+export function isPlanEvent(e: FerryEvent): boolean {
+  if (e.type === 'run.started' || e.type === 'run.resumed') return Boolean(e.data?.dry_run);
+  return e.type === 'step.skipped' && e.status === 'dry_run';
+}
+
 export class PlainRenderer implements Renderer {
+  private readonly plan: PlanOutput;
+
   constructor(
     private readonly style: Style,
     private readonly verbose: boolean,
     private readonly write: (s: string) => void = (s) => process.stderr.write(s),
-  ) {}
-
-  event(e: FerryEvent): void {
-    const line = this.format(e);
-    if (line !== null) this.write(line + '\n');
+    plan?: PlanOutput,
+  ) {
+    this.plan = plan ?? { write: (s) => process.stdout.write(s), style };
   }
 
-  private finished(e: FerryEvent): string | null {
-    const s = this.style;
+  event(e: FerryEvent): void {
+    const toPlan = isPlanEvent(e);
+    const line = this.format(e, toPlan ? this.plan.style : this.style);
+    if (line !== null) (toPlan ? this.plan.write : this.write)(line + '\n');
+  }
+
+  private finished(e: FerryEvent, s: Style): string | null {
     if (e.status === 'dry_run') return s.dim('dry run: nothing was changed');
     const err = e.data?.error as { code: string; message: string; fix: string | null } | undefined;
     const good = e.status === 'completed' || e.status === undefined;
@@ -30,8 +49,7 @@ export class PlainRenderer implements Renderer {
     return lines.join('\n');
   }
 
-  format(e: FerryEvent): string | null {
-    const s = this.style;
+  format(e: FerryEvent, s: Style = this.style): string | null {
     const name = e.step ?? '';
     switch (e.type) {
       case 'run.started':
@@ -67,7 +85,7 @@ export class PlainRenderer implements Renderer {
         if (e.level === 'warn') return s.warn(`! ${e.message ?? ''}`);
         return e.level === 'debug' ? s.dim(`  ${e.message ?? ''}`) : `  ${e.message ?? ''}`;
       case 'run.finished':
-        return this.finished(e);
+        return this.finished(e, s);
     }
   }
 }
