@@ -16,6 +16,7 @@ import { register as selfDeploy } from './self-deploy.js';
 import { register as finalize } from './finalize.js';
 import { register as demo } from './demo.js';
 import { register as explain } from './explain.js';
+import { register as completion } from './completion.js';
 
 export const COMMANDS: Register[] = [
   init,
@@ -32,6 +33,7 @@ export const COMMANDS: Register[] = [
   dashboard,
   mcp,
   explain,
+  completion,
   demo,
   selftest,
 ];

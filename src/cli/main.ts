@@ -35,6 +35,7 @@ Examples:
   ferry release --resume <run_id>    continue a stopped or failed run exactly where it stopped
   ferry runs list                    history of runs with status and duration
   ferry demo                         release a built-in 6-package demo ecosystem in a temp dir
+  ferry completion bash              shell completion script (see ferry completion --help to install it)
 
 Exit codes: 0 success, dry run or nothing to do; 1 run failed or partial; 2 bad usage or config.`,
     )
