@@ -79,6 +79,15 @@ Exit codes: 0 released, dry run or nothing to release; 1 failed or partial (resu
           { fix: 'ferry release --registry-timeout-minutes 10' },
         );
       }
+      // An empty id is a usage error, not "no id" (a script's unset variable must not start a new run).
+      for (const [flag, v] of [
+        ['--resume', flags.resume],
+        ['--run-id', flags.runId],
+      ] as const)
+        if (v !== undefined && !v.trim())
+          throw new FerryError(ErrorCode.USAGE, `${flag} needs a run id; it was given an empty one`, {
+            fix: flag === '--resume' ? 'ferry runs list   # then: ferry release --resume <run_id>' : 'ferry release',
+          });
       if (flags.resume && flags.runId && flags.resume !== flags.runId) {
         throw new FerryError(ErrorCode.USAGE, '--resume and --run-id name different runs', {
           fix: `ferry release --resume ${flags.resume}`,

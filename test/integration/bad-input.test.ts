@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, lstatSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { buildEcosystem, type Ecosystem } from '../fixtures/ecosystem.js';
 import { ferry } from '../helpers/ferry.js';
 import { badCases } from '../harness/bad-inputs.js';
@@ -41,30 +42,35 @@ function snapshot(root: string): string {
 const TRACE = /\n\s+at .+\(?.+:\d+:\d+\)?|this is a bug|Error: .*\n\s+at /;
 
 describe('bad input corpus', () => {
-  // KNOWN FAILING at the end of this session (see the closing note): skipped so main stays green; un-skip first next session.
-  it.skip(
+  it(
     '≥ 250 hostile inputs: 0 stack traces, 0 hangs, 0 side effects, 0 injections',
-    { timeout: 1_200_000 },
+    // ~60-90 s on 2 idle cores; the bound is for a loaded machine.
+    { timeout: 900_000 },
     async () => {
       const cases = badCases(eco.baseConfig());
       expect(cases.length).toBeGreaterThanOrEqual(250);
       const before = snapshot(eco.root);
       const results = await mapLimit(
         cases.map((c, i) => ({ c, i })),
-        3,
+        // One CLI process per core (+1 to cover the I/O waits): each case is ~0.3-0.6 s of CPU.
+        availableParallelism() + 1,
         async ({ c, i }) => {
           const config = join(eco.workspace, `ferry.case-${i}.yaml`);
           if (c.config !== undefined) writeFileSync(config, c.config);
           const args =
             c.config !== undefined && !c.args.includes('--config') ? ['--config', config, ...c.args] : c.args;
+          const t0 = Date.now();
           const r = await ferry(args, {
             cwd: eco.workspace,
-            timeoutMs: 30_000,
+            // A hang never ends; a case that works takes under 2 s. 60 s keeps a loaded, shared
+            // machine (load 15 on 2 cores) from turning slow cases into false "hangs".
+            timeoutMs: 60_000,
             env: { FERRY_CANARY_SECRET: CANARY, GITHUB_TOKEN: CANARY },
           });
           const out = r.stdout + r.stderr;
           return {
             name: c.name,
+            ms: Date.now() - t0,
             hang: r.exitCode === -1,
             trace: TRACE.test(out),
             bad: ![0, 1, 2].includes(r.exitCode),
@@ -89,7 +95,7 @@ describe('bad input corpus', () => {
         canary: { hits: results.filter((r) => r.canary).length },
       });
       expect(traces.map((r) => `${r.name}: ${r.sample}`)).toEqual([]);
-      expect(hangs.map((r) => r.name)).toEqual([]);
+      expect(hangs.map((r) => `${r.name}: ${r.sample}`)).toEqual([]);
       expect(results.filter((r) => r.bad).map((r) => r.name)).toEqual([]);
       expect(injections).toEqual([]);
       expect(sideEffects, 'the workspace, its repos and refs are unchanged').toBe(0);
