@@ -33,6 +33,8 @@ Problems are reported as file:line:col key: what was expected (exit 2); nothing 
     .description('validate ferry.yaml (every problem with file:line and key) and print the package tiers')
     .action(async () => {
       const loaded = await ctx.config();
+      // Templates first: a tag or branch git refuses must fail here, not at TAG after the merge.
+      (await import('../config/template-check.js')).assertTemplates(loaded);
       const { configuredGraph, discoverPackages } = await import('../config/discover.js');
       const { checkTiers } = await import('../config/graph.js');
       const { join } = await import('node:path');

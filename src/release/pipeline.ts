@@ -7,6 +7,7 @@ import { archiveState } from '../engine/state-store.js';
 import { openRun, writeResult, type EngineOptions, type Run } from '../engine/run.js';
 import type { RunLock } from '../engine/lock.js';
 import { lockReleaseRepos } from './workspace-lock.js';
+import { assertTemplates } from '../config/template-check.js';
 import { mapLimit } from '../util/concurrency.js';
 import type { LoadedConfig } from '../config/load.js';
 import { createForge } from '../adapters/forge/index.js';
@@ -216,6 +217,8 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   const home = io.engine.stateDir;
   // 1. VALIDATE — the attestation's format before anything else is read or scanned.
   if (req.gateAttestation !== undefined) parseGateAttestation(req.gateAttestation);
+  // Every tag, branch and commit-message template rendered and checked before anything is scanned.
+  assertTemplates(io.loaded);
   const all = releasePackages(io.loaded);
   const { bump } = validate(req, all);
   const selected = req.packages.length
