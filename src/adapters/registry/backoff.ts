@@ -2,7 +2,7 @@
 // 429/503, abortable, bounded by an absolute deadline. Lookups, publish retries and visibility waits
 // (npm packument, PEP 691 simple index) all go through it so they log and give up the same way.
 
-import type { FerryError } from '../../errors.js';
+import { ErrorCode, FerryError } from '../../errors.js';
 import { abortableSleep } from '../../util/sleep.js';
 
 export interface BackoffPolicy {
@@ -53,7 +53,26 @@ export function formatSeconds(ms: number): string {
   return `${s >= 10 || Number.isInteger(s) ? Math.round(s) : s.toFixed(1)}s`;
 }
 
-export type AttemptResult<T> = { done: T } | { retry: string; retryAfterMs?: number };
+/** `refused`: nothing listens at the address (connection refused, unknown host) — not "not yet served". */
+export type AttemptResult<T> = { done: T } | { retry: string; retryAfterMs?: number; refused?: boolean };
+
+/**
+ * A dead registry URL fails fast: after this many refused connections in a row (~3.5 s of backoff) the
+ * loop gives up instead of waiting out its deadline (5 min for a lookup, the registry wait for a poll).
+ */
+export const MAX_REFUSED_IN_A_ROW = 4;
+
+function refusedError(label: string, reason: string, tries: number): FerryError {
+  return new FerryError(
+    ErrorCode.PUBLISH_FAILED,
+    `cannot reach ${label}: ${reason}; refused ${tries} times in a row, so nothing is listening there (not "not yet served")`,
+    {
+      fix: 'check the registry URL under registries: in ferry.yaml and that the registry is up, then: ferry release --resume <run_id>',
+      retryable: true,
+      details: { registry: label, lastReason: reason, refused: tries },
+    },
+  );
+}
 
 export interface RetryOptions {
   /** What is being waited for: "waiting for <label> (retry in Ns)". */
@@ -82,10 +101,13 @@ export async function retryLoop<T>(
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? abortableSleep;
   const policy = resolvePolicy(deps);
+  let refused = 0;
   for (let n = 1; ; n++) {
     opts.signal?.throwIfAborted();
     const r = await attempt(n);
     if ('done' in r) return r.done;
+    refused = r.refused ? refused + 1 : 0;
+    if (refused >= MAX_REFUSED_IN_A_ROW) throw refusedError(opts.label, r.retry, refused);
     const remaining = opts.deadline - now();
     if (remaining <= 0) throw opts.onGiveUp(r.retry);
     const wanted = Math.max(backoffDelayMs(n, policy, deps.random), r.retryAfterMs ?? 0);
@@ -132,6 +154,13 @@ export function retryReason(res: HttpResponse, nowMs: number): { retry: string; 
   return retryAfterMs === undefined ? { retry: reason } : { retry: reason, retryAfterMs };
 }
 
+/** Connection refused or an unknown host: the address is wrong or the registry is down, not slow. */
+function isRefused(e: unknown): boolean {
+  const code = (e instanceof Error && e.cause instanceof Error ? (e.cause as { code?: unknown }).code : undefined) as
+    string | undefined;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND';
+}
+
 function networkReason(e: unknown): string {
   const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
   return `${e instanceof Error ? e.message : String(e)}${cause}`;
@@ -153,7 +182,7 @@ export async function getAttempt(
     res = await fetchOnce(url, headers, deps, signal);
   } catch (e) {
     if (signal?.aborted) throw signal.reason;
-    return { retry: `request failed (${networkReason(e)})` };
+    return { retry: `request failed (${networkReason(e)})`, ...(isRefused(e) ? { refused: true } : {}) };
   }
   return retryReason(res, now()) ?? { done: res };
 }
