@@ -14,9 +14,9 @@ const release = {
   commit_message: 'release: {repo} v{version}',
 };
 const pkg = (name: string, extra: Record<string, unknown> = {}) => ({ name, path: '.', ...extra });
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const cfg = (packages: unknown[], rel: Record<string, string> = {}) =>
-  ({ packages, release: { ...release, ...rel } }) as any;
+type Cfg = Parameters<typeof templateProblems>[0];
+const cfg = (packages: unknown[], rel: Record<string, string> = {}): Cfg =>
+  ({ packages, release: { ...release, ...rel } }) as unknown as Cfg;
 
 /** git's own verdict, so the JS rules are held to the real thing. */
 function gitAccepts(ref: string): boolean {

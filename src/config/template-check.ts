@@ -29,6 +29,7 @@ const SAMPLE_RUN_ID = 'release-20260101-abcdef';
 export function refFormatProblem(ref: string): string | null {
   if (ref === '') return 'it is empty';
   if (ref === '@') return 'it is "@"';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what git refuses
   if (/[\x00-\x20\x7f]/.test(ref)) return 'it holds a space or a control character';
   const bad = ['~', '^', ':', '?', '*', '[', '\\'].find((c) => ref.includes(c));
   if (bad) return `it holds ${JSON.stringify(bad)}`;
@@ -58,7 +59,9 @@ export function templateProblems(config: Pick<FerryConfig, 'packages' | 'release
   const seen = new Set<string>();
   const once = (p: TemplateProblem) => {
     const k = `${p.path.join('.')}\0${p.message}`;
-    if (!seen.has(k)) (seen.add(k), problems.push(p));
+    if (seen.has(k)) return;
+    seen.add(k);
+    problems.push(p);
   };
   const rel = config.release;
   const tagsByRepo = new Map<string, Map<string, string>>();
