@@ -8,6 +8,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { ErrorCode, FerryError } from '../errors.js';
 import type { FerryConfig } from './schema.js';
 import { formatKeyPath, locate } from './locate.js';
+import { groupTagOf } from './groups-check.js';
 import { fillTemplate, renderTag, tagVars } from '../release/versions/tag-template.js';
 
 /** One problem: the config key path it comes from and what is wrong. */
@@ -65,8 +66,8 @@ export function templateProblems(config: Pick<FerryConfig, 'packages' | 'release
   };
   const rel = config.release;
   const tagsByRepo = new Map<string, Map<string, string>>();
-  config.packages.forEach((p, i) => {
-    const repo = p.repo ?? p.name;
+  const groupTags = groupTagOf({ release: { ...rel, groups: rel.groups ?? [] } });
+  const checkTag = (p: (typeof config.packages)[number], i: number, repo: string) => {
     const template = p.tag ?? rel.tag;
     const path = p.tag !== undefined ? ['packages', i, 'tag'] : ['release', 'tag'];
     const vars = tagVars({ name: p.name, repo, path: p.path ?? '.' });
@@ -83,14 +84,22 @@ export function templateProblems(config: Pick<FerryConfig, 'packages' | 'release
     const tag = renderTag(template, vars, SAMPLE_VERSION);
     const tags = tagsByRepo.get(repo) ?? new Map<string, string>();
     const other = tags.get(tag);
-    if (other !== undefined)
+    // Members of one version group may share a tag (lockstep: one version, released together).
+    const grouped = (config.release.groups ?? []).some(
+      (g) => g.packages.includes(p.name) && g.packages.includes(other ?? ''),
+    );
+    if (other !== undefined && !grouped)
       once({
         path,
         message: `tag template ${show(template)} gives ${other} and ${p.name} (both in repo ${repo}) the same tag ${show(tag)}; use {name} or {dir} in it`,
       });
     tags.set(tag, p.name);
     tagsByRepo.set(repo, tags);
-
+  };
+  config.packages.forEach((p, i) => {
+    const repo = p.repo ?? p.name;
+    // A lockstep group's own tag replaces its members' (checked once below, shared by design).
+    if (!groupTags.has(p.name)) checkTag(p, i, repo);
     const branch = fillTemplate(rel.branch, { run_id: SAMPLE_RUN_ID, repo });
     const whyBranch = refFormatProblem(branch);
     if (whyBranch)
@@ -103,6 +112,16 @@ export function templateProblems(config: Pick<FerryConfig, 'packages' | 'release
       once({ path: ['release', 'commit_message'], message: 'commit message template renders an empty message' });
     if (message.includes('\0'))
       once({ path: ['release', 'commit_message'], message: 'commit message template holds a NUL byte' });
+  });
+  (rel.groups ?? []).forEach((g, i) => {
+    if (g.tag === undefined) return;
+    const tag = renderTag(g.tag, { name: g.name, repo: g.name, dir: g.name }, SAMPLE_VERSION);
+    const why = refFormatProblem(tag);
+    if (why)
+      once({
+        path: ['release', 'groups', i, 'tag'],
+        message: `group tag template ${show(g.tag)} gives group ${g.name} the tag ${show(tag)}, not a valid git tag name: ${why}`,
+      });
   });
   if (config.packages.length === 0) {
     const branch = fillTemplate(rel.branch, { run_id: SAMPLE_RUN_ID, repo: 'repo' });
