@@ -28,6 +28,8 @@ export interface Discovery {
   packages: DiscoveredPackage[];
   /** Non-fatal findings (duplicate names, unreadable members) for the caller to show. */
   warnings: string[];
+  /** Packages left out because they are private (npm `"private": true`, Python private markers): name → manifest. */
+  privates: Map<string, string>;
 }
 
 function isDir(p: string): boolean {
@@ -76,7 +78,12 @@ interface Found {
   dir: string;
 }
 
-function pythonPackagesOfRepo(repo: string, repoDir: string, warnings: string[]): Found[] {
+function pythonPackagesOfRepo(
+  repo: string,
+  repoDir: string,
+  warnings: string[],
+  privates: Map<string, string>,
+): Found[] {
   const out: Found[] = [];
   const rootFile = join(repoDir, 'pyproject.toml');
   const root = existsSync(rootFile) ? pyprojectShape(rootFile) : null;
@@ -87,6 +94,7 @@ function pythonPackagesOfRepo(repo: string, repoDir: string, warnings: string[])
   if (rootIsPackage) {
     const m = safeRead(repoDir, 'python', warnings);
     if (m && !m.private) out.push({ manifest: m, repo, path: '.', dir: repoDir });
+    else if (m?.name) privates.set(m.name, m.file);
   }
   const members = root?.uvWorkspace ? uvMembers(repoDir, root.uvWorkspace) : pythonSubfolderMembers(repoDir);
   for (const member of members) {
@@ -96,13 +104,19 @@ function pythonPackagesOfRepo(repo: string, repoDir: string, warnings: string[])
     if (!shape?.named) continue; // tool settings only (ruff, pytest…): not a package
     const m = safeRead(dir, 'python', warnings);
     if (m && !m.private) out.push({ manifest: m, repo, path: member, dir });
+    else if (m?.name) privates.set(m.name, m.file);
   }
   return out;
 }
 
-function packagesOfRepo(workspace: string, repoDir: string, warnings: string[]): Found[] {
+function packagesOfRepo(
+  workspace: string,
+  repoDir: string,
+  warnings: string[],
+  privates: Map<string, string>,
+): Found[] {
   const repo = posix(relative(workspace, repoDir));
-  const out = pythonPackagesOfRepo(repo, repoDir, warnings);
+  const out = pythonPackagesOfRepo(repo, repoDir, warnings, privates);
   const py = out.some((f) => f.path === '.');
   const pkg = safeRead(repoDir, 'npm', warnings);
   const pnpm = pnpmWorkspacePatterns(repoDir);
@@ -112,7 +126,9 @@ function packagesOfRepo(workspace: string, repoDir: string, warnings: string[]):
   for (const member of expandMembers(repoDir, patterns, 'package.json')) {
     const dir = join(repoDir, member);
     const m = safeRead(dir, 'npm', warnings);
-    if (m?.name) out.push({ manifest: m, repo, path: member, dir });
+    // A `"private": true` member (docs site, examples, internal tooling) is never published: not a package.
+    if (m?.name && !m.private) out.push({ manifest: m, repo, path: member, dir });
+    else if (m?.name) privates.set(m.name, m.file);
     else if (m) warnings.push(`${m.file}: workspace member has no name; skipped`);
   }
   if (pkg) {
@@ -120,6 +136,7 @@ function packagesOfRepo(workspace: string, repoDir: string, warnings: string[]):
     // package.json is usually tooling. Either way only a public, named root counts.
     const isContainer = patterns.length > 0 && pkg.private;
     if (pkg.name && !isContainer && !(py && pkg.private)) out.push({ manifest: pkg, repo, path: '.', dir: repoDir });
+    else if (pkg.name && pkg.private) privates.set(pkg.name, pkg.file);
   }
   return out;
 }
@@ -137,8 +154,9 @@ export function discoverPackages(workspace: string, opts: { maxDepth?: number } 
   }
   const warnings: string[] = [];
   const found: Found[] = [];
+  const privates = new Map<string, string>();
   for (const repoDir of findGitRepos(workspace, opts.maxDepth ?? 2))
-    found.push(...packagesOfRepo(workspace, repoDir, warnings));
+    found.push(...packagesOfRepo(workspace, repoDir, warnings, privates));
 
   const byKey = new Map<string, Found>();
   for (const f of found) {
@@ -181,7 +199,7 @@ export function discoverPackages(workspace: string, opts: { maxDepth?: number } 
     };
   });
   packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { packages, warnings };
+  return { packages, warnings, privates };
 }
 
 /**

@@ -75,12 +75,22 @@ export interface DriftReport {
 }
 
 /** Pure: the drift guard's verdict from a tier check, or null when the graph matches the workspace. */
-export function driftReport(configured: readonly string[], check: TierCheck): DriftReport | null {
+export function driftReport(
+  configured: readonly string[],
+  check: TierCheck,
+  privates: ReadonlyMap<string, string> = new Map(),
+): DriftReport | null {
+  const undiscovered = (n: string): string => {
+    const file = privates.get(n);
+    return file
+      ? `${n} is private (${file}): a private package is never released; remove it from ferry.yaml`
+      : `${n} is in ferry.yaml but no manifest for it was found in the workspace`;
+  };
   const problems = [
     ...check.unconfigured.map(
       (n) => `${n} depends on (or is depended on by) ecosystem packages but is not in ferry.yaml`,
     ),
-    ...check.undiscovered.map((n) => `${n} is in ferry.yaml but no manifest for it was found in the workspace`),
+    ...check.undiscovered.map(undiscovered),
     ...check.contradictions.map(
       (c) => `${c.package} is configured in tier ${c.tier} but depends on ${c.dependency} (tier ${c.dependencyTier})`,
     ),
@@ -100,6 +110,7 @@ export function driftGuard(loaded: Pick<LoadedConfig, 'config' | 'workspaceDir' 
   const report = driftReport(
     loaded.config.packages.map((p) => p.name),
     check,
+    discovery.privates,
   );
   if (!report) return;
   throw new FerryError(
