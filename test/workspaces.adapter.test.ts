@@ -63,6 +63,8 @@ describe('Python monorepo without a workspace tool (issue 12.7)', () => {
     expect(out).toContain('tag -a lattice-core-v1.2.1');
     expect(out).toContain('tag -a lattice-http-v0.4.0');
     expect(out).toMatch(/packages\/lattice-http\/pyproject\.toml: version 0\.3\.0 → 0\.4\.0/);
+    // PIN says the edit the real run makes (python pins exact by default).
+    expect(out).toMatch(/packages\/lattice-http\/pyproject\.toml: pin lattice-core>=1\.0 → lattice-core==1\.2\.1/);
   });
 });
 
@@ -95,6 +97,14 @@ describe('workspace tools (issue 19.3)', () => {
     expect(planRowOf(dry.stdout, 'prism:@prism/core')).toMatchObject({ current: '1.4.0', new: '1.4.1' });
     // The dependents have no commits of their own: the dependent cascade patches them.
     expect(planRowOf(dry.stdout, 'prism:@prism/react')).toMatchObject({ current: '0.9.0', new: '0.9.1', tier: '2' });
+    // The repo keeps its workspace: specs; the dry run says so instead of promising a pin.
+    const out = dry.stdout + dry.stderr;
+    expect(out).toMatch(
+      /packages\/react\/package\.json: pin @prism\/core stays "workspace:\^" \(resolved when packed\)/,
+    );
+    expect(out).toMatch(
+      /packages\/icons\/package\.json: pin @prism\/core stays "workspace:\*" \(resolved when packed\)/,
+    );
   });
 
   it('yarn: the object form of workspaces (packages + nohoist)', async () => {

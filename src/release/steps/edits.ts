@@ -121,12 +121,31 @@ export function pinStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
     describe: (ctx) => {
       const pins = sameRunPins(ctx.data, pkg);
       const list = Object.entries(pins).map(([n, v]) => `${n}==${v}`);
-      return [
-        {
-          kind: 'edit',
-          text: list.length ? `${manifestPath(ctx, pkg)}: pin ${list.join(', ')}` : 'no same-run dependencies to pin',
-        },
+      if (!list.length) return [{ kind: 'edit', text: 'no same-run dependencies to pin' }];
+      // Say what the edit will be (pin style, a `workspace:` spec left alone), read from the repo's own checkout.
+      const r = repoOf(ctx, pkg);
+      const file = manifestPath(ctx, pkg);
+      const text = readSync(existsSync(file) ? file : join(unitOf(ctx, r.unit).repoDir, manifestFile(r)));
+      if (text === null) return [{ kind: 'edit', text: `${file}: pin ${list.join(', ')}` }];
+      let changes: PinChange[];
+      try {
+        changes = pinnedManifest(r, text, pins, file, deps.cfg.pin_style).changes;
+      } catch {
+        return [{ kind: 'edit', text: `${file}: pin ${list.join(', ')}` }];
+      }
+      const kept = Object.keys(pins).filter((n) => !changes.some((c) => c.name === n));
+      const workspaceSpec = (n: string): string | undefined =>
+        r.ecosystem === 'npm'
+          ? new RegExp(`"${n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"\\s*:\\s*"(workspace:[^"]*)"`).exec(text)?.[1]
+          : undefined;
+      const parts = [
+        ...changes.map((c) => (r.ecosystem === 'python' ? `${c.from} → ${c.to}` : `${c.name} ${c.from} → ${c.to}`)),
+        ...kept.map((n) => {
+          const ws = workspaceSpec(n);
+          return ws ? `${n} stays "${ws}" (resolved when packed)` : `${n} left as is (already admits ${pins[n]})`;
+        }),
       ];
+      return [{ kind: 'edit', text: `${file}: pin ${parts.join(', ')}` }];
     },
     run: async (ctx) => {
       const r = repoOf(ctx, pkg);
