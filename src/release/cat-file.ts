@@ -120,3 +120,21 @@ export class CatFile {
     }
   }
 }
+
+/** Files at revisions across repos, one cat-file session per repo (opened on first use); close() ends them all. */
+export function catFileReader(): {
+  text(dir: string, rev: string, path: string): Promise<string | null>;
+  close(): Promise<void>;
+} {
+  const sessions = new Map<string, CatFile>();
+  return {
+    text(dir, rev, path) {
+      let s = sessions.get(dir);
+      if (!s) sessions.set(dir, (s = new CatFile(dir)));
+      return s.text(rev, path);
+    },
+    async close() {
+      await Promise.all([...sessions.values()].map((s) => s.close()));
+    },
+  };
+}

@@ -38,6 +38,7 @@ import { buildResult, renderFailure, renderSummary, type ReleaseResult } from '.
 import { releaseRef } from './branches.js';
 import { scanRepo } from './scan-repo.js';
 import { readRefs } from './facts.js';
+import { catFileReader } from './cat-file.js';
 import { releasePolicies } from './policies/index.js';
 import { preflight } from './preflight.js';
 import { planRewrites, renderRewrites } from './rewrites.js';
@@ -384,9 +385,11 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   for (const w of missingTokenWarnings(io.loaded, all, rows)) io.note(`warning: ${w}`);
   try {
     // 4a. The dependency declarations PIN will rewrite, with file and line (an edit that would miss fails here).
+    // Manifests at the release ref through one cat-file session per repo, not a `git show` per package.
+    const files = catFileReader();
     const rewrites = await planRewrites(rows, all, io.loaded.config.release.pin_style, (p, f) =>
-      git.show(p.repoDir, refs.get(p.repoDir) ?? 'HEAD', f),
-    );
+      files.text(p.repoDir, refs.get(p.repoDir) ?? 'HEAD', f),
+    ).finally(() => files.close());
     if (Object.keys(rewrites).length) io.print(`\n${renderRewrites(rewrites)}`);
     // 4b. PREFLIGHT: build what would be published (scratch copies, nothing pushed) before the gate;
     // a resumed run whose plan was approved already built it (and may be past PUBLISH).
