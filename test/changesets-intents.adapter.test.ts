@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { ferry } from './helpers/ferry.js';
 import { planRowOf } from './helpers/plan-table.js';
 import { addChangeset, changesetsShape } from './fixtures/shapes/changesets.js';
@@ -17,7 +18,9 @@ afterAll(async () => Promise.all(spaces.map((s) => s.cleanup())));
 const cli = (ws: ShapeWorkspace, args: string[]) =>
   ferry(['--state-dir', join(ws.root, '.ferry'), ...args], { cwd: ws.dir });
 
-async function workspace(intents?: string): Promise<{ ws: ShapeWorkspace; r: ShapeRepo }> {
+async function workspace(
+  intents?: 'auto' | 'conventional' | 'changesets',
+): Promise<{ ws: ShapeWorkspace; r: ShapeRepo }> {
   const ws = await shapeWorkspace('ferry-changesets-');
   spaces.push(ws);
   const r = await changesetsShape(ws);
@@ -32,16 +35,18 @@ async function workspace(intents?: string): Promise<{ ws: ShapeWorkspace; r: Sha
   await r.push();
   const init = await cli(ws, ['init']);
   expect(init.exitCode, init.stderr).toBe(0);
-  if (intents) {
-    const path = join(ws.dir, 'ferry.yaml');
-    writeFileSync(path, `${readFileSync(path, 'utf8')}\nrelease:\n  intents: ${intents}\n  cascade: none\n`);
-  }
+  // init read .changeset/config.json (intents: changesets, cascade: out-of-range); a test may set others.
+  const path = join(ws.dir, 'ferry.yaml');
+  const doc = parseDocument(readFileSync(path, 'utf8'));
+  expect(doc.getIn(['release', 'intents'])).toBe('changesets');
+  if (intents) doc.setIn(['release', 'intents'], intents);
+  writeFileSync(path, doc.toString());
   return { ws, r };
 }
 
 describe('changeset intents (issue 19.1)', () => {
   it('changesets mode: bumps come from the files (highest wins), the plan names them; a commit without one releases nothing', async () => {
-    const { ws } = await workspace('changesets');
+    const { ws } = await workspace();
     const dry = await cli(ws, ['release', '--dry-run']);
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(planRowOf(dry.stdout, 'web:@acme/core')).toMatchObject({ current: '1.0.0', new: '1.1.0', bump: 'minor' });
@@ -56,8 +61,8 @@ describe('changeset intents (issue 19.1)', () => {
     expect(dry.stdout + dry.stderr).toMatch(/\.changeset\/brave-owls\.md: delete \(consumed\)/);
   });
 
-  it('auto (the default): a conventional commit and the changesets both count, the higher bump wins', async () => {
-    const { ws } = await workspace();
+  it('auto (the default without .changeset/config.json): a conventional commit and the changesets both count', async () => {
+    const { ws } = await workspace('auto');
     const dry = await cli(ws, ['release', '--dry-run']);
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(planRowOf(dry.stdout, 'web:@acme/core')).toMatchObject({ new: '1.1.0', bump: 'minor' });
@@ -65,7 +70,7 @@ describe('changeset intents (issue 19.1)', () => {
   });
 
   it('the release deletes the consumed files in the release commit and writes their summaries into the CHANGELOGs', async () => {
-    const { ws, r } = await workspace('changesets');
+    const { ws, r } = await workspace();
     const id = 'release-20261203-chset1';
     const real = await cli(ws, ['release', '--run-id', id, '--gate-attestation', `1764763200.000100:${id}`]);
     expect(real.exitCode, real.stderr).toBe(0);

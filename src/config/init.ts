@@ -3,7 +3,7 @@
 // same parser `ferry config check` uses before anything is written.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ErrorCode, FerryError, isFerryError } from '../errors.js';
 import { discoveredEdgeSources } from './cycle-report.js';
 import { discoverPackages } from './discover.js';
@@ -16,6 +16,7 @@ import { buildGraph, type DependencyGraph } from './graph.js';
 import { parseConfig } from './load.js';
 import { inferVersionSettings } from './init-versions.js';
 import { readReleasePlease, releasePleasePolicy, releasePleaseVersionWarning } from './init-release-please.js';
+import { inferReleaseSettings, renderInitRelease } from './init-release.js';
 
 // release.tag's default: a package whose tags are in this style needs no `tag:` of its own.
 const DEFAULT_TAG = '{name}/v{version}';
@@ -69,7 +70,11 @@ function packageLine(p: InitPackage): string {
 }
 
 /** The commented starter config for these packages (pure). */
-export function renderInitConfig(packages: readonly InitPackage[], tiers: readonly string[][]): string {
+export function renderInitConfig(
+  packages: readonly InitPackage[],
+  tiers: readonly string[][],
+  release: readonly string[] = [],
+): string {
   const byName = new Map(packages.map((p) => [p.name, p]));
   const out: string[] = [
     '# ferry.yaml — release and deploy configuration, written by `ferry init`.',
@@ -116,9 +121,10 @@ export function renderInitConfig(packages: readonly InitPackage[], tiers: readon
       }
     });
   }
+  out.push('', ...release);
   out.push(
-    '',
     '# How a release runs. Every key has a default; uncomment to change.',
+    ...(release.length ? ['# (these keys go under the release: above)'] : []),
     '# release:',
     '#   tag: "{name}/v{version}"',
     '#   branch: "release/{run_id}/{repo}"',
@@ -229,8 +235,24 @@ export async function initWorkspace(opts: { dir: string; force?: boolean }): Pro
     if (v?.tag) p.tag = v.tag;
     if (v?.versionFiles) p.version_files = v.versionFiles;
   }
-  const warnings = [...discovery.warnings, ...(await releasePleaseSettings(opts.dir, packages))];
-  const text = renderInitConfig(packages, tiers);
+  const git = new Git(exec);
+  const tagsOf = new Map<string, string[]>();
+  for (const [repo, repoDir] of repoDirs) tagsOf.set(repo, await git.tags(repoDir, '*'));
+  const releaseSettings = inferReleaseSettings(
+    opts.dir,
+    packages.map((p) => ({ ...p, dir: basename(p.path === '.' ? p.repo : p.path) })),
+    tagsOf,
+  );
+  for (const p of packages) {
+    const base = releaseSettings.baseBranch.get(p.repo);
+    if (base) p.mainBranch = base;
+  }
+  const warnings = [
+    ...discovery.warnings,
+    ...(await releasePleaseSettings(opts.dir, packages)),
+    ...releaseSettings.warnings,
+  ];
+  const text = renderInitConfig(packages, tiers, renderInitRelease(releaseSettings));
   // Guard against writing a config ferry itself would reject.
   parseConfig(text, configPath);
   writeFileSync(configPath, text, { flag: opts.force ? 'w' : 'wx' });

@@ -42,13 +42,14 @@ export function releasePolicies(
   // Each pass only adds releases or raises versions, so this settles; the bound is a guard.
   for (let pass = 0; pass < 2 * pkgs.length + 2; pass++) {
     const before = canonicalJson(out);
+    // Groups first: a member its group releases is not a cascade (its dependents may be).
+    out = applyGroups(out, cfg.groups, schemeFor, skip, prerelease);
     if (cfg.cascade !== 'none')
       out = applyCascade(out, (name) => deps.get(name) ?? [], {
         skip,
         schemeOf: schemeFor,
         ...(admits ? { admits } : {}),
       });
-    out = applyGroups(out, cfg.groups, schemeFor, skip, prerelease);
     if (canonicalJson(out) === before) break;
   }
   return out;
