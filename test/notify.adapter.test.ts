@@ -73,7 +73,7 @@ describe('notifiers', () => {
       body: { run_id: 'release-20260225-a3f7b2', text: summary, level: 'info' },
     });
     expect(printed.split('\n').filter((l) => l.startsWith('[LOW_RISK]'))).toHaveLength(1);
-    expect(printed).toContain('spi   1.0.0 → 1.0.1  #1  spi/v1.0.1  available');
+    expect(printed).toContain('spi  | 1.0.0 → 1.0.1 | #1 | spi/v1.0.1 | available');
   });
 
   it('a failing channel is reported (NOTIFY_FAILED), the others still deliver, nothing throws', async () => {

@@ -198,7 +198,8 @@ describe('plan', () => {
     );
     const msg = renderGateMessage('release-20260225-a3f7b2', 'sha256:abc', rows);
     expect(msg).toContain('[HIGH_RISK] release — coordinated release of 2 repos');
-    expect(msg).toContain('  Tier 1:\n    omnibase_spi    1.2.0 → 1.2.1  (patch, 3 commits)');
+    // The seed's layout: names padded to 19, versions to their widest + 2.
+    expect(msg).toContain('  Tier 1:\n    omnibase_spi       1.2.0 → 1.2.1  (patch, 3 commits)');
     expect(msg).toContain('SKIPPED (no unreleased commits):\n  omnimemory');
     expect(msg).toContain('This is HIGH_RISK — silence will NOT auto-advance.');
   });

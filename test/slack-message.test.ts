@@ -1,13 +1,8 @@
 // Pure Slack texts: the seed's HIGH_RISK gate message, reply parsing, the LOW_RISK summary.
 
 import { describe, expect, it } from 'vitest';
-import {
-  parseGateMessage,
-  renderGateMessage,
-  renderReleaseSummary,
-  replyDecision,
-  type GatePlan,
-} from '../src/adapters/gate/slack-message.js';
+import { parseGateMessage, renderReleaseSummary, replyDecision } from '../src/adapters/gate/slack-message.js';
+import { renderGateMessage, type GatePlan } from '../src/release/gate-message.js';
 
 const seedPlan: GatePlan = {
   runId: 'release-20260225-a3f7b2',
@@ -117,9 +112,10 @@ describe('renderReleaseSummary', () => {
         '[LOW_RISK] release release-20260225-a3f7b2 — PARTIAL',
         '',
         '```',
-        'repo            old → new      PR   tag                  registry',
-        'omnibase_spi    1.2.0 → 1.2.1  #42  omnibase_spi/v1.2.1  available',
-        'omnibase_infra  2.0.0 → 2.1.0  -    -                    -',
+        'repo           | old → new     | PR  | tag                 | registry',
+        '---------------|---------------|-----|---------------------|----------',
+        'omnibase_spi   | 1.2.0 → 1.2.1 | #42 | omnibase_spi/v1.2.1 | available',
+        'omnibase_infra | 2.0.0 → 2.1.0 | -   | -                   | -',
         '```',
         '',
         'Failures:',

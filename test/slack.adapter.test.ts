@@ -10,7 +10,7 @@ import {
   parseGateToken,
   verifyAttestation,
 } from '../src/adapters/gate/attestation.js';
-import { renderGateMessage, type GatePlan } from '../src/adapters/gate/slack-message.js';
+import { renderGateMessage, type GatePlan } from '../src/release/gate-message.js';
 import { slackSettings, type SlackSettings } from '../src/adapters/gate/slack-client.js';
 import { GATE_TOKEN_PATTERN } from '../src/adapters/gate/types.js';
 import { notifySchema } from '../src/config/sections/notify.js';

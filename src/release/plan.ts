@@ -2,8 +2,8 @@
 
 import { createHash } from 'node:crypto';
 import type { PlanRow } from './types.js';
-import { plural } from '../util/text.js';
 import { renderTable } from '../util/table.js';
+import { renderGateMessage as seedGateMessage } from './gate-message.js';
 
 /** JSON with object keys sorted at every level: the same data always gives the same text. */
 export function canonicalJson(value: unknown): string {
@@ -126,36 +126,24 @@ export function renderNothingToRelease(rows: readonly PlanRow[]): string {
   return [...reasons, summary].join('\n');
 }
 
-/** The seed's HIGH_RISK gate message. */
+/** The seed's HIGH_RISK gate message for these rows (release/gate-message.ts lays it out). */
 export function renderGateMessage(runId: string, hash: string, rows: readonly PlanRow[]): string {
-  const planned = sortRows(rows).filter((r) => r.status === 'PLANNED');
-  const skipped = sortRows(rows).filter((r) => r.status !== 'PLANNED');
-  const width = Math.max(0, ...planned.map((r) => r.package.length)) + 2;
-  const out = [
-    `[HIGH_RISK] release — coordinated release of ${plural(planned.length, 'repo')}`,
-    '',
-    `Run: ${runId}`,
-    `Plan Hash: ${hash}`,
-    '',
-    'RELEASE PLAN:',
-  ];
-  let tier = -1;
-  for (const r of planned) {
-    if (r.tier !== tier) out.push(`  Tier ${(tier = r.tier)}:`);
-    out.push(`    ${r.package.padEnd(width)} ${r.current} → ${r.new}  (${r.bump}, ${plural(r.commits, 'commit')})`);
-  }
-  out.push(
-    '',
-    'SKIPPED (no unreleased commits):',
-    ...(skipped.length ? skipped.map((r) => `  ${r.package}${r.reason ? ` (${r.reason})` : ''}`) : ['  (none)']),
-  );
-  out.push(
-    '',
-    'Commands:',
-    '  approve            — execute full release plan',
-    '  reject             — cancel entire release',
-    '',
-    'This is HIGH_RISK — silence will NOT auto-advance.',
-  );
-  return out.join('\n');
+  const sorted = sortRows(rows);
+  const planned = sorted.filter((r) => r.status === 'PLANNED');
+  const tiers = [...new Set(planned.map((r) => r.tier))].map((tier) => ({
+    tier,
+    packages: planned
+      .filter((r) => r.tier === tier)
+      .map((r) => ({
+        name: r.package,
+        from: r.current,
+        to: r.new ?? r.current,
+        bump: r.bump ?? '-',
+        commits: r.commits,
+      })),
+  }));
+  const skipped = sorted
+    .filter((r) => r.status !== 'PLANNED')
+    .map((r) => `${r.package}${r.reason ? ` (${r.reason})` : ''}`);
+  return seedGateMessage({ runId, planHash: hash, tiers, skipped });
 }
