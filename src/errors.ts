@@ -24,6 +24,8 @@ export const ErrorCode = {
   // release, general
   PUBLISH_FAILED: 'PUBLISH_FAILED',
   PUBLISH_CONFLICT: 'PUBLISH_CONFLICT',
+  /** A package's last release tag (made by ferry) exists but its version is not on the registry (fix: ferry release --recover). */
+  TAGGED_NOT_PUBLISHED: 'TAGGED_NOT_PUBLISHED',
   PUSH_FAILED: 'PUSH_FAILED',
   GATE_UNAVAILABLE: 'GATE_UNAVAILABLE',
   PLAN_CHANGED: 'PLAN_CHANGED',

@@ -16,6 +16,7 @@ interface ReleaseFlags {
   registryTimeoutMinutes?: string;
   pypiTimeoutMinutes?: string;
   agent?: boolean;
+  recover?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -36,6 +37,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'print the plan table, plan hash and every command; change nothing')
     .option('--resume <run_id>', 'continue a stopped or failed run from its state file')
     .option('--run-id <id>', 'use this run id instead of release-YYYYMMDD-<hex>')
+    .option(
+      '--recover',
+      'publish versions ferry tagged but never uploaded (a run killed after TAG whose state was lost): builds exactly the tagged commit, uploads unless already there; safe to run again',
+    )
     .option('--gate-attestation <ts:run_id>', 'pre-issued approval token <slack_ts>:<run_id> instead of asking')
     .option(
       '--agent',
@@ -88,6 +93,14 @@ Exit codes: 0 released, dry run or nothing to release; 1 failed or partial (resu
           throw new FerryError(ErrorCode.USAGE, `${flag} needs a run id; it was given an empty one`, {
             fix: flag === '--resume' ? 'ferry runs list   # then: ferry release --resume <run_id>' : 'ferry release',
           });
+      if (flags.recover && (flags.resume || flags.bump || flags.prerelease))
+        throw new FerryError(
+          ErrorCode.USAGE,
+          '--recover publishes what is already tagged: no --resume, --bump or --prerelease',
+          {
+            fix: 'ferry release --recover',
+          },
+        );
       if (flags.resume && flags.runId && flags.resume !== flags.runId) {
         throw new FerryError(ErrorCode.USAGE, '--resume and --run-id name different runs', {
           fix: `ferry release --resume ${flags.resume}`,
@@ -106,6 +119,7 @@ Exit codes: 0 released, dry run or nothing to release; 1 failed or partial (resu
           ...(flags.bump ? { bump: flags.bump } : {}),
           ...(flags.prerelease ? { prerelease: flags.prerelease } : {}),
           ...(flags.resume ? { resume: flags.resume } : {}),
+          ...(flags.recover ? { recover: true } : {}),
           ...(flags.runId ? { runId: flags.runId } : {}),
           ...(flags.gateAttestation !== undefined ? { gateAttestation: flags.gateAttestation } : {}),
           ...(skip ? { skipRegistryWait: true } : {}),

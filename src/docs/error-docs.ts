@@ -98,6 +98,12 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
     meaning: 'Uploading the package to its registry (or the publish workflow) failed after retries.',
     action: 'Check the registry URL and the token named by `token_env`, then `ferry release --resume <run_id>`.',
   },
+  TAGGED_NOT_PUBLISHED: {
+    meaning:
+      "A package's last release tag, made by ferry's TAG step, exists but its version is not on its registry: it was tagged and never uploaded (a run killed after TAG whose state file was then lost or removed). It is not NOTHING_TO_RELEASE: a new release would let its dependents pin a version nobody can install, so ferry stops before the gate.",
+    action:
+      '`ferry release --recover` builds exactly the tagged commit (a detached worktree of the tag) and uploads it unless the registry already has it; run it again after any interruption. Then `ferry release`.',
+  },
   PUBLISH_CONFLICT: {
     meaning:
       'The registry already has this name and version with different content; an uploaded file can never be replaced.',

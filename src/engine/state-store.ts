@@ -96,10 +96,11 @@ export async function loadState<D>(
 }
 
 function corrupt(path: string, pipeline: string, runId: string, why: string): FerryError {
-  // A fresh release re-plans from tags alone: a package tagged but never uploaded must be checked by hand.
+  // A fresh release re-plans from tags and the registry: --recover uploads what the run tagged but never
+  // uploaded (a plain release refuses to go on while such a version exists: TAGGED_NOT_PUBLISHED).
   const fix =
     pipeline === 'release'
-      ? `rm ${path} && ferry release --dry-run   # then check the registry for versions ${runId} tagged but never uploaded`
+      ? `rm ${path} && ferry release --recover   # uploads what ${runId} tagged but never uploaded; then: ferry release`
       : `rm ${path} && ferry ${pipeline}   # start a fresh run`;
   return new FerryError(ErrorCode.STATE_CORRUPT, `state file ${path} is corrupt (${why}); it cannot be resumed`, {
     fix,

@@ -8,6 +8,14 @@ import { openRun, writeResult, type EngineOptions, type Run } from '../engine/ru
 import type { RunLock } from '../engine/lock.js';
 import { lockReleaseRepos } from './workspace-lock.js';
 import { assertTemplates } from '../config/template-check.js';
+import {
+  describeUnpublished,
+  findUnpublished,
+  madeByFerry,
+  recoverUnpublished,
+  taggedNotPublished,
+  type Unpublished,
+} from './recover.js';
 import { mapLimit } from '../util/concurrency.js';
 import type { LoadedConfig } from '../config/load.js';
 import { createForge } from '../adapters/forge/index.js';
@@ -62,6 +70,8 @@ export interface ReleaseRequest {
   /** Skip the preflight build before the gate. */
   skipPreflight?: boolean;
   registryTimeoutMinutes?: number;
+  /** `--recover`: publish what ferry tagged but never uploaded, then stop (no plan, no gate). */
+  recover?: boolean;
   /**
    * Who is asking: `person` (a terminal), `script` (plain output, no terminal) or `agent` (MCP,
    * `--agent`, or `--json` without a terminal). An agent's attestation that ferry cannot verify (no
@@ -346,6 +356,18 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
     rows = scanned.rows;
     refs = scanned.refs;
     hash = planHash(rows);
+    // Truth from the registry, not only from tags: a version ferry tagged but never uploaded.
+    const unpublished = await findUnpublished(rows, selected, {
+      registry: (key) => deps.registry(key, exec),
+      note: io.note,
+      ferryTagged: (p, tag, version) => madeByFerry(exec, p, tag, version, io.loaded.config.release.commit_message),
+    });
+    if (req.recover) return recover(unpublished, selected, io, { runId, hash, rows, deps, git, options });
+    if (unpublished.length && io.engine.dryRun)
+      io.note(
+        `warning: tagged, not published: ${describeUnpublished(unpublished)}; a real run stops with TAGGED_NOT_PUBLISHED before the gate; publish them from their tags with: ferry release --recover`,
+      );
+    else if (unpublished.length) throw taggedNotPublished(unpublished);
     checkApprovedPlan(req, approvedPlan, hash);
     if (!rows.some((r) => r.status === 'PLANNED')) {
       io.print(`${renderPlanTable(rows)}\n\n${withSources(rows)}plan_hash: ${hash}\n${renderNothingToRelease(rows)}`);
@@ -711,4 +733,57 @@ async function runPreflight(
     refOf: (p) => refs.get(p.repoDir) ?? 'HEAD',
     log: io.note,
   });
+}
+
+/** `ferry release --recover`: upload what ferry tagged but never uploaded; nothing else changes. */
+async function recover(
+  list: readonly Unpublished[],
+  pkgs: readonly ReleasePackage[],
+  io: ReleaseIo,
+  r: {
+    runId: string;
+    hash: string;
+    rows: PlanRow[];
+    deps: ReleaseDeps;
+    git: Git;
+    options: { skip_registry_wait: boolean; registry_timeout_minutes: number };
+  },
+): Promise<ReleaseOutcome> {
+  const result = buildResult({ runId: r.runId, planHash: r.hash, rows: r.rows, data: null, dryRun: io.engine.dryRun });
+  if (list.length === 0) {
+    io.print('--recover: every version ferry tagged is on its registry; nothing to recover');
+    return { result, exitCode: 0, resultPath: null };
+  }
+  if (io.engine.dryRun) {
+    io.print(
+      `--recover would publish from their tags: ${describeUnpublished(list)} (a detached worktree of each tag, build, upload unless the registry has it); nothing was changed`,
+    );
+    return { result, exitCode: 0, resultPath: null };
+  }
+  const lock = await lockReleaseRepos(
+    [...new Set(pkgs.filter((p) => list.some((u) => u.package === p.name)).map((p) => p.repoDir))],
+    r.runId,
+    io.loaded.workspaceDir,
+  );
+  try {
+    const done = await recoverUnpublished(
+      list,
+      pkgs,
+      { registry: (key) => r.deps.registry(key, io.exec ?? defaultExec), note: io.note },
+      {
+        home: io.engine.stateDir,
+        git: r.git,
+        skipWait: r.options.skip_registry_wait,
+        timeoutMinutes: r.options.registry_timeout_minutes,
+        log: io.print,
+      },
+    );
+    for (const d of done)
+      io.print(
+        `recovered ${d.package} ${d.version}: ${d.publish === 'uploaded' ? 'uploaded' : 'already on the registry with the same files, skipped'}`,
+      );
+    return { result, exitCode: 0, resultPath: null };
+  } finally {
+    await lock.release();
+  }
 }
