@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { brokenBuildShape, directUrlShape } from '../fixtures/shapes/broken-build.js';
+import { brokenBuildShape, directUrlShape, npmGitDepShape } from '../fixtures/shapes/broken-build.js';
 import { shapeWorkspace, type ShapeWorkspace } from '../fixtures/shapes/repo.js';
 import { startPypiServer, type PypiServer } from '../fixtures/pypi-server.js';
 import { ferry } from '../helpers/ferry.js';
@@ -108,4 +108,24 @@ describe('preflight before the gate (issue 13.4)', () => {
       expect(await world(ws)).toEqual(before);
     },
   );
+
+  it('npm: a GitHub dependency left in the packed package.json stops the dry run', { timeout: 300_000 }, async () => {
+    const ws = await shapeWorkspace('ferry-preflight-npm-');
+    spaces.push(ws);
+    await npmGitDepShape(ws);
+    const init = await cli(ws, ['init']);
+    expect(init.exitCode, init.stderr).toBe(0);
+    const cfg = parse(readFileSync(join(ws.dir, 'ferry.yaml'), 'utf8')) as Record<string, unknown>;
+    // npm pack needs no registry: the URL is never contacted by the preflight.
+    ws.writeConfig({
+      ...cfg,
+      packages: (cfg.packages as Record<string, unknown>[]).map((p) => ({ ...p, publish: 'npm' })),
+      registries: { npm: { kind: 'npm', url: 'http://127.0.0.1:9/' } },
+    });
+    const r = await cli(ws, ['release', '--dry-run']);
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stderr).toContain(
+      'error[PREFLIGHT_FAILED]: preflight: gear-web 2.1.1: dependencies.gear-sprockets is "github:acme/gear-sprockets#v3", not a registry version (npm publish ships it as written)',
+    );
+  });
 });
