@@ -19,6 +19,7 @@ import {
   describePackedWorkspaceDeps,
   describeWorkspaceResolution,
   resolvePackedWorkspaceDeps,
+  setPackedVersion,
 } from './workspace-protocol.js';
 
 function tagName(ctx: Ctx, pkg: string, deps: ReleaseDeps): string {
@@ -97,7 +98,11 @@ function packedManifestIntent(ctx: Ctx, pkg: string): { kind: 'edit'; text: stri
   const repoDir = unitOf(ctx, r.unit).repoDir;
   const released = new Map(Object.values(ctx.data.repos).map((o) => [o.package, o.new_version] as const));
   const text = describePackedWorkspaceDeps(repoDir, join(repoDir, r.path), released);
-  return text ? [{ kind: 'edit', text }] : [];
+  const out: { kind: 'edit'; text: string }[] = [];
+  if (r.version_source?.kind === 'vcs')
+    out.push({ kind: 'edit', text: `packed package.json: "version": "${r.new_version}" (from the tag)` });
+  if (text) out.push({ kind: 'edit', text });
+  return out;
 }
 
 export function publishStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
@@ -174,6 +179,8 @@ export function publishStep(pkg: string, deps: ReleaseDeps): Step<ReleaseData> {
           await rm(dist, { recursive: true, force: true });
           await mkdir(dist, { recursive: true });
           if (registry.kind === 'npm') {
+            // Versioned only by tags: the packed manifest carries the tag's version (npm pack reads it there).
+            if (r.version_source?.kind === 'vcs') setPackedVersion(join(src, r.path), r.new_version);
             const resolved = resolvePackedWorkspaceDeps(src, join(src, r.path));
             if (resolved.length)
               ctx.log.info(`packed manifest: ${resolved.map(describeWorkspaceResolution).join(', ')}`);

@@ -22,6 +22,17 @@ export function resolvePackedWorkspaceDeps(checkout: string, pkgDir: string): Wo
   return resolved;
 }
 
+/** Write `version` into the packed package.json of a package versioned only by tags (scratch checkout only). */
+export function setPackedVersion(pkgDir: string, version: string): void {
+  const file = join(pkgDir, 'package.json');
+  const text = readFileSync(file, 'utf8');
+  const doc = JSON.parse(text) as Record<string, unknown>;
+  if (doc.version === version) return;
+  doc.version = version;
+  const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? '  ';
+  writeFileSync(file, `${JSON.stringify(doc, null, indent)}\n`);
+}
+
 /** For the dry run: what packing will resolve, with this run's new versions for the packages it releases. */
 export function describePackedWorkspaceDeps(
   repoDir: string,

@@ -17,6 +17,9 @@ export interface ManifestVersion {
   source: DynamicVersion | null;
 }
 
+// Versions package.json carries when the real one is set at publish time from the tag.
+const NPM_PLACEHOLDERS = new Set(['0.0.0-development', '0.0.0-semantically-released', '0.0.0-semantic-release']);
+
 const FIX =
   'give it a static version = "X.Y.Z" under [project], or take it from git tags (hatch-vcs, setuptools-scm) or from a module\'s __version__ ([tool.hatch.version] path, setuptools attr = "pkg.__version__")';
 
@@ -33,7 +36,13 @@ export async function manifestVersionAt(
   read: (path: string) => Promise<string | null>,
 ): Promise<ManifestVersion> {
   if (text === null) return { version: null, source: null };
-  if (pkg.ecosystem === 'npm') return { version: readPackageJson(text, file).version, source: null };
+  if (pkg.ecosystem === 'npm') {
+    const version = readPackageJson(text, file).version;
+    // semantic-release's convention: the version lives only in tags (and in the packed manifest).
+    if (version === null || NPM_PLACEHOLDERS.has(version))
+      return { version: null, source: { kind: 'vcs', backend: 'no version in package.json' } };
+    return { version, source: null };
+  }
   const src = pythonVersionSource(text);
   if (src.kind === 'static') return { version: readPyproject(text, file).version, source: null };
   if (src.kind === 'vcs') return { version: null, source: { kind: 'vcs', backend: src.backend } };
