@@ -5,7 +5,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('demo')
     .description(
-      'release a built-in 6-package Python ecosystem end to end, in a temp dir (git remotes and a package index included)',
+      'the whole loop on a built-in 6-package Python ecosystem, in a temp dir: release, redeploy into staging, stage, promote',
     )
     .option('--keep', 'leave the demo directory behind for inspection')
     .addHelpText(
@@ -13,7 +13,11 @@ export function register(program: Command, ctx: CliContext): void {
       `
 What it does: builds the seeds' 6-repo Python ecosystem (spi → core → infra, intelligence, memory →
 claude) with bare git remotes and a local package index in a temp dir, shows \`ferry release --dry-run\`,
-then releases it for real (gate, live progress, summary) and checks the remotes and the index.
+then releases it for real (gate, live progress, summary) and checks the remotes and the index. With
+Docker (and a static busybox), it then redeploys the released versions into a staging container
+(a FROM-scratch image, no registry), runs the staging check, promotes the tested image to production
+and checks with docker inspect that production runs it. Without Docker it says so and stops after
+the release half (exit 0).
 
 Examples:
   ferry demo

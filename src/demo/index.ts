@@ -135,11 +135,21 @@ export async function runDemo(o: DemoOptions): Promise<number> {
 
     const why = await deployUnavailable();
     if (why) {
-      o.print(`\n${why}: the demo ran the release half only (redeploy, staging check and promote need Docker).`);
+      // The release half stands on its own: say what is missing for the rest, and close like the full loop.
+      o.print(`\n${why}.`);
       o.print(
-        `(The clones' local main branches are behind their remotes, as the release note said: ferry redeploy's SYNC phase fast-forwards them, or run the git pull it names.)`,
+        '  The demo ran the release half only: redeploy into staging, the staging check and promote need a Docker',
       );
-      o.print(`\nferry demo: done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      o.print(
+        '  engine and a static busybox. Start Docker (or point DOCKER_HOST at one) and run `npm run demo` again.',
+      );
+      o.print(`\nferry demo: done (release half) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      o.print(`  released:   ${releasedLine(join(eco.workspace, '.ferry', 'results', runId, 'release.json'))}`);
+      o.print(
+        o.keep
+          ? `  look:       cd ${eco.workspace} && ferry runs list   |   ferry dashboard`
+          : '  look:       ferry demo --keep, then ferry runs list / ferry dashboard in the kept workspace',
+      );
       return finish(0, runId, verified, { deploy: null, deploy_skipped: why });
     }
 
@@ -200,5 +210,16 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     await pypi.stop();
     if (!o.keep) await deploy?.cleanup();
     if (!o.keep) await eco.cleanup();
+  }
+}
+
+/** "omnibase_spi 1.2.1, omnibase_core 1.5.0, …" from the release result file (what the table showed). */
+function releasedLine(file: string): string {
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as { details?: { repo: string; new_version: string | null }[] };
+    const done = (r.details ?? []).filter((d) => d.new_version);
+    return done.length ? done.map((d) => `${d.repo} ${d.new_version}`).join(', ') : 'nothing';
+  } catch {
+    return `see ${file}`;
   }
 }

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { execa } from 'execa';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ferry, jsonLines } from '../helpers/ferry.js';
 import { validateAgainst } from '../helpers/schema.js';
@@ -91,5 +92,26 @@ describe('ferry demo', () => {
       for (const cmd of demo?.deploy?.cleanup ?? []) await execa('sh', ['-c', cmd], { reject: false });
       if (demo?.kept) rmSync(demo.kept, { recursive: true, force: true });
     }
+  }, 360_000);
+
+  it('without Docker: says so, runs the release half only (exit 0) and closes with what was released', async () => {
+    // An engine address where nothing listens: what a laptop without Docker running looks like to ferry.
+    const r = await ferry(['demo'], {
+      env: { DOCKER_HOST: `unix://${join(tmpdir(), `ferry-no-docker-${process.pid}.sock`)}` },
+      timeoutMs: 330_000,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'verified outside ferry: 6 release commits on remote main, 6 tags, 12 files on the index',
+    );
+    expect(r.stdout).toMatch(/Docker is not available \(Docker engine unreachable[^\n]*\)\./);
+    expect(r.stdout).toContain('The demo ran the release half only');
+    expect(r.stdout).toContain('run `npm run demo` again');
+    expect(r.stdout).toMatch(/ferry demo: done \(release half\) in [\d.]+ s\./);
+    expect(r.stdout).toContain(
+      'released:   omnibase_spi 1.2.1, omnibase_core 1.5.0, omnibase_infra 2.1.0, omniintelligence 0.9.1, omnimemory 0.3.1, omniclaude 0.4.0',
+    );
+    expect(r.stdout).not.toContain('$ ferry redeploy');
+    expect(r.stdout).not.toContain('staging_status');
   }, 360_000);
 });
