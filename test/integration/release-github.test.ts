@@ -209,7 +209,7 @@ describe('ferry release via forge github + Slack gate', () => {
     // LOW_RISK summary posted to the channel after the run.
     const summary = w.slack.posted(CHANNEL).find((m) => m.text.startsWith(`[LOW_RISK] release ${RUN} — SUCCESS`));
     const spiLine = summary?.text.split('\n').find((l) => l.startsWith('omnibase_spi '));
-    expect(spiLine?.split(/\s{2,}/)).toEqual([
+    expect(spiLine?.split(/ *\| */)).toEqual([
       'omnibase_spi',
       '1.2.0 → 1.2.1',
       `${w.gh.url}/${OWNER}/omnibase_spi/pull/1`,
