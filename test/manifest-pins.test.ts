@@ -62,6 +62,10 @@ describe('pyproject rewrites of same-run dependencies', () => {
     const src = `[project]\nname = "a"\nversion = "1.0"\ndependencies = ["acme-core"]\n\n[tool.uv.sources]\nacme-core = { path = "../core" }\n`;
     const { text } = pinPyprojectDeps(src, { 'acme-core': '2.0.0' });
     expect(text).not.toContain('tool.uv.sources');
+    // Nor an empty `[tool.uv]` above it; a [tool.uv] with other keys stays.
+    expect(text).toBe('[project]\nname = "a"\nversion = "1.0"\ndependencies = ["acme-core==2.0.0"]\n');
+    const managed = src.replace('\n[tool.uv.sources]', '\n[tool.uv]\nmanaged = true\n\n[tool.uv.sources]');
+    expect(pinPyprojectDeps(managed, { 'acme-core': '2.0.0' }).text).toContain('[tool.uv]\nmanaged = true\n');
     expect((parse(text) as { project: { dependencies: string[] } }).project.dependencies).toEqual(['acme-core==2.0.0']);
   });
 

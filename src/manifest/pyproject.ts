@@ -263,9 +263,13 @@ export function pinPyprojectDeps(
       });
     }
     // An emptied table means nothing; leaving `[tool.uv.sources]` with no entries reads as a mistake.
+    // The same for the tables above it (toml-patch would write an empty `[tool.uv]` header).
     if (Object.keys(sources).length === 0) {
+      const tool = tableAt(doc, ['tool']);
       const uv = tableAt(doc, ['tool', 'uv']);
       if (uv) delete uv.sources;
+      if (tool && uv && Object.keys(uv).length === 0) delete tool.uv;
+      if (tool && Object.keys(tool).length === 0) delete doc.tool;
     }
   }
   if (edits.length === 0) return { text, changes: [] };
