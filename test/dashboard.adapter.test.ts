@@ -93,7 +93,25 @@ describe('dashboard', () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded', host: `127.0.0.1:${port}` };
     expect(await call('POST', `/gates/${ID}/decide`, { ...form, origin: 'http://evil.example' })).toBe(403);
     expect(await call('POST', `/gates/${ID}/decide`, { ...form, origin: 'null' })).toBe(403);
+    // Exactly our origin, nothing near it: unparseable, another port, another scheme (issue 14 point 6).
+    for (const origin of [
+      'not a url',
+      `http://127.0.0.1:${Number(port) + 1}`,
+      `https://127.0.0.1:${port}`,
+      `http://localhost:${port}`,
+    ])
+      expect(await call('POST', `/gates/${ID}/decide`, { ...form, origin }), origin).toBe(403);
     // Same origin gets through to the gate logic (nothing is pending for this run: 404).
     expect(await call('POST', `/gates/${ID}/decide`, { ...form, origin: `http://127.0.0.1:${port}` })).toBe(404);
+  });
+
+  it('refuses a request body over 64 KiB before reading it (413), and still answers afterwards', async () => {
+    const big = await fetch(`${dash.url}/gates/${ID}/decide`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `decision=approve&plan_hash=x&by=${'e'.repeat(1024 * 1024)}`,
+    });
+    expect(big.status).toBe(413);
+    expect((await fetch(`${dash.url}/api/gates`)).status).toBe(200);
   });
 });

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { lineLimiter, MCP_MAX_REQUEST_BYTES, tooLargeReply } from './mcp-limit.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { ErrorCode, FerryError } from '../errors.js';
@@ -279,5 +280,9 @@ export function createMcpServer(o: McpOptions): McpServer {
 }
 
 export async function runMcpServer(o: McpOptions): Promise<void> {
-  await createMcpServer(o).connect(new StdioServerTransport());
+  // stdin through a line limiter: a 10 MB request is refused as it streams in, and the next one is served.
+  const stdin = process.stdin.pipe(
+    lineLimiter(MCP_MAX_REQUEST_BYTES, () => process.stdout.write(tooLargeReply(MCP_MAX_REQUEST_BYTES))),
+  );
+  await createMcpServer(o).connect(new StdioServerTransport(stdin, process.stdout));
 }
