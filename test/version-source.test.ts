@@ -1,6 +1,7 @@
 // Where a pyproject's version comes from, per backend (issue 19.5). Pure.
 import { describe, expect, it } from 'vitest';
 import { pythonVersionSource } from '../src/manifest/version-source.js';
+import { checkVcsTag } from '../src/release/versions/dynamic.js';
 
 const dyn = (requires: string, rest = '', backend = 'hatchling.build') =>
   `[build-system]\nrequires = [${requires}]\nbuild-backend = "${backend}"\n\n[project]\nname = "acme-core"\ndynamic = ["version"]\n\n${rest}`;
@@ -81,5 +82,28 @@ describe('pythonVersionSource', () => {
       expect(s.kind, text).toBe('unreadable');
       expect(s.kind === 'unreadable' && s.why, text).toMatch(why);
     }
+  });
+});
+
+describe('checkVcsTag (the tag a VCS plugin will read)', () => {
+  const scm = { kind: 'vcs' as const, backend: 'setuptools-scm' };
+  it('accepts tags setuptools-scm parses as the version', () => {
+    expect(() => checkVcsTag('acme-core', scm, 'v1.3.1', '1.3.1')).not.toThrow();
+    expect(() => checkVcsTag('acme-core', scm, 'acme-core-v1.3.1', '1.3.1')).not.toThrow();
+    expect(() => checkVcsTag('acme-core', scm, '1.3.1rc1', '1.3.1rc1')).not.toThrow();
+  });
+  it('refuses a tag it would not read, unless the project sets its own tag regex or uses another plugin', () => {
+    expect(() => checkVcsTag('acme-core', scm, 'acme-core/v1.3.1', '1.3.1')).toThrow(
+      /acme-core: setuptools-scm reads its version from tags like v1\.3\.1 or acme-core-v1\.3\.1; the release tag acme-core\/v1\.3\.1 would not build as 1\.3\.1/,
+    );
+    expect(() => checkVcsTag('a', { ...scm, custom_tags: true }, 'a/v1.0.0', '1.0.0')).not.toThrow();
+    expect(() => checkVcsTag('a', { kind: 'vcs', backend: 'uv-dynamic-versioning' }, 'a/v1', '1')).not.toThrow();
+  });
+  it('sees tag_regex / tag-pattern in the pyproject', () => {
+    const text = dyn(
+      '"hatchling", "hatch-vcs"',
+      '[tool.hatch.version]\nsource = "vcs"\ntag-pattern = "a/v(?P<version>.*)"\n',
+    );
+    expect(pythonVersionSource(text)).toEqual({ kind: 'vcs', backend: 'hatch-vcs', customTags: true });
   });
 });

@@ -8,8 +8,11 @@ import { parse as parseToml } from 'smol-toml';
 
 export type PythonVersionSource =
   | { kind: 'static' }
-  /** From git tags at build time: release by tagging only. */
-  | { kind: 'vcs'; backend: string }
+  /**
+   * From git tags at build time: release by tagging only. `customTags`: the project sets its own tag
+   * regex (setuptools-scm `tag_regex`, hatch-vcs `tag-pattern`), so ferry cannot tell which tags it reads.
+   */
+  | { kind: 'vcs'; backend: string; customTags?: boolean }
   /** `__version__` in a module: the first of `candidates` (relative to the package dir) that exists. */
   | { kind: 'file'; backend: string; candidates: string[] }
   | { kind: 'unreadable'; why: string };
@@ -56,7 +59,9 @@ export function pythonVersionSource(text: string): PythonVersionSource {
 
   // hatchling: [tool.hatch.version] source = "vcs" | "uv-dynamic-versioning" | "regex" (default, with path).
   const hatch = table(table(tool.hatch).version);
-  if (hatch.source === 'vcs') return { kind: 'vcs', backend: 'hatch-vcs' };
+  const scm = { ...table(tool.setuptools_scm), ...table(tool['setuptools-scm']), ...table(hatch['raw-options']) };
+  const customTags = 'tag_regex' in scm || 'git_describe_command' in scm || 'tag-pattern' in hatch;
+  if (hatch.source === 'vcs') return { kind: 'vcs', backend: 'hatch-vcs', ...(customTags ? { customTags } : {}) };
   if (hatch.source === 'uv-dynamic-versioning') return { kind: 'vcs', backend: 'uv-dynamic-versioning' };
   if (typeof hatch.path === 'string' && (hatch.source === undefined || hatch.source === 'regex')) {
     if (typeof hatch.pattern === 'string')
@@ -75,7 +80,8 @@ export function pythonVersionSource(text: string): PythonVersionSource {
   }
   if (stVersion.file !== undefined)
     return { kind: 'unreadable', why: 'setuptools reads the version from a plain file (version = { file = … })' };
-  if ('setuptools_scm' in tool || 'setuptools-scm' in tool) return { kind: 'vcs', backend: 'setuptools-scm' };
+  if ('setuptools_scm' in tool || 'setuptools-scm' in tool)
+    return { kind: 'vcs', backend: 'setuptools-scm', ...(customTags ? { customTags } : {}) };
   if (vcsBackend && vcsBackend !== 'pdm-backend') return { kind: 'vcs', backend: vcsBackend };
 
   // pdm-backend: [tool.pdm.version] source = "scm" | "file" (path).

@@ -14,13 +14,14 @@ import { ErrorCode, FerryError, isFerryError } from '../errors.js';
 import { npmSourceKind, splitRequirement, urlKind } from '../manifest/requirement.js';
 import { mapLimit } from '../util/concurrency.js';
 import { tail, type Exec } from '../util/process.js';
-import { manifestFile } from './scan.js';
+import { formatTag, manifestFile } from './scan.js';
 import { sameRunVersions } from './rewrites.js';
 import { bumpedManifest, pinnedManifest } from './steps/edits.js';
 import { setDunderVersion } from './versions/version-files.js';
 import { npmWorkspaceVersions } from '../config/members.js';
 import { resolveWorkspaceManifest } from '../manifest/workspace-protocol.js';
-import type { PlanRow, ReleasePackage } from './types.js';
+import type { DynamicVersion, PlanRow, ReleasePackage } from './types.js';
+import { setPackedVersion } from './steps/workspace-protocol.js';
 import type { ReleaseConfig } from '../config/sections/release.js';
 
 export interface PreflightInput {
@@ -111,6 +112,7 @@ async function prepareScratch(
   pins: Record<string, string>,
   scratch: string,
   released: ReadonlyMap<string, string>,
+  source?: DynamicVersion,
 ): Promise<string> {
   const src = join(scratch, 'src');
   await mkdir(src);
@@ -119,7 +121,8 @@ async function prepareScratch(
   await input.exec('tar', ['-xf', tar, '-C', src]);
   const file = join(src, manifestFile(pkg));
   const text = await readFile(file, 'utf8');
-  const bumped = bumpedManifest(pkg, text, version, manifestFile(pkg));
+  // A dynamic version has no manifest key: the tag (vcs) or the version module (file) carries it.
+  const bumped = source ? text : bumpedManifest(pkg, text, version, manifestFile(pkg));
   await writeFile(file, pinnedManifest(pkg, bumped, pins, manifestFile(pkg), input.cfg.pin_style).text);
   // As PUBLISH does: `workspace:` specs resolved in the packed copy (with this run's new versions).
   if (pkg.ecosystem === 'npm') {
@@ -129,11 +132,23 @@ async function prepareScratch(
       await writeFile(file, resolveWorkspaceManifest(pj, versions, manifestFile(pkg)).text);
     }
   }
-  for (const f of pkg.versionFiles) {
+  if (source?.kind === 'vcs' && pkg.ecosystem === 'npm') setPackedVersion(join(src, pkg.path), version);
+  const versionFiles =
+    source?.file && !pkg.versionFiles.includes(source.file) ? [...pkg.versionFiles, source.file] : pkg.versionFiles;
+  for (const f of versionFiles) {
     const path = join(src, pkg.path, f);
     const after = setDunderVersion(await readFile(path, 'utf8'), version);
     if (after === null) throw new Error(`${join(pkg.path, f)}: no __version__ = "…" line to update`);
     await writeFile(path, after);
+  }
+  // Versioned by git tags: build from a commit carrying the release tag, as PUBLISH builds the tag.
+  if (source?.kind === 'vcs' && pkg.ecosystem === 'python') {
+    const git = (args: string[]) =>
+      input.exec('git', ['-C', src, '-c', 'user.name=ferry', '-c', 'user.email=ferry@localhost', ...args]);
+    await git(['init', '-q']);
+    await git(['add', '-A']);
+    await git(['commit', '-q', '--no-verify', '-m', 'ferry preflight']);
+    await git(['tag', formatTag(pkg.tag, pkg, version)]);
   }
   return join(src, pkg.path);
 }
@@ -159,10 +174,13 @@ async function checkOne(
   version: string,
   pins: Record<string, string>,
   released: ReadonlyMap<string, string>,
+  source?: DynamicVersion,
 ) {
   const scratch = await mkdtemp(join(tmpdir(), 'ferry-preflight-'));
   try {
-    const packageDir = await stage('prepare', () => prepareScratch(input, pkg, version, pins, scratch, released));
+    const packageDir = await stage('prepare', () =>
+      prepareScratch(input, pkg, version, pins, scratch, released, source),
+    );
     const registry = await stage('prepare', () => input.registry(pkg.publish as string));
     const artifacts = await stage('build', () =>
       registry.build({ name: pkg.name, version, packageDir, distDir: join(scratch, 'dist'), log: () => {} }),
@@ -207,13 +225,13 @@ function failed(pkg: ReleasePackage, version: string, what: string, lastLines = 
 export function preflightTargets(
   rows: readonly PlanRow[],
   packages: readonly ReleasePackage[],
-): { pkg: ReleasePackage; version: string; pins: Record<string, string> }[] {
+): { pkg: ReleasePackage; version: string; pins: Record<string, string>; source?: DynamicVersion }[] {
   const byName = new Map(packages.map((p) => [p.name, p]));
   return rows.flatMap((r) => {
     const pkg = byName.get(r.package);
     if (r.status !== 'PLANNED' || !r.new || !pkg?.publish) return [];
     const pins = sameRunVersions(rows, pkg);
-    return [{ pkg, version: r.new!, pins }];
+    return [{ pkg, version: r.new!, pins, ...(r.version_source ? { source: r.version_source } : {}) }];
   });
 }
 
@@ -229,7 +247,7 @@ export async function preflight(input: PreflightInput): Promise<void> {
   input.log(`preflight: building ${targets.map((t) => `${t.pkg.name} ${t.version}`).join(', ')} in scratch copies`);
   const results = await mapLimit(targets, input.cfg.preflight.concurrency, async (t) => {
     try {
-      await checkOne(input, t.pkg, t.version, t.pins, released);
+      await checkOne(input, t.pkg, t.version, t.pins, released, t.source);
       return null;
     } catch (e) {
       return { pkg: t.pkg, error: e };

@@ -8,7 +8,7 @@ import { ErrorCode, FerryError } from '../errors.js';
 import { CatFile } from './cat-file.js';
 import { prefixRange, rangesByPackage, readRefs, runGit, walk, type TagRef, type Walked } from './facts.js';
 import type { GitCommit } from '../adapters/git/git.js';
-import { manifestFile, planRow, versionLinePattern, type ScanResult } from './scan.js';
+import { formatTag, manifestFile, planRow, versionLinePattern, type ScanResult } from './scan.js';
 import {
   releasesFromTags,
   versionTruth,
@@ -27,7 +27,7 @@ import {
 } from './versions/version-files.js';
 import type { ChangesetIntent } from './changesets.js';
 import type { DynamicVersion, ReleasePackage } from './types.js';
-import { manifestVersionAt } from './versions/dynamic.js';
+import { checkVcsTag, manifestVersionAt } from './versions/dynamic.js';
 
 export interface RepoScanOptions {
   /** The ref the release is cut from (see releaseRef). */
@@ -250,6 +250,7 @@ export async function scanRepo(
         intents: opts.intents ?? 'conventional',
         changesets: opts.changesets ?? [],
       });
+      if (k.source && planned.new) checkVcsTag(k.p.name, k.source, formatTag(k.p.tag, k.p, planned.new), planned.new);
       const row = k.source ? { ...planned, version_source: k.source } : planned;
       const report = versionFilesReport(withSource[i]!, ref, k.version, vfiles[i]!);
       return { row, commits, truth, warnings: report.warnings };

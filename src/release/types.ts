@@ -66,6 +66,8 @@ export interface DynamicVersion {
   backend: string;
   /** kind file: the module, relative to the package dir. */
   file?: string;
+  /** kind vcs: the project sets its own tag regex (ferry does not check which tags it reads). */
+  custom_tags?: boolean;
 }
 
 /** A package as the pipeline sees it: config + what was read from its manifest. */

@@ -124,4 +124,19 @@ describe('dynamic versions (issue 19.5)', () => {
     );
     expect(dry.stderr).toContain('fix: give it a static version = "X.Y.Z" under [project]');
   });
+
+  it('a release tag the VCS plugin would not read stops the dry run before any gate', async () => {
+    const ws = await shapeWorkspace('ferry-dynver-tag-');
+    spaces.push(ws);
+    await hatchVcsShape(ws);
+    const cli = (args: string[]) => ferry(['--state-dir', join(ws.root, '.ferry'), ...args], { cwd: ws.dir });
+    expect((await cli(['init'])).exitCode).toBe(0);
+    const cfg = join(ws.dir, 'ferry.yaml');
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('tag: "v{version}"', 'tag: "{name}/v{version}"'));
+    const dry = await cli(['release', '--dry-run']);
+    expect(dry.exitCode).toBe(2);
+    expect(dry.stderr).toContain(
+      'error[CONFIG_INVALID]: helio: hatch-vcs reads its version from tags like v1.3.1 or helio-v1.3.1; the release tag helio/v1.3.1 would not build as 1.3.1',
+    );
+  });
 });

@@ -45,7 +45,11 @@ export async function manifestVersionAt(
   }
   const src = pythonVersionSource(text);
   if (src.kind === 'static') return { version: readPyproject(text, file).version, source: null };
-  if (src.kind === 'vcs') return { version: null, source: { kind: 'vcs', backend: src.backend } };
+  if (src.kind === 'vcs')
+    return {
+      version: null,
+      source: { kind: 'vcs', backend: src.backend, ...(src.customTags ? { custom_tags: true } : {}) },
+    };
   if (src.kind === 'unreadable')
     throw new FerryError(
       ErrorCode.CONFIG_INVALID,
@@ -72,5 +76,28 @@ export async function manifestVersionAt(
     ErrorCode.CONFIG_INVALID,
     `${pkg.name}: ${src.backend} reads the version from ${src.candidates.map((c) => dir + c).join(' or ')}, and none exists at ${ref}`,
     { fix: FIX, details: { package: pkg.name, candidates: src.candidates } },
+  );
+}
+
+// setuptools-scm's default tag regex (hatch-vcs uses setuptools-scm): an optional `<word>-` prefix, an
+// optional v, then the version. `v1.2.0` and `acme-core-v1.2.0` parse; `acme-core/v1.2.0` and
+// `acme-core@1.2.0` do not, and a build of such a tag is not the tagged version.
+const SCM_DEFAULT_TAG = /^(?:[\w-]+-)?[vV]?(\d+(?:\.\d+){0,2}[^+]*)(?:\+.*)?$/;
+const SCM_PLUGINS = new Set(['setuptools-scm', 'hatch-vcs']);
+
+/**
+ * Before the gate: a tag the package's VCS plugin would not read as `version` would build the wrong
+ * version after the tag is pushed. @throws CONFIG_INVALID naming the tag and the fix.
+ */
+export function checkVcsTag(pkg: string, source: DynamicVersion, tag: string, version: string): void {
+  if (source.kind !== 'vcs' || source.custom_tags || !SCM_PLUGINS.has(source.backend)) return;
+  if (SCM_DEFAULT_TAG.exec(tag)?.[1] === version) return;
+  throw new FerryError(
+    ErrorCode.CONFIG_INVALID,
+    `${pkg}: ${source.backend} reads its version from tags like v${version} or ${pkg}-v${version}; the release tag ${tag} would not build as ${version}`,
+    {
+      fix: `set tag: "v{version}" (or "{name}-v{version}") on ${pkg} in ferry.yaml, or a matching tag_regex in its pyproject.toml`,
+      details: { package: pkg, tag, backend: source.backend },
+    },
   );
 }
