@@ -173,9 +173,13 @@ export async function setUpDeploy(eco: Ecosystem): Promise<DeployDemo> {
     cleanupCommands,
     async cleanup() {
       const filters = JSON.stringify({ label: [`${LABEL}=${suite}`] });
-      for (const c of await rt.docker.listContainers({ all: true, filters }))
+      // By name too: redeploy and promote recreate the two containers, and the recreated ones no
+      // longer carry the demo label (it was the first image's label, which the new images lack).
+      const ids = new Set([staging.container, production.container]);
+      for (const c of await rt.docker.listContainers({ all: true, filters })) ids.add(c.Id);
+      for (const id of ids)
         await rt.docker
-          .getContainer(c.Id)
+          .getContainer(id)
           .remove({ force: true })
           .catch(() => undefined);
       const refs = await rt.docker.listImages({ filters: JSON.stringify({ reference: [`${image}:*`] }) });
