@@ -1,23 +1,13 @@
 // Issue 12 point 6: extras, dependency groups, poetry optional deps, npm devDependencies and optional
 // peers make no tier edges; depends_on adds one, ignore_deps drops one; a true cycle names its path,
 // the manifest line of each edge, and a fix that works (applied here, then checked).
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ferry } from './helpers/ferry.js';
 import { extrasShape, trueCycleShape } from './fixtures/shapes/extras-cycle.js';
-import { shapeWorkspace, type ShapeWorkspace } from './fixtures/shapes/repo.js';
+import { shapeSuite } from './helpers/shape-suite.js';
 
-const spaces: ShapeWorkspace[] = [];
-afterAll(async () => Promise.all(spaces.map((s) => s.cleanup())));
-
-async function workspace(): Promise<ShapeWorkspace> {
-  const ws = await shapeWorkspace('ferry-extras-');
-  spaces.push(ws);
-  return ws;
-}
-const cli = (ws: ShapeWorkspace, args: string[]) =>
-  ferry(['--state-dir', join(ws.root, '.ferry'), ...args], { cwd: ws.dir });
+const { workspace, cli } = shapeSuite('ferry-extras-');
 
 describe('extras and dev dependencies order nothing', () => {
   it('ferry init on loops closed only by extras/groups/dev/optional peers: no cycle, right tiers, dry run plans', async () => {

@@ -1,27 +1,18 @@
 // Issue 12 points 1, 2, 3, 8, 9 and issue 19 points 6, 9 on generated repos of each shape (real git,
 // real bare remotes), as a new user runs ferry: `ferry init`, then `ferry release --dry-run`.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ferry } from './helpers/ferry.js';
 import { planRowOf } from './helpers/plan-table.js';
 import { maintenanceBranchShape } from './fixtures/shapes/maintenance-branch.js';
 import { mixedTagsShape } from './fixtures/shapes/mixed-tags.js';
 import { pep440Shape, prereleaseShape } from './fixtures/shapes/pep440.js';
-import { shapeWorkspace, type ShapeWorkspace } from './fixtures/shapes/repo.js';
+import { type ShapeWorkspace } from './fixtures/shapes/repo.js';
+import { shapeSuite } from './helpers/shape-suite.js';
 import { manifestAheadShape, untaggedShape } from './fixtures/shapes/untagged.js';
 import { versionFilesShape } from './fixtures/shapes/version-files.js';
 
-const spaces: ShapeWorkspace[] = [];
-afterAll(async () => Promise.all(spaces.map((s) => s.cleanup())));
-
-async function workspace(): Promise<ShapeWorkspace> {
-  const ws = await shapeWorkspace('ferry-versions-');
-  spaces.push(ws);
-  return ws;
-}
-const cli = (ws: ShapeWorkspace, args: string[]) =>
-  ferry(['--state-dir', join(ws.root, '.ferry'), ...args], { cwd: ws.dir });
+const { workspace, cli } = shapeSuite('ferry-versions-');
 
 async function initAndPlan(ws: ShapeWorkspace, args: string[] = []) {
   const init = await cli(ws, ['init']);

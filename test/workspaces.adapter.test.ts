@@ -1,27 +1,18 @@
 // Issue 12 point 7 (Python monorepos) and issue 19 point 3 (uv, pnpm and yarn workspaces) on
 // generated repos of each shape (real git, real bare remotes), as a new user runs ferry: `ferry init`
 // with defaults, then `ferry release --dry-run`.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverPackages } from '../src/config/discover.js';
 import { pythonSubfolderMembers, uvMembers } from '../src/config/members.js';
-import { ferry } from './helpers/ferry.js';
 import { planRowOf } from './helpers/plan-table.js';
 import { pythonMonorepoShape } from './fixtures/shapes/python-monorepo.js';
-import { shapeWorkspace, type ShapeWorkspace } from './fixtures/shapes/repo.js';
+import { type ShapeWorkspace } from './fixtures/shapes/repo.js';
+import { shapeSuite } from './helpers/shape-suite.js';
 import { pnpmWorkspaceShape, uvWorkspaceShape, yarnWorkspaceShape } from './fixtures/shapes/workspaces.js';
 
-const spaces: ShapeWorkspace[] = [];
-afterAll(async () => Promise.all(spaces.map((s) => s.cleanup())));
-
-async function workspace(): Promise<ShapeWorkspace> {
-  const ws = await shapeWorkspace('ferry-workspaces-');
-  spaces.push(ws);
-  return ws;
-}
-const cli = (ws: ShapeWorkspace, args: string[]) =>
-  ferry(['--state-dir', join(ws.root, '.ferry'), ...args], { cwd: ws.dir });
+const { workspace, cli } = shapeSuite('ferry-workspaces-');
 
 async function initAndPlan(ws: ShapeWorkspace) {
   const init = await cli(ws, ['init']);
