@@ -57,7 +57,13 @@ export async function releaseRef(git: Git, r: RefRequest): Promise<string> {
     }
     return tracking;
   }
-  if (!(await git.hasRemote(r.dir, r.remote))) return shas.has(local) ? local : 'HEAD';
+  if (!(await git.hasRemote(r.dir, r.remote))) {
+    // Planned from the local branch, but PUSH and TAG push to the remote: say so before the gate.
+    r.note(
+      `warning: ${name} has no git remote ${JSON.stringify(r.remote)}: the plan reads local ${r.branch}, but PUSH and TAG would fail after the release commit (add it: ${formatCommand('git', ['-C', r.dir, 'remote', 'add', r.remote, '<url>'])}, or set release.forge.remote)`,
+    );
+    return shas.has(local) ? local : 'HEAD';
+  }
   // No tracking ref: either the branch is not on the remote, or (dry run, no fetch) not fetched yet.
   const onRemote = r.fetched ? null : await git.lsRemote(r.dir, r.remote, local).catch(() => null);
   const who = r.packages.join(', ');
