@@ -4,6 +4,7 @@
 
 import { ErrorCode, FerryError } from '../../errors.js';
 import type { Exec, ExecResult } from '../../util/process.js';
+import { lockFilesNamed, removeStaleLocks } from './stale-lock.js';
 
 export interface GitCommit {
   sha: string;
@@ -128,8 +129,18 @@ export class Git {
     return r.exitCode === 0 ? r.stdout + '\n' : null;
   }
 
+  /** Fetches branches and tags; a lock a killed git left behind (kill -9 mid-fetch) is cleared once and retried. */
   async fetch(cwd: string, remote: string): Promise<void> {
-    await this.run(cwd, ['fetch', '--quiet', '--tags', '--prune', remote]);
+    const args = ['fetch', '--quiet', '--tags', '--prune', remote];
+    const first = await this.run(cwd, args, false);
+    if (first.exitCode === 0) return;
+    const locks = lockFilesNamed(`${first.stderr}\n${first.stdout}`, cwd);
+    // Not a lock: one more try rides out a transient failure; its COMMAND_FAILED is the one reported.
+    if (!locks.length) await this.run(cwd, args);
+    else {
+      await removeStaleLocks(locks);
+      await this.run(cwd, args);
+    }
   }
 
   async hasRemote(cwd: string, remote: string): Promise<boolean> {
