@@ -1,7 +1,7 @@
 // `ferry release`: validate → scan → drift guard → plan table + hash → gate → steps → summary.
 // The thin orchestration over the pure parts (scan, plan, prepare, result) and the engine.
 
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { releaseRunId, validateRunId } from '../engine/run-id.js';
 import { archiveState } from '../engine/state-store.js';
 import { openRun, writeResult, type EngineOptions, type Run } from '../engine/run.js';
@@ -732,6 +732,10 @@ async function runPreflight(
     },
     refOf: (p) => refs.get(p.repoDir) ?? 'HEAD',
     log: io.note,
+    memo: {
+      dir: join(io.engine.stateDir, 'preflight'),
+      salt: JSON.stringify({ registries: io.loaded.config.registries, release: io.loaded.config.release }),
+    },
   });
 }
 

@@ -23,6 +23,7 @@ import { resolveWorkspaceManifest } from '../manifest/workspace-protocol.js';
 import type { DynamicVersion, PlanRow, ReleasePackage } from './types.js';
 import { setPackedVersion } from './steps/workspace-protocol.js';
 import type { ReleaseConfig } from '../config/sections/release.js';
+import { passedAt, preflightKey, recordPass, type PreflightMemo } from './preflight-memo.js';
 
 export interface PreflightInput {
   rows: readonly PlanRow[];
@@ -35,6 +36,8 @@ export interface PreflightInput {
   /** The ref each repo's release is cut from (what the scan read), by repo dir. */
   refOf(pkg: ReleasePackage): string;
   log(message: string): void;
+  /** Remember a pass (and skip a build that already passed) for the same targets, commits and config. */
+  memo?: PreflightMemo;
 }
 
 // Prints the core metadata of a wheel (.dist-info/METADATA) or an sdist (top-level PKG-INFO).
@@ -244,6 +247,13 @@ export async function preflight(input: PreflightInput): Promise<void> {
   const targets = preflightTargets(input.rows, input.packages);
   if (!targets.length) return;
   const released = new Map(input.rows.filter((r) => r.status === 'PLANNED' && r.new).map((r) => [r.package, r.new!]));
+  const key = input.memo ? await preflightKey(input.memo, targets, input.refOf, input.exec) : null;
+  const names = targets.map((t) => `${t.pkg.name} ${t.version}`);
+  const before = key && input.memo ? await passedAt(input.memo, key) : null;
+  if (before) {
+    input.log(`preflight: ${names.join(', ')} passed at ${before} from these same commits and config; not built again`);
+    return;
+  }
   input.log(`preflight: building ${targets.map((t) => `${t.pkg.name} ${t.version}`).join(', ')} in scratch copies`);
   const results = await mapLimit(targets, input.cfg.preflight.concurrency, async (t) => {
     try {
@@ -255,7 +265,10 @@ export async function preflight(input: PreflightInput): Promise<void> {
   });
   const failures = results.filter((r) => r !== null);
   const [first] = failures;
-  if (!first) return;
+  if (!first) {
+    if (key && input.memo) await recordPass(input.memo, key, names);
+    return;
+  }
   if (failures.length === 1 || !failures.every((f) => isFerryError(f.error))) throw first.error;
   const errors = failures.map((f) => f.error as FerryError);
   throw new FerryError(

@@ -70,6 +70,10 @@ describe('git, PEP 508 and uv-source dependencies become versions (issue 13.1, 1
 
       const real = await cli(['release', ...gated('release-20261203-cc0001')]);
       expect(real.exitCode, `${real.stdout}\n${real.stderr}`).toBe(0);
+      // Same plan, same commits, same config: the pass is remembered, nothing is built twice.
+      expect(real.stderr).toMatch(
+        /preflight: orbit-core 1\.0\.1, .* passed at \S+ from these same commits and config; not built again/,
+      );
       for (const [name, version] of [
         ['orbit-poetry', '0.4.1'],
         ['orbit-pep508', '2.3.1'],
