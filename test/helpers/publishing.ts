@@ -4,11 +4,42 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { parse } from 'yaml';
-import { normalize, type PypiServer } from '../fixtures/pypi-server.js';
-import type { ShapeWorkspace } from '../fixtures/shapes/repo.js';
+import { normalize, startPypiServer, type PypiServer } from '../fixtures/pypi-server.js';
+import { shapeWorkspace, type ShapeWorkspace } from '../fixtures/shapes/repo.js';
 import { ferry, type FerryRun } from './ferry.js';
+
+export interface PublishingSuite {
+  /** The file's testkit index (started in beforeAll). */
+  readonly pypi: PypiServer;
+  /** A fresh shape workspace, cleaned up after the file's tests. */
+  workspace(prefix: string): Promise<ShapeWorkspace>;
+}
+
+/** One testkit PyPI index per test file, started before its tests and stopped after them, and its workspaces. */
+export function publishingSuite(): PublishingSuite {
+  let server: PypiServer | undefined;
+  const spaces: ShapeWorkspace[] = [];
+  beforeAll(async () => {
+    server = await startPypiServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await Promise.all(spaces.map((s) => s.cleanup()));
+  });
+  return {
+    get pypi(): PypiServer {
+      if (!server) throw new Error('the testkit index starts in beforeAll: read suite.pypi inside a test');
+      return server;
+    },
+    async workspace(prefix) {
+      const ws = await shapeWorkspace(prefix);
+      spaces.push(ws);
+      return ws;
+    },
+  };
+}
 
 /** The built CLI in the workspace, with its own state dir and the index token. */
 export function shapeCli(ws: ShapeWorkspace, pypi: PypiServer) {

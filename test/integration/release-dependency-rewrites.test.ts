@@ -2,30 +2,16 @@
 // released for real on generated repos: real builds (setuptools, hatchling, poetry-core), the
 // testkit PyPI index (which refuses direct-URL Requires-Dist, as the real one does), and the
 // uploaded wheels' METADATA read back from the index.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { git } from '../../src/testkit/git.js';
 import { gitDepsShape, ORBIT_CORE_GIT } from '../fixtures/shapes/git-deps.js';
 import { uvOverridesShape } from '../fixtures/shapes/uv-overrides.js';
-import { shapeWorkspace, type ShapeWorkspace } from '../fixtures/shapes/repo.js';
-import { startPypiServer, type PypiServer } from '../fixtures/pypi-server.js';
-import { initPublishing, shapeCli, wheelRequiresDist } from '../helpers/publishing.js';
+import type { ShapeWorkspace } from '../fixtures/shapes/repo.js';
+import { initPublishing, publishingSuite, shapeCli, wheelRequiresDist } from '../helpers/publishing.js';
 import { validateAgainst } from '../helpers/schema.js';
 
-let pypi: PypiServer;
-const spaces: ShapeWorkspace[] = [];
-beforeAll(async () => {
-  pypi = await startPypiServer();
-});
-afterAll(async () => {
-  await pypi?.stop();
-  await Promise.all(spaces.map((s) => s.cleanup()));
-});
+const suite = publishingSuite();
 
-async function workspace(prefix: string): Promise<ShapeWorkspace> {
-  const ws = await shapeWorkspace(prefix);
-  spaces.push(ws);
-  return ws;
-}
 const gated = (id: string) => ['--run-id', id, '--gate-attestation', `1740312612.000100:${id}`];
 const onRemote = (ws: ShapeWorkspace, repo: string, path: string) =>
   git(ws.repos.get(repo)!.remote, ['show', `main:${path}`]);
@@ -35,10 +21,10 @@ describe('git, PEP 508 and uv-source dependencies become versions (issue 13.1, 1
     'the plan lists each rewrite with file:line; the uploaded wheels require orbit-core==1.0.1',
     { timeout: 900_000 },
     async () => {
-      const ws = await workspace('ferry-gitdeps-');
+      const ws = await suite.workspace('ferry-gitdeps-');
       await gitDepsShape(ws);
-      await initPublishing(ws, pypi);
-      const cli = shapeCli(ws, pypi);
+      await initPublishing(ws, suite.pypi);
+      const cli = shapeCli(ws, suite.pypi);
 
       const dry = await cli(['release', '--dry-run']);
       expect(dry.exitCode, dry.stderr).toBe(0);
@@ -79,7 +65,7 @@ describe('git, PEP 508 and uv-source dependencies become versions (issue 13.1, 1
         ['orbit-pep508', '2.3.1'],
         ['orbit-uv', '0.9.2'],
       ] as const) {
-        const requires = await wheelRequiresDist(pypi, name, version);
+        const requires = await wheelRequiresDist(suite.pypi, name, version);
         expect(requires, name).toContain('orbit-core==1.0.1');
         expect(requires.join('\n'), name).not.toContain('@');
       }
@@ -93,10 +79,10 @@ describe('git, PEP 508 and uv-source dependencies become versions (issue 13.1, 1
 
 describe('uv overrides and constraints admit the new version (issue 13.2)', () => {
   it('override → ==1.5.0, constraint bounds moved, comments kept', { timeout: 600_000 }, async () => {
-    const ws = await workspace('ferry-uv-');
+    const ws = await suite.workspace('ferry-uv-');
     await uvOverridesShape(ws);
-    await initPublishing(ws, pypi);
-    const cli = shapeCli(ws, pypi);
+    await initPublishing(ws, suite.pypi);
+    const cli = shapeCli(ws, suite.pypi);
     const dry = await cli(['release', '--dry-run']);
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('  tide-app  pyproject.toml:12  tide-core>=1.4 → tide-core==1.5.0 (pin)');
@@ -111,6 +97,6 @@ describe('uv overrides and constraints admit the new version (issue 13.2)', () =
     expect(toml).toContain('override-dependencies = ["tide-core==1.5.0"]');
     expect(toml).toContain('"tide-core>=1.5.0",  # 1.5 changes the tables');
     expect(toml).toContain('# keep every environment on the tested tide-core');
-    expect(await wheelRequiresDist(pypi, 'tide-app', '0.2.1')).toContain('tide-core==1.5.0');
+    expect(await wheelRequiresDist(suite.pypi, 'tide-app', '0.2.1')).toContain('tide-core==1.5.0');
   });
 });

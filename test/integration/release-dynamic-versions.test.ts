@@ -4,33 +4,26 @@
 // tagging only (the manifest is never edited) and the build of the tag is the tagged version; a
 // module-versioned package gets the new version written into that module. A dynamic version ferry
 // cannot read stops the dry run, before any gate.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git } from '../fixtures/git.js';
-import { startPypiServer, type PypiServer } from '../fixtures/pypi-server.js';
 import {
   hatchPathShape,
   hatchVcsShape,
   setuptoolsAttrShape,
   setuptoolsScmShape,
 } from '../fixtures/shapes/dynamic-versions.js';
-import { shapeWorkspace, type ShapeWorkspace } from '../fixtures/shapes/repo.js';
 import { ferry } from '../helpers/ferry.js';
+import { publishingSuite } from '../helpers/publishing.js';
 import { planRowOf } from '../helpers/plan-table.js';
 
-let pypi: PypiServer;
-const spaces: ShapeWorkspace[] = [];
-beforeAll(async () => {
-  pypi = await startPypiServer();
-});
-afterAll(async () => {
-  await pypi?.stop();
-  await Promise.all(spaces.map((s) => s.cleanup()));
-});
+const suite = publishingSuite();
 
 async function filesOn(name: string): Promise<string[]> {
-  const r = await fetch(`${pypi.url}simple/${name}/`, { headers: { accept: 'application/vnd.pypi.simple.v1+json' } });
+  const r = await fetch(`${suite.pypi.url}simple/${name}/`, {
+    headers: { accept: 'application/vnd.pypi.simple.v1+json' },
+  });
   if (r.status !== 200) return [];
   return ((await r.json()) as { files: { filename: string }[] }).files.map((f) => f.filename).sort();
 }
@@ -40,8 +33,7 @@ describe('dynamic versions (issue 19.5)', () => {
     'vcs versions are released by tagging only and build as the tag; module versions are written into the module',
     { timeout: 300_000 },
     async () => {
-      const ws = await shapeWorkspace('ferry-dynver-');
-      spaces.push(ws);
+      const ws = await suite.workspace('ferry-dynver-');
       const helio = await hatchVcsShape(ws);
       const terra = await setuptoolsScmShape(ws);
       const zephyr = await hatchPathShape(ws);
@@ -49,14 +41,14 @@ describe('dynamic versions (issue 19.5)', () => {
       const cli = (args: string[]) =>
         ferry(['--state-dir', join(ws.root, '.ferry'), ...args], {
           cwd: ws.dir,
-          env: { FERRY_TEST_PYPI_TOKEN: pypi.token },
+          env: { FERRY_TEST_PYPI_TOKEN: suite.pypi.token },
         });
       expect((await cli(['init'])).exitCode).toBe(0);
       const cfg = join(ws.dir, 'ferry.yaml');
       writeFileSync(
         cfg,
         readFileSync(cfg, 'utf8').replace(/ tier: (\d),/g, ' tier: $1, publish: pypi,') +
-          `registries:\n  pypi: { kind: pypi, url: "${pypi.uploadUrl}", index: "${pypi.url}", token_env: FERRY_TEST_PYPI_TOKEN,\n` +
+          `registries:\n  pypi: { kind: pypi, url: "${suite.pypi.uploadUrl}", index: "${suite.pypi.url}", token_env: FERRY_TEST_PYPI_TOKEN,\n` +
           // NOTE: Debian's hatchling does not list its own `editables` dependency as installed.
           `    build: ["{python}", -m, build, --no-isolation, --skip-dependency-check, --outdir, "{dist}", .] }\n`,
       );
@@ -103,8 +95,7 @@ describe('dynamic versions (issue 19.5)', () => {
   );
 
   it('a dynamic version ferry cannot read or write stops the dry run with CONFIG_INVALID and the fix', async () => {
-    const ws = await shapeWorkspace('ferry-dynver-bad-');
-    spaces.push(ws);
+    const ws = await suite.workspace('ferry-dynver-bad-');
     const r = await ws.repo('gale');
     await r.commit('initial', {
       'pyproject.toml':
@@ -126,8 +117,7 @@ describe('dynamic versions (issue 19.5)', () => {
   });
 
   it('a release tag the VCS plugin would not read stops the dry run before any gate', async () => {
-    const ws = await shapeWorkspace('ferry-dynver-tag-');
-    spaces.push(ws);
+    const ws = await suite.workspace('ferry-dynver-tag-');
     await hatchVcsShape(ws);
     const cli = (args: string[]) => ferry(['--state-dir', join(ws.root, '.ferry'), ...args], { cwd: ws.dir });
     expect((await cli(['init'])).exitCode).toBe(0);

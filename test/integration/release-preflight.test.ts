@@ -2,30 +2,22 @@
 // and the testkit PyPI index: a package whose build fails in a clean checkout, and one whose wheel
 // a PyPI-style index refuses, stop the dry run and the real run before the gate — every bare
 // remote's refs, the clones and the index are byte-identical afterwards.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { brokenBuildShape, directUrlShape, npmGitDepShape } from '../fixtures/shapes/broken-build.js';
-import { shapeWorkspace, type ShapeWorkspace } from '../fixtures/shapes/repo.js';
-import { startPypiServer, type PypiServer } from '../fixtures/pypi-server.js';
+import type { ShapeWorkspace } from '../fixtures/shapes/repo.js';
 import { ferry } from '../helpers/ferry.js';
+import { publishingSuite } from '../helpers/publishing.js';
 import { snapshotRepos } from '../../src/testkit/snapshot.js';
 
-let pypi: PypiServer;
-const spaces: ShapeWorkspace[] = [];
-beforeAll(async () => {
-  pypi = await startPypiServer();
-});
-afterAll(async () => {
-  await pypi?.stop();
-  await Promise.all(spaces.map((s) => s.cleanup()));
-});
+const suite = publishingSuite();
 
 const cli = (ws: ShapeWorkspace, args: string[]) =>
   ferry(['--state-dir', join(ws.root, '.ferry'), ...args], {
     cwd: ws.dir,
-    env: { PYPI_TOKEN: pypi.token },
+    env: { PYPI_TOKEN: suite.pypi.token },
     timeoutMs: 240_000,
   });
 
@@ -37,7 +29,7 @@ async function initPublishing(ws: ShapeWorkspace): Promise<void> {
   ws.writeConfig({
     ...cfg,
     packages: (cfg.packages as Record<string, unknown>[]).map((p) => ({ ...p, publish: 'pypi' })),
-    registries: { pypi: { kind: 'pypi', url: pypi.uploadUrl, index: pypi.url, token_env: 'PYPI_TOKEN' } },
+    registries: { pypi: { kind: 'pypi', url: suite.pypi.uploadUrl, index: suite.pypi.url, token_env: 'PYPI_TOKEN' } },
     release: { lint: ['true'] },
   });
 }
@@ -47,8 +39,8 @@ async function world(ws: ShapeWorkspace) {
   const repos = await snapshotRepos(
     [...ws.repos.values()].map((r) => ({ name: r.name, dir: r.dir, remote: r.remote })),
   );
-  const simple = await (await fetch(`${pypi.url}simple/`)).text();
-  return { repos: repos.lines, simple, files: pypi.files().map((f) => f.filename) };
+  const simple = await (await fetch(`${suite.pypi.url}simple/`)).text();
+  return { repos: repos.lines, simple, files: suite.pypi.files().map((f) => f.filename) };
 }
 
 const gated = (id: string) => ['--run-id', id, '--gate-attestation', `1740312612.000100:${id}`];
@@ -58,8 +50,7 @@ describe('preflight before the gate (issue 13.4)', () => {
     'a build that fails in a clean checkout stops the dry run and the real run; nothing changes anywhere',
     { timeout: 600_000 },
     async () => {
-      const ws = await shapeWorkspace('ferry-preflight-');
-      spaces.push(ws);
+      const ws = await suite.workspace('ferry-preflight-');
       await brokenBuildShape(ws);
       await initPublishing(ws);
       const before = await world(ws);
@@ -81,7 +72,7 @@ describe('preflight before the gate (issue 13.4)', () => {
       const result = JSON.parse(readFileSync(join(ws.root, '.ferry', 'results', id, 'release.json'), 'utf8'));
       expect(result.error.code).toBe('PREFLIGHT_FAILED');
       expect(result.error.details).toMatchObject({ package: 'gear-app', version: '1.2.1' });
-      expect(pypi.requests.filter((r) => r.method === 'POST')).toEqual([]);
+      expect(suite.pypi.requests.filter((r) => r.method === 'POST')).toEqual([]);
       expect(await world(ws)).toEqual(before);
 
       // For people who know what they do: the plan goes on without the build.
@@ -95,8 +86,7 @@ describe('preflight before the gate (issue 13.4)', () => {
     'a wheel with a direct-URL Requires-Dist is refused before the gate, naming the line',
     { timeout: 300_000 },
     async () => {
-      const ws = await shapeWorkspace('ferry-preflight-url-');
-      spaces.push(ws);
+      const ws = await suite.workspace('ferry-preflight-url-');
       await directUrlShape(ws);
       await initPublishing(ws);
       const before = await world(ws);
@@ -110,8 +100,7 @@ describe('preflight before the gate (issue 13.4)', () => {
   );
 
   it('npm: a GitHub dependency left in the packed package.json stops the dry run', { timeout: 300_000 }, async () => {
-    const ws = await shapeWorkspace('ferry-preflight-npm-');
-    spaces.push(ws);
+    const ws = await suite.workspace('ferry-preflight-npm-');
     await npmGitDepShape(ws);
     const init = await cli(ws, ['init']);
     expect(init.exitCode, init.stderr).toBe(0);
