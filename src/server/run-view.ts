@@ -122,7 +122,9 @@ export async function runView(home: string, state: RunState<unknown>, summary: R
           approve_url: base ? `${base}/gates/${state.run_id}` : null,
         }
       : null,
+    // A row per package record; a record without its name and tier (hand-edited, another pipeline's) is skipped, not a crash.
     packages: Object.values(repos)
+      .filter((r) => typeof r?.package === 'string' && typeof r.tier === 'number')
       .sort((a, b) => a.tier - b.tier || a.package.localeCompare(b.package))
       .map((r) => ({
         package: r.package,
