@@ -1,12 +1,14 @@
 // The preflight memo is keyed by what the build depends on: a new commit, version or config is a new key.
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { exec } from '../src/util/process.js';
 import { passedAt, preflightKey, recordPass } from '../src/release/preflight-memo.js';
 import type { ReleasePackage } from '../src/release/types.js';
+import { isFerryError } from '../src/errors.js';
+import { canMountTmpfs, mountTmpfs } from './helpers/tmpfs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ferry-preflight-memo-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -41,5 +43,41 @@ describe('preflight memo', () => {
     const k2 = (await key('1.0.1'))!;
     expect(k2).not.toBe(k1);
     expect(await passedAt(memo, k2)).toBeNull();
+  });
+});
+
+/** The FerryError code `p` rejects with (a raw error is rethrown: the test fails on it). */
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (isFerryError(e)) return e.code;
+    throw e;
+  }
+  throw new Error('expected a failure');
+}
+
+// The memo is written the way run state is (temp file, every byte checked, fsync, rename): a write
+// that fails says STATE_WRITE_FAILED and leaves no half-written record behind.
+describe('preflight memo writes', () => {
+  it('a memo dir that cannot be created fails STATE_WRITE_FAILED, not a raw ENOTDIR', async () => {
+    writeFileSync(join(root, 'a-file'), '');
+    expect(await code(recordPass({ dir: join(root, 'a-file', 'memo'), salt: '' }, 'k'.repeat(64), ['a 1']))).toBe(
+      'STATE_WRITE_FAILED',
+    );
+  });
+
+  it.skipIf(!canMountTmpfs())('a full disk leaves no empty or partial record (tmpfs; needs root)', async () => {
+    const disk = mountTmpfs('16k');
+    try {
+      // Fill the disk to the last block: the record's bytes cannot land.
+      writeFileSync(join(disk.dir, 'filler'), Buffer.alloc(16 * 1024));
+      const memo = { dir: disk.dir, salt: '' };
+      expect(await code(recordPass(memo, 'f'.repeat(64), ['alpha 1.0.1']))).toBe('STATE_WRITE_FAILED');
+      expect(readdirSync(disk.dir)).toEqual(['filler']);
+      expect(await passedAt(memo, 'f'.repeat(64))).toBeNull();
+    } finally {
+      disk.unmount();
+    }
   });
 });

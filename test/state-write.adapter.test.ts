@@ -10,32 +10,17 @@ import { loadState, saveState } from '../src/engine/state-store.js';
 import { stateFile } from '../src/engine/paths.js';
 import type { RunState } from '../src/engine/types.js';
 import { isFerryError } from '../src/errors.js';
+import { canMountTmpfs, mountTmpfs } from './helpers/tmpfs.js';
 
-function canMount(): boolean {
-  const d = mkdtempSync(join(tmpdir(), 'ferry-mnt-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', d], { stdio: 'ignore' });
-    execFileSync('umount', [d], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmSync(d, { recursive: true, force: true });
-  }
-}
-
-const MOUNTABLE = canMount();
+const MOUNTABLE = canMountTmpfs();
+let disk: { dir: string; unmount(): void } | null = null;
 let mnt = '';
 beforeAll(() => {
   if (!MOUNTABLE) return;
-  mnt = mkdtempSync(join(tmpdir(), 'ferry-tmpfs-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
+  disk = mountTmpfs('64k');
+  mnt = disk.dir;
 });
-afterAll(() => {
-  if (!mnt) return;
-  execFileSync('umount', [mnt]);
-  rmSync(mnt, { recursive: true, force: true });
-});
+afterAll(() => disk?.unmount());
 
 function state(padding: number): RunState<{ pad: string }> {
   return {

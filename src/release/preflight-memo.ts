@@ -2,8 +2,9 @@
 // pins, from the same commits, under the same config. The dry run a user (or the demo) runs before the
 // real run then pays for the builds once instead of twice; any new commit, version or config builds again.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileDurable } from '../engine/durable-write.js';
 import type { Exec } from '../util/process.js';
 import type { ReleasePackage } from './types.js';
 
@@ -61,8 +62,12 @@ export async function passedAt(memo: PreflightMemo, key: string): Promise<string
   }
 }
 
+/**
+ * Records a pass the way run state is written (temp file, every byte checked, fsync, rename), so a full
+ * disk or a kill leaves no empty or half-written record.
+ * @throws STATE_WRITE_FAILED when the record cannot be written.
+ */
 export async function recordPass(memo: PreflightMemo, key: string, packages: readonly string[]): Promise<void> {
-  await mkdir(memo.dir, { recursive: true });
   const rec = { passed_at: new Date().toISOString(), packages };
-  await writeFile(join(memo.dir, `${key}.json`), `${JSON.stringify(rec, null, 2)}\n`);
+  writeFileDurable(join(memo.dir, `${key}.json`), `${JSON.stringify(rec, null, 2)}\n`);
 }
