@@ -26,6 +26,8 @@ export default defineConfig({
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'] } },
     ],
     globalSetup: ['test/global-setup.ts'],
+    // Every --json output a test captures is checked against schema/ (test/helpers/json-output.ts).
+    setupFiles: ['test/setup-json-outputs.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
     // Real git, Docker and registries: give them room, and isolate processes.
     testTimeout: 120_000,

@@ -10,7 +10,9 @@ import {
   selftestResultSchema,
 } from './engine/schemas.js';
 import { runViewSchema } from './server/run-view.js';
-import { mcpPendingSchema } from './server/mcp-schemas.js';
+import { mcpPendingSchema, mcpTextSchema } from './server/mcp-schemas.js';
+import { completionOutputSchema, explainOutputSchema, pinsOutputSchema } from './cli/output-schemas.js';
+import { hookStepOutputSchema } from './promote/hook-step-schema.js';
 import { releaseResultSchema } from './release/result.js';
 import { PHASES } from './redeploy/types.js';
 import { deployResultSchema } from './deploy/result-schema.js';
@@ -80,7 +82,12 @@ export const FILE_SCHEMAS = {
   'runs-show': runsShowSchema,
   'config-check': configCheckSchema,
   dashboard: dashboardOutputSchema,
+  explain: explainOutputSchema,
+  pins: pinsOutputSchema,
+  completion: completionOutputSchema,
+  'hook-step': hookStepOutputSchema,
   'mcp-pending': mcpPendingSchema,
+  'mcp-text': mcpTextSchema,
 } as const;
 
 export type SchemaName = keyof typeof FILE_SCHEMAS;

@@ -29,7 +29,9 @@ export function register(program: Command, ctx: CliContext): void {
           fix: 'ferry completion bash   # or zsh, fish',
         });
       }
-      process.stdout.write(script);
+      // Under --json stdout carries only JSON: the script as a string (schema/completion.schema.json).
+      if (ctx.globals().json) ctx.result({ shell, script });
+      else process.stdout.write(script);
     });
 
   program

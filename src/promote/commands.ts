@@ -14,6 +14,7 @@ import { runFinalize, type FinalizeResult } from './finalize.js';
 import { identify, probeSelf, type SelfIdentity } from './self-detect.js';
 import { remoteHook, sshBackend } from './backend-ssh.js';
 import { runHookStep } from './hook-step.js';
+import type { HookStepOutput } from './hook-step-schema.js';
 import { assertImageRef, resolveService, type ResolvedService } from './service.js';
 import { HOOK_STEPS, isHookStep, remoteFerry } from './ssh.js';
 import {
@@ -210,7 +211,7 @@ export async function hookStepCommand(
   c: CommandEnv,
   service: string,
   f: { env?: string; step: string; image?: string; autoRolledBack?: boolean },
-): Promise<Record<string, unknown>> {
+): Promise<HookStepOutput> {
   if (!isHookStep(f.step))
     throw new FerryError(
       ErrorCode.USAGE,

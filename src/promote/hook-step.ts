@@ -4,6 +4,7 @@
 
 import { ErrorCode, FerryError } from '../errors.js';
 import type { PromoteBackend } from './backend.js';
+import type { HookStepOutput } from './hook-step-schema.js';
 import type { HookStep, HookStepArgs } from './ssh.js';
 
 export interface HookStepDeps {
@@ -19,26 +20,32 @@ function need(image: string | undefined, step: HookStep): string {
   return image;
 }
 
-export async function runHookStep(d: HookStepDeps, step: HookStep, a: HookStepArgs): Promise<Record<string, unknown>> {
-  const out = (v: Record<string, unknown>): Record<string, unknown> => ({ hook_step: step, ...v });
+/** The step's answer, exactly schema/hook-step.schema.json (fields picked, so nothing extra leaks into it). */
+export async function runHookStep(d: HookStepDeps, step: HookStep, a: HookStepArgs): Promise<HookStepOutput> {
   switch (step) {
     case 'current':
-      return out({ image_id: await d.backend.currentImageId() });
+      return { hook_step: step, image_id: await d.backend.currentImageId() };
     case 'image-id':
-      return out({ image_id: await d.imageId(need(a.image, step)) });
-    case 'identity':
-      return out({ identity: await d.identity() });
+      return { hook_step: step, image_id: await d.imageId(need(a.image, step)) };
+    case 'identity': {
+      const id = await d.identity();
+      return { hook_step: step, identity: id ? { id: id.id, name: id.name } : null };
+    }
     case 'retag':
-      return out({ tags: await d.backend.retag(need(a.image, step)) });
+      return { hook_step: step, tags: await d.backend.retag(need(a.image, step)) };
     case 'runs':
-      return out({ runs: await d.backend.runs(need(a.image, step)) });
+      return { hook_step: step, runs: await d.backend.runs(need(a.image, step)) };
     case 'switch': {
       const s = await d.backend.switchTo(need(a.image, step));
-      return out({ ok: s.ok, detail: s.detail, auto_rolled_back: s.autoRolledBack });
+      return { hook_step: step, ok: s.ok, detail: s.detail, auto_rolled_back: s.autoRolledBack };
     }
-    case 'health':
-      return out({ ...(await d.backend.health(need(a.image, step))) });
-    case 'rollback':
-      return out({ ...(await d.backend.rollback(need(a.image, step), { autoRolledBack: Boolean(a.autoRolledBack) })) });
+    case 'health': {
+      const h = await d.backend.health(need(a.image, step));
+      return { hook_step: step, healthy: h.healthy, detail: h.detail };
+    }
+    case 'rollback': {
+      const h = await d.backend.rollback(need(a.image, step), { autoRolledBack: Boolean(a.autoRolledBack) });
+      return { hook_step: step, healthy: h.healthy, detail: h.detail };
+    }
   }
 }

@@ -16,3 +16,15 @@ export const mcpPendingSchema = z.strictObject({
   output_file: z.string(),
 });
 export type McpPending = z.infer<typeof mcpPendingSchema>;
+
+/** The text block of every MCP tool result (for clients that ignore structuredContent). */
+export const mcpTextSchema = z.union([
+  z.strictObject({
+    exit_code: z.number().int().nullable().describe('the ferry child process exit code (0, 1 or 2)'),
+    result: z
+      .record(z.string(), z.unknown())
+      .describe('the last --json line: the tool’s structuredContent, or the error-output line of a refused call'),
+    failed_steps: z.array(z.string()).describe('`step: message` of each step.failed event'),
+  }),
+  mcpPendingSchema.extend({ exit_code: z.null() }),
+]);

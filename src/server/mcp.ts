@@ -18,7 +18,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { lineLimiter, MCP_MAX_REQUEST_BYTES, tooLargeReply } from './mcp-limit.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { ErrorCode, FerryError } from '../errors.js';
+import { ErrorCode, FerryError, serializeError } from '../errors.js';
 import { INSTRUCTIONS, TOOLS, WORKSPACE_INPUT, type ToolDef } from './mcp-tools.js';
 import type { McpPending } from './mcp-schemas.js';
 
@@ -99,7 +99,8 @@ function parseLines(text: string): Record<string, unknown>[] {
 
 function finished(exitCode: number | undefined, stdout: string, stderr: string): ToolResult {
   const parsed = parseLines(stdout);
-  const result = parsed.at(-1) ?? { ok: false, error: { message: stderr.trim() || 'no output' } };
+  // No JSON at all (ferry could not start): still the error-output shape, as INTERNAL with its stderr.
+  const result = parsed.at(-1) ?? { ok: false, error: serializeError(new Error(stderr.trim() || 'no output')) };
   const failures = parsed.filter((e) => e.type === 'step.failed').map((e) => `${String(e.step)}: ${String(e.message)}`);
   const text = JSON.stringify({ exit_code: exitCode ?? null, result, failed_steps: failures }, null, 2);
   // structuredContent is the CLI's --json result itself; a refused call (the error line) stays text only.
@@ -112,7 +113,7 @@ function finished(exitCode: number | undefined, stdout: string, stderr: string):
 }
 
 const usageError = (e: unknown): ToolResult => {
-  const error = e instanceof FerryError ? e.toJSON() : { message: String(e) };
+  const error = serializeError(e);
   const text = JSON.stringify({ exit_code: 2, result: { ok: false, error }, failed_steps: [] }, null, 2);
   return { content: [{ type: 'text', text }], isError: true };
 };

@@ -3,6 +3,7 @@ import { execa, type ResultPromise } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkCliOutput } from './json-output.js';
 
 // The run's private build snapshot (test/global-setup.ts), else the repo's own bin.
 export const FERRY_BIN =
@@ -35,18 +36,34 @@ export async function ferry(args: string[], o: FerryRunOptions = {}): Promise<Fe
     reject: false,
     timeout: o.timeoutMs ?? 110_000,
   });
-  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+  const run = { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+  // Every --json output a test sees must be what schema/ publishes for its command.
+  const problems = checkCliOutput(args, run.stdout, run.exitCode);
+  if (problems.length > 0)
+    throw new Error(`--json output does not match the published schemas:\n${problems.join('\n')}`);
+  return run;
 }
+
+/** Problems found in ferrySpawn() runs; test/setup-json-outputs.ts fails the test that has any. */
+export const spawnedOutputProblems: string[] = [];
 
 /** Start ferry in the background (for kill -9 and concurrency tests). */
 export function ferrySpawn(args: string[], o: FerryRunOptions = {}): ResultPromise {
-  return execa('node', [FERRY_BIN, ...args], {
+  const child = execa('node', [FERRY_BIN, ...args], {
     cwd: o.cwd,
     env: envFor(o),
     reject: false,
     stdin: 'ignore',
     buffer: true,
   });
+  // Observed, not changed: the caller still gets execa's promise (kill, pid, …).
+  void child.then(
+    (r) => {
+      spawnedOutputProblems.push(...checkCliOutput(args, String(r.stdout), r.exitCode ?? -1));
+    },
+    () => undefined,
+  );
+  return child;
 }
 
 /** Every stdout line parsed as JSON (throws on the first line that is not JSON). */

@@ -21,7 +21,7 @@ export function validateAgainst(name: SchemaFile, value: unknown): string[] {
 }
 
 /** The schema of each result's `skill`. */
-const RESULT_OF_SKILL: Record<string, SchemaFile> = {
+export const RESULT_OF_SKILL: Record<string, SchemaFile> = {
   release: 'release-result',
   redeploy: 'redeploy-result',
   deploy: 'deploy-result',
