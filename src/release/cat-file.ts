@@ -24,6 +24,8 @@ export class CatFile {
   private readonly queue: Pending[] = [];
   private dead: Error | null = null;
   private readonly closed: Promise<void>;
+  /** Requests not yet written: the specs asked in one tick go out as one write (a pipe write each is a syscall each). */
+  private out = '';
 
   constructor(private readonly dir: string) {
     this.p = spawn('git', ['cat-file', '--batch'], {
@@ -59,12 +61,22 @@ export class CatFile {
   /** The object `spec` names (`<rev>:<path>`, a sha…), or null when there is none. */
   read(spec: string): Promise<GitObject | null> {
     if (this.dead) return Promise.reject(this.dead);
+    if (this.ended) return Promise.reject(new Error(`git cat-file session for ${this.dir} read after close`));
     if (/[\n\r]/.test(spec)) return Promise.resolve(null);
     return new Promise((resolve, reject) => {
       this.queue.push({ spec, resolve, reject });
-      this.p.stdin.write(`${spec}\n`);
+      if (!this.out) process.nextTick(() => this.flush());
+      this.out += `${spec}\n`;
     });
   }
+
+  private flush(): void {
+    const out = this.out;
+    this.out = '';
+    if (out && !this.ended) this.p.stdin.write(out);
+  }
+
+  private ended = false;
 
   /** The text of the blob at `rev:path` (null when missing, not a blob, or binary). */
   async text(rev: string, path: string): Promise<string | null> {
@@ -94,8 +106,13 @@ export class CatFile {
 
   private idLength = 20;
 
+  /** Ends the session once the reads asked so far are answered (idempotent). */
   async close(): Promise<void> {
-    this.p.stdin.end();
+    if (!this.ended) {
+      this.flush();
+      this.ended = true;
+      this.p.stdin.end();
+    }
     await this.closed;
   }
 
@@ -121,20 +138,32 @@ export class CatFile {
   }
 }
 
-/** Files at revisions across repos, one cat-file session per repo (opened on first use); close() ends them all. */
-export function catFileReader(): {
+export interface CatFileReader {
+  /** The session of the repo in `dir` (opened on first use, kept until close()). */
+  session(dir: string): CatFile;
   text(dir: string, rev: string, path: string): Promise<string | null>;
+  /** Ends every session (idempotent; a later read opens a new one). */
   close(): Promise<void>;
-} {
+}
+
+/**
+ * Files at revisions across repos, one cat-file session per repo (opened on first use); close() ends
+ * them all. The scan and the plan's rewrites share one reader, so a repo costs one session, not two.
+ */
+export function catFileReader(): CatFileReader {
   const sessions = new Map<string, CatFile>();
+  const session = (dir: string): CatFile => {
+    let s = sessions.get(dir);
+    if (!s) sessions.set(dir, (s = new CatFile(dir)));
+    return s;
+  };
   return {
-    text(dir, rev, path) {
-      let s = sessions.get(dir);
-      if (!s) sessions.set(dir, (s = new CatFile(dir)));
-      return s.text(rev, path);
-    },
+    session,
+    text: (dir, rev, path) => session(dir).text(rev, path),
     async close() {
-      await Promise.all([...sessions.values()].map((s) => s.close()));
+      const open = [...sessions.values()];
+      sessions.clear();
+      await Promise.all(open.map((s) => s.close()));
     },
   };
 }

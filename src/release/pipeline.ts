@@ -46,7 +46,7 @@ import { buildResult, renderFailure, renderSummary, type ReleaseResult } from '.
 import { releaseRef } from './branches.js';
 import { scanRepo } from './scan-repo.js';
 import { readRefs } from './facts.js';
-import { catFileReader } from './cat-file.js';
+import { catFileReader, type CatFileReader } from './cat-file.js';
 import { releasePolicies } from './policies/index.js';
 import { preflight } from './preflight.js';
 import { planRewrites, renderRewrites } from './rewrites.js';
@@ -143,6 +143,7 @@ async function scanAll(
   fetch: boolean,
   prerelease: string | null = null,
   named: readonly string[] = [],
+  files: CatFileReader = catFileReader(),
 ): Promise<{
   rows: PlanRow[];
   commits: Record<string, ClassifiedCommit[]>;
@@ -198,6 +199,7 @@ async function scanAll(
       siblings: configured.map((c) => ({ name: c.name, repo, path: c.path })),
       intents: cfg.intents,
       changesets: changesets.get(dir) ?? [],
+      cat: files.session(dir),
     });
     return inRepo.map((p, i) => [p.name, out[i]!] as const);
   });
@@ -222,6 +224,17 @@ async function scanAll(
 
 /** Run `ferry release`. Throws FerryError for usage/config problems (exit 2) and pre-run failures. */
 export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<ReleaseOutcome> {
+  // One cat-file session per repo for the scan and the plan's rewrites (closed once the plan is
+  // shown; here too, for every way out before that).
+  const files = catFileReader();
+  try {
+    return await release(req, io, files);
+  } finally {
+    await files.close();
+  }
+}
+
+async function release(req: ReleaseRequest, io: ReleaseIo, files: CatFileReader): Promise<ReleaseOutcome> {
   const now = io.now?.() ?? new Date();
   const exec = io.exec ?? defaultExec;
   const git = new Git(exec);
@@ -329,6 +342,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
         run.state.data.options.prerelease ?? null,
         // A package the run planned stays named: its --bump still applies when it has no commits.
         run.state.data.plan.filter((r) => r.status !== 'NOTHING_TO_RELEASE').map((r) => r.package),
+        files,
       );
       refs = scanned.refs;
       rows = rescanForResume(
@@ -352,7 +366,16 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
       throw e;
     }
   } else {
-    const scanned = await scanAll(git, selected, io, bump, !io.engine.dryRun, req.prerelease ?? null, req.packages);
+    const scanned = await scanAll(
+      git,
+      selected,
+      io,
+      bump,
+      !io.engine.dryRun,
+      req.prerelease ?? null,
+      req.packages,
+      files,
+    );
     rows = scanned.rows;
     refs = scanned.refs;
     hash = planHash(rows);
@@ -407,8 +430,7 @@ export async function runRelease(req: ReleaseRequest, io: ReleaseIo): Promise<Re
   for (const w of missingTokenWarnings(io.loaded, all, rows)) io.note(`warning: ${w}`);
   try {
     // 4a. The dependency declarations PIN will rewrite, with file and line (an edit that would miss fails here).
-    // Manifests at the release ref through one cat-file session per repo, not a `git show` per package.
-    const files = catFileReader();
+    // Manifests at the release ref through the scan's cat-file sessions (one per repo), not a `git show` per package.
     const rewrites = await planRewrites(rows, all, io.loaded.config.release.pin_style, (p, f) =>
       files.text(p.repoDir, refs.get(p.repoDir) ?? 'HEAD', f),
     ).finally(() => files.close());

@@ -47,14 +47,22 @@ export async function planRewrites(
   read: (pkg: ReleasePackage, file: string) => Promise<string | null>,
 ): Promise<Record<string, DependencyRewrite[]>> {
   const out: Record<string, DependencyRewrite[]> = {};
-  for (const r of rows) {
-    const pkg = packages.find((p) => p.name === r.package);
-    if (r.status !== 'PLANNED' || !pkg) continue;
-    const pins = sameRunVersions(rows, pkg);
-    if (!Object.keys(pins).length) continue;
-    const text = await read(pkg, manifestFile(pkg));
-    if (text === null) continue;
-    const list = manifestRewrites(pkg, text, pins, pinStyle);
+  const byName = new Map(packages.map((p) => [p.name, p]));
+  const next = new Map(rows.filter((r) => r.status === 'PLANNED' && r.new).map((r) => [r.package, r.new!]));
+  // Every manifest asked at once (one cat-file round trip per repo, not one per package), then
+  // edited in plan order.
+  const todo = rows.flatMap((r) => {
+    const pkg = byName.get(r.package);
+    if (r.status !== 'PLANNED' || !pkg) return [];
+    const pins = Object.fromEntries(pkg.deps.filter((d) => next.has(d)).map((d) => [d, next.get(d)!]));
+    return Object.keys(pins).length ? [{ pkg, pins, text: read(pkg, manifestFile(pkg)) }] : [];
+  });
+  // When an edit throws, the reads after it are never awaited: keep their failures from going unhandled.
+  for (const t of todo) t.text.catch(() => undefined);
+  for (const { pkg, pins, text } of todo) {
+    const body = await text;
+    if (body === null) continue;
+    const list = manifestRewrites(pkg, body, pins, pinStyle);
     if (list.length) out[pkg.name] = list;
   }
   return out;

@@ -6,6 +6,7 @@
 import { classifyCommit, type Bump, type BumpTypes } from './conventional.js';
 import { ErrorCode, FerryError } from '../errors.js';
 import { CatFile } from './cat-file.js';
+import { CAT_WALK_MAX, catWalk } from './cat-walk.js';
 import { prefixRange, rangesByPackage, readRefs, runGit, walk, type TagRef, type Walked } from './facts.js';
 import type { GitCommit } from '../adapters/git/git.js';
 import { formatTag, manifestFile, planRow, versionLinePattern, type ScanResult } from './scan.js';
@@ -45,6 +46,8 @@ export interface RepoScanOptions {
   /** release.intents, and the repo's changeset intents at `ref` (each package picks its own). */
   intents?: 'auto' | 'conventional' | 'changesets';
   changesets?: readonly ChangesetIntent[];
+  /** The repo's cat-file session when the caller keeps one open (the plan's rewrites read through it too); else one is opened and closed here. */
+  cat?: CatFile;
 }
 
 /** The tags among `sorted` that can be a release of the package: those starting with one of its styles' prefixes. */
@@ -197,7 +200,7 @@ export async function scanRepo(
 ): Promise<ScanResult[]> {
   if (!pkgs.length) return [];
   const { ref } = opts;
-  const cat = new CatFile(dir);
+  const cat = opts.cat ?? new CatFile(dir);
   try {
     const [tags, head, stated] = await Promise.all([
       opts.tags ?? readRefs(dir, []).then((r) => r.tags),
@@ -256,7 +259,7 @@ export async function scanRepo(
       return { row, commits, truth, warnings: report.warnings };
     });
   } finally {
-    await cat.close();
+    if (!opts.cat) await cat.close();
   }
 }
 
@@ -317,7 +320,12 @@ async function historyFrom(
   const pkgs = input.pkgs.map((k) => k.p);
   const fromManifest = facts.filter((f) => f.truth.from === 'manifest').map((f) => f.k);
   const names = pkgs.some((p) => dirOf(p) !== '') || fromManifest.length > 0;
-  const walked = input.head === null ? [] : await walk(dir, ref, base, names);
+  // Without file names (every package at the repo root, versions from tags) the short linear range
+  // of a polyrepo is read through the cat-file session already open: no `git log` process.
+  const walked =
+    input.head === null
+      ? []
+      : (!names && (await catWalk(cat, input.head, base, CAT_WALK_MAX))) || (await walk(dir, ref, base, names));
   if (verify) {
     const seen = new Set(walked.map((c) => c.sha));
     if (input.head) seen.add(input.head);
