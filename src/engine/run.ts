@@ -249,7 +249,10 @@ export class Run<D> {
       faultPoint('AFTER', step.id);
       return null;
     } catch (e) {
-      const err = this.controller.signal.aborted && !(e instanceof FerryError) ? this.controller.signal.reason : e;
+      const err = namedRun(
+        this.controller.signal.aborted && !(e instanceof FerryError) ? this.controller.signal.reason : e,
+        this.state.run_id,
+      );
       rec.status = 'failed';
       rec.error = serializeError(err);
       rec.durationMs = Date.now() - started;
@@ -274,6 +277,20 @@ export class Run<D> {
     this.events.close();
     await this.lock?.release();
   }
+}
+
+/**
+ * Adapters do not know the run they serve, so their fix lines say `<run_id>` (a registry's "then: ferry
+ * release --resume <run_id>"); once a step of this run failed with one, the fix names the real id.
+ */
+function namedRun(e: unknown, runId: string): unknown {
+  if (!isFerryError(e) || !e.fix?.includes('<run_id>')) return e;
+  return new FerryError(e.code, e.message, {
+    fix: e.fix.replaceAll('<run_id>', runId),
+    retryable: e.retryable,
+    details: e.details,
+    cause: e.cause,
+  });
 }
 
 /** A STATE_WRITE_FAILED names the command that resumes this run once there is space again. */
