@@ -1,5 +1,7 @@
 // `ferry runs list` over a state dir of finished runs against the floor: a bare node script that
 // lists the same state dirs and reads and parses every state file (sync, one at a time).
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { runsHome } from './gen.mjs';
 
 const floor = `
@@ -15,11 +17,15 @@ const floor = `
   process.stdout.write(String(n));`;
 
 export function CASES(bin) {
-  const list = (n, sizes, target, limit) => {
+  // cold: the summary index is removed before every run (the first list after an upgrade or a lost
+  // index: every state file read and the index written); warm: the index the last listing kept.
+  const list = (n, sizes, target, limit, cold = false) => {
     let home;
     return {
-      name: `runs list: ${n} runs`,
-      why: 'each state file read once (no stat, no thread-pool round trips), only the fields a row shows checked',
+      name: `runs list: ${n} runs${cold ? ', no index (first list)' : ''}`,
+      why: cold
+        ? 'each state file read once, synchronously (no stat, no thread-pool round trips), only the fields a row shows checked'
+        : 'finished runs served from the summary index while their state file is unchanged (one stat each)',
       sizes,
       runs: 5,
       target,
@@ -28,8 +34,15 @@ export function CASES(bin) {
         home = await runsHome(n);
       },
       baseline: () => ({ cmd: 'node', args: ['-e', floor, home] }),
-      subject: () => ({ cmd: 'node', args: [bin, '--state-dir', home, 'runs', 'list'], env: { CI: 'true' } }),
+      subject: () => {
+        if (cold) rmSync(join(home, 'runs-index.json'), { force: true });
+        return { cmd: 'node', args: [bin, '--state-dir', home, 'runs', 'list'], env: { CI: 'true' } };
+      },
     };
   };
-  return [list(200, ['smoke', 'default', 'full'], 2, 5), list(2000, ['default', 'full'], 2, 5)];
+  return [
+    list(200, ['smoke', 'default', 'full'], 2, 5),
+    list(2000, ['default', 'full'], 2, 5),
+    list(2000, ['default', 'full'], 2, 5, true),
+  ];
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ErrorCode, FerryError } from '../errors.js';
 import { liveHolder } from './lock.js';
 import { archiveFile, eventsFile, SAFE_ID, stateFile } from './paths.js';
+import { indexedRows } from './run-index.js';
 import { summaryOf, type RunSummary } from './run-summary.js';
 import { loadState } from './state-store.js';
 import type { FerryEvent, RunState } from './types.js';
@@ -23,6 +24,8 @@ export interface Listed {
   runId: string;
   path: string;
   archived: boolean;
+  /** `<pipeline>/[archive/]<run_id>.json`: its key in the summary index. */
+  key: string;
 }
 
 function names(dir: string): string[] {
@@ -43,7 +46,13 @@ export function listStateFiles(home: string): Listed[] {
       // NOTE: a killed run leaves its `<run_id>.json.lock.owner.json` behind; it is not a run.
       for (const n of names(dir))
         if (n.endsWith('.json') && !n.endsWith('.lock.owner.json'))
-          out.push({ pipeline, runId: n.slice(0, -5), path: join(dir, n), archived });
+          out.push({
+            pipeline,
+            runId: n.slice(0, -5),
+            path: join(dir, n),
+            archived,
+            key: archived ? `${pipeline}/archive/${n}` : `${pipeline}/${n}`,
+          });
     }
   return out;
 }
@@ -84,12 +93,13 @@ export function summaryOfFile(l: Listed): RunSummary {
 
 /**
  * Newest first. Unreadable state files are listed as corrupt rather than hiding the rest.
- * NOTE: the files are read synchronously, one after another: they are small and in the page cache,
- * where a thread-pool round trip per open/stat/read/close (fs/promises, even 32 at a time) costs
- * two to three times the read itself (bench/runs.mjs). Only in-progress runs read their lock.
+ * A finished run's row comes from the summary index while its state file is unchanged (run-index.ts);
+ * the others are read. NOTE: read synchronously, one after another: state files are small and in the
+ * page cache, where a thread-pool round trip per open/stat/read/close (fs/promises, even 32 at a
+ * time) costs two to three times the read itself (bench/runs.mjs). Only in-progress runs read their lock.
  */
 export async function listRuns(home: string): Promise<RunSummary[]> {
-  const rows = listStateFiles(home).map(summaryOfFile);
+  const rows = indexedRows(home, listStateFiles(home), summaryOfFile);
   await Promise.all(
     rows.map(async (r) => {
       if (r.status === 'in_progress' && !r.archived)

@@ -19,3 +19,7 @@ export function resultFile(home: string, runId: string, pipeline: string): strin
 
 /** Run ids and pipeline names become path segments: keep them to a safe alphabet. */
 export const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** The run history's summary index (engine/run-index.ts): a cache of `ferry runs list` rows. */
+export function runsIndexFile(home: string): string {
+  return join(home, 'runs-index.json');
+}
