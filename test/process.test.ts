@@ -18,8 +18,15 @@ describe('exec', () => {
   it('a failing command is COMMAND_FAILED with its exit code and output tail', async () => {
     await expect(exec('node', ['-e', 'console.error("boom"); process.exit(3)'])).rejects.toMatchObject({
       code: 'COMMAND_FAILED',
-      message: expect.stringMatching(/exited 3:\nboom/),
+      message: 'node -e \'console.error("boom"); process.exit(3)\' exited 3: boom',
     });
+    // The first line carries the cause (git's `fatal: …`, not the blank or progress lines around it), so
+    // a one-line rendering of the error still says why; the output tail follows for context.
+    const script =
+      'console.log("progress 1/2"); console.error(""); console.error("hint: x"); console.error("fatal: bad object worktrees/a/HEAD"); process.exit(128)';
+    const err = (await exec('node', ['-e', script]).catch((e: Error) => e)) as Error;
+    expect(err.message.split('\n')[0]).toMatch(/ exited 128: fatal: bad object worktrees\/a\/HEAD$/);
+    expect(err.message).toContain('progress 1/2');
     const r = await exec('node', ['-e', 'process.exit(4)'], { reject: false });
     expect(r.exitCode).toBe(4);
   });

@@ -87,7 +87,7 @@ Examples:
     });
 }
 
-/** "cmd exited 4:\n<output tail>" → "cmd exited 4: <last output line>" (the report has the rest). */
+/** "cmd exited 4: <cause>\n<output tail>" → its first line; an older "cmd exited 4:\n<tail>" → "cmd exited 4: <last line>". */
 function oneLine(message: string): string {
   const [first = '', ...rest] = message.split('\n');
   const last = rest

@@ -70,6 +70,25 @@ export function tail(text: string, n = 20): string {
   return lines.slice(-n).join('\n');
 }
 
+/**
+ * The line of a failed command's output that says why: the first `fatal:` / `error:` line of stderr
+ * (git, npm, twine), else its first non-empty line, else the last non-empty line of the output tail.
+ */
+export function causeLine(stderr: string, outputTail: string): string {
+  const lines = (text: string) =>
+    stripAnsi(text)
+      .split(/\r?\n|\r/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+  const err = lines(stderr);
+  return (
+    err.find((l) => /^(fatal|error|err!)\b|^npm (error|ERR!)|^ERROR\b/i.test(l)) ??
+    err[0] ??
+    lines(outputTail).at(-1) ??
+    ''
+  );
+}
+
 // execa is imported on the first command run: a dry run that reads git through facts.ts, and
 // `ferry --version`, never load it.
 let execaModule: Promise<typeof import('execa')> | null = null;
@@ -114,7 +133,11 @@ export function createExec(hooks: ExecHooks = {}): Exec {
           ? `could not start: ${file} is not installed or not on PATH`
           : `exited ${result.exitCode}`;
       const out = tail(result.all || result.shortMessage, 12);
-      throw new FerryError(code, `${command} ${why}${out ? `:\n${out}` : ''}`, {
+      const cause = causeLine(result.stderr, out);
+      // The first line names the cause (git's `fatal: …`), so a one-line rendering still says why;
+      // the output tail follows for context when it has more to say.
+      const more = out && out.trim() !== cause ? `\n${out}` : '';
+      throw new FerryError(code, `${command} ${why}${cause ? `: ${cause}` : ''}${more}`, {
         fix: opts.fix,
         details: { command, exitCode: result.exitCode, timedOut: result.timedOut, notFound },
       });

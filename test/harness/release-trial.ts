@@ -122,6 +122,7 @@ export async function crashChain(plan: ChainPlan, maxRuns = 200): Promise<ChainO
   const stuck: string[] = [];
   let kills = 0;
   let failedInARow = 0;
+  let firstFailure = '';
   const random = [...(plan.randomMs ?? [])];
   try {
     for (let n = 0; n < maxRuns; n++) {
@@ -165,8 +166,12 @@ export async function crashChain(plan: ChainPlan, maxRuns = 200): Promise<ChainO
         .split('\n')
         .filter((l) => /error\[|^ *fix:/.test(l))
         .join(' | ');
-      if (++failedInARow >= 2) {
-        stuck.push(`after ${hit.at(-1) ?? 'start'}: exit ${r.exitCode}: ${why || String(r.all ?? '').slice(-300)}`);
+      if (++failedInARow === 1) firstFailure = String(r.stderr ?? '');
+      if (failedInARow >= 2) {
+        // The whole stderr of the failing resume: the cause (git's `fatal: …`) is often not on the error line.
+        stuck.push(
+          `after ${hit.at(-1) ?? 'start'}: exit ${r.exitCode}: ${why || String(r.all ?? '').slice(-300)}\n--- stderr of the first failing resume ---\n${firstFailure}\n--- stderr of the plain resume after it ---\n${String(r.stderr ?? '')}`,
+        );
         break;
       }
     }

@@ -4,7 +4,9 @@
 
 import { ErrorCode, FerryError } from '../../errors.js';
 import type { Exec, ExecResult } from '../../util/process.js';
+import { resolve } from 'node:path';
 import { lockFilesNamed, removeStaleLocks } from './stale-lock.js';
+import { removeHalfMadeWorktrees } from './worktree-admin.js';
 
 export interface GitCommit {
   sha: string;
@@ -129,18 +131,32 @@ export class Git {
     return r.exitCode === 0 ? r.stdout + '\n' : null;
   }
 
-  /** Fetches branches and tags; a lock a killed git left behind (kill -9 mid-fetch) is cleared once and retried. */
+  /**
+   * Fetches branches and tags. What a killed git left behind is cleared once and the fetch retried: a
+   * stale `….lock` (kill -9 mid-fetch), or a half-written worktree entry of a killed `git worktree add`
+   * that makes every fetch die (see worktree-admin.ts).
+   */
   async fetch(cwd: string, remote: string): Promise<void> {
     const args = ['fetch', '--quiet', '--tags', '--prune', remote];
     const first = await this.run(cwd, args, false);
     if (first.exitCode === 0) return;
-    const locks = lockFilesNamed(`${first.stderr}\n${first.stdout}`, cwd);
-    // Not a lock: one more try rides out a transient failure; its COMMAND_FAILED is the one reported.
-    if (!locks.length) await this.run(cwd, args);
-    else {
-      await removeStaleLocks(locks);
-      await this.run(cwd, args);
-    }
+    await this.clearKilledGitLeftovers(cwd, first);
+    // Nothing found: one more try rides out a transient failure; its COMMAND_FAILED is the one reported.
+    await this.run(cwd, args);
+  }
+
+  /** After a git failed: remove the stale locks its output names and half-made worktree entries; true when any went. */
+  async clearKilledGitLeftovers(cwd: string, failed: ExecResult): Promise<boolean> {
+    const locks = lockFilesNamed(`${failed.stderr}\n${failed.stdout}`, cwd);
+    const removedLocks = locks.length ? await removeStaleLocks(locks) : false;
+    const removed = await removeHalfMadeWorktrees(await this.commonDir(cwd));
+    return removedLocks || removed.length > 0;
+  }
+
+  /** The repository's common git dir (absolute), where refs, objects and worktree entries live. */
+  async commonDir(cwd: string): Promise<string> {
+    const out = (await this.out(cwd, ['rev-parse', '--git-common-dir'])).trim();
+    return resolve(cwd, out);
   }
 
   async hasRemote(cwd: string, remote: string): Promise<boolean> {
@@ -230,12 +246,22 @@ export class Git {
       branch === null
         ? ['worktree', 'add', '--detach', path, startPoint]
         : ['worktree', 'add', '-b', branch, path, startPoint];
-    return this.run(cwd, args, false);
+    return this.runClearingLocks(cwd, args);
   }
 
   /** Worktree on an existing local branch. */
   async addWorktreeExisting(cwd: string, path: string, branch: string): Promise<ExecResult> {
-    return this.run(cwd, ['worktree', 'add', path, branch], false);
+    return this.runClearingLocks(cwd, ['worktree', 'add', path, branch]);
+  }
+
+  // `git worktree add -b` killed inside its `git branch` leaves `refs/heads/<branch>.lock`: every later
+  // add of that branch fails "Unable to create … File exists" until the stale lock goes.
+  private async runClearingLocks(cwd: string, args: readonly string[]): Promise<ExecResult> {
+    const first = await this.run(cwd, args, false);
+    if (first.exitCode === 0) return first;
+    const locks = lockFilesNamed(`${first.stderr}\n${first.stdout}`, cwd);
+    if (!locks.length || !(await removeStaleLocks(locks))) return first;
+    return this.run(cwd, args, false);
   }
 
   async removeWorktree(cwd: string, path: string): Promise<void> {
