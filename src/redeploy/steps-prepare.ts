@@ -6,6 +6,7 @@ import { ErrorCode, FerryError, isFerryError } from '../errors.js';
 import { addSecret } from '../util/redact.js';
 import type { Step, StepContext, StepOutcome } from '../engine/types.js';
 import { applyPins } from './pins-apply.js';
+import { discardHalfMade, halfMade } from './worktree-heal.js';
 import {
   fill,
   repoDir,
@@ -124,6 +125,11 @@ export function worktreeStep(env: RedeployEnvContext, describe: Step<RedeployDat
       const path = worktreePath(env, ctx.data.worktree_ticket);
       const branch = ctx.data.worktree_ticket;
       const repo = repoDir(env, env.config.repo);
+      const broken = existsSync(path) ? await halfMade(ctx, repo, path) : null;
+      if (broken) {
+        ctx.log.warn(`WORKTREE: ${path} is half-made (${broken}); removing it and creating it again`);
+        await discardHalfMade(ctx, repo, path);
+      }
       if (existsSync(path)) {
         const current = await currentBranch(ctx, path);
         if (current !== branch) {
