@@ -2,7 +2,7 @@
 // workspace's `members`/`exclude`, and, for a Python repo with no workspace tool, every
 // pyproject.toml in its sub-folders (`packages/foo`, `libs/*`). Read-only; used by discovery.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
@@ -22,13 +22,22 @@ function isDir(p: string): boolean {
 }
 
 export function subdirs(dir: string): string[] {
-  let entries: string[];
+  let entries: Dirent[];
   try {
-    entries = readdirSync(dir);
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return [];
   }
-  return entries.filter((e) => !e.startsWith('.') && !SKIP_DIRS.has(e) && isDir(join(dir, e))).sort();
+  // The entry's type comes with the listing (no stat per entry); only a symlink is followed to see what it names.
+  return entries
+    .filter(
+      (e) =>
+        !e.name.startsWith('.') &&
+        !SKIP_DIRS.has(e.name) &&
+        (e.isDirectory() || (e.isSymbolicLink() && isDir(join(dir, e.name)))),
+    )
+    .map((e) => e.name)
+    .sort();
 }
 
 const posix = (p: string): string => (p === '' ? '.' : p.split(sep).join('/'));

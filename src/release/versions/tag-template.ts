@@ -30,11 +30,22 @@ export function renderTag(template: string, vars: TagVars, version: string): str
 }
 
 /** The literal text around `{version}` for this package: two tags with the same affixes are one style. */
-export function tagAffixes(template: string, vars: TagVars): { prefix: string; suffix: string } | null {
+export function tagAffixes(template: string, vars: TagVars): Readonly<{ prefix: string; suffix: string }> | null {
+  // Asked for every tag × style of every package: rendered once per package and style.
+  let byTemplate = affixCache.get(vars);
+  if (!byTemplate) affixCache.set(vars, (byTemplate = new Map()));
+  const hit = byTemplate.get(template);
+  if (hit !== undefined) return hit;
   const parts = template.split('{version}');
-  if (parts.length !== 2) return null;
-  return { prefix: fillTemplate(parts[0]!, { ...vars }), suffix: fillTemplate(parts[1]!, { ...vars }) };
+  const a =
+    parts.length === 2
+      ? { prefix: fillTemplate(parts[0]!, { ...vars }), suffix: fillTemplate(parts[1]!, { ...vars }) }
+      : null;
+  byTemplate.set(template, a);
+  return a;
 }
+
+const affixCache = new WeakMap<TagVars, Map<string, Readonly<{ prefix: string; suffix: string }> | null>>();
 
 /**
  * The version `tag` holds in `template`'s style for this package, or null when it is not such a
