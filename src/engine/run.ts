@@ -344,7 +344,13 @@ function freshState<D>(spec: PipelineSpec<D>, steps: Step<D>[]): RunState<D> {
  */
 export async function openRun<D>(spec: PipelineSpec<D>, opts: EngineOptions): Promise<Run<D>> {
   const target = stateFile(opts.stateDir, spec.pipeline, spec.runId);
-  const lock = opts.dryRun ? null : await acquireRunLock(target, `${spec.pipeline} ${spec.runId}`, opts.version);
+  // A resume that cannot even take its lock (read-only or full state dir) names the resume command, not
+  // "the same command": only a fresh run's state does not exist yet.
+  const lock = opts.dryRun
+    ? null
+    : await acquireRunLock(target, `${spec.pipeline} ${spec.runId}`, opts.version).catch((e: unknown) => {
+        throw spec.resume ? withResume(e, spec.resumeCommand) : e;
+      });
   try {
     let state: RunState<D>;
     let restored: string | null = null;
