@@ -4,7 +4,7 @@
 // the documented fix must then complete the run exactly once, judged from the remote, the index and
 // the state files.
 import { execa } from 'execa';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { buildEcosystem, type Ecosystem } from '../fixtures/ecosystem.js';
@@ -51,7 +51,7 @@ let serial = 0;
 export async function faultWorld(
   pypi: PypiServer,
   name: string,
-  o: { home?: string; registry?: Record<string, unknown> } = {},
+  o: { home?: string; registry?: Record<string, unknown>; release?: Record<string, unknown> } = {},
 ): Promise<FaultWorld> {
   const eco = await buildEcosystem({
     repos: [{ name, ecosystem: 'python', version: '1.0.0', commits: [{ subject: `feat: ${name} learns a trick` }] }],
@@ -62,7 +62,7 @@ export async function faultWorld(
     registries: {
       pypi: { kind: 'pypi', url: pypi.uploadUrl, index: pypi.url, token_env: 'PYPI_TOKEN', ...o.registry },
     },
-    release: { ...(b.release as Record<string, unknown>), lint: ['true'] },
+    release: { ...(b.release as Record<string, unknown>), lint: ['true'], ...o.release },
   }));
   const home = o.home ?? join(eco.root, '.ferry');
   const runId = `release-20260301-fa${String(++serial).padStart(4, '0')}`;
@@ -95,6 +95,14 @@ export async function faultWorld(
     outputs,
     cleanup: () => eco.cleanup(),
   };
+}
+
+/** An executable hook (`pre-receive`, `post-receive`, …) in the world's bare remote; returns its path. */
+export function remoteHook(w: FaultWorld, name: string, script: string): string {
+  const path = join(w.eco.repos[w.name]!.remote, 'hooks', name);
+  writeFileSync(path, `#!/bin/sh\n${script}\n`);
+  chmodSync(path, 0o755);
+  return path;
 }
 
 const STACK = /\n\s+at .+:\d+:\d+\)?\n|this is a bug/;

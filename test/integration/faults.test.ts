@@ -3,7 +3,8 @@
 // error code — one line and a fix line, no stack trace — after which the documented fix completes the
 // run exactly once, judged from the outside world. Disk full and read-only state dir are in
 // faults-mounts.test.ts, the unreachable Docker engine in faults-docker.test.ts.
-import { chmodSync, existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -17,6 +18,7 @@ import {
   expectFault,
   faultWorld,
   judgeRelease,
+  remoteHook,
   type FaultWorld,
 } from '../harness/fault-world.js';
 import { portSwitch, type PortSwitch } from '../harness/port-switch.js';
@@ -24,6 +26,7 @@ import { portSwitch, type PortSwitch } from '../harness/port-switch.js';
 let pypi: PypiServer;
 const worlds: FaultWorld[] = [];
 const switches: PortSwitch[] = [];
+const scratch: string[] = [];
 beforeAll(async () => {
   pypi = await startPypiServer({ token: CANARY });
 });
@@ -31,6 +34,7 @@ afterAll(async () => {
   for (const s of switches) await s.stop();
   await pypi?.stop();
   for (const w of worlds) await w.cleanup();
+  for (const d of scratch) rmSync(d, { recursive: true, force: true });
 });
 
 async function world(name: string, o: Parameters<typeof faultWorld>[2] = {}): Promise<FaultWorld> {
@@ -39,19 +43,12 @@ async function world(name: string, o: Parameters<typeof faultWorld>[2] = {}): Pr
   return w;
 }
 
-function hook(w: FaultWorld, name: string, script: string): string {
-  const path = join(w.eco.repos[w.name]!.remote, 'hooks', name);
-  writeFileSync(path, `#!/bin/sh\n${script}\n`);
-  chmodSync(path, 0o755);
-  return path;
-}
-
 describe('faults', () => {
   const t = faultTally('faults.test.ts');
 
   t.fault('push rejected, then allowed', async () => {
     const w = await world('pushfault');
-    const refuse = hook(w, 'pre-receive', 'echo "push refused: the branch is frozen" >&2; exit 1');
+    const refuse = remoteHook(w, 'pre-receive', 'echo "push refused: the branch is frozen" >&2; exit 1');
     const first = await w.start();
     const fix = expectFault(first, 'PUSH_FAILED');
     expect(fix).toContain(`ferry release --resume ${w.runId}`);
@@ -83,7 +80,7 @@ describe('faults', () => {
     const w = await world('deadport', { registry: { url: `${sw.url}legacy/`, index: sw.url } });
     // The registry goes away the moment the release tag reaches the remote: PUBLISH finds nothing listening.
     const down = join(w.eco.root, 'registry-down');
-    hook(w, 'post-receive', `while read o n ref; do case "$ref" in refs/tags/*) touch ${down};; esac; done`);
+    remoteHook(w, 'post-receive', `while read o n ref; do case "$ref" in refs/tags/*) touch ${down};; esac; done`);
     sw.closeWhen(down);
     const first = await w.start();
     const fix = expectFault(first, 'PUBLISH_FAILED');
@@ -98,16 +95,14 @@ describe('faults', () => {
   });
 
   t.fault('a second run on the same workspace while the first holds it', async () => {
-    const w = await world('twowriters');
-    const inLint = join(w.eco.root, 'in-lint');
-    const go = join(w.eco.root, 'go');
+    const gate = mkdtempSync(join(tmpdir(), 'ferry-fault-lint-'));
+    scratch.push(gate);
+    const inLint = join(gate, 'in-lint');
+    const go = join(gate, 'go');
     // Run A's lint waits until the test lets it go: A holds the workspace for as long as needed.
-    w.eco.writeConfig((b) => ({
-      ...b,
-      packages: (b.packages as Record<string, unknown>[]).map((p) => ({ ...p, publish: 'pypi' })),
-      registries: { pypi: { kind: 'pypi', url: pypi.uploadUrl, index: pypi.url, token_env: 'PYPI_TOKEN' } },
+    const w = await world('twowriters', {
       release: { lint: ['sh', '-c', `touch ${inLint}; while [ ! -e ${go} ]; do sleep 0.1; done`] },
-    }));
+    });
     const a = w.start();
     for (let i = 0; i < 600 && !existsSync(inLint); i++) await sleep(100);
     expect(existsSync(inLint), 'run A reached its lint').toBe(true);
@@ -132,7 +127,7 @@ describe('faults', () => {
     switches.push(sw);
     const w = await world('corrupt', { registry: { url: `${sw.url}legacy/`, index: sw.url } });
     const down = join(w.eco.root, 'registry-down');
-    hook(w, 'post-receive', `while read o n ref; do case "$ref" in refs/tags/*) touch ${down};; esac; done`);
+    remoteHook(w, 'post-receive', `while read o n ref; do case "$ref" in refs/tags/*) touch ${down};; esac; done`);
     sw.closeWhen(down);
     expectFault(await w.start(), 'PUBLISH_FAILED');
     await sw.open();
