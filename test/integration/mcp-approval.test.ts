@@ -1,15 +1,14 @@
 // An agent and a person on one release, through the official MCP client: the agent plans and starts
 // the release, which waits for a person; the person approves on the dashboard over HTTP; the agent
 // follows the run to completed reading only structuredContent. An invented attestation is refused.
-// Every structuredContent is validated against the published schema/ files.
+// Every tool result is validated against the published schema/ files (here and in connectMcp).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { buildEcosystem, type Ecosystem } from '../fixtures/ecosystem.js';
 import { startDashboard, type DashboardHandle } from '../../src/server/dashboard.js';
-import { FERRY_BIN } from '../helpers/ferry.js';
+import { connectMcp } from '../helpers/mcp.js';
 import { validateAgainst, type SchemaFile } from '../helpers/schema.js';
 
 let eco: Ecosystem;
@@ -36,10 +35,7 @@ beforeAll(async () => {
   // release waits on the dashboard as well.
   eco.writeConfig({ release: { gate: { channels: ['tty'], timeout_minutes: 2 } } });
   dash = await startDashboard(join(eco.workspace, '.ferry'), 0);
-  client = new Client({ name: 'ferry-test', version: '1.0.0' });
-  await client.connect(
-    new StdioClientTransport({ command: 'node', args: [FERRY_BIN, 'mcp'], cwd: eco.workspace, stderr: 'pipe' }),
-  );
+  client = await connectMcp({ cwd: eco.workspace });
 });
 afterAll(async () => {
   await client?.close();

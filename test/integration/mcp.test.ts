@@ -1,11 +1,12 @@
-// The MCP server, driven by the official MCP client over stdio.
+// The MCP server, driven by the official MCP client over stdio (every tool result checked against
+// the published schemas by connectMcp).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { FERRY_BIN, ferry } from '../helpers/ferry.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { ferry } from '../helpers/ferry.js';
+import { connectMcp } from '../helpers/mcp.js';
 import { buildEcosystem, type Ecosystem } from '../fixtures/ecosystem.js';
 import { startDashboard, type DashboardHandle } from '../../src/server/dashboard.js';
 import { validateAgainst } from '../helpers/schema.js';
@@ -25,15 +26,7 @@ beforeAll(async () => {
     '--run-id',
     'selftest-20260101-abcdef',
   ]);
-  client = new Client({ name: 'ferry-test', version: '1.0.0' });
-  await client.connect(
-    new StdioClientTransport({
-      command: 'node',
-      args: [FERRY_BIN, '--state-dir', join(dir, '.ferry'), 'mcp'],
-      cwd: dir,
-      stderr: 'pipe',
-    }),
-  );
+  client = await connectMcp({ cwd: dir, args: ['--state-dir', join(dir, '.ferry'), 'mcp'] });
 });
 afterAll(async () => {
   await client?.close();
@@ -94,13 +87,7 @@ describe('mcp release', () => {
     await dash?.close();
     await eco?.cleanup();
   });
-  const connect = async (): Promise<Client> => {
-    const c = new Client({ name: 'ferry-test', version: '1.0.0' });
-    await c.connect(
-      new StdioClientTransport({ command: 'node', args: [FERRY_BIN, 'mcp'], cwd: eco.workspace, stderr: 'pipe' }),
-    );
-    return c;
-  };
+  const connect = (): Promise<Client> => connectMcp({ cwd: eco.workspace });
   const body = (r: unknown): Record<string, unknown> =>
     JSON.parse((r as { content: { text: string }[] }).content[0]!.text) as Record<string, unknown>;
 
