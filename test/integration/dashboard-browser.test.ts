@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { buildEcosystem, type Ecosystem } from '../fixtures/ecosystem.js';
 import { startDashboard, type DashboardHandle } from '../../src/server/dashboard.js';
-import { ferrySpawn } from '../helpers/ferry.js';
+import { ferrySpawn, jsonLines } from '../helpers/ferry.js';
 import { artifactsDir, launchChromium } from '../helpers/browser.js';
 
 let eco: Ecosystem;
@@ -37,7 +37,8 @@ afterAll(async () => {
 
 describe('dashboard in a browser', () => {
   it('waiting run in the list → gate page → approve → live run page reaches completed', async () => {
-    const child = ferrySpawn(['release', '--run-id', RUN], { cwd: eco.workspace });
+    // --json, as an agent's pipeline runs it: its NDJSON is checked against schema/ (test/setup-json-outputs.ts).
+    const child = ferrySpawn(['--json', 'release', '--run-id', RUN], { cwd: eco.workspace });
     const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     const list = await ctx.newPage();
     // The run list shows the release waiting for approval (the list is reloaded until the run asks).
@@ -81,6 +82,7 @@ describe('dashboard in a browser', () => {
     await expect.poll(() => run.locator('#status').textContent(), { timeout: 90_000, interval: 250 }).toBe('completed');
     const r = await child;
     expect(r.exitCode, String(r.stderr)).toBe(0);
+    expect(jsonLines(String(r.stdout)).at(-1)).toMatchObject({ skill: 'release', status: 'SUCCESS', run_id: RUN });
     await expect.poll(() => run.evaluate('document.body.dataset.stream')).toBe('ended');
     expect(await run.evaluate('window.notReloaded')).toBe(true);
     expect(await run.locator('#packages .versions').first().textContent()).toBe('1.0.0 → 1.1.0');
