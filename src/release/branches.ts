@@ -37,7 +37,7 @@ async function remoteBranches(git: Git, dir: string, remote: string): Promise<st
 /**
  * The ref to scan and cut the release from. `refs/remotes/<remote>/<branch>` when it exists; the
  * local branch (else HEAD) for a repo with no remote. Local commits not on the remote are noted.
- * @throws FerryError CONFIG_INVALID when the remote has no such branch.
+ * @throws FerryError CONFIG_INVALID when the remote has no such branch, or (real run) the repo has no such remote.
  */
 export async function releaseRef(git: Git, r: RefRequest): Promise<string> {
   const tracking = `refs/remotes/${r.remote}/${r.branch}`;
@@ -58,9 +58,17 @@ export async function releaseRef(git: Git, r: RefRequest): Promise<string> {
     return tracking;
   }
   if (!(await git.hasRemote(r.dir, r.remote))) {
-    // Planned from the local branch, but PUSH and TAG push to the remote: say so before the gate.
+    // PUSH and TAG push to the remote: without it a real run would fail after the release commit. The
+    // dry run still shows the plan (from the local branch) and warns; the real run stops here, before the gate.
+    const add = `${formatCommand('git', ['-C', r.dir, 'remote', 'add', r.remote, '<url>'])}, or set release.forge.remote in ${r.configPath}`;
+    if (r.fetched)
+      throw new FerryError(
+        ErrorCode.CONFIG_INVALID,
+        `${name} has no git remote ${JSON.stringify(r.remote)}: PUSH and TAG of ${r.packages.join(', ')} need it; nothing was changed`,
+        { fix: `${add}; then: ferry release`, details: { repo: name, remote: r.remote } },
+      );
     r.note(
-      `warning: ${name} has no git remote ${JSON.stringify(r.remote)}: the plan reads local ${r.branch}, but PUSH and TAG would fail after the release commit (add it: ${formatCommand('git', ['-C', r.dir, 'remote', 'add', r.remote, '<url>'])}, or set release.forge.remote)`,
+      `warning: ${name} has no git remote ${JSON.stringify(r.remote)}: the plan reads local ${r.branch}, but PUSH and TAG need the remote, so a real run stops before the gate (add it: ${add})`,
     );
     return shas.has(local) ? local : 'HEAD';
   }
