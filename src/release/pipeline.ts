@@ -13,6 +13,7 @@ import {
   findUnpublished,
   madeByFerry,
   recoverUnpublished,
+  recoveryStarted,
   taggedNotPublished,
   type Unpublished,
 } from './recover.js';
@@ -384,6 +385,7 @@ async function release(req: ReleaseRequest, io: ReleaseIo, files: CatFileReader)
       registry: (key) => deps.registry(key, exec),
       note: io.note,
       ferryTagged: (p, tag, version) => madeByFerry(exec, p, tag, version, io.loaded.config.release.commit_message),
+      recoveryUnfinished: (p, version) => recoveryStarted(io.engine.stateDir, p.name, version),
     });
     if (req.recover) return recover(unpublished, selected, io, { runId, hash, rows, deps, git, options });
     if (unpublished.length && io.engine.dryRun)

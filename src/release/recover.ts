@@ -32,6 +32,18 @@ export interface RecoverDeps {
   note(text: string): void;
   /** Was `tag` (in the package's repo) made by ferry's TAG step? Only those promise an upload. */
   ferryTagged?(pkg: ReleasePackage, tag: string, version: string): Promise<boolean>;
+  /** Did a `--recover` of this version start and not finish (killed)? Then it is unfinished whatever the registry shows. */
+  recoveryUnfinished?(pkg: ReleasePackage, version: string): boolean;
+}
+
+/** Where `--recover` keeps its worktree and built files for one version until the upload is confirmed. */
+export function recoveryDir(home: string, pkg: string, version: string): string {
+  return join(home, 'recover', `${slug(pkg)}-${slug(version)}`);
+}
+
+/** A `--recover` of this version started here and did not finish (its directory goes only after the upload is confirmed). */
+export function recoveryStarted(home: string, pkg: string, version: string): boolean {
+  return existsSync(recoveryDir(home, pkg, version));
 }
 
 /**
@@ -81,6 +93,10 @@ export async function findUnpublished(
     const key = byName.get(r.package)!.publish as string;
     try {
       if (deps.ferryTagged && !(await deps.ferryTagged(byName.get(r.package)!, r.last_tag!, r.current))) return null;
+      // A recovery killed mid-upload (twine sends file by file): the registry has the version but maybe
+      // not every file, and the leftovers (a worktree in the user's clone) are still there.
+      if (deps.recoveryUnfinished?.(byName.get(r.package)!, r.current))
+        return { package: r.package, version: r.current, tag: r.last_tag!, registry: key };
       const seen = await (await deps.registry(key)).lookup(r.package, r.current);
       return seen.exists ? null : { package: r.package, version: r.current, tag: r.last_tag!, registry: key };
     } catch (e) {
@@ -151,7 +167,7 @@ export async function recoverUnpublished(
     const pkg = pkgs.find((p) => p.name === u.package);
     if (!pkg) continue;
     const registry = await deps.registry(u.registry);
-    const base = join(o.home, 'recover', `${slug(u.package)}-${slug(u.version)}`);
+    const base = recoveryDir(o.home, u.package, u.version);
     const src = join(base, 'src');
     const dist = join(base, 'dist');
     const keptFile = join(base, 'artifacts.json');
@@ -162,6 +178,8 @@ export async function recoverUnpublished(
       });
     const log = (m: string) => o.log(`  ${u.package}: ${m}`);
     o.log(`${u.package} ${u.version}: publishing from tag ${u.tag} (${sha.slice(0, 12)})`);
+    // Like a step's commands, the recovery's can tell what they belong to (hooks, the crash-matrix wrappers).
+    process.env.FERRY_STEP = `${u.package}/RECOVER`;
     try {
       let artifacts = await keptArtifacts(keptFile, u.tag);
       await o.git.removeWorktree(pkg.repoDir, src);
@@ -194,6 +212,7 @@ export async function recoverUnpublished(
       await rm(base, { recursive: true, force: true });
     } finally {
       await o.git.removeWorktree(pkg.repoDir, src).catch(() => {});
+      delete process.env.FERRY_STEP;
     }
   }
   return out;

@@ -265,6 +265,11 @@ export class Git {
   }
 
   async removeWorktree(cwd: string, path: string): Promise<void> {
+    // A half-written entry of a killed `git worktree add` (any id) makes `git worktree remove` die: first those.
+    await this.commonDir(cwd).then(
+      (common) => removeHalfMadeWorktrees(common),
+      () => [],
+    );
     // NOTE: --force twice: a worktree a killed `git worktree add` left is locked ("initializing").
     await this.run(cwd, ['worktree', 'remove', '--force', '--force', path], false);
     await this.run(cwd, ['worktree', 'prune'], false);
