@@ -34,22 +34,30 @@ export function parseCommit(data: Buffer): Commit | null {
  * What `git log --format=%H %P%B <head> ^<base>` lists (newest first, no file names), when the
  * history from `head` down to `base` is a chain of single-parent commits no longer than `max`;
  * null otherwise. `base` null: down to the root commit.
+ *
+ * The chain is asked for in batches, `<head>~i` for the next i's in one write (first parents, so
+ * each answer must be the parent the one before it names): a round trip per batch, not per commit.
  */
 export async function catWalk(cat: CatFile, head: string, base: string | null, max: number): Promise<Walked[] | null> {
   const out: Walked[] = [];
-  let sha: string | null = head;
-  while (sha !== null && sha !== base) {
-    if (out.length >= max) return null;
-    const o = await cat.read(sha);
-    // A missing parent (a shallow clone's boundary) is a root to git: let git say so.
-    if (!o || o.type !== 'commit') return null;
-    const c = parseCommit(o.data);
-    if (!c || c.parents.length > 1) return null;
-    out.push({ sha, parents: c.parents, message: c.message.trim(), files: [[]] });
-    sha = c.parents[0] ?? null;
+  // The commit the next answer must be (null: the chain ended at a root).
+  let next: string | null = head;
+  for (let batch = 8; next !== null && next !== base; batch = Math.min(batch * 2, 128)) {
+    const from = out.length;
+    const objs = await Promise.all(Array.from({ length: batch }, (_, i) => cat.read(`${head}~${from + i}`)));
+    for (const o of objs) {
+      if (next === null || next === base) break;
+      if (out.length >= max) return null;
+      // Missing where a parent is named (a shallow clone's boundary is a root to git): git's call.
+      if (!o || o.type !== 'commit' || o.oid !== next) return null;
+      const c = parseCommit(o.data);
+      if (!c || c.parents.length > 1) return null;
+      out.push({ sha: next, parents: c.parents, message: c.message.trim(), files: [[]] });
+      next = c.parents[0] ?? null;
+    }
   }
   // The chain ended without meeting the base: the base is not an ancestor, and which commits it
   // excludes is git's call (it may share history with the chain through another branch).
-  if (sha === null && base !== null) return null;
+  if (next === null && base !== null) return null;
   return out;
 }
