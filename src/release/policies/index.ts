@@ -41,7 +41,7 @@ export function releasePolicies(
   const admits = cfg.cascade === 'out-of-range' ? declaredRanges(pkgs) : undefined;
   // Each pass only adds releases or raises versions, so this settles; the bound is a guard.
   for (let pass = 0; pass < 2 * pkgs.length + 2; pass++) {
-    const before = canonicalJson(out);
+    const before = out;
     // Groups first: a member its group releases is not a cascade (its dependents may be).
     out = applyGroups(out, cfg.groups, schemeFor, skip, prerelease);
     if (cfg.cascade !== 'none')
@@ -50,7 +50,16 @@ export function releasePolicies(
         schemeOf: schemeFor,
         ...(admits ? { admits } : {}),
       });
-    if (canonicalJson(out) === before) break;
+    if (sameRows(before, out)) break;
   }
   return out;
+}
+
+/**
+ * Whether a pass changed nothing: row by row, as the canonical JSON of the whole list would tell
+ * (the policies build new rows and never edit one in place, so an untouched row is the same object
+ * and costs no serialization; a plan of hundreds of rows settles in a few passes).
+ */
+function sameRows(a: readonly PlanRow[], b: readonly PlanRow[]): boolean {
+  return a.length === b.length && a.every((r, i) => r === b[i] || canonicalJson(r) === canonicalJson(b[i]));
 }
