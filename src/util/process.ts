@@ -89,6 +89,36 @@ export function causeLine(stderr: string, outputTail: string): string {
   );
 }
 
+/**
+ * The error a failed command throws (COMMAND_FAILED, `code`, or COMMAND_TIMEOUT): the command, why it
+ * stopped and git's `fatal:` line first, then the output tail; for callers that ran with `reject: false`.
+ */
+export function commandError(
+  result: ExecResult,
+  o: { code?: ErrorCode; fix?: string; timeoutMs?: number; notInstalled?: string } = {},
+): FerryError {
+  const code = result.timedOut ? ErrorCode.COMMAND_TIMEOUT : (o.code ?? ErrorCode.COMMAND_FAILED);
+  const why = result.timedOut
+    ? `timed out after ${o.timeoutMs} ms`
+    : o.notInstalled
+      ? `could not start: ${o.notInstalled} is not installed or not on PATH`
+      : `exited ${result.exitCode}`;
+  const out = tail(result.all || result.shortMessage, 12);
+  const cause = causeLine(result.stderr, out);
+  // The first line names the cause (git's `fatal: …`), so a one-line rendering still says why;
+  // the output tail follows for context when it has more to say.
+  const more = out && out.trim() !== cause ? `\n${out}` : '';
+  return new FerryError(code, `${result.command} ${why}${cause ? `: ${cause}` : ''}${more}`, {
+    fix: o.fix,
+    details: {
+      command: result.command,
+      exitCode: result.exitCode,
+      timedOut: result.timedOut,
+      notFound: !!o.notInstalled,
+    },
+  });
+}
+
 // execa is imported on the first command run: a dry run that reads git through facts.ts, and
 // `ferry --version`, never load it.
 let execaModule: Promise<typeof import('execa')> | null = null;
@@ -124,22 +154,13 @@ export function createExec(hooks: ExecHooks = {}): Exec {
     };
     hooks.onResult?.(result);
     if (result.failed && opts.reject !== false) {
-      const code = result.timedOut ? ErrorCode.COMMAND_TIMEOUT : (opts.failCode ?? ErrorCode.COMMAND_FAILED);
       // A program that is not installed never ran: say that, not "exited -1".
       const notFound = (r as { code?: string }).code === 'ENOENT';
-      const why = result.timedOut
-        ? `timed out after ${opts.timeoutMs} ms`
-        : notFound
-          ? `could not start: ${file} is not installed or not on PATH`
-          : `exited ${result.exitCode}`;
-      const out = tail(result.all || result.shortMessage, 12);
-      const cause = causeLine(result.stderr, out);
-      // The first line names the cause (git's `fatal: …`), so a one-line rendering still says why;
-      // the output tail follows for context when it has more to say.
-      const more = out && out.trim() !== cause ? `\n${out}` : '';
-      throw new FerryError(code, `${command} ${why}${cause ? `: ${cause}` : ''}${more}`, {
+      throw commandError(result, {
+        code: opts.failCode,
         fix: opts.fix,
-        details: { command, exitCode: result.exitCode, timedOut: result.timedOut, notFound },
+        timeoutMs: opts.timeoutMs,
+        notInstalled: notFound ? file : undefined,
       });
     }
     return result;

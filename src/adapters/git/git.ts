@@ -3,7 +3,7 @@
 // documents a translation (push → PUSH_FAILED, merge conflict → MERGE_FAILED).
 
 import { ErrorCode, FerryError } from '../../errors.js';
-import type { Exec, ExecResult } from '../../util/process.js';
+import { commandError, type Exec, type ExecResult } from '../../util/process.js';
 import { resolve } from 'node:path';
 import { lockFilesNamed, removeStaleLocks } from './stale-lock.js';
 import { removeHalfMadeWorktrees } from './worktree-admin.js';
@@ -20,6 +20,16 @@ export interface WorktreeInfo {
   /** Short branch name, null when detached. */
   branch: string | null;
 }
+
+/**
+ * NOTE: git's words (and curl's and ssh's, which it passes on) for a network that dropped a fetch midway:
+ * worth one more try. A refused connection (nothing listening) or a remote that says the repository is
+ * not there or not yours answers the same again, even when git adds "the remote end hung up" to it.
+ */
+const TRANSIENT_FETCH =
+  /connection reset|connection timed out|operation timed out|timed out after|temporary failure in name resolution|early eof|unexpected disconnect|the remote end hung up unexpectedly|rpc failed|returned error: 50[234]|ssl_read|gnutls_handshake|tls connection was non-properly terminated/i;
+const FINAL_FETCH =
+  /not found|does not appear to be a git repository|not exported|access denied|permission denied|authentication failed|returned error: 40[134]/i;
 
 const FS = '\x1f';
 const RS = '\x1e';
@@ -140,8 +150,12 @@ export class Git {
     const args = ['fetch', '--quiet', '--tags', '--prune', remote];
     const first = await this.run(cwd, args, false);
     if (first.exitCode === 0) return;
-    await this.clearKilledGitLeftovers(cwd, first);
-    // Nothing found: one more try rides out a transient failure; its COMMAND_FAILED is the one reported.
+    const said = `${first.stderr}\n${first.stdout}`;
+    const cleared = await this.clearKilledGitLeftovers(cwd, first);
+    // A missing repository or refused access answers the same again: report it now, not after a second wait.
+    const dropped = TRANSIENT_FETCH.test(said) && !FINAL_FETCH.test(said);
+    if (!cleared && !dropped && !lockFilesNamed(said, cwd).length) throw commandError(first);
+    // Leftovers of a killed git cleared, or the network dropped the fetch: one more try; its COMMAND_FAILED is reported.
     await this.run(cwd, args);
   }
 
