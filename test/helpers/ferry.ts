@@ -24,14 +24,15 @@ export interface FerryRunOptions {
   timeoutMs?: number;
 }
 
-function envFor(o: FerryRunOptions): Record<string, string | undefined> {
+/** The environment every test run of the CLI gets (plain output, test commands on), plus `o.env`. */
+export function ferryEnv(o: FerryRunOptions): Record<string, string | undefined> {
   return { FERRY_TEST_COMMANDS: '1', NO_COLOR: '1', CI: 'true', ...o.env };
 }
 
 export async function ferry(args: string[], o: FerryRunOptions = {}): Promise<FerryRun> {
   const r = await execa('node', [FERRY_BIN, ...args], {
     cwd: o.cwd,
-    env: envFor(o),
+    env: ferryEnv(o),
     input: o.input ?? '',
     reject: false,
     timeout: o.timeoutMs ?? 110_000,
@@ -51,7 +52,7 @@ export const spawnedOutputProblems: string[] = [];
 export function ferrySpawn(args: string[], o: FerryRunOptions = {}): ResultPromise {
   const child = execa('node', [FERRY_BIN, ...args], {
     cwd: o.cwd,
-    env: envFor(o),
+    env: ferryEnv(o),
     reject: false,
     stdin: 'ignore',
     buffer: true,
