@@ -7,7 +7,7 @@ import { liveHolder } from './lock.js';
 import { archiveFile, eventsFile, SAFE_ID, stateFile } from './paths.js';
 import { indexedRows } from './run-index.js';
 import { summaryOf, type RunSummary } from './run-summary.js';
-import { loadState } from './state-store.js';
+import { listStateFiles, loadState, type StateFile } from './state-store.js';
 import type { FerryEvent, RunState } from './types.js';
 
 export { summarize, type RunSummary } from './run-summary.js';
@@ -18,43 +18,12 @@ export async function isInterrupted(home: string, s: RunState<unknown>, archived
   return (await liveHolder(stateFile(home, s.pipeline, s.run_id))) === null;
 }
 
-/** A state file of the history: `<home>/state/<pipeline>/[archive/]<run_id>.json`. */
-export interface Listed {
-  pipeline: string;
-  runId: string;
-  path: string;
-  archived: boolean;
-  /** `<pipeline>/[archive/]<run_id>.json`: its key in the summary index. */
-  key: string;
-}
-
 function names(dir: string): string[] {
   try {
     return readdirSync(dir);
   } catch {
     return [];
   }
-}
-
-/** Every state file (active and archived) across pipelines: directory reads only, no stat per file. */
-export function listStateFiles(home: string): Listed[] {
-  const root = join(home, 'state');
-  const out: Listed[] = [];
-  for (const pipeline of names(root))
-    for (const archived of [false, true]) {
-      const dir = archived ? join(root, pipeline, 'archive') : join(root, pipeline);
-      // NOTE: a killed run leaves its `<run_id>.json.lock.owner.json` behind; it is not a run.
-      for (const n of names(dir))
-        if (n.endsWith('.json') && !n.endsWith('.lock.owner.json'))
-          out.push({
-            pipeline,
-            runId: n.slice(0, -5),
-            path: join(dir, n),
-            archived,
-            key: archived ? `${pipeline}/archive/${n}` : `${pipeline}/${n}`,
-          });
-    }
-  return out;
 }
 
 function parsed(path: string): unknown {
@@ -66,7 +35,7 @@ function parsed(path: string): unknown {
 }
 
 /** The row of one state file; an active one that is corrupt falls back to its `.bak` as loadState does. */
-export function summaryOfFile(l: Listed): RunSummary {
+export function summaryOfFile(l: StateFile): RunSummary {
   const row =
     summaryOf(parsed(l.path), l.runId, l.archived) ??
     (l.archived ? null : summaryOf(parsed(`${l.path}.bak`), l.runId, false));
