@@ -4,7 +4,8 @@
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { loadDockerode } from './dockerode.js';
 import { ErrorCode, FerryError } from '../../errors.js';
 import type { BuildInput, ContainerInfo, ContainerRuntime, ExecInContainerResult, ImageInfo } from './types.js';
 import { recreateContainer } from './docker-recreate.js';
@@ -36,7 +37,8 @@ export class DockerRuntime implements ContainerRuntime {
   readonly stopTimeoutSeconds: number | undefined;
 
   constructor(opts: DockerRuntimeOptions = {}) {
-    this.docker = opts.socket ? new Docker({ socketPath: opts.socket }) : new Docker();
+    const D = loadDockerode();
+    this.docker = opts.socket ? new D({ socketPath: opts.socket }) : new D();
     this.stopTimeoutSeconds = opts.stopTimeoutSeconds;
   }
 

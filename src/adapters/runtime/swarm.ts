@@ -3,7 +3,8 @@
 // the converged state (every desired-running task runs the target image id). Engine failures map to
 // ferry codes: unreachable → RUNTIME_UNAVAILABLE, unknown service → NOT_FOUND, else DEPLOY_FAILED.
 
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { loadDockerode } from './dockerode.js';
 import { ErrorCode, FerryError } from '../../errors.js';
 import { sleep } from '../../util/sleep.js';
 import { dockerError, statusOf } from './docker-util.js';
@@ -78,7 +79,8 @@ export class SwarmRuntime {
   readonly docker: Docker;
 
   constructor(opts: { socket?: string; docker?: Docker } = {}) {
-    this.docker = opts.docker ?? (opts.socket ? new Docker({ socketPath: opts.socket }) : new Docker());
+    const D = loadDockerode();
+    this.docker = opts.docker ?? (opts.socket ? new D({ socketPath: opts.socket }) : new D());
   }
 
   /** @throws RUNTIME_UNAVAILABLE (engine down), DEPLOY_FAILED (this node is not a swarm manager) */
