@@ -126,10 +126,8 @@ async function buildAndRecreate(
   const services: NonNullable<RedeployData['services']> = { ...(cp.services ?? {}) };
   // The images the services ran before: rollback needs them, so pruning never removes them.
   const previous = new Set<string>();
-  for (const { container } of serviceContainers(env.config)) {
-    const c = await runtime.inspectContainer(container);
-    if (c) previous.add(c.imageId);
-  }
+  const before = await Promise.all(serviceContainers(env.config).map((s) => runtime.inspectContainer(s.container)));
+  for (const c of before) if (c) previous.add(c.imageId);
   for (const { service, container } of serviceContainers(env.config)) {
     ctx.signal.throwIfAborted();
     ctx.log.info(`DEPLOY: recreating ${container} from ${tag}`);
