@@ -125,7 +125,7 @@ export function notifyStep(
         try {
           if (!deps.notifier)
             throw new FerryError(ErrorCode.NOTIFY_FAILED, 'no Slack notifier configured (notify.slack in ferry.yaml)');
-          const notifier = deps.notifier(env.env);
+          const notifier = await deps.notifier(env.env);
           const r = await notifier.send({
             runId: ctx.runId,
             title: lines[0] as string,

@@ -91,7 +91,7 @@ export interface RedeployDeps {
     envNames?: { clientId: string; clientSecret: string };
   }) => SecretsStore;
   /** Built lazily in NOTIFY from the sourced env (Slack token/channel may come from the env file). */
-  notifier?: (env: Record<string, string>) => Notifier;
+  notifier?: (env: Record<string, string>) => Notifier | Promise<Notifier>;
   /** Human lines that belong on stdout (seed output patterns). */
   print: (line: string) => void;
   /** --json: those lines go to the engine's renderer as `log` events instead (stdout stays NDJSON, the dry-run plan is not lost). */
