@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { CASES as ENGINE_CASES } from './engine.mjs';
 import { CASES as PLAN_CASES } from './plan.mjs';
 import { CASES as RUNS_CASES } from './runs.mjs';
+import { CASES as REDEPLOY_CASES } from './redeploy.mjs';
 
 // FERRY_BENCH_BIN: the CLI to measure (the test suite passes its private build snapshot).
 const BIN = process.env.FERRY_BENCH_BIN ?? fileURLToPath(new URL('../bin/ferry.js', import.meta.url));
@@ -83,6 +84,7 @@ const CASES = [
   ...ENGINE_CASES(BIN),
   ...PLAN_CASES(BIN),
   ...RUNS_CASES(BIN),
+  ...REDEPLOY_CASES(BIN),
 ];
 
 const rows = [];
