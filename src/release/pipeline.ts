@@ -3,7 +3,7 @@
 
 import { join, relative } from 'node:path';
 import { releaseRunId, validateRunId } from '../engine/run-id.js';
-import { archiveState } from '../engine/state-store.js';
+import { archiveState, loadState } from '../engine/state-store.js';
 import { openRun, writeResult, type EngineOptions, type Run } from '../engine/run.js';
 import type { RunLock } from '../engine/lock.js';
 import { lockReleaseRepos } from './workspace-lock.js';
@@ -261,6 +261,9 @@ async function release(req: ReleaseRequest, io: ReleaseIo, files: CatFileReader)
   const runId = req.resume
     ? baseId
     : await checkStale(home, baseId, Boolean(req.runId), io.note, now, io.engine.dryRun);
+  // `--resume nope` is bad usage (STATE_NOT_FOUND, exit 2) whatever else is wrong: say so before the
+  // token, drift and scan checks below, which are about a run that does not exist.
+  if (req.resume) await loadState(home, 'release', runId);
   // Still before any scan: the token must name this run, so one for a finished run is refused.
   if (req.gateAttestation !== undefined)
     parseGateAttestation(req.gateAttestation, runId, runId !== baseId ? baseId : undefined);

@@ -1,9 +1,9 @@
 // Usage errors found by QA: each is a one-line error, exit 2, nothing written; config check agrees
 // with the release drift guard; a closed stdout pipe is not a crash.
 import { execa } from 'execa';
-import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FERRY_BIN, ferry, jsonLines } from '../helpers/ferry.js';
 import { validateAgainst } from '../helpers/schema.js';
@@ -80,6 +80,38 @@ describe('cli usage errors', () => {
     expect(resume.exitCode).toBe(2);
     expect(resume.stderr).toContain('fix: ferry runs list');
     expect(existsSync(join(eco.workspace, '.ferry'))).toBe(false);
+  });
+
+  it('--resume of a run that does not exist and `runs show` of one are exit 2 everywhere, before any other check', async () => {
+    // A forge without its token would stop a real run (ENV_MISSING, exit 1); a resume of no run is bad usage first.
+    const cfg = join(eco.workspace, 'ferry.forge.yaml');
+    writeFileSync(
+      cfg,
+      stringify({
+        ...(parse(readFileSync(eco.configPath, 'utf8')) as Record<string, unknown>),
+        release: { forge: { kind: 'github', owner: 'o', token_env: 'FERRY_TEST_NO_SUCH_TOKEN' } },
+      }),
+    );
+    const cases = [
+      ['--config', cfg, 'release', '--resume', 'nope'],
+      ['release', '--resume', 'release-20990101-abcdef'],
+      ['redeploy', '--resume', 'nope'],
+      ['stage', 'api', '--resume', 'nope'],
+      ['promote', 'api', '--env', 'production', '--resume', 'nope'],
+      ['_selftest', '--out', join(eco.workspace, 'o'), '--resume', 'nope'],
+      ['runs', 'show', 'nope'],
+      ['runs', 'events', 'nope'],
+    ];
+    for (const args of cases) {
+      for (const json of [false, true]) {
+        const r = await ferry(json ? ['--json', ...args] : args, { cwd: eco.workspace });
+        expect(r.exitCode, `ferry ${args.join(' ')}: ${r.stderr}${r.stdout}`).toBe(2);
+        if (json) expect(jsonLines(r.stdout).at(-1)).toMatchObject({ ok: false, error: { fix: expect.any(String) } });
+        else expect(r.stderr).toMatch(/^error\[(STATE_NOT_FOUND|CONFIG_INVALID|USAGE)\]: .*\n  fix: /);
+      }
+    }
+    const release = await ferry(['--config', cfg, 'release', '--resume', 'nope'], { cwd: eco.workspace });
+    expect(release.stderr).toContain('error[STATE_NOT_FOUND]: no release run nope');
   });
 
   it('init --dir on a missing directory says so and suggests ferry init, not ferry.yaml edits', async () => {
