@@ -107,7 +107,7 @@ describe('cli usage errors', () => {
         const r = await ferry(json ? ['--json', ...args] : args, { cwd: eco.workspace });
         expect(r.exitCode, `ferry ${args.join(' ')}: ${r.stderr}${r.stdout}`).toBe(2);
         if (json) expect(jsonLines(r.stdout).at(-1)).toMatchObject({ ok: false, error: { fix: expect.any(String) } });
-        else expect(r.stderr).toMatch(/^error\[(STATE_NOT_FOUND|CONFIG_INVALID|USAGE)\]: .*\n  fix: /);
+        else expect(r.stderr).toMatch(/^error\[(STATE_NOT_FOUND|CONFIG_INVALID|USAGE)\]: .*\n {2}fix: /);
       }
     }
     const release = await ferry(['--config', cfg, 'release', '--resume', 'nope'], { cwd: eco.workspace });
