@@ -293,6 +293,12 @@ describe('PyPI plans', () => {
       kind: 'transient',
       reason: 'connection error',
     });
+    // What twine prints when nothing listens at the upload URL: refused, so a dead URL fails fast.
+    expect(
+      classifyTwineFailure(
+        "requests.exceptions.ConnectionError: HTTPConnectionPool(host='127.0.0.1', port=45827): Max retries exceeded with url: /legacy/ (Caused by NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f40a197e850>: Failed to establish a new connection: [Errno 111] Connection refused'))",
+      ),
+    ).toEqual({ kind: 'transient', reason: 'connection refused', refused: true });
     expect(classifyTwineFailure('InvalidDistribution: Unknown distribution format')).toEqual({ kind: 'other' });
   });
 

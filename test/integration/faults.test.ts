@@ -94,6 +94,24 @@ describe('faults', () => {
     expect(await judgeRelease(w, pypi)).toEqual([]);
   });
 
+  t.fault('upload URL on a closed port, then fixed in ferry.yaml', async () => {
+    // The index answers (the plan sees 1.0.0), but the upload URL is a port nothing listens on.
+    const dead = await portSwitch(pypi.url);
+    switches.push(dead);
+    await dead.close();
+    const w = await world('deadupload', { registry: { url: `${dead.url}legacy/` } });
+    const first = await w.start();
+    const fix = expectFault(first, 'PUBLISH_FAILED');
+    expect(fix).toContain(`ferry release --resume ${w.runId}`);
+    expect(first.ms, 'fails fast: connection refused is not a transient failure to wait out').toBeLessThan(60_000);
+    // The user fixes the URL; the resume uploads.
+    const cfg = readFileSync(w.eco.configPath, 'utf8');
+    expect(cfg).toContain(`${dead.url}legacy/`);
+    writeFileSync(w.eco.configPath, cfg.replace(`${dead.url}legacy/`, pypi.uploadUrl));
+    expectCompleted(await w.resume());
+    expect(await judgeRelease(w, pypi)).toEqual([]);
+  });
+
   t.fault('a second run on the same workspace while the first holds it', async () => {
     const gate = mkdtempSync(join(tmpdir(), 'ferry-fault-lint-'));
     scratch.push(gate);

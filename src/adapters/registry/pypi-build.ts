@@ -88,7 +88,10 @@ export function normalizeSdistArgv(python: string, file: string, epoch: string):
 }
 
 export type TwineFailure =
-  { kind: 'exists' } | { kind: 'transient'; reason: string } | { kind: 'auth'; status: number } | { kind: 'other' };
+  | { kind: 'exists' }
+  | { kind: 'transient'; reason: string; refused?: true }
+  | { kind: 'auth'; status: number }
+  | { kind: 'other' };
 
 /** Read twine's output: "HTTPError: 400 Bad Request from <url>\nFile already exists", 429, 5xx, connection errors. */
 export function classifyTwineFailure(output: string): TwineFailure {
@@ -96,6 +99,10 @@ export function classifyTwineFailure(output: string): TwineFailure {
   if (/already exists/i.test(output) && (status === 400 || status === 409 || status === 0)) return { kind: 'exists' };
   if (status === 429 || status === 408 || status >= 500) return { kind: 'transient', reason: `HTTP ${status}` };
   if (status === 401 || status === 403) return { kind: 'auth', status };
+  // Nothing listens at the upload URL (a wrong port, the registry down): not slow, so not waited out for
+  // the whole retry budget — the retry loop gives up after a few refusals in a row.
+  if (/\[Errno 111\] Connection refused|Name or service not known|nodename nor servname provided/i.test(output))
+    return { kind: 'transient', reason: 'connection refused', refused: true };
   if (
     /ConnectionError|Connection refused|Connection aborted|timed out|RemoteDisconnected|Max retries exceeded/i.test(
       output,

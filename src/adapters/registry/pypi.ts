@@ -286,7 +286,10 @@ export class PypiRegistry implements Registry {
         if (failure.kind === 'exists') return { retry: 'the index reports a file already exists; checking its digest' };
         if (failure.kind === 'transient') {
           uploadedAny = true; // it may have landed; the next lookup tells
-          return { retry: `twine upload failed transiently (${failure.reason})` };
+          return {
+            retry: `twine upload failed transiently (${failure.reason})`,
+            ...(failure.refused ? { refused: true } : {}),
+          };
         }
         const hint = failure.kind === 'auth' ? ` — check the token in $${this.cfg.token_env}` : '';
         throw new FerryError(ErrorCode.PUBLISH_FAILED, `${r.command} exited ${r.exitCode}${hint}:\n${tail(out, 12)}`, {
