@@ -97,6 +97,23 @@ export async function faultWorld(
   };
 }
 
+/**
+ * How long the run kept trying after its first refused connection: from the first "waiting for … refused"
+ * log event to the failed step, read from the run's events (immune to how long builds take on a
+ * loaded machine). A dead address must be given up on in seconds, not after the 5-minute retry budget.
+ */
+export function refusalWindowMs(w: FaultWorld): number {
+  const events = readFileSync(join(w.home, 'runs', w.runId, 'events.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { ts: string; type: string; message?: string });
+  const first = events.find((e) => /^waiting for .*(ECONNREFUSED|connection refused)/i.test(e.message ?? ''));
+  const failed = events.find((e) => e.type === 'step.failed');
+  expect(first, 'a refused connection was logged').toBeDefined();
+  expect(failed, 'a step failed').toBeDefined();
+  return Date.parse(failed!.ts) - Date.parse(first!.ts);
+}
+
 /** An executable hook (`pre-receive`, `post-receive`, …) in the world's bare remote; returns its path. */
 export function remoteHook(w: FaultWorld, name: string, script: string): string {
   const path = join(w.eco.repos[w.name]!.remote, 'hooks', name);
