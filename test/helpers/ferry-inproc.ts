@@ -6,7 +6,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FERRY_BIN, ferryEnv, type FerryRun } from './ferry.js';
+import { FERRY_BIN, ferryEnv, spawnedOutputProblems, type FerryRun } from './ferry.js';
+import { checkCliOutput } from './json-output.js';
 import { mapLimit } from '../../src/util/concurrency.js';
 
 const CHILD = fileURLToPath(new URL('./ferry-inproc-child.mjs', import.meta.url));
@@ -106,7 +107,10 @@ export async function ferryInproc(cases: readonly string[][], o: InprocOptions):
       async ({ args, id }) => {
         const s = free.pop()!;
         try {
-          return await s.run(id, args, o.cwd, o.timeoutMs, o.drainMs ?? 5_000);
+          const r = await s.run(id, args, o.cwd, o.timeoutMs, o.drainMs ?? 5_000);
+          // Checked against schema/ like every ferry() run (reported after the test: setup-json-outputs.ts).
+          spawnedOutputProblems.push(...checkCliOutput(args, r.stdout, r.exitCode));
+          return r;
         } finally {
           free.push(s);
         }
