@@ -64,6 +64,18 @@ describe('lockstep groups (issue 19.4) and one release commit per repo (19.7)', 
       expect(planRowOf(dry.stdout, `tidal:${p}`)).toMatchObject({ new: '0.5.0', bump: 'minor' });
   });
 
+  it('naming one member releases the whole group: `ferry release tidal-cli` plans all three', async () => {
+    const ws = await workspace('ferry-lockstep-');
+    // Only core changed; cli, the one named, has no commits of its own.
+    await lockstepShape(ws, ['fix(core): close files']);
+    expect((await cli(ws, ['init'])).exitCode).toBe(0);
+    const dry = await cli(ws, ['release', '--dry-run', 'tidal-cli']);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stderr).toContain('tidal-core, tidal-io join: they release in lockstep with tidal-cli (group tidal)');
+    for (const p of ['tidal-core', 'tidal-io', 'tidal-cli'])
+      expect(planRowOf(dry.stdout, `tidal:${p}`)).toMatchObject({ current: '0.4.0', new: '0.4.1', status: 'PLANNED' });
+  });
+
   it('init reads .changeset/config.json: intents, fixed → lockstep, linked, ignore, baseBranch, updateInternalDependents', async () => {
     const ws = await workspace('ferry-chcfg-');
     await changesetsShape(ws, {

@@ -1,7 +1,7 @@
 // Version groups (issue 19.4) and the out-of-range cascade as pure functions over plan rows, and the
 // ferry.yaml rules for release.groups / release.ignore.
 import { describe, expect, it } from 'vitest';
-import { applyGroups } from '../src/release/policies/groups.js';
+import { applyGroups, withLockstepMembers } from '../src/release/policies/groups.js';
 import { applyCascade } from '../src/release/policies/cascade.js';
 import { rangeAdmits } from '../src/release/policies/ranges.js';
 import { parseConfig } from '../src/config/load.js';
@@ -125,5 +125,20 @@ describe('release.groups in ferry.yaml', () => {
     );
     expect(err('  groups: [{ name: g, packages: [a, c], tag: "v{version}" }]')).toMatch(/spans repos mono, other/);
     expect(err('  ignore: [nope]')).toMatch(/release\.ignore\[0\].*unknown package "nope"/);
+  });
+});
+
+describe('naming a member of a lockstep group', () => {
+  it('brings in the rest of a lockstep group, never of a linked one', () => {
+    const groups = [
+      { name: 'fixed', packages: ['a', 'b', 'c'], mode: 'lockstep' as const },
+      { name: 'loose', packages: ['x', 'y'], mode: 'linked' as const },
+    ];
+    expect(withLockstepMembers(['b', 'x'], groups)).toEqual({
+      names: ['b', 'x', 'a', 'c'],
+      joined: [{ group: 'fixed', packages: ['a', 'c'], via: ['b'] }],
+    });
+    expect(withLockstepMembers(['a', 'b', 'c'], groups).joined).toEqual([]);
+    expect(withLockstepMembers(['y'], groups)).toEqual({ names: ['y'], joined: [] });
   });
 });

@@ -49,6 +49,7 @@ import { scanRepo } from './scan-repo.js';
 import { readRefs } from './facts.js';
 import { catFileReader, type CatFileReader } from './cat-file.js';
 import { releasePolicies } from './policies/index.js';
+import { withLockstepMembers } from './policies/groups.js';
 import { preflight } from './preflight.js';
 import { planRewrites, renderRewrites } from './rewrites.js';
 import { pythonBinary } from '../adapters/registry/pypi-build.js';
@@ -246,9 +247,19 @@ async function release(req: ReleaseRequest, io: ReleaseIo, files: CatFileReader)
   assertTemplates(io.loaded);
   const all = releasePackages(io.loaded);
   const { bump } = validate(req, all);
-  const selected = req.packages.length
+  const named = req.packages.length
     ? all.filter((p) => req.packages.includes(p.name) || req.packages.includes(p.repo))
     : all;
+  // A lockstep group releases as one: naming a member brings in the rest.
+  const grown = withLockstepMembers(
+    named.map((p) => p.name),
+    io.loaded.config.release.groups,
+  );
+  for (const j of grown.joined)
+    io.note(
+      `note: ${j.packages.join(', ')} join: they release in lockstep with ${j.via.join(', ')} (group ${j.group})`,
+    );
+  const selected = all.filter((p) => grown.names.includes(p.name));
   const baseId =
     req.resume ??
     req.runId ??

@@ -45,3 +45,25 @@ export function applyGroups(
   }
   return out;
 }
+
+/**
+ * Pure: the packages named for a run plus every member of a lockstep group one of them is in (a group
+ * releases together or not at all, so `ferry release core` of a lockstep group is a release of the
+ * group); `joined` lists, per group, who came in and which named member brought them.
+ */
+export function withLockstepMembers(
+  names: readonly string[],
+  groups: readonly VersionGroup[],
+): { names: string[]; joined: { group: string; packages: string[]; via: string[] }[] } {
+  const out = new Set(names);
+  const joined: { group: string; packages: string[]; via: string[] }[] = [];
+  for (const g of groups) {
+    if (g.mode !== 'lockstep') continue;
+    const via = g.packages.filter((p) => names.includes(p));
+    const packages = g.packages.filter((p) => !out.has(p));
+    if (!via.length || !packages.length) continue;
+    for (const p of packages) out.add(p);
+    joined.push({ group: g.name, packages, via });
+  }
+  return { names: [...out], joined };
+}
