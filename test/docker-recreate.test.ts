@@ -76,6 +76,19 @@ describe('planReplacement', () => {
     expect(plan.extraNetworks).toEqual([{ name: 'net2', config: {} }]);
   });
 
+  it("keeps a label equal to the old image's unless the new image sets that key itself", () => {
+    // NOTE: Docker merges the image's labels into the container's (`docker inspect` cannot tell which the
+    // operator set). A label the new image also sets came from the image or is replaced by it either way;
+    // one the new image lacks (traefik.enable here) may be the operator's: dropping it would lose routing.
+    const old = inspect({
+      Config: { Labels: { 'traefik.enable': 'true', 'org.opencontainers.image.version': '1.0', keep: 'me' } },
+    });
+    const before = { ...oldImage, Labels: { 'traefik.enable': 'true', 'org.opencontainers.image.version': '1.0' } };
+    const after = { ...oldImage, Labels: { 'org.opencontainers.image.version': '2.0' } };
+    const plan = planReplacement(old, before, 'img:b', 'svc-ferry-next', {}, after);
+    expect(plan.options.Labels).toEqual({ 'traefik.enable': 'true', keep: 'me' });
+  });
+
   it('keeps an explicit cmd, hostname and user; everything counts as explicit without the old image', () => {
     const plan = planReplacement(
       inspect({

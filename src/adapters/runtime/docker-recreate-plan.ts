@@ -46,15 +46,25 @@ export function planReplacement(
   image: string,
   name: string,
   extraLabels: Record<string, string> = {},
+  newImage?: ImageConfig,
 ): CreatePlan {
   const cfg = old.Config;
   const img = oldImage ?? {};
   const imageEnv = new Set(img.Env ?? []);
   const env = (cfg.Env ?? []).filter((e) => !imageEnv.has(e));
   const imageLabels = img.Labels ?? {};
+  // NOTE: Docker merges the image's labels into the container's, and `docker inspect` does not say
+  // which the operator set (`--label`, compose `labels:`). A label equal to the old image's is dropped
+  // only when the new image sets that key too: then the new image's value is the right one either way
+  // (it is image metadata such as org.opencontainers.image.version). When the new image lacks the key,
+  // the label may be the operator's (traefik.enable, a monitoring tag): kept, since losing it breaks
+  // routing or alerts, while keeping an old image's descriptive label harms nothing. Without the new
+  // image's config every label equal to the old image's counts as the image's.
+  const newLabels = newImage ? (newImage.Labels ?? {}) : null;
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(cfg.Labels ?? {})) {
-    if (imageLabels[k] === v || k === RECREATE_OF_LABEL) continue;
+    if (k === RECREATE_OF_LABEL) continue;
+    if (imageLabels[k] === v && (!newLabels || k in newLabels)) continue;
     labels[k] = v;
   }
   Object.assign(labels, extraLabels);

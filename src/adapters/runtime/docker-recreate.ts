@@ -44,10 +44,14 @@ async function createFrom(
   temp: string,
   labels: Record<string, string>,
 ): Promise<void> {
-  const plan = planReplacement(template, await imageConfig(rt, template.Image), image, temp, {
-    ...labels,
-    [RECREATE_OF_LABEL]: name,
-  });
+  const plan = planReplacement(
+    template,
+    await imageConfig(rt, template.Image),
+    image,
+    temp,
+    { ...labels, [RECREATE_OF_LABEL]: name },
+    await imageConfig(rt, image),
+  );
   let created: Docker.Container;
   try {
     created = await rt.docker.createContainer(plan.options);
