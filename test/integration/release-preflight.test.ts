@@ -8,31 +8,13 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { brokenBuildShape, directUrlShape, npmGitDepShape } from '../fixtures/shapes/broken-build.js';
 import type { ShapeWorkspace } from '../fixtures/shapes/repo.js';
-import { ferry } from '../helpers/ferry.js';
-import { publishingSuite } from '../helpers/publishing.js';
+import { initPublishing as initPublishingTo, publishingSuite, shapeCli } from '../helpers/publishing.js';
 import { snapshotRepos } from '../../src/testkit/snapshot.js';
 
 const suite = publishingSuite();
 
-const cli = (ws: ShapeWorkspace, args: string[]) =>
-  ferry(['--state-dir', join(ws.root, '.ferry'), ...args], {
-    cwd: ws.dir,
-    env: { PYPI_TOKEN: suite.pypi.token },
-    timeoutMs: 240_000,
-  });
-
-/** `ferry init`, then what a user adds by hand: every package published to the index. */
-async function initPublishing(ws: ShapeWorkspace): Promise<void> {
-  const init = await cli(ws, ['init']);
-  expect(init.exitCode, init.stderr).toBe(0);
-  const cfg = parse(readFileSync(join(ws.dir, 'ferry.yaml'), 'utf8')) as Record<string, unknown>;
-  ws.writeConfig({
-    ...cfg,
-    packages: (cfg.packages as Record<string, unknown>[]).map((p) => ({ ...p, publish: 'pypi' })),
-    registries: { pypi: { kind: 'pypi', url: suite.pypi.uploadUrl, index: suite.pypi.url, token_env: 'PYPI_TOKEN' } },
-    release: { lint: ['true'] },
-  });
-}
+const cli = (ws: ShapeWorkspace, args: string[]) => shapeCli(ws, suite.pypi)(args);
+const initPublishing = (ws: ShapeWorkspace) => initPublishingTo(ws, suite.pypi);
 
 /** Clones (refs, index, working trees), every bare remote's refs, and what the index serves. */
 async function world(ws: ShapeWorkspace) {
