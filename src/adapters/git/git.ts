@@ -163,7 +163,10 @@ export class Git {
   async clearKilledGitLeftovers(cwd: string, failed: ExecResult): Promise<boolean> {
     const locks = lockFilesNamed(`${failed.stderr}\n${failed.stdout}`, cwd);
     const removedLocks = locks.length ? await removeStaleLocks(locks) : false;
-    const removed = await removeHalfMadeWorktrees(await this.commonDir(cwd));
+    const removed = await this.commonDir(cwd).then(
+      (common) => removeHalfMadeWorktrees(common),
+      () => [],
+    );
     return removedLocks || removed.length > 0;
   }
 
