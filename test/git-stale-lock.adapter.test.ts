@@ -1,7 +1,7 @@
 // A kill -9 of ferry during `git fetch` leaves a ref lock behind; the next fetch (the resume's) must
 // clear it instead of failing forever with "Unable to create '….lock': File exists".
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -50,5 +50,22 @@ describe('git fetch after a killed git', () => {
     const local = (await execa('git', ['rev-parse', 'origin/main'], { cwd: clone })).stdout;
     const remote = (await execa('git', ['rev-parse', 'main'], { cwd: join(root, 'a') })).stdout;
     expect(local).toBe(remote);
+  });
+
+  it('any git command refused by a stale lock (a `git tag` killed mid-write) runs once more after it is cleared', async () => {
+    const clone = join(root, 'b');
+    const lock = join(clone, '.git', 'refs', 'tags', 'pkg', 'v9.0.0.lock');
+    mkdirSync(join(lock, '..'), { recursive: true });
+    writeFileSync(lock, '');
+    const plain = await execa('git', ['tag', 'pkg/v9.0.0', 'HEAD'], {
+      cwd: clone,
+      reject: false,
+      env: { LC_ALL: 'C' },
+    });
+    expect(plain.stderr).toContain("v9.0.0.lock': File exists");
+    const git = new Git(exec);
+    await git.createTag(clone, 'pkg/v9.0.0', 'HEAD', 'release pkg/v9.0.0');
+    expect(await git.tags(clone, 'pkg/*')).toEqual(['pkg/v9.0.0']);
+    expect(existsSync(lock)).toBe(false);
   });
 });

@@ -37,8 +37,18 @@ const RS = '\x1e';
 export class Git {
   constructor(private readonly exec: Exec) {}
 
-  run(cwd: string, args: readonly string[], reject = true): Promise<ExecResult> {
-    return this.exec('git', args, { cwd, reject, env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
+  /**
+   * Runs git; a command refused because a killed git left its lock (`Unable to create '….lock': File
+   * exists` — a ref, packed-refs, a tag, an index) runs once more after that lock is found stale.
+   */
+  async run(cwd: string, args: readonly string[], reject = true): Promise<ExecResult> {
+    const opts = { cwd, env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } };
+    const first = await this.exec('git', args, { ...opts, reject: false });
+    if (!first.failed) return first;
+    const locks = lockFilesNamed(`${first.stderr}\n${first.stdout}`, cwd);
+    if (locks.length && (await removeStaleLocks(locks))) return this.exec('git', args, { ...opts, reject });
+    if (reject) throw commandError(first);
+    return first;
   }
 
   private async out(cwd: string, args: readonly string[]): Promise<string> {
@@ -263,22 +273,13 @@ export class Git {
       branch === null
         ? ['worktree', 'add', '--detach', path, startPoint]
         : ['worktree', 'add', '-b', branch, path, startPoint];
-    return this.runClearingLocks(cwd, args);
+    // A `git branch` killed inside `worktree add -b` leaves `refs/heads/<branch>.lock`: run() clears it.
+    return this.run(cwd, args, false);
   }
 
   /** Worktree on an existing local branch. */
   async addWorktreeExisting(cwd: string, path: string, branch: string): Promise<ExecResult> {
-    return this.runClearingLocks(cwd, ['worktree', 'add', path, branch]);
-  }
-
-  // `git worktree add -b` killed inside its `git branch` leaves `refs/heads/<branch>.lock`: every later
-  // add of that branch fails "Unable to create … File exists" until the stale lock goes.
-  private async runClearingLocks(cwd: string, args: readonly string[]): Promise<ExecResult> {
-    const first = await this.run(cwd, args, false);
-    if (first.exitCode === 0) return first;
-    const locks = lockFilesNamed(`${first.stderr}\n${first.stdout}`, cwd);
-    if (!locks.length || !(await removeStaleLocks(locks))) return first;
-    return this.run(cwd, args, false);
+    return this.run(cwd, ['worktree', 'add', path, branch], false);
   }
 
   async removeWorktree(cwd: string, path: string): Promise<void> {
