@@ -68,4 +68,15 @@ describe('git fetch after a killed git', () => {
     expect(await git.tags(clone, 'pkg/*')).toEqual(['pkg/v9.0.0']);
     expect(existsSync(lock)).toBe(false);
   });
+
+  it('a push refused by a stale ref lock in the (local) remote — receive-pack killed with ferry — is retried after it is cleared', async () => {
+    const clone = join(root, 'b');
+    const lock = join(root, 'remote.git', 'refs', 'heads', 'release', 'x', 'alpha.lock');
+    mkdirSync(join(lock, '..'), { recursive: true });
+    writeFileSync(lock, '');
+    await new Git(exec).push(clone, 'origin', ['HEAD:refs/heads/release/x/alpha']);
+    expect(existsSync(lock)).toBe(false);
+    const pushed = (await execa('git', ['rev-parse', 'release/x/alpha'], { cwd: join(root, 'remote.git') })).stdout;
+    expect(pushed).toBe((await execa('git', ['rev-parse', 'HEAD'], { cwd: clone })).stdout);
+  });
 });
