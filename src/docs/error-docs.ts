@@ -82,8 +82,9 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
   },
   STATE_CORRUPT: {
     meaning:
-      'A state or result file under .ferry/ cannot be parsed or does not match its schema; the run cannot resume.',
-    action: 'Inspect the file named in the message; move it aside and start a fresh run.',
+      'A state or result file under .ferry/ cannot be parsed or does not match its schema, and its last good copy (`<state>.bak`, used automatically when it parses) is lost too; the run cannot resume.',
+    action:
+      'For a release, run the fix line: `rm <state file> && ferry release --recover` — it rebuilds the truth from the remotes, tags and the registry and uploads what the run tagged but never uploaded (safe to run again) — then `ferry release`. For other pipelines, remove the file and start a fresh run.',
   },
   STATE_WRITE_FAILED: {
     meaning:
