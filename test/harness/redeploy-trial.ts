@@ -4,6 +4,7 @@
 // boundary, or a seeded random delay), then run the plain resume command until the run completes;
 // then judge from outside: exactly one container per service, running the run's image, no temp or
 // orphan container, the state and the result file say success, every health URL answers.
+import type { ChainOutcome, ChainPlan } from './crash-chain.js';
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,24 +105,7 @@ export function spawnRedeploy(w: RedeployWorld, args: string[], extra: Record<st
   });
 }
 
-export interface ChainOutcome {
-  kills: number;
-  hit: string[];
-  stuck: string[];
-  duplicates: string[];
-  canary: string[];
-  output: string;
-  durationMs: number;
-}
-
-export interface ChainPlan {
-  /** Wrapper and proxy points `<step>|<kind>|<start|end>` still to reach. */
-  commands: Set<string>;
-  /** Engine points `BEFORE:<step>` / `AFTER:<step>` still to reach. */
-  boundaries: Set<string>;
-  /** Seeded random kills: kill -9 the process group after each of these delays (ms), one per run. */
-  randomMs?: number[];
-}
+export type { ChainOutcome, ChainPlan } from './crash-chain.js';
 
 const isReadOnly = (kind: string): boolean => readOnlyKind(kind) || readOnlyDockerKind(kind);
 

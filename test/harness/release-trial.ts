@@ -2,6 +2,7 @@
 // twine): start `ferry release`, kill it (a kill point of the wrappers, a step boundary, or after a
 // seeded random delay), then run the plain resume command until the run completes; then judge from the
 // outside world: one release commit and one tag per repo, each file uploaded once, state parses.
+import type { ChainOutcome, ChainPlan } from './crash-chain.js';
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,31 +83,7 @@ export const stateExists = (w: TrialWorld) =>
   existsSync(join(w.home, 'state', 'release', `${TRIAL_RUN}.json`)) ||
   existsSync(join(w.home, 'state', 'release', 'archive', `${TRIAL_RUN}.json`));
 
-export interface ChainOutcome {
-  /** kill -9s that happened. */
-  kills: number;
-  /** Points that killed a run, in order. */
-  hit: string[];
-  /** A resume that failed without being killed, and a plain resume after it failed too. */
-  stuck: string[];
-  /** What exists more than once (or the wrong thing exists), judged from the remotes and the index. */
-  duplicates: string[];
-  /** Where the canary secret showed up. */
-  canary: string[];
-  /** Everything ferry printed. */
-  output: string;
-  durationMs: number;
-}
-
-export interface ChainPlan {
-  /** Wrapper points `<step>|<kind>|<start|end>` still to reach. */
-  commands: Set<string>;
-  /** Engine points `BEFORE:<step>` / `AFTER:<step>` still to reach. */
-  boundaries: Set<string>;
-  /** Seeded random kills: kill -9 the process group after each of these delays (ms), one per run. */
-  randomMs?: number[];
-  delaySec?: number;
-}
+export type { ChainOutcome, ChainPlan } from './crash-chain.js';
 
 /**
  * One world, one release, killed again and again: every run (the first, then each plain resume) is
