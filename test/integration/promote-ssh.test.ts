@@ -11,6 +11,7 @@ import { DockerRuntime } from '../../src/adapters/runtime/docker.js';
 import { pidAlive } from '../../src/promote/hook-launch.js';
 import { parseVerdict } from '../../src/promote/verdict.js';
 import { FERRY_BIN, ferry, jsonLines } from '../helpers/ferry.js';
+import { validateAgainst } from '../helpers/schema.js';
 import { cleanupSuite, containersNamed, freePort, runService, uniqueName } from '../fixtures/docker-images.js';
 import { sshdSkipReason, startSshd, type Sshd } from '../fixtures/sshd.js';
 import { buildMarkedImage, repoImageIds, sleep } from '../promote-helpers.js';
@@ -58,6 +59,10 @@ beforeAll(async () => {
     `#!/bin/sh
 echo "$*" >> ${join(dir, 'calls.log')}
 case " $* " in *" --hook-mode "*) while [ -e ${join(dir, 'hold')} ]; do sleep 0.1; done ;; esac
+case " $* " in *" --hook-step "*)
+  out=$(${process.execPath} ${FERRY_BIN} "$@"); rc=$?
+  printf '%s\n' "$out"; printf '%s\n' "$out" >> ${join(dir, 'hook-out.log')}; exit $rc ;;
+esac
 exec ${process.execPath} ${FERRY_BIN} "$@"
 `,
   );
@@ -152,6 +157,14 @@ describe.skipIf(skip)('promote / self-deploy to a host over real ssh (CLI)', () 
     expect(await repoImageIds(docker.docker, repo)).toEqual(imagesBefore); // build once: nothing built
     for (const step of ['current', 'retag', 'switch', 'health'])
       expect(calls()).toContain(`promote api --env production --hook-step ${step}`);
+    // Every answer the host printed (the JSON line the controller read over ssh) matches schema/hook-step.
+    const answers = readFileSync(join(dir, 'hook-out.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { hook_step: string });
+    for (const step of ['current', 'retag', 'switch', 'health'])
+      expect(answers.map((a) => a.hook_step)).toContain(step);
+    for (const a of answers) expect(validateAgainst('hook-step', a), JSON.stringify(a)).toEqual([]);
     expect(sshd.log()).toContain('Accepted publickey for root from 127.0.0.1');
     // Engine state, events and the verdict are written here, by the controller.
     const s = state(id);
