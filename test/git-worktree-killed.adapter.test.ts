@@ -157,7 +157,11 @@ describe('a killed `git worktree add` never breaks fetch or the worktree heal', 
       const f = await plainFetch(r.clone);
       expect(f.exitCode, `kill ${i}: ${f.stderr}`).toBe(0);
     }
-    const add = await git.addWorktreeExisting(r.clone, r.wt, 'release/x/alpha');
+    // As the WORKTREE step does: the branch when an earlier add got as far as making it, else `-b` (every
+    // kill may have landed before git created the branch).
+    const add = (await git.branchExists(r.clone, 'release/x/alpha'))
+      ? await git.addWorktreeExisting(r.clone, r.wt, 'release/x/alpha')
+      : await git.addWorktree(r.clone, r.wt, 'release/x/alpha', 'origin/main');
     expect(add.exitCode, add.stderr).toBe(0);
     process.stdout.write(`states a kill left: ${[...states].join(' | ')}\n`);
   }, 120_000);
