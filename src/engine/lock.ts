@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, FerryError, isFerryError } from '../errors.js';
 import { writeFailed, writeFileDurable } from './durable-write.js';
 
@@ -81,7 +82,11 @@ export async function acquireRunLock(target: string, why: string, version = '0')
       if (isFerryError(e)) throw e;
       if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw writeFailed(lockDir, e);
       const holder = await readHolder(holderPath);
-      const dead = holder ? holder.host === hostname() && !alive(holder.pid) : await olderThan(lockDir, 5_000);
+      // No holder record: a live holder writes it within milliseconds of taking the lock, so one that is
+      // still missing a second later was killed in between (kill -9 right after the lock was taken).
+      const dead = holder
+        ? holder.host === hostname() && !alive(holder.pid)
+        : await holderNeverCame(holderPath, lockDir);
       if (dead && attempt === 0) {
         await rm(holderPath, { force: true });
         await rmdir(lockDir).catch(() => undefined);
@@ -95,6 +100,12 @@ export async function acquireRunLock(target: string, why: string, version = '0')
     }
   }
   throw new FerryError(ErrorCode.LOCKED, `could not take over the lock at ${lockDir}`, { fix: `rm -r ${lockDir}` });
+}
+
+async function holderNeverCame(holderPath: string, lockDir: string): Promise<boolean> {
+  if (await olderThan(lockDir, 5_000)) return true;
+  await sleep(1_000);
+  return (await readHolder(holderPath)) === null && (await olderThan(lockDir, 1_000));
 }
 
 async function olderThan(path: string, ms: number): Promise<boolean> {
