@@ -51,9 +51,9 @@ describe('crash matrix: redeploy', () => {
       const seed = crashSeed();
       const random = rng(seed);
       // A resume that finds DEPLOY done finishes in a few seconds and ends its chain; chains go on until
-      // ten random kills happened.
+      // ten random kills happened (an unloaded machine ends most chains after one kill: up to 24 chains).
       let randomKills = 0;
-      for (let i = 0; i < 8 && randomKills < 10; i++) {
+      for (let i = 0; i < 24 && randomKills < 10; i++) {
         const randomMs = Array.from({ length: 14 }, () => Math.floor(800 + random() * rec.durationMs * 0.45));
         const c = await crashChain(w, { commands: new Set(), boundaries: new Set(), randomMs });
         chains.push(c);
