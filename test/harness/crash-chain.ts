@@ -79,3 +79,25 @@ export function judgeChains(
   expect(unreached.length, unreached.join(', ')).toBeLessThanOrEqual(2);
   expect(trials).toBeGreaterThanOrEqual(plan.points);
 }
+
+/**
+ * A stuck chain's report: the last kill point, the resume's error and fix lines (or its output's tail), and
+ * the whole stderr of both failing resumes — the cause (git's `fatal: …`) is often not on the error line.
+ */
+export function stuckReport(
+  lastHit: string | undefined,
+  r: { exitCode?: number; all?: unknown; stderr?: unknown },
+  firstStderr: string,
+  lines: RegExp,
+): string {
+  const all = String(r.all ?? '');
+  const why = all
+    .split('\n')
+    .filter((l) => lines.test(l))
+    .join(' | ');
+  return (
+    `after ${lastHit ?? 'start'}: exit ${r.exitCode}: ${why || all.slice(-300)}\n` +
+    `--- stderr of the first failing resume ---\n${firstStderr}\n` +
+    `--- stderr of the plain resume after it ---\n${String(r.stderr ?? '')}`
+  );
+}

@@ -4,7 +4,7 @@
 // boundary, or a seeded random delay), then run the plain resume command until the run completes;
 // then judge from outside: exactly one container per service, running the run's image, no temp or
 // orphan container, the state and the result file say success, every health URL answers.
-import type { ChainOutcome, ChainPlan } from './crash-chain.js';
+import { stuckReport, type ChainOutcome, type ChainPlan } from './crash-chain.js';
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -125,6 +125,7 @@ export async function crashChain(w: RedeployWorld, plan: ChainPlan, maxRuns = 20
   const stuck: string[] = [];
   let kills = 0;
   let failedInARow = 0;
+  let firstFailure = '';
   const random = [...(plan.randomMs ?? [])];
   try {
     for (let n = 0; n < maxRuns; n++) {
@@ -161,12 +162,9 @@ export async function crashChain(w: RedeployWorld, plan: ChainPlan, maxRuns = 20
         continue;
       }
       if (r.exitCode === 0) break;
-      const why = String(r.all ?? '')
-        .split('\n')
-        .filter((l) => /error\[|^ *fix:|ERROR in|Resume with/.test(l))
-        .join(' | ');
-      if (++failedInARow >= 2) {
-        stuck.push(`after ${hit.at(-1) ?? 'start'}: exit ${r.exitCode}: ${why || String(r.all ?? '').slice(-300)}`);
+      if (++failedInARow === 1) firstFailure = String(r.stderr ?? '');
+      if (failedInARow >= 2) {
+        stuck.push(stuckReport(hit.at(-1), r, firstFailure, /error\[|^ *fix:|ERROR in|Resume with/));
         break;
       }
     }

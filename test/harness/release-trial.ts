@@ -2,7 +2,7 @@
 // twine): start `ferry release`, kill it (a kill point of the wrappers, a step boundary, or after a
 // seeded random delay), then run the plain resume command until the run completes; then judge from the
 // outside world: one release commit and one tag per repo, each file uploaded once, state parses.
-import type { ChainOutcome, ChainPlan } from './crash-chain.js';
+import { stuckReport, type ChainOutcome, type ChainPlan } from './crash-chain.js';
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,16 +139,9 @@ export async function crashChain(plan: ChainPlan, maxRuns = 200): Promise<ChainO
         continue;
       }
       if (r.exitCode === 0) break;
-      const why = String(r.all ?? '')
-        .split('\n')
-        .filter((l) => /error\[|^ *fix:/.test(l))
-        .join(' | ');
       if (++failedInARow === 1) firstFailure = String(r.stderr ?? '');
       if (failedInARow >= 2) {
-        // The whole stderr of the failing resume: the cause (git's `fatal: …`) is often not on the error line.
-        stuck.push(
-          `after ${hit.at(-1) ?? 'start'}: exit ${r.exitCode}: ${why || String(r.all ?? '').slice(-300)}\n--- stderr of the first failing resume ---\n${firstFailure}\n--- stderr of the plain resume after it ---\n${String(r.stderr ?? '')}`,
-        );
+        stuck.push(stuckReport(hit.at(-1), r, firstFailure, /error\[|^ *fix:/));
         break;
       }
     }
